@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Shelfbook.Data;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Control;
+using Shelfbook.Data.Tenancy;
+
+namespace Shelfbook.Migrations.Sqlite;
+
+/// <summary>
+/// Lets `dotnet ef migrations add` build the contexts for Sqlite. The tenant model lists the same module
+/// assemblies as the host (Shelfbook.Web/ShelfbookModules.cs); a module missing here shows at start-up as
+/// pending model changes.
+/// </summary>
+internal static class DesignTime
+{
+    public const string ConnectionString = "Data Source=design-time.db";
+
+    public static TenantModel Modules => new([typeof(Access.AccessModule).Assembly, typeof(Inventory.InventoryModule).Assembly]);
+
+    public static DbContextOptions<T> Options<T>() where T : DbContext
+    {
+        var builder = new DbContextOptionsBuilder<T>();
+        Databases.Configure(builder, DatabaseProvider.Sqlite, ConnectionString);
+        return builder.Options;
+    }
+}
+
+internal sealed class ControlFactory : IDesignTimeDbContextFactory<ControlDbContext>
+{
+    public ControlDbContext CreateDbContext(string[] args) => new(DesignTime.Options<ControlDbContext>(), new SystemActor(), TimeProvider.System);
+}
+
+internal sealed class TenantFactory : IDesignTimeDbContextFactory<TenantDbContext>
+{
+    public TenantDbContext CreateDbContext(string[] args) =>
+        new(DesignTime.Options<TenantDbContext>(), DesignTime.Modules, new SystemActor(), TimeProvider.System);
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Shelfbook.Access.Features.BrowseAuditLog;
+using Shelfbook.Access.Features.ManageApiTokens;
+using Shelfbook.Access.Features.ManageTenants;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+using Shelfbook.Platform.Modules;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Access;
+
+public static class AccessPermissions
+{
+    public const string ViewAudit = "access.audit.view";
+}
+
+/// <summary>Marker for the module's resources (AccessStrings.resx: zh-CN, AccessStrings.en.resx: English).</summary>
+public sealed class AccessStrings;
+
+public sealed record MeView(Guid? UserId, string UserName, string Tenant, bool IsOperator, IReadOnlyList<string> Permissions);
+
+public sealed class AccessModule : ShelfbookModule
+{
+    public override Type Strings => typeof(AccessStrings);
+
+    public override string Name => "access";
+
+    public override IReadOnlyList<Permission> Permissions =>
+    [
+        new(AccessPermissions.ViewAudit, Name, "permission.audit.view"),
+    ];
+
+    public override IReadOnlyList<NavItem> Navigation =>
+    [
+        new(l => l.Text<AccessStrings>("nav.audit"), "audit", Icons.Material.Outlined.History, AccessPermissions.ViewAudit, 900),
+        new(l => l.Text<AccessStrings>("nav.tokens"), "account/tokens", Icons.Material.Outlined.Key, null, 910),
+    ];
+
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<ManageApiTokens>();
+        services.AddScoped<BrowseAuditLog>();
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder group)
+    {
+        group.MapGet("/me", (CurrentUser user) => new MeView(user.UserId, user.UserName, user.RequireTenant().Value, user.IsOperator,
+                user.Principal.FindAll(Permission.ClaimType).Select(c => c.Value).Order(StringComparer.Ordinal).ToList()))
+            .WithTags("Account 账户").WithSummary("Who am I: user, tenant and permissions");
+
+        var tokens = group.MapGroup("/tokens").WithTags("API tokens 接口令牌");
+        tokens.MapGet("/", (ManageApiTokens handler, CancellationToken ct) => handler.ListAsync(ct)).WithSummary("My API tokens");
+        tokens.MapPost("/", async (CreateTokenRequest request, ManageApiTokens handler, CancellationToken ct) =>
+        {
+            var created = await handler.CreateAsync(request, ct);
+            return TypedResults.Created($"/api/v1/access/tokens/{created.Token.Id}", created);
+        }).WithSummary("Create an API token; the secret is returned only now");
+        tokens.MapDelete("/{id:guid}", (Guid id, ManageApiTokens handler, CancellationToken ct) => handler.RevokeAsync(id, ct))
+            .WithSummary("Revoke one of my API tokens");
+
+        TenantEndpoints.Map(group);
+    }
+
+    /// <summary>The audit log sits at <c>/api/v1/audit</c>, as every module's changes are in it.</summary>
+    public override void MapApi(IEndpointRouteBuilder api)
+    {
+        base.MapApi(api);
+        api.MapGet("/audit", (string? category, string? entityType, string? entityId, string? user, string? action,
+                    DateTime? from, DateTime? to, string? after, int? limit, BrowseAuditLog handler, CancellationToken ct) =>
+                handler.ListAsync(new AuditFilter(category, entityType, entityId, user, action, from, to), PageRequest.From(after, limit), ct))
+            .WithTags("Audit 日志").WithSummary("The change log, newest first, with filters and keyset paging")
+            .RequirePermission(AccessPermissions.ViewAudit);
+    }
+}

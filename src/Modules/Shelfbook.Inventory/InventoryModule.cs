@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Domain;
+using Shelfbook.Inventory.Features.ManageWarehouses;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Modules;
+
+namespace Shelfbook.Inventory;
+
+public static class InventoryPermissions
+{
+    public const string ViewWarehouses = "inventory.warehouses.view";
+    public const string ManageWarehouses = "inventory.warehouses.manage";
+}
+
+/// <summary>Marker for the module's resources (InventoryStrings.resx: zh-CN, InventoryStrings.en.resx: English).</summary>
+public sealed class InventoryStrings;
+
+public sealed class InventoryModule : ShelfbookModule
+{
+    public override Type Strings => typeof(InventoryStrings);
+
+    public override string Name => "inventory";
+
+    public override IReadOnlyList<Permission> Permissions =>
+    [
+        new(InventoryPermissions.ViewWarehouses, Name, "permission.warehouses.view"),
+        new(InventoryPermissions.ManageWarehouses, Name, "permission.warehouses.manage"),
+    ];
+
+    public override IReadOnlyList<NavItem> Navigation =>
+    [
+        new(l => l.Text<InventoryStrings>("nav.warehouses"), "warehouses", Icons.Material.Outlined.Warehouse, InventoryPermissions.ViewWarehouses, 200),
+    ];
+
+    public override IReadOnlyList<DashboardFigure> DashboardFigures =>
+    [
+        new(l => l.Text<InventoryStrings>("dashboard.active_warehouses"), Icons.Material.Outlined.Warehouse, "warehouses", InventoryPermissions.ViewWarehouses,
+            (db, ct) => db.Set<Warehouse>().LongCountAsync(w => w.Active, ct)),
+    ];
+
+    public override void AddServices(IServiceCollection services) => services.AddScoped<ManageWarehouses>();
+
+    public override void MapEndpoints(IEndpointRouteBuilder group) => WarehouseEndpoints.Map(group);
+
+    public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
+    {
+        var now = db.Time.GetUtcNow().UtcDateTime;
+        db.Set<Warehouse>().AddRange(
+            Warehouse.Create(new WarehouseInput("SH01", "上海主仓", "Own", "CN", "上海市", "上海市", "青浦区", "华新镇华腾路 88 号", "王仓管", "021-5555-0101"), now),
+            Warehouse.Create(new WarehouseInput("GZ01", "广州仓", "Own", "CN", "广东省", "广州市", "白云区", "太和镇大源北路 12 号", "李主管", "020-5555-0202"), now),
+            Warehouse.Create(new WarehouseInput("3PL-JD", "京东云仓（外包）", "ThirdParty", "CN", "北京市", "北京市", "大兴区", "亦庄经济开发区 6 号库", "外包客服", "400-555-0303"), now));
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Audit;
+
+namespace Shelfbook.Data.Tenancy;
+
+/// <summary>The assemblies whose <see cref="IEntityTypeConfiguration{TEntity}"/> classes make up a tenant database.</summary>
+public sealed class TenantModel(IEnumerable<Assembly> moduleAssemblies)
+{
+    public IReadOnlyList<Assembly> Assemblies { get; } = moduleAssemblies.Distinct().ToArray();
+}
+
+/// <summary>
+/// One tenant's business data. The model is assembled from the modules' configurations and has no tenant
+/// column: the connection (SQLite file or PostgreSQL search path) decides whose data this is.
+/// </summary>
+public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, TenantModel model, IAuditActor actor, TimeProvider time)
+    : DbContext(options)
+{
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public TimeProvider Time => time;
+
+    public IAuditActor Actor => actor;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => new { a.At, a.Id });
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+            AuditEntryShape.Configure(e);
+        });
+        foreach (var assembly in model.Assemblies)
+            modelBuilder.ApplyConfigurationsFromAssembly(assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AddAuditEntries();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AddAuditEntries();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void AddAuditEntries()
+    {
+        foreach (var (entry, _) in AuditRecorder.Collect(ChangeTracker, actor, time, static _ => Guid.Empty))
+            AuditEntries.Add((AuditEntry)entry);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Modules;
+
+namespace Shelfbook.Platform.Api;
+
+/// <summary>
+/// Turns the platform's exceptions into RFC 9457 problem details: 400 with one message per field, 404,
+/// 409, 401; anything unexpected is a 500 without internals.
+/// </summary>
+public sealed class ProblemResponses(
+    IProblemDetailsService problems, IStringLocalizer<PlatformStrings> text, IStringLocalizerFactory localizers, ModuleSet modules,
+    ILogger<ProblemResponses> log)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            InputRejectedException rejected => Validation(rejected.Errors),
+            BadHttpRequestException bad => BadRequest(bad),
+            NotFoundException notFound => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = text["problem.not_found"],
+                Detail = string.Format(CultureInfo.CurrentCulture, text["problem.not_found.detail"], notFound.Entity, notFound.Id),
+            },
+            RuleViolatedException rule => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = text["problem.rule"],
+                Detail = Localize(rule.Code, rule.Message),
+                Extensions = { ["code"] = rule.Code },
+            },
+            UnauthorizedAccessException => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = text["problem.unauthorized"] },
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = text["problem.internal"] },
+        };
+        if (problem.Status == StatusCodes.Status500InternalServerError)
+            log.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The per-field messages, localized; the UI shows them beside the fields, the API under <c>errors</c>.</summary>
+    public IDictionary<string, string[]> Messages(IEnumerable<FieldError> errors) =>
+        errors.GroupBy(e => e.Field)
+            .ToDictionary(g => g.Key, g => g.Select(e => Localize("error." + e.Code, e.Message, e.Arguments)).ToArray());
+
+    private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors) => new(Messages(errors))
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = text["problem.validation"],
+        Extensions = { ["codes"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()) },
+    };
+
+    private ProblemDetails BadRequest(BadHttpRequestException bad)
+    {
+        // A body that is not JSON (or not the right shape) names the JSON path that failed.
+        if (bad.InnerException is JsonException json)
+        {
+            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            return Validation([new FieldError(field, "malformed_json", "The request body is not valid JSON at " + field + ".", field)]);
+        }
+        return new ProblemDetails { Status = bad.StatusCode, Title = text["problem.bad_request"], Detail = bad.Message };
+    }
+
+    /// <summary>The platform's resources first, then each module's; the English message when no translation exists.</summary>
+    private string Localize(string key, string fallback, params object[] arguments)
+    {
+        foreach (var localizer in Localizers())
+        {
+            var template = localizer[key];
+            if (!template.ResourceNotFound) return string.Format(CultureInfo.CurrentCulture, template.Value, arguments);
+        }
+        return fallback;
+    }
+
+    private IEnumerable<IStringLocalizer> Localizers()
+    {
+        yield return text;
+        foreach (var module in modules.All)
+            yield return localizers.Create(module.Strings);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Shelfbook.Data;
+using Shelfbook.Data.Control;
+using Shelfbook.Data.Tenancy;
+
+namespace Shelfbook.Platform.Tenancy;
+
+public static class TenantServices
+{
+    /// <summary>
+    /// Scoped databases for the current user: the control database, and the tenant database that the
+    /// user's tenant claim selects. A user of tenant A is given A's connection and no other.
+    /// </summary>
+    public static IServiceCollection AddShelfbookDatabases(this IServiceCollection services)
+    {
+        services.AddSingleton<Databases>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped(sp => sp.GetRequiredService<Databases>().OpenControl(
+            sp.GetRequiredService<CurrentUser>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp =>
+        {
+            var user = sp.GetRequiredService<CurrentUser>();
+            return sp.GetRequiredService<Databases>().OpenTenant(user.RequireTenant(), user, sp.GetRequiredService<TimeProvider>());
+        });
+        return services;
+    }
+}
+
+/// <summary>
+/// A unit of work for the UI: a fresh DI scope that carries the circuit's user, like one HTTP request.
+/// Blazor pages call handlers through it, so a page and the API run the same code with the same
+/// audit and tenant rules, and no DbContext lives as long as a circuit.
+/// </summary>
+public sealed class OperationScopes(IServiceScopeFactory scopes, AuthenticationStateProvider authentication)
+{
+    public async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> work) where THandler : notnull
+    {
+        await using var scope = await BeginAsync();
+        return await work(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+
+    public async Task RunAsync<THandler>(Func<THandler, Task> work) where THandler : notnull
+    {
+        await using var scope = await BeginAsync();
+        await work(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+
+    private async Task<AsyncServiceScope> BeginAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Principal = state.User;
+        return scope;
+    }
+}

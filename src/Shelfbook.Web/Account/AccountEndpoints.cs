@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Control;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Web.Account;
+
+/// <summary>
+/// Sign-in, sign-out and the language switch. These are plain form posts and redirects, not Blazor
+/// events: a cookie can only be set on an HTTP response.
+/// </summary>
+public static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/login", SignInAsync).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapPost("/account/logout", async (SignInManager<ShelfbookUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("~/login");
+        }).ExcludeFromDescription();
+
+        app.MapGet("/culture", (string? name, string? redirect, HttpContext context) =>
+        {
+            var culture = WebSetup.Cultures.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? WebSetup.Cultures[0];
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+            return Results.LocalRedirect(SafeReturn(redirect));
+        }).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> SignInAsync(
+        [FromForm] SignInForm form, SignInManager<ShelfbookUser> signIn, ControlDbContext control)
+    {
+        var returnUrl = SafeReturn(form.ReturnUrl);
+        var tenantText = form.Company?.Trim() ?? "";
+        string Back(string error) => $"/login?error={error}&company={Uri.EscapeDataString(tenantText)}&user={Uri.EscapeDataString(form.User ?? "")}&returnUrl={Uri.EscapeDataString(returnUrl)}";
+
+        if (!TenantCode.TryParse(tenantText, out var tenant) || string.IsNullOrWhiteSpace(form.User) || string.IsNullOrEmpty(form.Password))
+            return Results.LocalRedirect(Back("invalid"));
+
+        // One message for every wrong combination, so the form does not reveal which companies or users exist.
+        var user = await signIn.UserManager.FindByNameAsync(ShelfbookUser.UserNameFor(tenant.Value, form.User));
+        if (user is null) return Results.LocalRedirect(Back("invalid"));
+        var tenantActive = await control.Tenants.AnyAsync(t => t.Id == user.TenantId && t.Active);
+        if (!user.Active || !tenantActive) return Results.LocalRedirect(Back("invalid"));
+
+        var result = await signIn.PasswordSignInAsync(user, form.Password, form.Remember, lockoutOnFailure: true);
+        if (result.Succeeded) return Results.LocalRedirect(returnUrl);
+        return Results.LocalRedirect(Back(result.IsLockedOut ? "locked" : "invalid"));
+    }
+
+    private static string SafeReturn(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+
+    public sealed class SignInForm
+    {
+        public string? Company { get; set; }
+        public string? User { get; set; }
+        public string? Password { get; set; }
+        public bool Remember { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
+}

@@ -1,0 +1,24 @@
+using Shelfbook.Platform.Tenancy;
+using Shelfbook.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddShelfbookWeb(ShelfbookModules.Create());
+var app = builder.Build();
+app.UseShelfbookWeb();
+
+try
+{
+    await app.Services.GetRequiredService<Bootstrap>().RunAsync(app.Lifetime.ApplicationStopping);
+}
+catch (StartupFailedException e)
+{
+    // A clear sentence and a non-zero exit, not a stack trace: this is what an operator sees first.
+    await Console.Error.WriteLineAsync("Shelfbook cannot start: " + e.Message);
+    return 1;
+}
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Exposed for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,11 @@
+using Shelfbook.Access;
+using Shelfbook.Inventory;
+using Shelfbook.Platform.Modules;
+
+namespace Shelfbook.Web;
+
+/// <summary>The modules this host runs. Adding a module means adding one line here (and to the migration factories).</summary>
+public static class ShelfbookModules
+{
+    public static ModuleSet Create() => new([new InventoryModule(), new AccessModule()]);
+}

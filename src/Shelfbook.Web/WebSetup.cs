@@ -1,0 +1,147 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+using Shelfbook.Data.Control;
+using Shelfbook.Platform;
+using Shelfbook.Platform.Api;
+using Shelfbook.Platform.Identity;
+using Shelfbook.Platform.Modules;
+using Shelfbook.Platform.Tenancy;
+using Shelfbook.Web.Account;
+using Shelfbook.Web.Components;
+
+namespace Shelfbook.Web;
+
+/// <summary>How the host is assembled: services, then the request pipeline and endpoints.</summary>
+public static class WebSetup
+{
+    public const string SmartScheme = "Shelfbook";
+    /// <summary>The UI's languages; the first is the default.</summary>
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en-US")];
+
+    // API clients often send a bare "en" or "zh".
+    private static readonly CultureInfo[] AcceptedCultures = [.. Cultures, new("en"), new("zh")];
+
+    public static void AddShelfbookWeb(this WebApplicationBuilder builder, ModuleSet modules)
+    {
+        var services = builder.Services;
+        services.AddShelfbookCore(builder.Configuration, modules)
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+
+        // Browsers carry the Identity cookie; API clients a bearer token. One scheme picks per request.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, SmartScheme, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenSecret.Scheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenSecret.Scheme, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.LogoutPath = "/account/logout";
+            o.Cookie.Name = "shelfbook.auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            // The API answers with status codes; only pages redirect to the sign-in page.
+            o.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<OperationScopes>();
+        services.AddHttpContextAccessor();
+
+        // Keys (cookies, antiforgery, and later shop credentials) live in the control database: every node shares them.
+        services.AddDataProtection().SetApplicationName("Shelfbook").PersistKeysToDbContext<ControlDbContext>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemResponses>();
+        services.AddSingleton<ProblemResponses>();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        services.AddOpenApi();
+        services.AddHealthChecks();
+
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
+            o.SupportedCultures = AcceptedCultures;
+            o.SupportedUICultures = AcceptedCultures;
+            // The UI is Chinese unless the user switched (cookie); API clients may ask with Accept-Language.
+            o.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider(),
+                new CookieRequestCultureProvider(),
+                new ApiAcceptLanguageProvider(),
+            ];
+        });
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+    }
+
+    public static void UseShelfbookWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.Use((context, next) =>
+        {
+            context.RequestServices.GetRequiredService<CurrentUser>().Principal = context.User;
+            return next(context);
+        });
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Shelfbook API")).AllowAnonymous();
+        app.MapShelfbookHealth();
+        app.MapAccountEndpoints();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        foreach (var module in app.Services.GetRequiredService<ModuleSet>().All)
+            module.MapApi(api);
+
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .AddAdditionalAssemblies(app.Services.GetRequiredService<ModuleSet>().All.Select(m => m.Assembly).Distinct().ToArray());
+    }
+
+    private static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private sealed class ApiAcceptLanguageProvider : RequestCultureProvider
+    {
+        private readonly AcceptLanguageHeaderRequestCultureProvider _inner = new();
+
+        public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext) =>
+            httpContext.Request.Path.StartsWithSegments("/api")
+                ? _inner.DetermineProviderCultureResult(httpContext)
+                : NullProviderCultureResult;
+    }
+}
