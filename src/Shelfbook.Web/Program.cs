@@ -8,7 +8,9 @@ app.UseShelfbookWeb();
 
 try
 {
-    await app.Services.GetRequiredService<Bootstrap>().RunAsync(app.Lifetime.ApplicationStopping);
+    // Start-up migrates the databases (BootstrapOnStart) before the server listens.
+    await app.RunAsync();
+    return 0;
 }
 catch (StartupFailedException e)
 {
@@ -16,9 +18,6 @@ catch (StartupFailedException e)
     await Console.Error.WriteLineAsync("Shelfbook cannot start: " + e.Message);
     return 1;
 }
-
-await app.RunAsync();
-return 0;
 
 /// <summary>Exposed for WebApplicationFactory in the tests.</summary>
 public partial class Program;

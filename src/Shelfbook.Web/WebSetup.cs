@@ -34,6 +34,7 @@ public static class WebSetup
         services.AddShelfbookCore(builder.Configuration, modules)
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        services.AddHostedService<BootstrapOnStart>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
 
         // Browsers carry the Identity cookie; API clients a bearer token. One scheme picks per request.
@@ -70,6 +71,8 @@ public static class WebSetup
         // Keys (cookies, antiforgery, and later shop credentials) live in the control database: every node shares them.
         services.AddDataProtection().SetApplicationName("Shelfbook").PersistKeysToDbContext<ControlDbContext>();
 
+        // Unreadable bodies throw (in every environment) so that ProblemResponses can name the JSON field.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemResponses>();
         services.AddSingleton<ProblemResponses>();
@@ -97,9 +100,10 @@ public static class WebSetup
 
     public static void UseShelfbookWeb(this WebApplication app)
     {
+        // Localization first: problem details written by the exception handler are in the caller's language too.
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestLocalization();
         app.UseAuthentication();
         app.Use((context, next) =>
         {

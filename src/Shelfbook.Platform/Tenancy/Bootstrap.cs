@@ -22,6 +22,17 @@ public sealed class DemoOptions
     public string Password { get; set; } = "Shelfbook2026";
 }
 
+/// <summary>
+/// Runs <see cref="Bootstrap"/> when the host starts, before the server takes requests, so no request
+/// meets a database that is not migrated yet.
+/// </summary>
+public sealed class BootstrapOnStart(Bootstrap bootstrap) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => bootstrap.RunAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>Thrown when the database cannot be reached or prepared at start-up; the host prints it and exits non-zero.</summary>
 public sealed class StartupFailedException(string message, Exception inner) : Exception(message, inner);
 

@@ -89,7 +89,7 @@ public sealed class Warehouse
             check.Add("code", "no_spaces", "code must not contain spaces.");
         var name = check.Required("name", input.Name, NameMax);
         var type = check.OneOf<WarehouseType>("type", input.Type);
-        var country = (check.Optional("country", input.Country, 2) ?? "CN").ToUpperInvariant();
+        var country = (input.Country?.Trim() is { Length: > 0 } given ? given : "CN").ToUpperInvariant();
         if (country.Length != 2 || !country.All(char.IsAsciiLetter))
             check.Add("country", "invalid_country", "country must be a two-letter ISO code such as CN or US.");
         var province = check.Optional("province", input.Province, 50);

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Shelfbook.Cli;
+
+return await ShelfbookCommands.Build().Parse(args).InvokeAsync();
