@@ -32,7 +32,11 @@ public static class ShelfbookCommands
         {
             Description = "The administrator's password (default: SHELFBOOK_ADMIN_PASSWORD, else one is generated and printed)",
         };
-        var create = new Command("create", "Create a tenant: its database, Administrator role and first user") { code, name, admin, password };
+        var makeOperator = new Option<bool>("--operator")
+        {
+            Description = "Make the administrator an operator of this installation (may create tenants through the API)",
+        };
+        var create = new Command("create", "Create a tenant: its database, Administrator role and first user") { code, name, admin, password, makeOperator };
         create.SetAction(async (parse, ct) =>
         {
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("SHELFBOOK_ADMIN_PASSWORD");
@@ -41,7 +45,8 @@ public static class ShelfbookCommands
             return await RunAsync(parse, data, provider, connection, async (services, ct2) =>
             {
                 var created = await services.GetRequiredService<TenantProvisioning>().CreateAsync(
-                    new CreateTenantRequest(parse.GetValue(code), parse.GetValue(name), parse.GetValue(admin), secret), adminIsOperator: false, ct2);
+                    new CreateTenantRequest(parse.GetValue(code), parse.GetValue(name), parse.GetValue(admin), secret),
+                    adminIsOperator: parse.GetValue(makeOperator), ct2);
                 Console.WriteLine($"Created tenant {created.Code} ({created.Name}); administrator: {created.AdminLogin}");
                 if (generated) Console.WriteLine($"Generated password: {secret}");
             }, ct);

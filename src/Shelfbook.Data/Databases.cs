@@ -21,18 +21,18 @@ public sealed class Databases
 
     private readonly ConcurrentDictionary<string, DbContextOptions<TenantDbContext>> _tenantOptions = new();
     private readonly Lazy<DbContextOptions<ControlDbContext>> _controlOptions;
+    private readonly Lazy<DatabaseOptions> _options;
 
+    // Nothing is read in the constructor: a configuration mistake surfaces in Bootstrap, which reports it plainly.
     public Databases(IOptions<DatabaseOptions> options, TenantModel model)
     {
-        Options = options.Value;
+        _options = new(() => Checked(options.Value));
         Model = model;
-        if (Options.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(Options.ConnectionString))
-            throw new InvalidOperationException(
-                "Database:Provider is Postgres but Database:ConnectionString is empty. Set it in appsettings.json or the environment variable Database__ConnectionString.");
         _controlOptions = new(() => Build<ControlDbContext>(ControlConnectionString()));
     }
 
-    public DatabaseOptions Options { get; }
+    /// <summary>The configured options; throws <see cref="InvalidOperationException"/> naming the setting when they cannot work.</summary>
+    public DatabaseOptions Options => _options.Value;
 
     public TenantModel Model { get; }
 
@@ -88,6 +88,23 @@ public sealed class Databases
         await using var command = connection.CreateCommand();
         command.CommandText = $"CREATE SCHEMA IF NOT EXISTS \"{folderOrSchema}\"";
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DatabaseOptions Checked(DatabaseOptions options)
+    {
+        if (options.Provider != DatabaseProvider.Postgres) return options;
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            throw new InvalidOperationException(
+                "Database:Provider is Postgres but Database:ConnectionString is empty. Set it in appsettings.json or the environment variable Database__ConnectionString.");
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException("Database:ConnectionString is not a PostgreSQL connection string: " + e.Message, e);
+        }
+        return options;
     }
 
     private static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder

@@ -19,4 +19,7 @@ public static class ShelfbookClaims
     public const string Tenant = "shelfbook:tenant";
     public const string DisplayName = "shelfbook:display_name";
     public const string Operator = "shelfbook:operator";
+
+    /// <summary>The tenant's time zone (IANA id): days and cut-offs are the tenant's, not the server's.</summary>
+    public const string TimeZone = "shelfbook:time_zone";
 }

@@ -38,6 +38,8 @@ public static class ShelfbookCore
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = false;
+                // Logins may be Chinese (张三): TenantProvisioning and user editing check the shape instead.
+                o.User.AllowedUserNameCharacters = "";
             })
             .AddEntityFrameworkStores<ControlDbContext>()
             .AddClaimsPrincipalFactory<ShelfbookClaimsFactory>();

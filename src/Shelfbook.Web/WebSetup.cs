@@ -32,7 +32,7 @@ public static class WebSetup
     {
         var services = builder.Services;
         services.AddShelfbookCore(builder.Configuration, modules)
-            .AddSignInManager()
+            .AddSignInManager<ShelfbookSignInManager>()
             .AddDefaultTokenProviders();
         services.AddHostedService<BootstrapOnStart>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
@@ -74,8 +74,9 @@ public static class WebSetup
         // Unreadable bodies throw (in every environment) so that ProblemResponses can name the JSON field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
-        services.AddExceptionHandler<ProblemResponses>();
+        // One instance serves both the exception handler and the pages that show field errors.
         services.AddSingleton<ProblemResponses>();
+        services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<ProblemResponses>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
         services.AddOpenApi();
         services.AddHealthChecks();

@@ -81,6 +81,8 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the framework's and MudBlazor's files are found only through the build's manifest.
+        builder.UseStaticWebAssets();
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = Db.ToString(),

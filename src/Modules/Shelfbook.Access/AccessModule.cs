@@ -59,6 +59,8 @@ public sealed class AccessModule : ShelfbookModule
             var created = await handler.CreateAsync(request, ct);
             return TypedResults.Created($"/api/v1/access/tokens/{created.Token.Id}", created);
         }).WithSummary("Create an API token; the secret is returned only now");
+        tokens.MapGet("/{id:guid}", (Guid id, ManageApiTokens handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("One of my API tokens");
         tokens.MapDelete("/{id:guid}", (Guid id, ManageApiTokens handler, CancellationToken ct) => handler.RevokeAsync(id, ct))
             .WithSummary("Revoke one of my API tokens");
 

@@ -48,7 +48,7 @@ public sealed class InventoryModule : ShelfbookModule
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
     {
-        var now = db.Time.GetUtcNow().UtcDateTime;
+        var now = db.Time.StoredUtcNow();
         db.Set<Warehouse>().AddRange(
             Warehouse.Create(new WarehouseInput("SH01", "上海主仓", "Own", "CN", "上海市", "上海市", "青浦区", "华新镇华腾路 88 号", "王仓管", "021-5555-0101"), now),
             Warehouse.Create(new WarehouseInput("GZ01", "广州仓", "Own", "CN", "广东省", "广州市", "白云区", "太和镇大源北路 12 号", "李主管", "020-5555-0202"), now),

@@ -1,3 +1,4 @@
+using Shelfbook.Kernel;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -94,7 +95,7 @@ public static class AuditRecorder
         ChangeTracker tracker, IAuditActor actor, TimeProvider time, Func<object, Guid> tenantOf)
     {
         tracker.DetectChanges();
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.StoredUtcNow();
         var result = new List<(AuditEntryBase, Guid)>();
         foreach (var entry in tracker.Entries().ToList())
         {

@@ -35,7 +35,7 @@ public sealed class ProblemResponses(
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = text["problem.rule"],
-                Detail = Localize(rule.Code, rule.Message),
+                Detail = Message(rule),
                 Extensions = { ["code"] = rule.Code },
             },
             UnauthorizedAccessException => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = text["problem.unauthorized"] },
@@ -52,6 +52,9 @@ public sealed class ProblemResponses(
     public IDictionary<string, string[]> Messages(IEnumerable<FieldError> errors) =>
         errors.GroupBy(e => e.Field)
             .ToDictionary(g => g.Key, g => g.Select(e => Localize("error." + e.Code, e.Message, e.Arguments)).ToArray());
+
+    /// <summary>The broken rule in the user's language.</summary>
+    public string Message(RuleViolatedException rule) => Localize(rule.Code, rule.Message);
 
     private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors) => new(Messages(errors))
     {

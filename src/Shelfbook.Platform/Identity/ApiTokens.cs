@@ -1,3 +1,4 @@
+using Shelfbook.Kernel;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -29,7 +30,7 @@ public static class ApiTokenSecret
 /// </summary>
 public sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ControlDbContext control, UserManager<ShelfbookUser> users, IUserClaimsPrincipalFactory<ShelfbookUser> principals, TimeProvider time)
+    ControlDbContext control, SignInManager<ShelfbookUser> signIn, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -40,23 +41,22 @@ public sealed class ApiTokenHandler(
         if (!secret.StartsWith(ApiTokenSecret.Marker, StringComparison.Ordinal)) return AuthenticateResult.Fail("Not a Shelfbook API token.");
 
         var hash = ApiTokenSecret.Hash(secret);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.StoredUtcNow();
         var token = await control.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
         if (token is null) return AuthenticateResult.Fail("Unknown API token.");
         if (token.RevokedAt is not null) return AuthenticateResult.Fail("The API token was revoked.");
         if (token.ExpiresAt <= now) return AuthenticateResult.Fail("The API token has expired.");
 
-        var user = await users.FindByIdAsync(token.UserId.ToString());
-        if (user is null || !user.Active || await users.IsLockedOutAsync(user))
+        // The same rules as a password sign-in: active user, active tenant, not locked out.
+        var user = await signIn.UserManager.FindByIdAsync(token.UserId.ToString());
+        if (user is null || !await signIn.CanSignInAsync(user) || await signIn.UserManager.IsLockedOutAsync(user))
             return AuthenticateResult.Fail("The token's user cannot sign in.");
-        var tenantActive = await control.Tenants.AnyAsync(t => t.Id == user.TenantId && t.Active, Context.RequestAborted);
-        if (!tenantActive) return AuthenticateResult.Fail("The token's tenant is not active.");
 
         // Written at most once a minute per token, so a busy integration does not write on every call.
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
             await control.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
 
-        var principal = await principals.CreateAsync(user);
+        var principal = await signIn.ClaimsFactory.CreateAsync(user);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 }

@@ -18,8 +18,9 @@ public sealed class ShelfbookClaimsFactory(UserManager<ShelfbookUser> users, IOp
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ShelfbookUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        var tenant = await control.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.Code).SingleAsync();
-        identity.AddClaim(new Claim(ShelfbookClaims.Tenant, tenant));
+        var tenant = await control.Tenants.Where(t => t.Id == user.TenantId).Select(t => new { t.Code, t.TimeZone }).SingleAsync();
+        identity.AddClaim(new Claim(ShelfbookClaims.Tenant, tenant.Code));
+        identity.AddClaim(new Claim(ShelfbookClaims.TimeZone, tenant.TimeZone));
         identity.AddClaim(new Claim(ShelfbookClaims.DisplayName, user.DisplayName));
         if (user.IsOperator) identity.AddClaim(new Claim(ShelfbookClaims.Operator, "true"));
 

@@ -44,19 +44,29 @@ public sealed class Bootstrap(IServiceScopeFactory scopes, Databases databases, 
 {
     public async Task RunAsync(CancellationToken ct)
     {
+        string where;
+        try
+        {
+            where = databases.Options.Describe();
+        }
+        catch (InvalidOperationException e)
+        {
+            // Includes a Database:Provider that is not Sqlite or Postgres: the binder names the key and the value.
+            throw new StartupFailedException("The database configuration is not usable: " + e.Message, e);
+        }
         try
         {
             await databases.MigrateControlAsync(ct);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DbException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            throw new StartupFailedException(
-                $"Cannot open the control database ({databases.Options.Describe()}): {e.GetBaseException().Message}", e);
+            throw new StartupFailedException($"Cannot open the control database ({where}): {e.GetBaseException().Message}", e);
         }
 
         await using var scope = scopes.CreateAsyncScope();
         var control = scope.ServiceProvider.GetRequiredService<Data.Control.ControlDbContext>();
-        var tenants = await control.Tenants.Where(t => t.Active).Select(t => t.Code).ToListAsync(ct);
+        // Inactive tenants too: a tenant switched on again must find its database at the current schema.
+        var tenants = await control.Tenants.Select(t => t.Code).ToListAsync(ct);
         foreach (var code in tenants)
         {
             try
@@ -65,12 +75,12 @@ public sealed class Bootstrap(IServiceScopeFactory scopes, Databases databases, 
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
             {
-                throw new StartupFailedException($"Cannot migrate the database of tenant '{code}' ({databases.Options.Describe()}): {e.GetBaseException().Message}", e);
+                throw new StartupFailedException($"Cannot migrate the database of tenant '{code}' ({where}): {e.GetBaseException().Message}", e);
             }
         }
-        log.LogInformation("Databases ready: {Where}; {Count} tenant(s)", databases.Options.Describe(), tenants.Count);
+        log.LogInformation("Databases ready: {Where}; {Count} tenant(s)", where, tenants.Count);
 
-        if (tenants.Count == 0 && demo.Value.Enabled && !await control.Tenants.AnyAsync(ct))
+        if (tenants.Count == 0 && demo.Value.Enabled)
             await CreateDemoAsync(scope.ServiceProvider, ct);
         else if (demo.Value.Enabled && tenants.Contains(demo.Value.Tenant))
             Console.WriteLine($"Demo tenant: company {demo.Value.Tenant}, user {demo.Value.Login} (password in README.md).");

@@ -32,6 +32,9 @@ public sealed class CurrentUser : IAuditActor
     public TenantCode RequireTenant() =>
         Tenant ?? throw new UnauthorizedAccessException("No tenant: sign in first.");
 
+    /// <summary>The tenant's time zone (Asia/Shanghai unless the tenant set another).</summary>
+    public TimeZoneInfo TimeZone => TenantTime.Zone(Principal.FindFirstValue(ShelfbookClaims.TimeZone));
+
     public bool IsOperator => Principal.HasClaim(ShelfbookClaims.Operator, "true");
 
     public bool Has(string permission) =>

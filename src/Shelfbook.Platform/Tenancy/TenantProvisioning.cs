@@ -25,13 +25,15 @@ public sealed class TenantProvisioning(Databases databases, ControlDbContext con
             check.Add("code", "invalid_tenant_code", $"code must be 2–{TenantCode.MaxLength} characters: a lower-case letter, then letters, digits or '_'.", TenantCode.MaxLength);
         var name = check.Required("name", request.Name, 100);
         var login = check.Required("adminLogin", request.AdminLogin, 64).ToLowerInvariant();
+        if (login.Any(c => c == '@' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            check.Add("adminLogin", "invalid_login", "adminLogin must not contain spaces or '@'.");
         if (string.IsNullOrEmpty(request.AdminPassword)) check.Add("adminPassword", "required", "adminPassword is required.");
         check.ThrowIfAny();
 
         if (await control.Tenants.AnyAsync(t => t.Code == code.Value, ct))
             throw new InputRejectedException("code", "duplicate", $"A tenant with code '{code}' already exists.", code.Value);
 
-        var tenant = new Tenant { Code = code.Value, Name = name, CreatedAt = time.GetUtcNow().UtcDateTime };
+        var tenant = new Tenant { Code = code.Value, Name = name, CreatedAt = time.StoredUtcNow() };
         var admin = new ShelfbookUser
         {
             TenantId = tenant.Id,
@@ -71,8 +73,8 @@ public sealed class TenantProvisioning(Databases databases, ControlDbContext con
         if (errors.Count > 0) throw Rejected(IdentityResult.Failed([.. errors]), loginField, passwordField);
     }
 
-    private static InputRejectedException Rejected(IdentityResult result, string loginField, string passwordField) =>
+    private InputRejectedException Rejected(IdentityResult result, string loginField, string passwordField) =>
         new(result.Errors.Select(e => new FieldError(
             e.Code.StartsWith("Password", StringComparison.Ordinal) ? passwordField : loginField,
-            "identity." + e.Code, e.Description)).ToArray());
+            "identity." + e.Code, e.Description, users.Options.Password.RequiredLength)).ToArray());
 }

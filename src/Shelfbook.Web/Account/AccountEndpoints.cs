@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Shelfbook.Data.Control;
 using Shelfbook.Kernel;
 
@@ -34,7 +33,7 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        [FromForm] SignInForm form, SignInManager<ShelfbookUser> signIn, ControlDbContext control)
+        [FromForm] SignInForm form, SignInManager<ShelfbookUser> signIn)
     {
         var returnUrl = SafeReturn(form.ReturnUrl);
         var tenantText = form.Company?.Trim() ?? "";
@@ -43,11 +42,10 @@ public static class AccountEndpoints
         if (!TenantCode.TryParse(tenantText, out var tenant) || string.IsNullOrWhiteSpace(form.User) || string.IsNullOrEmpty(form.Password))
             return Results.LocalRedirect(Back("invalid"));
 
-        // One message for every wrong combination, so the form does not reveal which companies or users exist.
+        // One message for every wrong combination (and for deactivated users and tenants, which the sign-in
+        // manager refuses), so the form does not reveal which companies or users exist.
         var user = await signIn.UserManager.FindByNameAsync(ShelfbookUser.UserNameFor(tenant.Value, form.User));
         if (user is null) return Results.LocalRedirect(Back("invalid"));
-        var tenantActive = await control.Tenants.AnyAsync(t => t.Id == user.TenantId && t.Active);
-        if (!user.Active || !tenantActive) return Results.LocalRedirect(Back("invalid"));
 
         var result = await signIn.PasswordSignInAsync(user, form.Password, form.Remember, lockoutOnFailure: true);
         if (result.Succeeded) return Results.LocalRedirect(returnUrl);

@@ -37,6 +37,12 @@ public sealed class BrowseAuditLog(TenantDbContext tenantDb, ControlDbContext co
         var tenantCode = user.RequireTenant().Value;
         var tenantId = await control.Tenants.Where(t => t.Code == tenantCode).Select(t => t.Id).SingleAsync(ct);
 
+        var zone = user.TimeZone;
+        filter = filter with
+        {
+            From = filter.From is { } from ? TenantTime.ToUtc(from, zone) : null,
+            To = filter.To is { } to ? TenantTime.ToUtc(to, zone) : null,
+        };
         var tenantRows = Filter(tenantDb.AuditEntries.AsNoTracking(), filter, category);
         var controlRows = Filter(control.AuditEntries.AsNoTracking().Where(a => a.TenantId == tenantId), filter, category);
         if (cursor is { } c)
@@ -66,8 +72,8 @@ public sealed class BrowseAuditLog(TenantDbContext tenantDb, ControlDbContext co
         if (!string.IsNullOrWhiteSpace(filter.EntityId)) rows = rows.Where(a => a.EntityId == filter.EntityId.Trim());
         if (!string.IsNullOrWhiteSpace(filter.User)) rows = rows.Where(a => a.UserName.Contains(filter.User.Trim()));
         if (!string.IsNullOrWhiteSpace(filter.Action)) rows = rows.Where(a => a.Action == filter.Action.Trim());
-        if (filter.From is { } from) rows = rows.Where(a => a.At >= from.ToUniversalTime());
-        if (filter.To is { } to) rows = rows.Where(a => a.At < to.ToUniversalTime());
+        if (filter.From is { } from) rows = rows.Where(a => a.At >= from);
+        if (filter.To is { } to) rows = rows.Where(a => a.At < to);
         return rows;
     }
 

@@ -28,7 +28,7 @@ public sealed class ManageApiTokens(ControlDbContext control, CurrentUser user, 
             check.Add("expiresInDays", "out_of_range", $"expiresInDays must be between 1 and {MaxExpiryDays}.", 1, MaxExpiryDays);
         check.ThrowIfAny();
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.StoredUtcNow();
         var secret = ApiTokenSecret.Generate();
         var token = new ApiToken
         {
@@ -52,6 +52,14 @@ public sealed class ManageApiTokens(ControlDbContext control, CurrentUser user, 
         return tokens.Select(View).ToList();
     }
 
+    public async Task<ApiTokenView> GetAsync(Guid id, CancellationToken ct)
+    {
+        var userId = user.UserId ?? throw new UnauthorizedAccessException();
+        var token = await control.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.UserId == userId, ct)
+                    ?? throw new NotFoundException("api_token", id);
+        return View(token);
+    }
+
     public async Task<ApiTokenView> RevokeAsync(Guid id, CancellationToken ct)
     {
         var userId = user.UserId ?? throw new UnauthorizedAccessException();
@@ -60,7 +68,7 @@ public sealed class ManageApiTokens(ControlDbContext control, CurrentUser user, 
                     ?? throw new NotFoundException("api_token", id);
         if (token.RevokedAt is null)
         {
-            token.RevokedAt = time.GetUtcNow().UtcDateTime;
+            token.RevokedAt = time.StoredUtcNow();
             AuditRecorder.Describe(token, "revoke");
             await control.SaveChangesAsync(ct);
         }

@@ -35,6 +35,12 @@ internal static class TenantEndpoints
             })
             .WithSummary("List tenants (operators only)");
 
+        group.MapGet("/{code}", async (string code, ControlDbContext control, CancellationToken ct) =>
+                await control.Tenants.AsNoTracking().Where(t => t.Code == code)
+                    .Select(t => new TenantView(t.Id, t.Code, t.Name, t.Active, t.CreatedAt)).SingleOrDefaultAsync(ct)
+                ?? throw new NotFoundException("tenant", code))
+            .WithSummary("One tenant (operators only)");
+
         group.MapPost("/", async (CreateTenantRequest request, TenantProvisioning provisioning, CancellationToken ct) =>
             {
                 var created = await provisioning.CreateAsync(request, adminIsOperator: false, ct);

@@ -15,7 +15,7 @@ public sealed record WarehouseFilter(string? Search = null, bool? Active = null,
 /// <summary>Create, edit, (de)activate and list warehouses. Warehouses are never deleted: documents refer to them.</summary>
 public sealed class ManageWarehouses(TenantDbContext db)
 {
-    private DateTime Now => db.Time.GetUtcNow().UtcDateTime;
+    private DateTime Now => db.Time.StoredUtcNow();
 
     public async Task<WarehouseView> CreateAsync(WarehouseInput input, CancellationToken ct)
     {

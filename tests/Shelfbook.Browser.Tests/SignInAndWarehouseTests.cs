@@ -1,0 +1,107 @@
+using Microsoft.Playwright;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Browser.Tests;
+
+/// <summary>A seller's first minutes, in a real browser: sign in, add a warehouse, find it, switch to English.</summary>
+public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixture<BrowserApp>
+{
+    private async Task<(IPage Page, TenantSession Session)> SignInAsync()
+    {
+        CiGuard.SkipUnlessAvailable(browserApp.SkipReason);
+        var session = await browserApp.App.NewTenantAsync("浏览器测试公司");
+        var context = await browserApp.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = browserApp.BaseUrl, Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        Report(page);
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login**");
+        await page.FillAsync("#company", session.Tenant.Value);
+        await page.FillAsync("#user", session.AdminLogin);
+        await page.FillAsync("#password", session.AdminPassword);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await WaitInteractiveAsync(page);
+        return (page, session);
+    }
+
+    /// <summary>What the browser saw go wrong goes into the test's output, so a failure explains itself.</summary>
+    private static void Report(IPage page)
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") output?.WriteLine($"console {message.Type}: {message.Text}"); };
+        page.RequestFailed += (_, request) => output?.WriteLine($"request failed: {request.Method} {request.Url} {request.Failure}");
+        page.Response += (_, response) => { if (response.Status >= 400) output?.WriteLine($"HTTP {response.Status}: {response.Url}"); };
+    }
+
+    /// <summary>The input of a form field, whether the test id sits on the input or on its wrapper.</summary>
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator($"[data-testid={testId}]").Locator("xpath=descendant-or-self::input").First;
+
+    /// <summary>Prerendered buttons ignore clicks until the circuit is up; the layout marks that moment.</summary>
+    private static async Task WaitInteractiveAsync(IPage page) =>
+        await page.WaitForSelectorAsync("[data-testid=interactive]", new() { State = WaitForSelectorState.Attached });
+
+    [Fact]
+    public async Task Sign_in_create_a_warehouse_see_it_listed_then_switch_to_english()
+    {
+        var (page, _) = await SignInAsync();
+
+        // Chinese by default, even though the browser asks for English.
+        Assert.Contains("工作台", await page.InnerTextAsync("body"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "仓库", Exact = true }).ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=warehouse-new]");
+        await page.ClickAsync("[data-testid=warehouse-new]");
+        await Field(page, "field-code").FillAsync("HZ01");
+        await Field(page, "field-name").FillAsync("杭州仓");
+        await page.ClickAsync("[data-testid=warehouse-save]");
+
+        var row = page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "HZ01" });
+        await row.WaitForAsync();
+        Assert.Contains("杭州仓", await row.InnerTextAsync());
+        Assert.Contains("自营仓", await row.InnerTextAsync());
+
+        await page.ClickAsync("[data-testid=language-menu] button");
+        await page.ClickAsync("[data-testid=lang-en]");
+        await WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("text=New warehouse");
+        var text = await page.InnerTextAsync("body");
+        Assert.Contains("Warehouses", text);
+        Assert.Contains("HZ01", text);
+        Assert.Contains("Own", text);
+        Assert.DoesNotContain("新建仓库", text);
+    }
+
+    [Fact]
+    public async Task A_bad_warehouse_shows_the_error_beside_the_field_and_saves_nothing()
+    {
+        var (page, session) = await SignInAsync();
+        await page.GotoAsync("/warehouses");
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=warehouse-new]");
+        await Field(page, "field-code").FillAsync("BAD 1");
+        await page.ClickAsync("[data-testid=warehouse-save]");
+
+        await page.WaitForSelectorAsync("text=不能包含空格");
+        Assert.Contains("必填", await page.InnerTextAsync("[data-testid=warehouse-dialog]"));
+        await using var db = session.OpenDb();
+        Assert.Equal(0, db.Set<Inventory.Domain.Warehouse>().Count());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_a_message_on_the_sign_in_page()
+    {
+        CiGuard.SkipUnlessAvailable(browserApp.SkipReason);
+        var page = await browserApp.Browser!.NewPageAsync(new BrowserNewPageOptions { BaseURL = browserApp.BaseUrl });
+
+        await page.GotoAsync("/login");
+        await page.FillAsync("#company", "nosuch");
+        await page.FillAsync("#user", "admin");
+        await page.FillAsync("#password", "Wrong-pass1");
+        await page.ClickAsync("[data-testid=login-submit]");
+
+        await page.WaitForSelectorAsync("[data-testid=login-error]");
+        Assert.Contains("公司代码、用户名或密码不正确", await page.InnerTextAsync("[data-testid=login-error]"));
+    }
+}

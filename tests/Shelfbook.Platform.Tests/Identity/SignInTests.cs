@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Platform.Tests.Identity;
+
+/// <summary>Cookie sign-in through the real sign-in form, as a browser does it.</summary>
+public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
+{
+    private HttpClient Browser() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string company, string user, string password)
+    {
+        var page = await browser.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var token = Token().Match(page).Groups[1].Value;
+        Assert.NotEmpty(token);
+        return await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["Company"] = company, ["User"] = user, ["Password"] = password,
+            ["ReturnUrl"] = "/warehouses",
+        }));
+    }
+
+    [Fact]
+    public async Task Right_password_signs_in_and_reaches_pages_and_the_api()
+    {
+        using var browser = Browser();
+
+        using var response = await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/warehouses", response.Headers.Location?.OriginalString);
+        using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Contains(Session.Tenant.Value, await me.Content.ReadAsStringAsync());
+        using var page = await browser.GetAsync(new Uri("/warehouses", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_password_unknown_user_and_unknown_company_get_the_same_message()
+    {
+        using var browser = Browser();
+
+        using var wrongPassword = await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, "Wrong-pass1");
+        using var unknownUser = await SignInAsync(browser, Session.Tenant.Value, "nobody", Session.AdminPassword);
+        using var unknownCompany = await SignInAsync(browser, "nosuchco", Session.AdminLogin, Session.AdminPassword);
+
+        foreach (var response in new[] { wrongPassword, unknownUser, unknownCompany })
+            Assert.StartsWith("/login?error=invalid", response.Headers.Location?.OriginalString);
+        using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_of_a_deactivated_tenant_cannot_sign_in()
+    {
+        await using (var control = App.OpenControl())
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                control.Tenants.Where(t => t.Code == Session.Tenant.Value), s => s.SetProperty(t => t.Active, false));
+        using var browser = Browser();
+
+        using var response = await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword);
+
+        Assert.StartsWith("/login?error=invalid", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_chinese_login_signs_in()
+    {
+        using var _ = await Session.NewUserAsync("张三");
+        using var browser = Browser();
+
+        using var response = await SignInAsync(browser, Session.Tenant.Value, "张三", Session.AdminPassword);
+
+        Assert.Equal("/warehouses", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Five_failures_lock_the_account_even_for_the_right_password()
+    {
+        using var browser = Browser();
+        for (var i = 0; i < 5; i++)
+            (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, "Wrong-pass1")).Dispose();
+
+        using var response = await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword);
+
+        Assert.StartsWith("/login?error=locked", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Sign_out_ends_the_session()
+    {
+        using var browser = Browser();
+        (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword)).Dispose();
+        var page = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
+
+        using var response = await browser.PostAsync(new Uri("/account/logout", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+        Assert.Equal("/login", response.Headers.Location?.OriginalString);
+        using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_send_an_anonymous_visitor_to_the_sign_in_page()
+    {
+        using var browser = Browser();
+
+        using var response = await browser.GetAsync(new Uri("/warehouses", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/login", response.Headers.Location?.OriginalString);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}
+
+public sealed class SignInTestsOnSqlite(SqliteApp app) : SignInTests(app);
+
+public sealed class SignInTestsOnPostgres(PostgresApp app) : SignInTests(app);
