@@ -90,6 +90,30 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_administrator_adds_a_user_with_a_role()
+    {
+        var (page, session) = await SignInAsync();
+        await page.GotoAsync("/access/users");
+        await WaitInteractiveAsync(page);
+
+        await page.ClickAsync("[data-testid=user-new]");
+        await Field(page, "field-login").FillAsync("xiaowang");
+        await Field(page, "field-display-name").FillAsync("小王");
+        await Field(page, "field-password").FillAsync("Xiaowang-1");
+        await page.ClickAsync("[data-testid=field-roles]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "管理员" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.ClickAsync("[data-testid=user-save]");
+
+        var row = page.Locator("[data-testid=user-table] tr", new() { HasText = "xiaowang" });
+        await row.WaitForAsync();
+        Assert.Contains("小王", await row.InnerTextAsync());
+        Assert.Contains("管理员", await row.InnerTextAsync());
+        await using var control = session.App.OpenControl();
+        Assert.True(control.Users.Any(u => u.Login == "xiaowang" && u.DisplayName == "小王"));
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_a_message_on_the_sign_in_page()
     {
         CiGuard.SkipUnlessAvailable(browserApp.SkipReason);

@@ -127,7 +127,11 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client that carries no cookie and sends the bearer token (when given).</summary>
     public HttpClient ApiClient(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        // BaseAddress from ClientOptions: on Kestrel it is the real port, not http://localhost.
+        var client = CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, HandleCookies = false, BaseAddress = ClientOptions.BaseAddress,
+        });
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

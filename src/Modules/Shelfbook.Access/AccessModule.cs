@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Access.Features.BrowseAuditLog;
 using Shelfbook.Access.Features.ManageApiTokens;
+using Shelfbook.Access.Features.ManageRoles;
+using Shelfbook.Access.Features.ManageUsers;
 using Shelfbook.Access.Features.ManageTenants;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Identity;
@@ -16,6 +18,8 @@ namespace Shelfbook.Access;
 public static class AccessPermissions
 {
     public const string ViewAudit = "access.audit.view";
+    public const string ManageUsers = "access.users.manage";
+    public const string ManageRoles = "access.roles.manage";
 }
 
 /// <summary>Marker for the module's resources (AccessStrings.resx: zh-CN, AccessStrings.en.resx: English).</summary>
@@ -32,10 +36,14 @@ public sealed class AccessModule : ShelfbookModule
     public override IReadOnlyList<Permission> Permissions =>
     [
         new(AccessPermissions.ViewAudit, Name, "permission.audit.view"),
+        new(AccessPermissions.ManageUsers, Name, "permission.users.manage"),
+        new(AccessPermissions.ManageRoles, Name, "permission.roles.manage"),
     ];
 
     public override IReadOnlyList<NavItem> Navigation =>
     [
+        new(l => l.Text<AccessStrings>("nav.users"), "access/users", Icons.Material.Outlined.People, AccessPermissions.ManageUsers, 880),
+        new(l => l.Text<AccessStrings>("nav.roles"), "access/roles", Icons.Material.Outlined.AdminPanelSettings, AccessPermissions.ManageRoles, 890),
         new(l => l.Text<AccessStrings>("nav.audit"), "audit", Icons.Material.Outlined.History, AccessPermissions.ViewAudit, 900),
         new(l => l.Text<AccessStrings>("nav.tokens"), "account/tokens", Icons.Material.Outlined.Key, null, 910),
     ];
@@ -44,6 +52,9 @@ public sealed class AccessModule : ShelfbookModule
     {
         services.AddScoped<ManageApiTokens>();
         services.AddScoped<BrowseAuditLog>();
+        services.AddScoped<TenantDirectory>();
+        services.AddScoped<ManageRoles>();
+        services.AddScoped<ManageUsers>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -64,6 +75,7 @@ public sealed class AccessModule : ShelfbookModule
         tokens.MapDelete("/{id:guid}", (Guid id, ManageApiTokens handler, CancellationToken ct) => handler.RevokeAsync(id, ct))
             .WithSummary("Revoke one of my API tokens");
 
+        UserEndpoints.Map(group);
         TenantEndpoints.Map(group);
     }
 

@@ -117,11 +117,11 @@ public static class AuditRecorder
                 changes[JsonNamingPolicy.CamelCase.ConvertName(name)] =
                     new JsonArray(JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after));
             }
-            if (changes.Count == 0) continue;
+            // A described action (reset_password, unlock) is logged even when every field it touched is a secret.
+            var isDescribed = Actions.TryGetValue(entry.Entity, out var described);
+            if (changes.Count == 0 && !isDescribed) continue;
 
-            var action = Actions.TryGetValue(entry.Entity, out var described)
-                ? described
-                : entry.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" };
+            var action = described ?? entry.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" };
             Actions.Remove(entry.Entity);
 
             var key = entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString());

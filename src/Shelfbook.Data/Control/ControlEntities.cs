@@ -20,7 +20,8 @@ public sealed class Tenant
 /// tenant while Identity's own unique index still holds across the control database.
 /// </summary>
 [Audited(AuditCategory.System, "user", Ignore = [nameof(PasswordHash), nameof(SecurityStamp), nameof(ConcurrencyStamp),
-    nameof(AccessFailedCount), nameof(LockoutEnd), nameof(NormalizedUserName), nameof(NormalizedEmail)])]
+    nameof(AccessFailedCount), nameof(LockoutEnd), nameof(NormalizedUserName), nameof(NormalizedEmail), nameof(EmailConfirmed),
+    nameof(PhoneNumberConfirmed), nameof(TwoFactorEnabled), nameof(LockoutEnabled), nameof(TenantId)])]
 public sealed class ShelfbookUser : IdentityUser<Guid>
 {
     public ShelfbookUser() => Id = Guid.CreateVersion7();
@@ -39,7 +40,7 @@ public sealed class ShelfbookUser : IdentityUser<Guid>
 }
 
 /// <summary>A tenant's role: a named set of permissions. <c>*</c> means every permission.</summary>
-[Audited(AuditCategory.System, "role")]
+[Audited(AuditCategory.System, "role", Ignore = [nameof(TenantId)])]
 public sealed class Role
 {
     public const string AdministratorName = "Administrator";

@@ -23,8 +23,9 @@ public sealed class CurrentUser : IAuditActor
 
     public Guid? UserId => Guid.TryParse(Principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
+    /// <summary>The display name; "system" when nobody is signed in (start-up, the demo, background work).</summary>
     public string UserName => Principal.FindFirstValue(ShelfbookClaims.DisplayName)
-                              ?? Principal.Identity?.Name ?? "anonymous";
+                              ?? Principal.Identity?.Name ?? "system";
 
     public TenantCode? Tenant => TenantCode.TryParse(Principal.FindFirstValue(ShelfbookClaims.Tenant), out var code) ? code : null;
 

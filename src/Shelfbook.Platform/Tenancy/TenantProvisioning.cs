@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Data;
 using Shelfbook.Data.Control;
 using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
 
 namespace Shelfbook.Platform.Tenancy;
 
@@ -74,7 +75,5 @@ public sealed class TenantProvisioning(Databases databases, ControlDbContext con
     }
 
     private InputRejectedException Rejected(IdentityResult result, string loginField, string passwordField) =>
-        new(result.Errors.Select(e => new FieldError(
-            e.Code.StartsWith("Password", StringComparison.Ordinal) ? passwordField : loginField,
-            "identity." + e.Code, e.Description, users.Options.Password.RequiredLength)).ToArray());
+        IdentityRejection.From(result, loginField, passwordField, users.Options.Password.RequiredLength);
 }

@@ -41,7 +41,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Created tenant acme", output);
         Assert.True(File.Exists(Path.Combine(_data, "tenants", "acme.db")));
         var databases = new Databases(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { DataPath = _data }),
-            new Data.Tenancy.TenantModel([typeof(Inventory.InventoryModule).Assembly, typeof(Access.AccessModule).Assembly]));
+            new Data.Tenancy.TenantModel([typeof(Inventory.InventoryModule).Assembly, typeof(Shelfbook.Access.AccessModule).Assembly]));
         await using (var control = databases.OpenControl(new SystemActor(), TimeProvider.System))
         {
             var user = await control.Users.SingleAsync();

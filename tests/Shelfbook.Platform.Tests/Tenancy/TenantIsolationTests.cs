@@ -23,23 +23,32 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var tenantB = await App.NewTenantAsync();
         var warehouseB = await tenantB.PostAsync<WarehouseView>("/api/v1/inventory/warehouses", new { code = "B1", name = "B 的仓库", type = "Own" }, HttpStatusCode.Created);
         var tokenB = await tenantB.PostAsync<CreatedToken>("/api/v1/access/tokens", new { name = "B" }, HttpStatusCode.Created);
+        Guid roleB;
+        await using (var control = App.OpenControl())
+            roleB = control.Roles.Where(r => r.Name == Data.Control.Role.AdministratorName)
+                .Join(control.Tenants.Where(t => t.Code == tenantB.Tenant.Value), r => r.TenantId, t => t.Id, (r, _) => r.Id).Single();
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/access/users/"] = tenantB.AdminId.ToString(),
+            ["/api/v1/access/roles/"] = roleB.ToString(),
             ["/api/v1/inventory/warehouses/"] = warehouseB.Id.ToString(),
             ["/api/v1/access/tokens/"] = tokenB.Token.Id.ToString(),
             ["/api/v1/access/tenants/"] = tenantB.Tenant.Value,
         };
 
         var routes = ApiRoutesWithParameters();
-        Assert.True(routes.Count >= 7, $"only {routes.Count} routes found");
+        Assert.True(routes.Count >= 16, $"only {routes.Count} routes found");
         foreach (var (method, pattern) in routes)
         {
             var prefix = idsOfB.Keys.FirstOrDefault(pattern.StartsWith)
                          ?? throw new Xunit.Sdk.XunitException($"No id of tenant B is known for {method} {pattern}: add one to this test.");
             var url = Parameter().Replace(pattern, idsOfB[prefix]);
             using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+            // A body that would be valid, so that only the id can make the answer a 404.
             if (method is "POST" or "PUT")
-                request.Content = new StringContent("""{"code":"A1","name":"A","type":"Own"}""", Encoding.UTF8, "application/json");
+                request.Content = new StringContent(
+                    """{"code":"A1","name":"A","type":"Own","displayName":"A","roleIds":[],"permissions":[],"password":"Valid-Pass1"}""",
+                    Encoding.UTF8, "application/json");
 
             using var response = await Session.Api.SendAsync(request);
 
