@@ -65,6 +65,7 @@ public static class WebSetup
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationState>();
         services.AddScoped<OperationScopes>();
         services.AddHttpContextAccessor();
 
@@ -78,7 +79,22 @@ public static class WebSetup
         services.AddSingleton<ProblemResponses>();
         services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<ProblemResponses>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            // The reference page can then try requests with a personal token.
+            document.Info.Title = "Shelfbook API";
+            document.Info.Description = "REST API of Shelfbook. Authenticate with a personal API token: Authorization: Bearer sbk_…";
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Personal API token (sbk_…), created on the page 接口令牌 API tokens",
+            };
+            document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks();
 
         services.Configure<RequestLocalizationOptions>(o =>

@@ -34,10 +34,17 @@ public sealed class CurrentUser : IAuditActor
         Tenant ?? throw new UnauthorizedAccessException("No tenant: sign in first.");
 
     /// <summary>The tenant's time zone (Asia/Shanghai unless the tenant set another).</summary>
-    public TimeZoneInfo TimeZone => TenantTime.Zone(Principal.FindFirstValue(ShelfbookClaims.TimeZone));
+    public TimeZoneInfo TimeZone => Principal.TenantZone();
 
     public bool IsOperator => Principal.HasClaim(ShelfbookClaims.Operator, "true");
 
     public bool Has(string permission) =>
         Principal.HasClaim(Permission.ClaimType, Permission.All) || Principal.HasClaim(Permission.ClaimType, permission);
+}
+
+public static class PrincipalExtensions
+{
+    /// <summary>The time zone of the principal's tenant (from its claim), for pages that show or read local times.</summary>
+    public static TimeZoneInfo TenantZone(this ClaimsPrincipal principal) =>
+        TenantTime.Zone(principal.FindFirstValue(ShelfbookClaims.TimeZone));
 }

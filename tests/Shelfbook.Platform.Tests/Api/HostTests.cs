@@ -29,6 +29,7 @@ public abstract class HostTests(ShelfbookApp app) : TenantTest(app)
         using var reference = await anonymous.GetAsync(new Uri("/api/docs/", UriKind.Relative));
 
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/inventory/warehouses", out _));
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Contains("Shelfbook API", await reference.Content.ReadAsStringAsync());
     }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Shelfbook.Data.Control;
 using Shelfbook.TestKit;
 
 namespace Shelfbook.Platform.Tests.Identity;
@@ -103,6 +106,25 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal("/login", response.Headers.Location?.OriginalString);
         using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_open_page_loses_its_session_when_the_user_is_deactivated()
+    {
+        var scopes = App.Services.GetRequiredService<IServiceScopeFactory>();
+        System.Security.Claims.ClaimsPrincipal principal;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ShelfbookUser>>();
+            principal = await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByIdAsync(Session.AdminId.ToString()))!);
+        }
+        Assert.True(await Web.Account.RevalidatingAuthenticationState.IsStillValidAsync(scopes, principal));
+
+        await using (var control = App.OpenControl())
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                control.Users.Where(u => u.Id == Session.AdminId), s => s.SetProperty(u => u.Active, false));
+
+        Assert.False(await Web.Account.RevalidatingAuthenticationState.IsStillValidAsync(scopes, principal));
     }
 
     [Fact]
