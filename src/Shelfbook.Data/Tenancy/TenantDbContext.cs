@@ -8,6 +8,19 @@ namespace Shelfbook.Data.Tenancy;
 public sealed class TenantModel(IEnumerable<Assembly> moduleAssemblies)
 {
     public IReadOnlyList<Assembly> Assemblies { get; } = moduleAssemblies.Distinct().ToArray();
+
+    /// <summary>Names the set of modules, so that EF keeps one built model per set rather than one per context type.</summary>
+    public string Key => string.Join("|", Assemblies.Select(a => a.FullName).Order(StringComparer.Ordinal));
+}
+
+/// <summary>
+/// EF caches a built model per context type; the tenant model depends on which modules run, so two hosts with
+/// different modules in one process (tests, tools) must not share it.
+/// </summary>
+internal sealed class TenantModelCacheKeyFactory : Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory
+{
+    public object Create(DbContext context, bool designTime) =>
+        context is TenantDbContext tenant ? (context.GetType(), tenant.ModelKey, designTime) : (context.GetType(), designTime);
 }
 
 /// <summary>
@@ -22,6 +35,8 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
     public TimeProvider Time => time;
 
     public IAuditActor Actor => actor;
+
+    internal string ModelKey => model.Key;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();

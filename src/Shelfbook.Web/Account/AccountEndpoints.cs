@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using System.Text.Json.Nodes;
+using Shelfbook.Data.Audit;
 using Shelfbook.Data.Control;
 using Shelfbook.Kernel;
 
@@ -33,7 +35,7 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        [FromForm] SignInForm form, SignInManager<ShelfbookUser> signIn)
+        [FromForm] SignInForm form, SignInManager<ShelfbookUser> signIn, ControlDbContext control, TimeProvider time, HttpContext http)
     {
         var returnUrl = SafeReturn(form.ReturnUrl);
         var tenantText = form.Company?.Trim() ?? "";
@@ -48,8 +50,32 @@ public static class AccountEndpoints
         if (user is null) return Results.LocalRedirect(Back("invalid"));
 
         var result = await signIn.PasswordSignInAsync(user, form.Password, form.Remember, lockoutOnFailure: true);
+        var outcome = result.Succeeded ? "sign_in" : result.IsLockedOut ? "sign_in_locked" : result.IsNotAllowed ? "sign_in_refused" : "sign_in_failed";
+        await LogSignInAsync(control, time, http, user, outcome);
         if (result.Succeeded) return Results.LocalRedirect(returnUrl);
         return Results.LocalRedirect(Back(result.IsLockedOut ? "locked" : "invalid"));
+    }
+
+    /// <summary>
+    /// The sign-in log (登录日志) a seller checks when something looks wrong: who signed in, or tried to, from where.
+    /// Failures are logged only for users that exist, under that user, so the log stays within its tenant.
+    /// </summary>
+    private static async Task LogSignInAsync(ControlDbContext control, TimeProvider time, HttpContext http, ShelfbookUser user, string outcome)
+    {
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        control.AuditEntries.Add(new ControlAuditEntry
+        {
+            TenantId = user.TenantId,
+            At = time.StoredUtcNow(),
+            UserId = user.Id,
+            UserName = user.DisplayName,
+            Category = AuditCategory.System,
+            EntityType = "user",
+            EntityId = user.Id.ToString(),
+            Action = outcome,
+            Changes = new JsonObject { ["address"] = new JsonArray(null, address) }.ToJsonString(),
+        });
+        await control.SaveChangesAsync();
     }
 
     private static string SafeReturn(string? url) =>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -78,6 +79,21 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
         using var response = await SignInAsync(browser, Session.Tenant.Value, "张三", Session.AdminPassword);
 
         Assert.Equal("/warehouses", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Sign_ins_and_failed_attempts_are_in_the_log()
+    {
+        using var browser = Browser();
+        (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, "Wrong-pass1")).Dispose();
+        (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword)).Dispose();
+
+        var log = await Session.Api.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            new Uri($"/api/v1/audit?entityType=user&entityId={Session.AdminId}", UriKind.Relative));
+
+        var actions = log.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["sign_in", "sign_in_failed", "create"], actions);
+        Assert.DoesNotContain("Wrong-pass1", log.GetRawText());
     }
 
     [Fact]
