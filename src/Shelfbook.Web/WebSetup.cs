@@ -44,9 +44,7 @@ public static class WebSetup
                 o.DefaultChallengeScheme = SmartScheme;
             })
             .AddPolicyScheme(SmartScheme, SmartScheme, o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? ApiTokenSecret.Scheme
-                    : IdentityConstants.ApplicationScheme)
+                HasBearer(context.Request) ? ApiTokenSecret.Scheme : IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenSecret.Scheme, null)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
@@ -136,7 +134,7 @@ public static class WebSetup
         app.MapShelfbookHealth();
         app.MapAccountEndpoints();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter(CookiesOnlyRead);
         foreach (var module in app.Services.GetRequiredService<ModuleSet>().All)
             module.MapApi(api);
 
@@ -144,6 +142,27 @@ public static class WebSetup
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(app.Services.GetRequiredService<ModuleSet>().All.Select(m => m.Assembly).Distinct().ToArray());
     }
+
+    /// <summary>
+    /// The browser's cookie may read the API (handy while looking around) but not change data through it: the UI works
+    /// through its pages, and programs use personal tokens, so no other site can make a signed-in browser post here.
+    /// </summary>
+    private static async ValueTask<object?> CookiesOnlyRead(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var method = http.Request.Method;
+        // Signed in without a bearer header means signed in by the cookie (the policy scheme picks the same way).
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method) && !HasBearer(http.Request))
+        {
+            var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<PlatformStrings>>();
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["problem.cookie_write"],
+                extensions: new Dictionary<string, object?> { ["code"] = "cookie_write" });
+        }
+        return await next(context);
+    }
+
+    private static bool HasBearer(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     private static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {

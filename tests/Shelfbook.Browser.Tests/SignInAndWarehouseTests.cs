@@ -62,10 +62,19 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         Assert.Contains("杭州仓", await row.InnerTextAsync());
         Assert.Contains("自营仓", await row.InnerTextAsync());
 
+        // The dashboard counts it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "工作台", Exact = true }).ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=figure-m0] [data-testid=figure-value]");
+        Assert.Equal("1", (await page.InnerTextAsync("[data-testid=figure-m0] [data-testid=figure-value]")).Trim());
+        await page.GetByRole(AriaRole.Link, new() { Name = "仓库", Exact = true }).ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=warehouse-new]");
+
         await page.ClickAsync("[data-testid=language-menu] button");
         await page.ClickAsync("[data-testid=lang-en]");
         await WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("text=New warehouse");
+        // The rows load once the page is live, after the frame.
+        await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "HZ01" }).WaitForAsync();
         var text = await page.InnerTextAsync("body");
         Assert.Contains("Warehouses", text);
         Assert.Contains("HZ01", text);
@@ -111,6 +120,29 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         Assert.Contains("管理员", await row.InnerTextAsync());
         await using var control = session.App.OpenControl();
         Assert.True(control.Users.Any(u => u.Login == "xiaowang" && u.DisplayName == "小王"));
+    }
+
+    [Fact]
+    public async Task Next_and_previous_move_through_a_long_list()
+    {
+        var (page, session) = await SignInAsync();
+        for (var i = 1; i <= 55; i++)
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",
+                new { code = $"W{i:000}", name = $"仓库 {i}", type = "Own" }, System.Net.HttpStatusCode.Created);
+        await page.GotoAsync("/warehouses");
+        await WaitInteractiveAsync(page);
+        var rows = page.Locator("[data-testid=warehouse-table] tbody tr");
+        await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "W050" }).WaitForAsync();
+        Assert.Equal(50, await rows.CountAsync());
+
+        await page.ClickAsync("[data-testid=page-next]");
+        await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "W055" }).WaitForAsync();
+        Assert.Equal(5, await rows.CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "W001" }).CountAsync());
+
+        await page.ClickAsync("[data-testid=page-previous]");
+        await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "W001" }).WaitForAsync();
+        Assert.Equal(50, await rows.CountAsync());
     }
 
     [Fact]

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging;
+using Shelfbook.Data;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Modules;
 
@@ -14,7 +17,7 @@ namespace Shelfbook.Platform.Api;
 /// Turns the platform's exceptions into RFC 9457 problem details: 400 with one message per field, 404,
 /// 409, 401; anything unexpected is a 500 without internals.
 /// </summary>
-public sealed class ProblemResponses(
+public sealed partial class ProblemResponses(
     IProblemDetailsService problems, IStringLocalizer<PlatformStrings> text, IStringLocalizerFactory localizers, ModuleSet modules,
     ILogger<ProblemResponses> log)
     : IExceptionHandler
@@ -39,6 +42,9 @@ public sealed class ProblemResponses(
                 Extensions = { ["code"] = rule.Code },
             },
             UnauthorizedAccessException => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = text["problem.unauthorized"] },
+            // Two requests raced for the same unique value or row; the slower one is told to reload, not given a 500.
+            DbUpdateConcurrencyException => Conflict("conflict.concurrent_change"),
+            DbUpdateException db when DatabaseErrors.IsUniqueViolation(db) => Conflict("conflict.duplicate"),
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = text["problem.internal"] },
         };
         if (problem.Status == StatusCodes.Status500InternalServerError)
@@ -52,6 +58,23 @@ public sealed class ProblemResponses(
     public IDictionary<string, string[]> Messages(IEnumerable<FieldError> errors) =>
         errors.GroupBy(e => e.Field)
             .ToDictionary(g => g.Key, g => g.Select(e => Localize("error." + e.Code, e.Message, e.Arguments)).ToArray());
+
+    private ProblemDetails Conflict(string code) => new()
+    {
+        Status = StatusCodes.Status409Conflict,
+        Title = text["problem.rule"],
+        Detail = text[code],
+        Extensions = { ["code"] = code },
+    };
+
+    /// <summary>One line for a page to show (snackbar or alert) whatever the platform refused.</summary>
+    public string Describe(ShelfbookException exception) => exception switch
+    {
+        InputRejectedException rejected => string.Join(" ", Messages(rejected.Errors).SelectMany(m => m.Value)),
+        RuleViolatedException rule => Message(rule),
+        NotFoundException notFound => string.Format(CultureInfo.CurrentCulture, text["problem.not_found.detail"], notFound.Entity, notFound.Id),
+        _ => exception.Message,
+    };
 
     /// <summary>The broken rule in the user's language.</summary>
     public string Message(RuleViolatedException rule) => Localize(rule.Code, rule.Message);
@@ -70,6 +93,12 @@ public sealed class ProblemResponses(
         {
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
             return Validation([new FieldError(field, "malformed_json", "The request body is not valid JSON at " + field + ".", field)]);
+        }
+        // A query or route value of the wrong type ("?limit=abc"): the framework names the parameter in its message.
+        if (BoundParameter().Match(bad.Message) is { Success: true } bound)
+        {
+            var field = bound.Groups["name"].Value;
+            return Validation([new FieldError(field, "invalid_value", $"{field} has a value of the wrong kind.", bound.Groups["value"].Value)]);
         }
         return new ProblemDetails { Status = bad.StatusCode, Title = text["problem.bad_request"], Detail = bad.Message };
     }
@@ -91,4 +120,7 @@ public sealed class ProblemResponses(
         foreach (var module in modules.All)
             yield return localizers.Create(module.Strings);
     }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)" from "(?<value>[^"]*)"\.""")]
+    private static partial Regex BoundParameter();
 }

@@ -54,7 +54,15 @@ public sealed class TenantProvisioning(Databases databases, ControlDbContext con
         await using var transaction = await control.Database.BeginTransactionAsync(ct);
         control.Tenants.Add(tenant);
         control.Roles.Add(role);
-        await control.SaveChangesAsync(ct);
+        try
+        {
+            await control.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e))
+        {
+            // A concurrent request created the same code since the check above (the code is the tenants' only unique key).
+            throw new InputRejectedException("code", "duplicate", $"A tenant with code '{code}' already exists.", code.Value);
+        }
         var created = await users.CreateAsync(admin, request.AdminPassword!);
         if (!created.Succeeded) throw Rejected(created, "adminLogin", "adminPassword");
         control.UserRoles.Add(new UserRole { UserId = admin.Id, RoleId = role.Id });
@@ -74,6 +82,6 @@ public sealed class TenantProvisioning(Databases databases, ControlDbContext con
         if (errors.Count > 0) throw Rejected(IdentityResult.Failed([.. errors]), loginField, passwordField);
     }
 
-    private InputRejectedException Rejected(IdentityResult result, string loginField, string passwordField) =>
+    private ShelfbookException Rejected(IdentityResult result, string loginField, string passwordField) =>
         IdentityRejection.From(result, loginField, passwordField, users.Options.Password.RequiredLength);
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Shelfbook.Kernel;
 using Shelfbook.Data;
 using Shelfbook.Data.Control;
 using Shelfbook.Data.Tenancy;
@@ -37,14 +39,25 @@ public sealed class OperationScopes(IServiceScopeFactory scopes, AuthenticationS
     public async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> work) where THandler : notnull
     {
         await using var scope = await BeginAsync();
-        return await work(scope.ServiceProvider.GetRequiredService<THandler>());
+        try
+        {
+            return await work(scope.ServiceProvider.GetRequiredService<THandler>());
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(e))
+        {
+            // The same races the API answers with 409 (ProblemResponses): a page shows a message instead of losing its circuit.
+            throw e is DbUpdateConcurrencyException
+                ? new RuleViolatedException("conflict.concurrent_change", "Someone else changed this at the same moment; reload and try again.")
+                : new RuleViolatedException("conflict.duplicate", "Someone else just saved the same value; reload and try again.");
+        }
     }
 
-    public async Task RunAsync<THandler>(Func<THandler, Task> work) where THandler : notnull
-    {
-        await using var scope = await BeginAsync();
-        await work(scope.ServiceProvider.GetRequiredService<THandler>());
-    }
+    public Task RunAsync<THandler>(Func<THandler, Task> work) where THandler : notnull =>
+        RunAsync<THandler, bool>(async handler =>
+        {
+            await work(handler);
+            return true;
+        });
 
     private async Task<AsyncServiceScope> BeginAsync()
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,11 +19,13 @@ public static class AccountEndpoints
     {
         app.MapPost("/account/login", SignInAsync).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/account/logout", async (SignInManager<ShelfbookUser> signIn) =>
+        app.MapPost("/account/logout", async (SignInManager<ShelfbookUser> signIn, IAntiforgery antiforgery, HttpContext http) =>
         {
+            // No form is bound here, so the framework does not check the token by itself: another site must not sign users out.
+            if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
             await signIn.SignOutAsync();
             return Results.LocalRedirect("~/login");
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().DisableAntiforgery();
 
         app.MapGet("/culture", (string? name, string? redirect, HttpContext context) =>
         {
@@ -78,8 +81,10 @@ public static class AccountEndpoints
         await control.SaveChangesAsync();
     }
 
+    /// <summary>Only a path on this site; anything else (another host, control characters) goes to the dashboard.</summary>
     private static string SafeReturn(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+        && !url.Any(char.IsControl)
             ? url
             : "/";
 

@@ -136,6 +136,34 @@ public abstract class UserAndRoleTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_user_manager_cannot_raise_their_own_rights_or_take_over_an_administrator()
+    {
+        var managers = await Session.PostAsync<RoleView>(Roles, new { name = "人事", permissions = new[] { "access.users.manage", "access.roles.manage" } }, HttpStatusCode.Created);
+        var manager = await Session.PostAsync<UserView>(Users, new { login = "hr", password = "Hr-Pass-123", roleIds = new[] { managers.Id } }, HttpStatusCode.Created);
+        using var hr = await ClientForAsync(manager.Id);
+        var administrator = await AdministratorRoleAsync();
+
+        async Task<string?> RefusedAsync(HttpMethod method, string url, object? body)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await hr.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();
+        }
+
+        Assert.Equal("access.beyond_own_permissions", await RefusedAsync(HttpMethod.Put, $"{Users}/{manager.Id}", new { displayName = "hr", roleIds = new[] { managers.Id, administrator } }));
+        Assert.Equal("access.beyond_own_permissions", await RefusedAsync(HttpMethod.Put, $"{Roles}/{managers.Id}",
+            new { name = "人事", permissions = new[] { "access.users.manage", "access.roles.manage", "access.audit.view" } }));
+        Assert.Equal("access.administrators_only", await RefusedAsync(HttpMethod.Post, $"{Users}/{Session.AdminId}/password", new { password = "Taken-Over-1" }));
+        Assert.Equal("access.administrators_only", await RefusedAsync(HttpMethod.Post, $"{Users}/{Session.AdminId}/deactivate", null));
+
+        // Within their own rights they can work: a plain user with a role they could have made themselves.
+        var staff = await Session.PostAsync<RoleView>(Roles, new { name = "员工", permissions = new[] { "access.users.manage" } }, HttpStatusCode.Created);
+        using var created = await hr.PostAsJsonAsync(new Uri(Users, UriKind.Relative), new { login = "staff1", password = "Staff-Pass1", roleIds = new[] { staff.Id } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
     public async Task Roles_are_checked_and_the_built_in_one_is_fixed()
     {
         var role = await ClerkRoleAsync();

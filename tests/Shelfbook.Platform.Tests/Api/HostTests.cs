@@ -18,6 +18,9 @@ public abstract class HostTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         Assert.True(health.GetProperty("database").GetProperty("reachable").GetBoolean());
         Assert.Equal(App.Db.ToString(), health.GetProperty("database").GetProperty("provider").GetString());
+        // Anonymous callers learn nothing about where the database is.
+        Assert.False(health.GetProperty("database").TryGetProperty("where", out _));
+        Assert.DoesNotContain("Host=", health.GetRawText());
     }
 
     [Fact]
@@ -32,6 +35,17 @@ public abstract class HostTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Contains("Shelfbook API", await reference.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_query_value_of_the_wrong_kind_names_the_parameter()
+    {
+        var problem = await Session.ProblemAsync(HttpMethod.Get, "/api/v1/inventory/warehouses?limit=abc", null, HttpStatusCode.BadRequest);
+        var flag = await Session.ProblemAsync(HttpMethod.Get, "/api/v1/inventory/warehouses?active=maybe", null, HttpStatusCode.BadRequest);
+
+        Assert.Equal("invalid_value", problem.GetProperty("codes").GetProperty("limit")[0].GetString());
+        Assert.Contains("abc", problem.GetProperty("errors").GetProperty("limit")[0].GetString());
+        Assert.True(flag.GetProperty("errors").TryGetProperty("active", out _));
     }
 
     [Fact]

@@ -14,6 +14,14 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
 {
     private HttpClient Browser() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>A browser signed in as the tenant's administrator.</summary>
+    private async Task<HttpClient> SignedInAsync()
+    {
+        var browser = Browser();
+        (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword)).Dispose();
+        return browser;
+    }
+
     private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string company, string user, string password)
     {
         var page = await browser.GetStringAsync(new Uri("/login", UriKind.Relative));
@@ -111,8 +119,7 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
     [Fact]
     public async Task Sign_out_ends_the_session()
     {
-        using var browser = Browser();
-        (await SignInAsync(browser, Session.Tenant.Value, Session.AdminLogin, Session.AdminPassword)).Dispose();
+        using var browser = await SignedInAsync();
         var page = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
         var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
 
@@ -122,6 +129,43 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal("/login", response.Headers.Location?.OriginalString);
         using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_site_cannot_sign_a_user_out()
+    {
+        using var browser = await SignedInAsync();
+
+        using var response = await browser.PostAsync(new Uri("/account/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var me = await browser.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_browser_cookie_reads_the_api_but_does_not_change_data_through_it()
+    {
+        using var browser = await SignedInAsync();
+
+        using var read = await browser.GetAsync(new Uri("/api/v1/inventory/warehouses", UriKind.Relative));
+        using var write = await browser.PostAsJsonAsync(new Uri("/api/v1/inventory/warehouses", UriKind.Relative), new { code = "C1", name = "C", type = "Own" });
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+        Assert.Contains("cookie_write", await write.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Return_addresses_off_this_site_or_with_control_characters_go_to_the_dashboard()
+    {
+        using var browser = Browser();
+
+        using var controlCharacters = await browser.GetAsync(new Uri("/culture?name=en-US&redirect=%2F%0Ax", UriKind.Relative));
+        using var otherHost = await browser.GetAsync(new Uri("/culture?name=en-US&redirect=%2F%2Fevil.example", UriKind.Relative));
+
+        Assert.Equal("/", controlCharacters.Headers.Location?.OriginalString);
+        Assert.Equal("/", otherHost.Headers.Location?.OriginalString);
     }
 
     [Fact]
@@ -139,6 +183,26 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
         await using (var control = App.OpenControl())
             await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
                 control.Users.Where(u => u.Id == Session.AdminId), s => s.SetProperty(u => u.Active, false));
+
+        Assert.False(await Web.Account.RevalidatingAuthenticationState.IsStillValidAsync(scopes, principal));
+    }
+
+    [Fact]
+    public async Task An_open_page_loses_its_session_when_its_rights_change()
+    {
+        using var _ = await Session.NewUserAsync("clerk", Inventory.InventoryPermissions.ViewWarehouses);
+        var scopes = App.Services.GetRequiredService<IServiceScopeFactory>();
+        System.Security.Claims.ClaimsPrincipal principal;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ShelfbookUser>>();
+            principal = await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByNameAsync(ShelfbookUser.UserNameFor(Session.Tenant.Value, "clerk")))!);
+        }
+        Assert.True(await Web.Account.RevalidatingAuthenticationState.IsStillValidAsync(scopes, principal));
+
+        await using (var control = App.OpenControl())
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                control.Roles.Where(r => r.Name == "role-clerk"), s => s.SetProperty(r => r.Permissions, new List<string>()));
 
         Assert.False(await Web.Account.RevalidatingAuthenticationState.IsStillValidAsync(scopes, principal));
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data;
 using Shelfbook.Data.Control;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Modules;
@@ -15,7 +16,7 @@ public sealed record PermissionView(string Name, string Module, string Descripti
 /// A tenant's roles: named sets of the permissions the modules declare. The built-in Administrator (<c>*</c>) cannot be
 /// changed or deleted; a role that users still hold cannot be deleted.
 /// </summary>
-public sealed class ManageRoles(ControlDbContext control, TenantDirectory directory, ModuleSet modules)
+public sealed class ManageRoles(ControlDbContext control, TenantDirectory directory, ModuleSet modules, Platform.Tenancy.CurrentUser current)
 {
     public const int NameMax = 64;
 
@@ -39,10 +40,11 @@ public sealed class ManageRoles(ControlDbContext control, TenantDirectory direct
     {
         var tenantId = await directory.TenantIdAsync(ct);
         var (name, permissions) = Check(input);
+        EnsureWithinOwn(permissions);
         await EnsureNameFreeAsync(tenantId, name, null, ct);
         var role = new Role { TenantId = tenantId, Name = name, Permissions = permissions };
         control.Roles.Add(role);
-        await control.SaveChangesAsync(ct);
+        await control.SaveOrExplainAsync(() => EnsureNameFreeAsync(tenantId, name, null, ct), ct);
         return View(role, 0);
     }
 
@@ -51,10 +53,11 @@ public sealed class ManageRoles(ControlDbContext control, TenantDirectory direct
         var role = await FindAsync(id, ct);
         if (role.IsBuiltIn) throw new RuleViolatedException("access.role_built_in", $"The built-in role {role.Name} cannot be changed.");
         var (name, permissions) = Check(input);
+        EnsureWithinOwn(role.Permissions.Except(permissions).Concat(permissions.Except(role.Permissions)));
         await EnsureNameFreeAsync(role.TenantId, name, role.Id, ct);
         role.Name = name;
         role.Permissions = permissions;
-        await control.SaveChangesAsync(ct);
+        await control.SaveOrExplainAsync(() => EnsureNameFreeAsync(role.TenantId, name, role.Id, ct), ct);
         return View(role, await control.UserRoles.CountAsync(ur => ur.RoleId == id, ct));
     }
 
@@ -62,6 +65,7 @@ public sealed class ManageRoles(ControlDbContext control, TenantDirectory direct
     {
         var role = await FindAsync(id, ct);
         if (role.IsBuiltIn) throw new RuleViolatedException("access.role_built_in", $"The built-in role {role.Name} cannot be deleted.");
+        EnsureWithinOwn(role.Permissions);
         var holders = await control.UserRoles.CountAsync(ur => ur.RoleId == id, ct);
         if (holders > 0)
             throw new RuleViolatedException("access.role_in_use", $"{holders} user(s) still hold the role {role.Name}; take it from them first.");
@@ -85,6 +89,16 @@ public sealed class ManageRoles(ControlDbContext control, TenantDirectory direct
             check.Add("permissions", "unknown_permission", $"Unknown permission(s): {string.Join(", ", unknown)}.", string.Join(", ", unknown));
         check.ThrowIfAny();
         return (name, permissions);
+    }
+
+    /// <summary>Nobody puts into (or takes out of) a role a permission they do not hold, so nobody raises their own rights.</summary>
+    private void EnsureWithinOwn(IEnumerable<string> permissions)
+    {
+        if (current.Has(Permission.All)) return;
+        var beyond = permissions.Where(p => !current.Has(p)).ToList();
+        if (beyond.Count > 0)
+            throw new RuleViolatedException("access.beyond_own_permissions",
+                $"You may only give or take permissions you hold yourself; you lack {string.Join(", ", beyond)}.");
     }
 
     private async Task EnsureNameFreeAsync(Guid tenantId, string name, Guid? self, CancellationToken ct)

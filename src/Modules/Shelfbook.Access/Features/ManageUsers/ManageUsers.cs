@@ -63,6 +63,7 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         if (string.IsNullOrEmpty(input.Password)) check.Add("password", "required", "password is required.");
         var roleIds = await CheckRolesAsync(tenantId, input.RoleIds, check, ct);
         check.ThrowIfAny();
+        await EnsureMayGrantAsync(roleIds, ct);
         if (await control.Users.AnyAsync(u => u.TenantId == tenantId && u.Login == login, ct))
             throw new InputRejectedException("login", "duplicate", $"A user with login '{login}' already exists.", login);
 
@@ -87,8 +88,11 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         var displayName = check.Required("displayName", changes.DisplayName, DisplayNameMax);
         var roleIds = await CheckRolesAsync(user.TenantId, changes.RoleIds, check, ct);
         check.ThrowIfAny();
+        await EnsureMayManageAsync(user, ct);
 
         var held = await control.UserRoles.Where(ur => ur.UserId == id).ToListAsync(ct);
+        var heldIds = held.Select(ur => ur.RoleId).ToList();
+        await EnsureMayGrantAsync(heldIds.Except(roleIds).Concat(roleIds.Except(heldIds)), ct);
         var administrator = await AdministratorRoleIdAsync(user.TenantId, ct);
         if (user.Active && held.Any(ur => ur.RoleId == administrator) && !roleIds.Contains(administrator))
             await EnsureAnotherAdministratorAsync(user, ct);
@@ -107,6 +111,7 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         if (user.Active == active)
             throw new RuleViolatedException(active ? "access.user_already_active" : "access.user_already_inactive",
                 $"User {user.Login} is already {(active ? "active" : "inactive")}.");
+        await EnsureMayManageAsync(user, ct);
         if (!active)
         {
             if (user.Id == current.UserId) throw new RuleViolatedException("access.cannot_deactivate_self", "You cannot deactivate yourself.");
@@ -124,6 +129,7 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
     {
         var user = await FindAsync(id, ct);
         if (string.IsNullOrEmpty(input.Password)) throw new InputRejectedException("password", "required", "password is required.");
+        await EnsureMayManageAsync(user, ct);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         AuditRecorder.Describe(user, "reset_password");
         var result = await users.ResetPasswordAsync(user, token, input.Password);
@@ -134,9 +140,13 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
     public async Task<UserView> UnlockAsync(Guid id, CancellationToken ct)
     {
         var user = await FindAsync(id, ct);
+        await EnsureMayManageAsync(user, ct);
+        // One save for both fields, so an unlock is never half done.
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
         AuditRecorder.Describe(user, "unlock");
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded) throw Rejected(result);
         return await GetAsync(id, ct);
     }
 
@@ -144,6 +154,27 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
     {
         var tenantId = await directory.TenantIdAsync(ct);
         return await control.Users.SingleOrDefaultAsync(u => u.Id == id && u.TenantId == tenantId, ct) ?? throw new NotFoundException("user", id);
+    }
+
+    /// <summary>A user manager hands out only what they hold themselves: no role with a permission they lack (nor <c>*</c>).</summary>
+    private async Task EnsureMayGrantAsync(IEnumerable<Guid> roleIds, CancellationToken ct)
+    {
+        if (current.Has(Permission.All)) return;
+        var ids = roleIds.ToList();
+        if (ids.Count == 0) return;
+        var permissions = await control.Roles.Where(r => ids.Contains(r.Id)).Select(r => r.Permissions).ToListAsync(ct);
+        var beyond = permissions.SelectMany(p => p).Distinct(StringComparer.Ordinal).Where(p => !current.Has(p)).ToList();
+        if (beyond.Count > 0)
+            throw new RuleViolatedException("access.beyond_own_permissions",
+                $"You may only give or take roles within your own permissions; you lack {string.Join(", ", beyond)}.");
+    }
+
+    /// <summary>Only an Administrator changes an Administrator's or an operator's account (roles, password, lock, status).</summary>
+    private async Task EnsureMayManageAsync(ShelfbookUser target, CancellationToken ct)
+    {
+        if (current.Has(Permission.All)) return;
+        if (target.IsOperator || await IsAdministratorAsync(target, ct))
+            throw new RuleViolatedException("access.administrators_only", "Only an Administrator may change an Administrator's account.");
     }
 
     private async Task<List<Guid>> CheckRolesAsync(Guid tenantId, IReadOnlyList<Guid>? requested, InputCheck check, CancellationToken ct)
@@ -185,6 +216,6 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
             u.CreatedAt)).ToList();
     }
 
-    private InputRejectedException Rejected(IdentityResult result) =>
+    private ShelfbookException Rejected(IdentityResult result) =>
         IdentityRejection.From(result, "login", "password", users.Options.Password.RequiredLength);
 }

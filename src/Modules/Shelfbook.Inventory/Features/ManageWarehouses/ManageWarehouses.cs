@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Domain;
@@ -83,20 +84,9 @@ public sealed class ManageWarehouses(TenantDbContext db)
             throw DuplicateCode(normalizedCode);
     }
 
-    private async Task SaveAsync(Warehouse warehouse, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request may have taken the code between the check and the insert; the unique index refused it.
-            db.ChangeTracker.Clear();
-            await EnsureCodeFreeAsync(warehouse.NormalizedCode, warehouse.Id, ct);
-            throw;
-        }
-    }
+    // Another request may take the code between the check and the insert; the unique index refuses it then.
+    private Task SaveAsync(Warehouse warehouse, CancellationToken ct) =>
+        db.SaveOrExplainAsync(() => EnsureCodeFreeAsync(warehouse.NormalizedCode, warehouse.Id, ct), ct);
 
     private static InputRejectedException DuplicateCode(string code) =>
         new("code", "duplicate", $"A warehouse with code '{code}' already exists.", code);

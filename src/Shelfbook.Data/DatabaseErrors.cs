@@ -1,0 +1,34 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Shelfbook.Data;
+
+public static class DatabaseErrors
+{
+    /// <summary>A unique index refused the row (SQLite constraint 2067/1555, PostgreSQL 23505).</summary>
+    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Saves; when a unique index refuses the row because another request took the value between the check and the
+    /// save, runs <paramref name="explain"/> (the same check again, which now throws the field error) on a clean context.
+    /// </summary>
+    public static async Task SaveOrExplainAsync(this DbContext db, Func<Task> explain, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            await explain();
+            throw;
+        }
+    }
+}
