@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Shelfbook.Kernel;
+using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Platform.Identity;
 
@@ -12,7 +13,7 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        if (context.User.HasClaim(Permission.ClaimType, Permission.All) || context.User.HasClaim(Permission.ClaimType, requirement.Permission))
+        if (context.User.HasPermission(requirement.Permission))
             context.Succeed(requirement);
         return Task.CompletedTask;
     }

@@ -38,8 +38,7 @@ public sealed class CurrentUser : IAuditActor
 
     public bool IsOperator => Principal.HasClaim(ShelfbookClaims.Operator, "true");
 
-    public bool Has(string permission) =>
-        Principal.HasClaim(Permission.ClaimType, Permission.All) || Principal.HasClaim(Permission.ClaimType, permission);
+    public bool Has(string permission) => Principal.HasPermission(permission);
 }
 
 public static class PrincipalExtensions
@@ -47,4 +46,10 @@ public static class PrincipalExtensions
     /// <summary>The time zone of the principal's tenant (from its claim), for pages that show or read local times.</summary>
     public static TimeZoneInfo TenantZone(this ClaimsPrincipal principal) =>
         TenantTime.Zone(principal.FindFirstValue(ShelfbookClaims.TimeZone));
+
+    /// <summary>Whether the principal's roles grant <paramref name="permission"/> (or <c>*</c>); null means "any signed-in user".</summary>
+    public static bool HasPermission(this ClaimsPrincipal principal, string? permission) =>
+        permission is null
+        || principal.HasClaim(Permission.ClaimType, Permission.All)
+        || principal.HasClaim(Permission.ClaimType, permission);
 }

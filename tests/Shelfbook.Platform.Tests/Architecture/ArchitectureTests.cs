@@ -77,6 +77,17 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Every_module_has_a_name_in_the_navigation()
+    {
+        var strings = new System.Resources.ResourceManager("Shelfbook.Platform.PlatformStrings", typeof(PlatformStrings).Assembly);
+        foreach (var module in Modules)
+        {
+            Assert.NotNull(strings.GetString("module." + module.Name, System.Globalization.CultureInfo.GetCultureInfo("zh-CN")));
+            Assert.NotNull(strings.GetString("module." + module.Name, System.Globalization.CultureInfo.GetCultureInfo("en-US")));
+        }
+    }
+
+    [Fact]
     public void Every_permission_is_named_after_its_module()
     {
         foreach (var module in Modules)
