@@ -6,10 +6,11 @@ namespace Shelfbook.Browser.Tests;
 /// <summary>A seller's first minutes, in a real browser: sign in, add a warehouse, find it, switch to English.</summary>
 public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixture<BrowserApp>
 {
-    private async Task<(IPage Page, TenantSession Session)> SignInAsync()
+    private async Task<(IPage Page, TenantSession Session)> SignInAsync(Func<TenantSession, Task>? prepare = null)
     {
         CiGuard.SkipUnlessAvailable(browserApp.SkipReason);
         var session = await browserApp.App.NewTenantAsync("浏览器测试公司");
+        if (prepare is not null) await prepare(session);
         var context = await browserApp.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = browserApp.BaseUrl, Locale = "en-US" });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
@@ -143,6 +144,32 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.ClickAsync("[data-testid=page-previous]");
         await page.Locator("[data-testid=warehouse-table] tr", new() { HasText = "W001" }).WaitForAsync();
         Assert.Equal(50, await rows.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_operator_creates_a_company()
+    {
+        // Operator rights are read at sign-in, so the flag is set before.
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await using var control = session.App.OpenControl();
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                control.Users.Where(u => u.Id == session.AdminId), s => s.SetProperty(u => u.IsOperator, true));
+        });
+        var code = "co" + Guid.NewGuid().ToString("N")[..6];
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "公司管理" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=tenant-new]");
+        await Field(page, "field-tenant-code").FillAsync(code);
+        var dialog = page.Locator("[data-testid=tenant-dialog]");
+        await dialog.Locator("input").Nth(1).FillAsync("新公司");
+        await dialog.Locator("input[type=password]").FillAsync("Boss-Pass1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+
+        var row = page.Locator("[data-testid=tenant-table] tr", new() { HasText = code });
+        await row.WaitForAsync();
+        Assert.Contains("新公司", await row.InnerTextAsync());
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class AccessModule : ShelfbookModule
         new(l => l.Text<AccessStrings>("nav.roles"), "access/roles", Icons.Material.Outlined.AdminPanelSettings, AccessPermissions.ManageRoles, 890),
         new(l => l.Text<AccessStrings>("nav.audit"), "audit", Icons.Material.Outlined.History, AccessPermissions.ViewAudit, 900),
         new(l => l.Text<AccessStrings>("nav.tokens"), "account/tokens", Icons.Material.Outlined.Key, null, 910),
+        new(l => l.Text<AccessStrings>("nav.tenants"), "access/tenants", Icons.Material.Outlined.Domain, null, 990) { OperatorsOnly = true },
     ];
 
     public override void AddServices(IServiceCollection services)
@@ -55,6 +56,7 @@ public sealed class AccessModule : ShelfbookModule
         services.AddScoped<TenantDirectory>();
         services.AddScoped<ManageRoles>();
         services.AddScoped<ManageUsers>();
+        services.AddScoped<ManageTenants>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)

@@ -42,7 +42,14 @@ public abstract class ShelfbookModule
 
 /// <summary>A link in the side navigation; shown only to users who hold <see cref="Permission"/>.</summary>
 /// <param name="Text">Localized text of the link.</param>
-public sealed record NavItem(Func<IStringLocalizerFactory, string> Text, string Href, string Icon, string? Permission, int Order);
+public sealed record NavItem(Func<IStringLocalizerFactory, string> Text, string Href, string Icon, string? Permission, int Order)
+{
+    /// <summary>Shown only to installation operators (not a permission a role can grant).</summary>
+    public bool OperatorsOnly { get; init; }
+
+    public bool IsVisibleTo(System.Security.Claims.ClaimsPrincipal user) =>
+        (!OperatorsOnly || user.HasClaim(ShelfbookClaims.Operator, "true")) && Tenancy.PrincipalExtensions.HasPermission(user, Permission);
+}
 
 /// <summary>A real count shown on the dashboard, read from the tenant database.</summary>
 public sealed record DashboardFigure(

@@ -39,6 +39,26 @@ public abstract class TenantAdminTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task An_operator_switches_a_tenant_off_and_on_but_not_their_own()
+    {
+        await OperatorAsync();
+        var other = await App.NewTenantAsync();
+
+        var off = await Session.PostAsync<TenantView>($"/api/v1/access/tenants/{other.Tenant.Value}/deactivate", null);
+        using (var refused = await other.Api.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var on = await Session.PostAsync<TenantView>($"/api/v1/access/tenants/{other.Tenant.Value}/activate", null);
+        var own = await Session.ProblemAsync(HttpMethod.Post, $"/api/v1/access/tenants/{Session.Tenant.Value}/deactivate", null, HttpStatusCode.Conflict);
+
+        Assert.False(off.Active);
+        Assert.True(on.Active);
+        Assert.Equal(1, on.Users);
+        Assert.Equal("access.cannot_deactivate_own_tenant", own.GetProperty("code").GetString());
+        using var back = await other.Api.GetAsync(new Uri("/api/v1/access/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
+    [Fact]
     public async Task Creating_an_existing_tenant_is_a_clear_error()
     {
         await OperatorAsync();
