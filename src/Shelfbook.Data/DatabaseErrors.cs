@@ -14,6 +14,14 @@ public static class DatabaseErrors
         _ => false,
     };
 
+    /// <summary>A row referred to something that was deleted meanwhile (SQLite constraint 787, PostgreSQL 23503).</summary>
+    public static bool IsForeignKeyViolation(DbUpdateException e) => e.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 787,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
+        _ => false,
+    };
+
     /// <summary>
     /// Saves; when a unique index refuses the row because another request took the value between the check and the
     /// save, runs <paramref name="explain"/> (the same check again, which now throws the field error) on a clean context.

@@ -45,7 +45,14 @@ public sealed class NotFoundException : ShelfbookException
 /// <summary>A rule of the business forbids the action in the entity's current state. Maps to 409.</summary>
 public sealed class RuleViolatedException : ShelfbookException
 {
-    public RuleViolatedException(string code, string message) : base(message) => Code = code;
+    public RuleViolatedException(string code, string message, params object[] arguments) : base(message)
+    {
+        Code = code;
+        Arguments = arguments;
+    }
 
     public string Code { get; }
+
+    /// <summary>Values placed into the translated message ({0}, {1} …).</summary>
+    public IReadOnlyList<object> Arguments { get; }
 }

@@ -50,6 +50,7 @@ public static class WebSetup
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/login";
+            o.AccessDeniedPath = "/access-denied";
             o.LogoutPath = "/account/logout";
             o.Cookie.Name = "shelfbook.auth";
             o.Cookie.SameSite = SameSiteMode.Lax;
@@ -118,7 +119,7 @@ public static class WebSetup
         // Localization first: problem details written by the exception handler are in the caller's language too.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ShowStatusAsync);
         app.UseAuthentication();
         app.Use((context, next) =>
         {
@@ -159,6 +160,23 @@ public static class WebSetup
                 extensions: new Dictionary<string, object?> { ["code"] = "cookie_write" });
         }
         return await next(context);
+    }
+
+    /// <summary>
+    /// Empty error responses: problem details for the API; for a browser, an unknown address shows the page that says
+    /// so (in the user's language) instead of a bare 404.
+    /// </summary>
+    private static async Task ShowStatusAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Path.StartsWithSegments("/api") && http.Response.StatusCode == StatusCodes.Status404NotFound
+            && HttpMethods.IsGet(http.Request.Method))
+        {
+            http.Response.Redirect("/not-found");
+            return;
+        }
+        await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>()
+            .WriteAsync(new() { HttpContext = http });
     }
 
     private static bool HasBearer(HttpRequest request) =>

@@ -104,11 +104,12 @@ public static class AuditRecorder
             if (audited is null) continue;
 
             var changes = new JsonObject();
+            // A single-column key is the entry's EntityId already; the parts of a composite key (user + role) say what it links.
+            var singleKey = entry.Metadata.FindPrimaryKey()!.Properties.Count == 1;
             foreach (var property in entry.Properties)
             {
                 var name = property.Metadata.Name;
-                // The key is the entry's EntityId already.
-                if (audited.Ignore.Contains(name) || property.Metadata.IsPrimaryKey()) continue;
+                if (audited.Ignore.Contains(name) || (singleKey && property.Metadata.IsPrimaryKey())) continue;
                 var before = Readable(entry.State == EntityState.Added ? null : property.OriginalValue);
                 var after = Readable(entry.State == EntityState.Deleted ? null : property.CurrentValue);
                 if (entry.State == EntityState.Modified && !property.IsModified) continue;
@@ -117,9 +118,10 @@ public static class AuditRecorder
                 changes[JsonNamingPolicy.CamelCase.ConvertName(name)] =
                     new JsonArray(JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after));
             }
-            // A described action (reset_password, unlock) is logged even when every field it touched is a secret.
+            // A described action (reset_password, unlock) is logged even when every field it touched is a secret;
+            // a row that appears or disappears is always logged.
             var isDescribed = Actions.TryGetValue(entry.Entity, out var described);
-            if (changes.Count == 0 && !isDescribed) continue;
+            if (changes.Count == 0 && !isDescribed && entry.State == EntityState.Modified) continue;
 
             var action = described ?? entry.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" };
             Actions.Remove(entry.Entity);

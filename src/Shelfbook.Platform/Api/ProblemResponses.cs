@@ -32,7 +32,7 @@ public sealed partial class ProblemResponses(
             {
                 Status = StatusCodes.Status404NotFound,
                 Title = text["problem.not_found"],
-                Detail = string.Format(CultureInfo.CurrentCulture, text["problem.not_found.detail"], notFound.Entity, notFound.Id),
+                Detail = NotFoundDetail(notFound),
             },
             RuleViolatedException rule => new ProblemDetails
             {
@@ -45,6 +45,7 @@ public sealed partial class ProblemResponses(
             // Two requests raced for the same unique value or row; the slower one is told to reload, not given a 500.
             DbUpdateConcurrencyException => Conflict("conflict.concurrent_change"),
             DbUpdateException db when DatabaseErrors.IsUniqueViolation(db) => Conflict("conflict.duplicate"),
+            DbUpdateException db when DatabaseErrors.IsForeignKeyViolation(db) => Conflict("conflict.concurrent_change"),
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = text["problem.internal"] },
         };
         if (problem.Status == StatusCodes.Status500InternalServerError)
@@ -59,6 +60,10 @@ public sealed partial class ProblemResponses(
         errors.GroupBy(e => e.Field)
             .ToDictionary(g => g.Key, g => g.Select(e => Localize("error." + e.Code, e.Message, e.Arguments)).ToArray());
 
+    /// <summary>"仓库 '…' 不存在": the entity by its translated name where a module gave one.</summary>
+    private string NotFoundDetail(NotFoundException notFound) =>
+        string.Format(CultureInfo.CurrentCulture, text["problem.not_found.detail"], Localize("audit.entity." + notFound.Entity, notFound.Entity), notFound.Id);
+
     private ProblemDetails Conflict(string code) => new()
     {
         Status = StatusCodes.Status409Conflict,
@@ -72,12 +77,12 @@ public sealed partial class ProblemResponses(
     {
         InputRejectedException rejected => string.Join(" ", Messages(rejected.Errors).SelectMany(m => m.Value)),
         RuleViolatedException rule => Message(rule),
-        NotFoundException notFound => string.Format(CultureInfo.CurrentCulture, text["problem.not_found.detail"], notFound.Entity, notFound.Id),
+        NotFoundException notFound => NotFoundDetail(notFound),
         _ => exception.Message,
     };
 
     /// <summary>The broken rule in the user's language.</summary>
-    public string Message(RuleViolatedException rule) => Localize(rule.Code, rule.Message);
+    public string Message(RuleViolatedException rule) => Localize(rule.Code, rule.Message, [.. rule.Arguments]);
 
     private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors) => new(Messages(errors))
     {

@@ -43,12 +43,12 @@ public sealed class OperationScopes(IServiceScopeFactory scopes, AuthenticationS
         {
             return await work(scope.ServiceProvider.GetRequiredService<THandler>());
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(e))
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DatabaseErrors.IsUniqueViolation(e) || DatabaseErrors.IsForeignKeyViolation(e))
         {
             // The same races the API answers with 409 (ProblemResponses): a page shows a message instead of losing its circuit.
-            throw e is DbUpdateConcurrencyException
-                ? new RuleViolatedException("conflict.concurrent_change", "Someone else changed this at the same moment; reload and try again.")
-                : new RuleViolatedException("conflict.duplicate", "Someone else just saved the same value; reload and try again.");
+            throw DatabaseErrors.IsUniqueViolation(e)
+                ? new RuleViolatedException("conflict.duplicate", "Someone else just saved the same value; reload and try again.")
+                : new RuleViolatedException("conflict.concurrent_change", "Someone else changed this at the same moment; reload and try again.");
         }
     }
 

@@ -5,6 +5,7 @@ namespace Shelfbook.Platform.Ui;
 /// <summary>What <see cref="PagerButtons"/> needs from a keyset list.</summary>
 public interface IKeysetPaging
 {
+    bool Loading { get; }
     bool HasPrevious { get; }
     bool HasNext { get; }
     Task NextAsync();
@@ -38,12 +39,12 @@ public sealed class KeysetPaging<T>(Func<string?, Task<Page<T>>> load) : IKeyset
 
     public Task NextAsync()
     {
-        if (_next is null) return Task.CompletedTask;
+        if (_next is null || Loading) return Task.CompletedTask;
         _before.Push(_current);
         return LoadAsync(_next);
     }
 
-    public Task PreviousAsync() => _before.Count == 0 ? Task.CompletedTask : LoadAsync(_before.Pop());
+    public Task PreviousAsync() => _before.Count == 0 || Loading ? Task.CompletedTask : LoadAsync(_before.Pop());
 
     /// <summary>The same page again, e.g. after a row on it changed.</summary>
     public Task ReloadAsync() => LoadAsync(_current);

@@ -21,11 +21,13 @@ public static class AccountEndpoints
 
         app.MapPost("/account/logout", async (SignInManager<ShelfbookUser> signIn, IAntiforgery antiforgery, HttpContext http) =>
         {
+            // Already signed out (the session ended while the page stood open): nothing to do but show the sign-in page.
+            if (http.User.Identity?.IsAuthenticated != true) return Results.LocalRedirect("~/login");
             // No form is bound here, so the framework does not check the token by itself: another site must not sign users out.
             if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
             await signIn.SignOutAsync();
             return Results.LocalRedirect("~/login");
-        }).ExcludeFromDescription().DisableAntiforgery();
+        }).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
 
         app.MapGet("/culture", (string? name, string? redirect, HttpContext context) =>
         {
@@ -82,7 +84,7 @@ public static class AccountEndpoints
     }
 
     /// <summary>Only a path on this site; anything else (another host, control characters) goes to the dashboard.</summary>
-    private static string SafeReturn(string? url) =>
+    public static string SafeReturn(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
         && !url.Any(char.IsControl)
             ? url

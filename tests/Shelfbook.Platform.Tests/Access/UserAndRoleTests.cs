@@ -157,10 +157,44 @@ public abstract class UserAndRoleTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal("access.administrators_only", await RefusedAsync(HttpMethod.Post, $"{Users}/{Session.AdminId}/password", new { password = "Taken-Over-1" }));
         Assert.Equal("access.administrators_only", await RefusedAsync(HttpMethod.Post, $"{Users}/{Session.AdminId}/deactivate", null));
 
+        // Nor can they take over a weaker-looking but differently-empowered account: resetting the password of someone
+        // who holds a permission they lack would be a way up.
+        var finance = await Session.PostAsync<RoleView>(Roles, new { name = "财务", permissions = new[] { "access.audit.view" } }, HttpStatusCode.Created);
+        var accountant = await Session.PostAsync<UserView>(Users, new { login = "cfo", password = "Cfo-Pass-123", roleIds = new[] { finance.Id } }, HttpStatusCode.Created);
+        Assert.Equal("access.beyond_own_permissions", await RefusedAsync(HttpMethod.Post, $"{Users}/{accountant.Id}/password", new { password = "Taken-Over-1" }));
+
         // Within their own rights they can work: a plain user with a role they could have made themselves.
         var staff = await Session.PostAsync<RoleView>(Roles, new { name = "员工", permissions = new[] { "access.users.manage" } }, HttpStatusCode.Created);
         using var created = await hr.PostAsJsonAsync(new Uri(Users, UriKind.Relative), new { login = "staff1", password = "Staff-Pass1", roleIds = new[] { staff.Id } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_an_operator_changes_an_operators_account()
+    {
+        var administrator = await AdministratorRoleAsync();
+        var second = await Session.PostAsync<UserView>(Users, new { login = "admin2", password = "Admin2-Pass1", roleIds = new[] { administrator } }, HttpStatusCode.Created);
+        await using (var control = App.OpenControl())
+            await control.Users.Where(u => u.Id == Session.AdminId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsOperator, true));
+        using var admin2 = await ClientForAsync(second.Id);
+
+        using var response = await admin2.PostAsJsonAsync(new Uri($"{Users}/{Session.AdminId}/password", UriKind.Relative), new { password = "Taken-Over-1" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("access.operators_only", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Giving_and_taking_roles_is_in_the_log()
+    {
+        var role = await ClerkRoleAsync();
+        var user = await Session.PostAsync<UserView>(Users, new { login = "logged", password = "Logged-Pass1", roleIds = new[] { role.Id } }, HttpStatusCode.Created);
+        await Session.PutAsync<UserView>($"{Users}/{user.Id}", new { displayName = "logged", roleIds = Array.Empty<Guid>() });
+
+        var log = await Session.GetAsync<Page<Shelfbook.Access.Features.BrowseAuditLog.AuditEntryView>>("/api/v1/audit?entityType=user_role");
+
+        Assert.Equal(["revoke_role", "grant_role"], log.Items.Where(e => e.EntityId.StartsWith(user.Id.ToString(), StringComparison.Ordinal)).Select(e => e.Action));
+        Assert.Equal(role.Id.ToString(), log.Items[0].Changes.GetProperty("roleId")[0].GetString());
     }
 
     [Fact]

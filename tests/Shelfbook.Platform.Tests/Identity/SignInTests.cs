@@ -132,6 +132,33 @@ public abstract partial class SignInTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_signed_in_user_sent_to_the_sign_in_page_goes_straight_back()
+    {
+        using var browser = await SignedInAsync();
+
+        using var response = await browser.GetAsync(new Uri("/login?returnUrl=%2Fwarehouses", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("/warehouses", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Unknown_and_forbidden_pages_show_pages_not_json()
+    {
+        using var clerk = Browser();
+        using var _ = await Session.NewUserAsync("clerk", Inventory.InventoryPermissions.ViewWarehouses);
+        (await SignInAsync(clerk, Session.Tenant.Value, "clerk", Session.AdminPassword)).Dispose();
+
+        using var unknown = await clerk.GetAsync(new Uri("/no-such-page", UriKind.Relative));
+        using var forbidden = await clerk.GetAsync(new Uri("/audit", UriKind.Relative));
+        using var signedOut = await Browser().PostAsync(new Uri("/account/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        Assert.Equal("/not-found", unknown.Headers.Location?.OriginalString);
+        Assert.StartsWith("/access-denied", forbidden.Headers.Location?.AbsolutePath ?? forbidden.Headers.Location?.OriginalString);
+        Assert.Equal("/login", signedOut.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task Another_site_cannot_sign_a_user_out()
     {
         using var browser = await SignedInAsync();

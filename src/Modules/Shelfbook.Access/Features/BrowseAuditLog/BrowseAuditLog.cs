@@ -65,6 +65,16 @@ public sealed class BrowseAuditLog(TenantDbContext tenantDb, ControlDbContext co
         return new Page<AuditEntryView>(result.Items.Select(x => View(x.Entry, x.Source)).ToList(), result.Next);
     }
 
+    /// <summary>The kinds of entity that appear in this tenant's log, for the filter (modules add kinds over time).</summary>
+    public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken ct)
+    {
+        var tenantCode = user.RequireTenant().Value;
+        var tenantId = await control.Tenants.Where(t => t.Code == tenantCode).Select(t => t.Id).SingleAsync(ct);
+        var business = await tenantDb.AuditEntries.Select(a => a.EntityType).Distinct().ToListAsync(ct);
+        var account = await control.AuditEntries.Where(a => a.TenantId == tenantId).Select(a => a.EntityType).Distinct().ToListAsync(ct);
+        return business.Union(account).Order(StringComparer.Ordinal).ToList();
+    }
+
     private static IQueryable<T> Filter<T>(IQueryable<T> rows, AuditFilter filter, AuditCategory? category) where T : AuditEntryBase
     {
         if (category is { } c) rows = rows.Where(a => a.Category == c);

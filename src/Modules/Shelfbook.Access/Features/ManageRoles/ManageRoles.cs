@@ -98,7 +98,7 @@ public sealed class ManageRoles(ControlDbContext control, TenantDirectory direct
         var beyond = permissions.Where(p => !current.Has(p)).ToList();
         if (beyond.Count > 0)
             throw new RuleViolatedException("access.beyond_own_permissions",
-                $"You may only give or take permissions you hold yourself; you lack {string.Join(", ", beyond)}.");
+                $"You may only give or take permissions you hold yourself; you lack {string.Join(", ", beyond)}.", string.Join(", ", beyond));
     }
 
     private async Task EnsureNameFreeAsync(Guid tenantId, string name, Guid? self, CancellationToken ct)

@@ -75,7 +75,11 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         await using var transaction = await control.Database.BeginTransactionAsync(ct);
         var created = await users.CreateAsync(user, input.Password!);
         if (!created.Succeeded) throw Rejected(created);
-        control.UserRoles.AddRange(roleIds.Select(r => new UserRole { UserId = user.Id, RoleId = r }));
+        foreach (var granted in roleIds.Select(r => new UserRole { UserId = user.Id, RoleId = r }))
+        {
+            AuditRecorder.Describe(granted, "grant_role");
+            control.UserRoles.Add(granted);
+        }
         await control.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return await GetAsync(user.Id, ct);
@@ -98,9 +102,18 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
             await EnsureAnotherAdministratorAsync(user, ct);
 
         user.DisplayName = displayName;
-        control.UserRoles.RemoveRange(held.Where(ur => !roleIds.Contains(ur.RoleId)));
-        control.UserRoles.AddRange(roleIds.Where(r => held.All(ur => ur.RoleId != r)).Select(r => new UserRole { UserId = id, RoleId = r }));
-        // Roles reach the user's session at the next security-stamp validation (5 minutes), without signing them out.
+        foreach (var taken in held.Where(ur => !roleIds.Contains(ur.RoleId)))
+        {
+            AuditRecorder.Describe(taken, "revoke_role");
+            control.UserRoles.Remove(taken);
+        }
+        foreach (var granted in roleIds.Where(r => held.All(ur => ur.RoleId != r)).Select(r => new UserRole { UserId = id, RoleId = r }))
+        {
+            AuditRecorder.Describe(granted, "grant_role");
+            control.UserRoles.Add(granted);
+        }
+        // No new stamp: the cookie takes the new rights at its next validation (5 minutes), an open page reloads with
+        // them (RevalidatingAuthenticationState), a token on its next request.
         await control.SaveChangesAsync(ct);
         return await GetAsync(id, ct);
     }
@@ -166,15 +179,22 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         var beyond = permissions.SelectMany(p => p).Distinct(StringComparer.Ordinal).Where(p => !current.Has(p)).ToList();
         if (beyond.Count > 0)
             throw new RuleViolatedException("access.beyond_own_permissions",
-                $"You may only give or take roles within your own permissions; you lack {string.Join(", ", beyond)}.");
+                $"You may only give or take roles within your own permissions; you lack {string.Join(", ", beyond)}.", string.Join(", ", beyond));
     }
 
-    /// <summary>Only an Administrator changes an Administrator's or an operator's account (roles, password, lock, status).</summary>
+    /// <summary>
+    /// Whoever changes an account (roles, password, lock, status) must be at least as strong as its owner: an operator's
+    /// account only by an operator, an Administrator's only by an Administrator, anyone else's only by a user who holds
+    /// every permission the owner holds. Otherwise a password reset would be a way up.
+    /// </summary>
     private async Task EnsureMayManageAsync(ShelfbookUser target, CancellationToken ct)
     {
+        if (target.IsOperator && !current.IsOperator)
+            throw new RuleViolatedException("access.operators_only", "Only an operator may change an operator's account.");
         if (current.Has(Permission.All)) return;
-        if (target.IsOperator || await IsAdministratorAsync(target, ct))
+        if (await IsAdministratorAsync(target, ct))
             throw new RuleViolatedException("access.administrators_only", "Only an Administrator may change an Administrator's account.");
+        await EnsureMayGrantAsync(await control.UserRoles.Where(ur => ur.UserId == target.Id).Select(ur => ur.RoleId).ToListAsync(ct), ct);
     }
 
     private async Task<List<Guid>> CheckRolesAsync(Guid tenantId, IReadOnlyList<Guid>? requested, InputCheck check, CancellationToken ct)
