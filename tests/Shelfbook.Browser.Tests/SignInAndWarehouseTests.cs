@@ -112,7 +112,10 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await Field(page, "field-password").FillAsync("Xiaowang-1");
         await page.ClickAsync("[data-testid=field-roles]");
         await page.GetByRole(AriaRole.Option, new() { Name = "管理员" }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
+        // A click elsewhere in the dialog closes the multi-select list (Escape is not always received by it); until it has closed,
+        // it covers the dialog's buttons.
+        await Field(page, "field-display-name").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "管理员" }).WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await page.ClickAsync("[data-testid=user-save]");
 
         var row = page.Locator("[data-testid=user-table] tr", new() { HasText = "xiaowang" });

@@ -170,6 +170,24 @@ public abstract class UserAndRoleTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task Two_administrators_removing_each_other_at_once_leave_one()
+    {
+        var administrator = await AdministratorRoleAsync();
+        var second = await Session.PostAsync<UserView>(Users, new { login = "admin2", password = "Admin2-Pass1", roleIds = new[] { administrator } }, HttpStatusCode.Created);
+        using var admin2 = await ClientForAsync(second.Id);
+
+        var answers = await Task.WhenAll(
+            Session.Api.PutAsJsonAsync(new Uri($"{Users}/{second.Id}", UriKind.Relative), new { displayName = "admin2", roleIds = Array.Empty<Guid>() }),
+            admin2.PutAsJsonAsync(new Uri($"{Users}/{Session.AdminId}", UriKind.Relative), new { displayName = "admin", roleIds = Array.Empty<Guid>() }));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        await using var control = App.OpenControl();
+        var administrators = await control.UserRoles.CountAsync(ur => ur.RoleId == administrator);
+        Assert.Equal(1, administrators);
+        foreach (var answer in answers) answer.Dispose();
+    }
+
+    [Fact]
     public async Task Only_an_operator_changes_an_operators_account()
     {
         var administrator = await AdministratorRoleAsync();

@@ -20,6 +20,15 @@ public sealed class TenantDirectory(ControlDbContext control, CurrentUser user)
         return _tenantId.Value;
     }
 
+    /// <summary>
+    /// Takes the tenant's Administrator role row for writing until the transaction ends (a no-op update locks the row
+    /// on PostgreSQL and the database on SQLite), so that two administrators removing each other at the same moment
+    /// are checked one after the other and the tenant keeps one.
+    /// </summary>
+    public Task LockAdministratorsAsync(Guid tenantId, CancellationToken ct) =>
+        control.Roles.Where(r => r.TenantId == tenantId && r.IsBuiltIn && r.Name == Role.AdministratorName)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Name, r => r.Name), ct);
+
     /// <summary>Active users of the tenant who hold the built-in Administrator role, other than <paramref name="except"/>.</summary>
     public async Task<int> OtherActiveAdministratorsAsync(Guid tenantId, Guid except, CancellationToken ct) =>
         await control.UserRoles

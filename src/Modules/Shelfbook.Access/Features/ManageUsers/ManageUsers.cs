@@ -94,6 +94,8 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         check.ThrowIfAny();
         await EnsureMayManageAsync(user, ct);
 
+        await using var transaction = await control.Database.BeginTransactionAsync(ct);
+        await directory.LockAdministratorsAsync(user.TenantId, ct);
         var held = await control.UserRoles.Where(ur => ur.UserId == id).ToListAsync(ct);
         var heldIds = held.Select(ur => ur.RoleId).ToList();
         await EnsureMayGrantAsync(heldIds.Except(roleIds).Concat(roleIds.Except(heldIds)), ct);
@@ -115,6 +117,7 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         // No new stamp: the cookie takes the new rights at its next validation (5 minutes), an open page reloads with
         // them (RevalidatingAuthenticationState), a token on its next request.
         await control.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
@@ -125,9 +128,11 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
             throw new RuleViolatedException(active ? "access.user_already_active" : "access.user_already_inactive",
                 $"User {user.Login} is already {(active ? "active" : "inactive")}.");
         await EnsureMayManageAsync(user, ct);
+        await using var transaction = await control.Database.BeginTransactionAsync(ct);
         if (!active)
         {
             if (user.Id == current.UserId) throw new RuleViolatedException("access.cannot_deactivate_self", "You cannot deactivate yourself.");
+            await directory.LockAdministratorsAsync(user.TenantId, ct);
             if (await IsAdministratorAsync(user, ct)) await EnsureAnotherAdministratorAsync(user, ct);
         }
         user.Active = active;
@@ -135,6 +140,7 @@ public sealed class ManageUsers(ControlDbContext control, UserManager<ShelfbookU
         // A new stamp ends the user's open sessions at the next validation.
         var result = await users.UpdateSecurityStampAsync(user);
         if (!result.Succeeded) throw Rejected(result);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
