@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
@@ -22,6 +21,7 @@ namespace Shelfbook.Web;
 public static class WebSetup
 {
     public const string SmartScheme = "Shelfbook";
+
     /// <summary>The UI's languages; the first is the default.</summary>
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en-US")];
 
@@ -77,7 +77,6 @@ public static class WebSetup
         // One instance serves both the exception handler and the pages that show field errors.
         services.AddSingleton<ProblemResponses>();
         services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<ProblemResponses>());
-        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             // The reference page can then try requests with a personal token.
@@ -94,7 +93,6 @@ public static class WebSetup
             document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks();
 
         services.Configure<RequestLocalizationOptions>(o =>
         {
