@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Shelfbook.TestKit;
 
@@ -173,6 +174,24 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         var row = page.Locator("[data-testid=tenant-table] tr", new() { HasText = code });
         await row.WaitForAsync();
         Assert.Contains("新公司", await row.InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task A_user_changes_their_own_password()
+    {
+        var (page, session) = await SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "修改密码" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await Field(page, "field-current-password").FillAsync(session.AdminPassword);
+        await Field(page, "field-new-password").FillAsync("Changed-Pass1");
+        await Field(page, "field-repeat-password").FillAsync("Changed-Pass1");
+        await page.ClickAsync("[data-testid=password-save]");
+
+        await page.WaitForSelectorAsync("text=密码已修改");
+        await using var scope = session.App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Control.ShelfbookUser>>();
+        Assert.True(await users.CheckPasswordAsync((await users.FindByIdAsync(session.AdminId.ToString()))!, "Changed-Pass1"));
     }
 
     [Fact]

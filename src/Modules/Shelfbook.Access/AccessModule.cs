@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Access.Features.BrowseAuditLog;
+using Shelfbook.Access.Features.ChangeOwnPassword;
 using Shelfbook.Access.Features.ManageApiTokens;
 using Shelfbook.Access.Features.ManageRoles;
 using Shelfbook.Access.Features.ManageUsers;
@@ -46,6 +47,7 @@ public sealed class AccessModule : ShelfbookModule
         new(l => l.Text<AccessStrings>("nav.roles"), "access/roles", Icons.Material.Outlined.AdminPanelSettings, AccessPermissions.ManageRoles, 890),
         new(l => l.Text<AccessStrings>("nav.audit"), "audit", Icons.Material.Outlined.History, AccessPermissions.ViewAudit, 900),
         new(l => l.Text<AccessStrings>("nav.tokens"), "account/tokens", Icons.Material.Outlined.Key, null, 910),
+        new(l => l.Text<AccessStrings>("nav.password"), "account/password", Icons.Material.Outlined.Password, null, 920),
         new(l => l.Text<AccessStrings>("nav.tenants"), "access/tenants", Icons.Material.Outlined.Domain, null, 990) { OperatorsOnly = true },
     ];
 
@@ -57,6 +59,7 @@ public sealed class AccessModule : ShelfbookModule
         services.AddScoped<ManageRoles>();
         services.AddScoped<ManageUsers>();
         services.AddScoped<ManageTenants>();
+        services.AddScoped<ChangeOwnPassword>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -64,6 +67,13 @@ public sealed class AccessModule : ShelfbookModule
         group.MapGet("/me", (CurrentUser user) => new MeView(user.UserId, user.UserName, user.RequireTenant().Value, user.IsOperator,
                 user.Principal.FindAll(Permission.ClaimType).Select(c => c.Value).Order(StringComparer.Ordinal).ToList()))
             .WithTags("Account 账户").WithSummary("Who am I: user, tenant and permissions");
+
+        group.MapPost("/me/password", async (OwnPasswordInput input, ChangeOwnPassword handler, CancellationToken ct) =>
+            {
+                await handler.ChangeAsync(input, ct);
+                return TypedResults.NoContent();
+            })
+            .WithTags("Account 账户").WithSummary("Change my own password (the current one is required)");
 
         var tokens = group.MapGroup("/tokens").WithTags("API tokens 接口令牌");
         tokens.MapGet("/", (ManageApiTokens handler, CancellationToken ct) => handler.ListAsync(ct)).WithSummary("My API tokens");
