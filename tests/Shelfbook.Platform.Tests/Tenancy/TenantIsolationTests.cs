@@ -27,8 +27,12 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         await using (var control = App.OpenControl())
             roleB = control.Roles.Where(r => r.Name == Data.Control.Role.AdministratorName)
                 .Join(control.Tenants.Where(t => t.Code == tenantB.Tenant.Value), r => r.TenantId, t => t.Id, (r, _) => r.Id).Single();
+        var productB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+            new { name = "B 的仓库 货品", skus = new[] { new { code = "B-SKU" } } }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/catalog/products/"] = productB.GetProperty("id").GetString()!,
+            ["/api/v1/catalog/skus/"] = productB.GetProperty("skus")[0].GetProperty("id").GetString()!,
             ["/api/v1/access/users/"] = tenantB.AdminId.ToString(),
             ["/api/v1/access/roles/"] = roleB.ToString(),
             ["/api/v1/inventory/warehouses/"] = warehouseB.Id.ToString(),

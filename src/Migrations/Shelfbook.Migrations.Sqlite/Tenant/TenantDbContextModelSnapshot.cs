@@ -17,6 +17,171 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("brand");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<string>("Images")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("images");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("Brand")
+                        .HasDatabaseName("ix_products_brand");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_products_name");
+
+                    b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CostPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_price");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("HeightMm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("height_mm");
+
+                    b.Property<int>("LengthMm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length_mm");
+
+                    b.Property<string>("NormalizedCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_code");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("RetailPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retail_price");
+
+                    b.Property<int>("SafetyStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safety_stock");
+
+                    b.Property<string>("Spec")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeightGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_grams");
+
+                    b.Property<int>("WidthMm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("width_mm");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skus");
+
+                    b.HasIndex("NormalizedCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skus_normalized_code");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_skus_product_id");
+
+                    b.ToTable("skus", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuBarcode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.HasKey("Code")
+                        .HasName("pk_sku_barcodes");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_sku_barcodes_sku_id");
+
+                    b.ToTable("sku_barcodes", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -170,6 +335,36 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_warehouses_normalized_code");
 
                     b.ToTable("warehouses", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Product", null)
+                        .WithMany("Skus")
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_skus_products_product_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuBarcode", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany("Barcodes")
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sku_barcodes_sku_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
+                {
+                    b.Navigation("Skus");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
+                {
+                    b.Navigation("Barcodes");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Shelfbook.Catalog.Domain;
+
+namespace Shelfbook.Catalog.Data;
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> builder)
+    {
+        builder.ToTable("products");
+        builder.Property(p => p.Name).HasMaxLength(Product.NameMax);
+        builder.Property(p => p.Brand).HasMaxLength(50);
+        builder.Property(p => p.Unit).HasMaxLength(10);
+        builder.Property(p => p.Notes).HasMaxLength(1000);
+        builder.HasIndex(p => p.Name);
+        builder.HasIndex(p => p.Brand);
+        builder.HasMany(p => p.Skus).WithOne().HasForeignKey(s => s.ProductId).OnDelete(DeleteBehavior.Restrict);
+        builder.Navigation(p => p.Skus).HasField("_skus");
+    }
+}
+
+internal sealed class SkuConfiguration : IEntityTypeConfiguration<Sku>
+{
+    public void Configure(EntityTypeBuilder<Sku> builder)
+    {
+        builder.ToTable("skus");
+        builder.Property(s => s.Code).HasMaxLength(Sku.CodeMax);
+        builder.Property(s => s.NormalizedCode).HasMaxLength(Sku.CodeMax);
+        builder.HasIndex(s => s.NormalizedCode).IsUnique();
+        builder.Property(s => s.Spec).HasMaxLength(200);
+        builder.Property(s => s.Currency).HasMaxLength(3);
+        builder.HasMany(s => s.Barcodes).WithOne().HasForeignKey(b => b.SkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(s => s.Barcodes).HasField("_barcodes");
+    }
+}
+
+internal sealed class SkuBarcodeConfiguration : IEntityTypeConfiguration<SkuBarcode>
+{
+    public void Configure(EntityTypeBuilder<SkuBarcode> builder)
+    {
+        builder.ToTable("sku_barcodes");
+        builder.HasKey(b => b.Code);
+        builder.Property(b => b.Code).HasMaxLength(64);
+        builder.HasIndex(b => b.SkuId);
+    }
+}

@@ -1,0 +1,195 @@
+using Shelfbook.Data.Audit;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Catalog.Domain;
+
+/// <summary>What a user may set on one SKU of a product; money in minor units (分).</summary>
+public sealed record SkuInput(
+    string? Code, string? Spec = null, IReadOnlyList<string>? Barcodes = null, int? WeightGrams = null,
+    int? LengthMm = null, int? WidthMm = null, int? HeightMm = null, long? CostPrice = null, long? RetailPrice = null,
+    int? SafetyStock = null);
+
+/// <summary>What a user may set on a product (货品) and, when creating it, its SKUs.</summary>
+public sealed record ProductInput(
+    string? Name, string? Brand = null, string? Unit = null, string? Notes = null, IReadOnlyList<string>? Images = null,
+    IReadOnlyList<SkuInput>? Skus = null);
+
+/// <summary>A product (SPU, 货品): the thing a seller sells, in one or more variants (SKUs).</summary>
+[Audited(AuditCategory.Product, "product", Ignore = [nameof(UpdatedAt)])]
+public sealed class Product
+{
+    public const int NameMax = 200;
+
+    private readonly List<Sku> _skus = [];
+
+    private Product() { }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public string Name { get; private set; } = "";
+    public string? Brand { get; private set; }
+    public string Unit { get; private set; } = "件";
+    public string? Notes { get; private set; }
+    public List<string> Images { get; private set; } = [];
+    public bool Active { get; private set; } = true;
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public IReadOnlyList<Sku> Skus => _skus;
+
+    /// <summary>A new product with at least one SKU; every field of every SKU is checked before anything is kept.</summary>
+    public static Product Create(ProductInput input, DateTime now)
+    {
+        var check = new InputCheck();
+        var product = new Product { CreatedAt = now };
+        product.Apply(input, check, now);
+        var skus = input.Skus ?? [];
+        if (skus.Count == 0) check.Add("skus", "required", "A product needs at least one SKU.");
+        for (var i = 0; i < skus.Count; i++)
+            product._skus.Add(Sku.Create(product.Id, skus[i], $"skus[{i}]", check, now));
+        var duplicates = product._skus.GroupBy(s => s.NormalizedCode).Where(g => g.Key.Length > 0 && g.Count() > 1).Select(g => g.Key);
+        foreach (var code in duplicates)
+            check.Add("skus", "duplicate", $"SKU code '{code}' appears twice in this product.", code);
+        var barcodes = product._skus.SelectMany(s => s.Barcodes).GroupBy(b => b.Code).Where(g => g.Count() > 1).Select(g => g.Key);
+        foreach (var barcode in barcodes)
+            check.Add("skus", "duplicate_barcode", $"Barcode '{barcode}' appears twice in this product.", barcode);
+        check.ThrowIfAny();
+        return product;
+    }
+
+    public void Update(ProductInput input, DateTime now)
+    {
+        var check = new InputCheck();
+        Apply(input, check, now);
+        check.ThrowIfAny();
+    }
+
+    public Sku AddSku(SkuInput input, DateTime now)
+    {
+        var check = new InputCheck();
+        var sku = Sku.Create(Id, input, "", check, now);
+        check.ThrowIfAny();
+        _skus.Add(sku);
+        UpdatedAt = now;
+        return sku;
+    }
+
+    private void Apply(ProductInput input, InputCheck check, DateTime now)
+    {
+        var name = check.Required("name", input.Name, NameMax);
+        var brand = check.Optional("brand", input.Brand, 50);
+        var unit = check.Optional("unit", input.Unit, 10) ?? "件";
+        var notes = check.Optional("notes", input.Notes, 1000);
+        var images = new List<string>();
+        foreach (var (url, i) in (input.Images ?? []).Select((u, i) => (u?.Trim() ?? "", i)))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > 500)
+                check.Add($"images[{i}]", "invalid_url", $"images[{i}] must be an http or https address.");
+            else images.Add(url);
+        }
+        (Name, Brand, Unit, Notes, Images, UpdatedAt) = (name, brand, unit, notes, images, now);
+    }
+}
+
+/// <summary>One variant of a product (e.g. red, size M), with its seller code (商家编码) and barcodes.</summary>
+[Audited(AuditCategory.Product, "sku", Ignore = [nameof(NormalizedCode), nameof(UpdatedAt)])]
+public sealed class Sku
+{
+    public const int CodeMax = 64;
+
+    private readonly List<SkuBarcode> _barcodes = [];
+
+    private Sku() { }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public Guid ProductId { get; private set; }
+    public string Code { get; private set; } = "";
+
+    /// <summary>Upper-case code: unique per tenant and the key of code search.</summary>
+    public string NormalizedCode { get; private set; } = "";
+
+    public string? Spec { get; private set; }
+    public int WeightGrams { get; private set; }
+    public int LengthMm { get; private set; }
+    public int WidthMm { get; private set; }
+    public int HeightMm { get; private set; }
+    public long CostPrice { get; private set; }
+    public long RetailPrice { get; private set; }
+    public string Currency { get; private set; } = "CNY";
+    public int SafetyStock { get; private set; }
+    public bool Active { get; private set; } = true;
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public IReadOnlyList<SkuBarcode> Barcodes => _barcodes;
+
+    public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+
+    internal static Sku Create(Guid productId, SkuInput input, string prefix, InputCheck check, DateTime now)
+    {
+        var sku = new Sku { ProductId = productId, CreatedAt = now };
+        sku.Apply(input, prefix, check, now);
+        return sku;
+    }
+
+    public void Update(SkuInput input, DateTime now)
+    {
+        var check = new InputCheck();
+        Apply(input, "", check, now);
+        check.ThrowIfAny();
+    }
+
+    public void SetActive(bool active, DateTime now)
+    {
+        if (Active == active)
+            throw new RuleViolatedException(active ? "catalog.sku_already_active" : "catalog.sku_already_inactive",
+                $"SKU {Code} is already {(active ? "active" : "inactive")}.", Code);
+        Active = active;
+        UpdatedAt = now;
+    }
+
+    private void Apply(SkuInput input, string prefix, InputCheck check, DateTime now)
+    {
+        string F(string field) => prefix.Length == 0 ? field : $"{prefix}.{field}";
+        var code = check.Required(F("code"), input.Code, CodeMax);
+        if (code.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) check.Add(F("code"), "no_spaces", "code must not contain spaces.");
+        var spec = check.Optional(F("spec"), input.Spec, 200);
+        int NonNegative(string field, int? value)
+        {
+            if (value is < 0) check.Add(F(field), "negative", $"{field} must not be negative.");
+            return Math.Max(value ?? 0, 0);
+        }
+        long Money(string field, long? value)
+        {
+            if (value is < 0) check.Add(F(field), "negative", $"{field} must not be negative.");
+            return Math.Max(value ?? 0, 0);
+        }
+        var barcodes = new List<string>();
+        foreach (var (raw, i) in (input.Barcodes ?? []).Select((b, i) => (b?.Trim() ?? "", i)))
+        {
+            if (raw.Length is 0 or > 64 || raw.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                check.Add(F($"barcodes[{i}]"), "invalid_barcode", $"barcodes[{i}] must be 1–64 characters without spaces.");
+            else if (!barcodes.Contains(raw, StringComparer.Ordinal)) barcodes.Add(raw);
+        }
+
+        Code = code;
+        NormalizedCode = Normalize(code);
+        Spec = spec;
+        WeightGrams = NonNegative("weightGrams", input.WeightGrams);
+        LengthMm = NonNegative("lengthMm", input.LengthMm);
+        WidthMm = NonNegative("widthMm", input.WidthMm);
+        HeightMm = NonNegative("heightMm", input.HeightMm);
+        CostPrice = Money("costPrice", input.CostPrice);
+        RetailPrice = Money("retailPrice", input.RetailPrice);
+        SafetyStock = NonNegative("safetyStock", input.SafetyStock);
+        _barcodes.RemoveAll(b => !barcodes.Contains(b.Code, StringComparer.Ordinal));
+        foreach (var barcode in barcodes.Where(b => _barcodes.All(x => x.Code != b)))
+            _barcodes.Add(new SkuBarcode(Id, barcode));
+        UpdatedAt = now;
+    }
+}
+
+/// <summary>A barcode of a SKU (a SKU may have several: the maker's, the shop's, an old one); unique per tenant.</summary>
+[Audited(AuditCategory.Product, "sku_barcode")]
+public sealed class SkuBarcode(Guid skuId, string code)
+{
+    public Guid SkuId { get; private set; } = skuId;
+    public string Code { get; private set; } = code;
+}

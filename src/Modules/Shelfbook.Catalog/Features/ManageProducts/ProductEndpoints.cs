@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Shelfbook.Catalog.Domain;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+
+namespace Shelfbook.Catalog.Features.ManageProducts;
+
+internal static class ProductEndpoints
+{
+    public static void Map(IEndpointRouteBuilder catalog)
+    {
+        var products = catalog.MapGroup("/products").WithTags("Products 货品");
+        products.MapGet("/{id:guid}", (Guid id, ManageProducts handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("One product with its SKUs").RequirePermission(CatalogPermissions.View);
+        products.MapPost("/", async (ProductInput input, ManageProducts handler, CancellationToken ct) =>
+            {
+                var created = await handler.CreateAsync(input, ct);
+                return TypedResults.Created($"/api/v1/catalog/products/{created.Id}", created);
+            })
+            .WithSummary("Create a product with its SKUs").RequirePermission(CatalogPermissions.Edit);
+        products.MapPut("/{id:guid}", (Guid id, ProductInput input, ManageProducts handler, CancellationToken ct) => handler.UpdateAsync(id, input, ct))
+            .WithSummary("Edit a product's own fields (its SKUs are edited one by one)").RequirePermission(CatalogPermissions.Edit);
+        products.MapPost("/{id:guid}/skus", (Guid id, SkuInput input, ManageProducts handler, CancellationToken ct) => handler.AddSkuAsync(id, input, ct))
+            .WithSummary("Add a SKU to a product").RequirePermission(CatalogPermissions.Edit);
+
+        var skus = catalog.MapGroup("/skus").WithTags("SKUs 商品规格");
+        skus.MapGet("/", (string? search, bool? active, string? brand, string? after, int? limit, ManageProducts handler, CancellationToken ct) =>
+                handler.SearchSkusAsync(search, active, brand, PageRequest.From(after, limit), ct))
+            .WithSummary("Find SKUs by code or barcode prefix, or product name / spec, a keyset page at a time")
+            .RequirePermission(CatalogPermissions.View);
+        skus.MapPut("/{id:guid}", (Guid id, SkuInput input, ManageProducts handler, CancellationToken ct) => handler.UpdateSkuAsync(id, input, ct))
+            .WithSummary("Edit a SKU").RequirePermission(CatalogPermissions.Edit);
+        skus.MapPost("/{id:guid}/deactivate", (Guid id, ManageProducts handler, CancellationToken ct) => handler.SetSkuActiveAsync(id, false, ct))
+            .WithSummary("Deactivate a SKU (it stays in history)").RequirePermission(CatalogPermissions.Edit);
+        skus.MapPost("/{id:guid}/activate", (Guid id, ManageProducts handler, CancellationToken ct) => handler.SetSkuActiveAsync(id, true, ct))
+            .WithSummary("Activate a SKU again").RequirePermission(CatalogPermissions.Edit);
+    }
+}

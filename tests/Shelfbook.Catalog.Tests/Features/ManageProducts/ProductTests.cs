@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Domain;
+using Shelfbook.Catalog.Features.ManageProducts;
+using Shelfbook.Data.Audit;
+using Shelfbook.Kernel;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Catalog.Tests.Features.ManageProducts;
+
+public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
+{
+    private const string Products = "/api/v1/catalog/products";
+    private const string Skus = "/api/v1/catalog/skus";
+
+    private static object Tee(string prefix = "TEE") => new
+    {
+        name = "纯棉T恤", brand = "山海", unit = "件", images = new[] { "https://img.example.com/tee.jpg" },
+        skus = new object[]
+        {
+            new { code = $"{prefix}-RED-M", spec = "红色 M", barcodes = new[] { $"69{prefix.Length}0001" }, weightGrams = 180, costPrice = 2500, retailPrice = 5900 },
+            new { code = $"{prefix}-RED-L", spec = "红色 L", barcodes = new[] { $"69{prefix.Length}0002", $"OLD-{prefix}-L" }, weightGrams = 190, costPrice = 2500, retailPrice = 5900 },
+        },
+    };
+
+    [Fact]
+    public async Task A_product_is_created_with_its_skus_and_barcodes_and_logged_as_product()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+
+        Assert.Equal(["TEE-RED-L", "TEE-RED-M"], product.Skus.Select(s => s.Code));
+        Assert.Equal(["693" + "0002", "OLD-TEE-L"], product.Skus[0].Barcodes);
+        Assert.Equal(5900, product.Skus[0].RetailPrice);
+        var fetched = await Session.GetAsync<ProductView>($"{Products}/{product.Id}");
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(product), System.Text.Json.JsonSerializer.Serialize(fetched));
+        await using var db = Session.OpenDb();
+        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.EntityType == "sku" && a.Category == AuditCategory.Product));
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.EntityType == "product" && a.EntityId == product.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task Codes_and_barcodes_are_unique_per_tenant_and_the_row_is_named()
+    {
+        await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+
+        var clash = await Session.ProblemAsync(HttpMethod.Post, Products, new
+        {
+            name = "另一件",
+            skus = new object[] { new { code = "NEW-1" }, new { code = "tee-red-m" }, new { code = "NEW-3", barcodes = new[] { "OLD-TEE-L" } } },
+        }, HttpStatusCode.BadRequest);
+
+        var codes = clash.GetProperty("codes");
+        Assert.Equal("duplicate", codes.GetProperty("skus[1].code")[0].GetString());
+        Assert.Equal("duplicate", codes.GetProperty("skus[2].barcodes[0]")[0].GetString());
+        await using var db = Session.OpenDb();
+        Assert.Equal(2, await db.Set<Sku>().CountAsync());
+    }
+
+    [Fact]
+    public async Task Bad_values_name_the_sku_row_and_field_and_nothing_is_written()
+    {
+        var problem = await Session.ProblemAsync(HttpMethod.Post, Products, new
+        {
+            name = "",
+            images = new[] { "ftp://x" },
+            skus = new object[] { new { code = "A 1", weightGrams = -5 }, new { code = "B1", retailPrice = -1 }, new { code = "b1" } },
+        }, HttpStatusCode.BadRequest);
+
+        var fields = problem.GetProperty("codes").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("name", fields);
+        Assert.Contains("images[0]", fields);
+        Assert.Contains("skus[0].code", fields);
+        Assert.Contains("skus[0].weightGrams", fields);
+        Assert.Contains("skus[1].retailPrice", fields);
+        Assert.Contains("skus", fields);
+        await using var db = Session.OpenDb();
+        Assert.Equal(0, await db.Set<Product>().CountAsync());
+    }
+
+    [Fact]
+    public async Task A_product_needs_a_sku()
+    {
+        var problem = await Session.ProblemAsync(HttpMethod.Post, Products, new { name = "空货品" }, HttpStatusCode.BadRequest);
+
+        Assert.Equal("required", problem.GetProperty("codes").GetProperty("skus")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Skus_are_found_by_code_prefix_barcode_prefix_or_name_and_paged_by_code()
+    {
+        await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+        await Session.PostAsync<ProductView>(Products, new { name = "帆布包", brand = "其他", skus = new object[] { new { code = "BAG-1" } } }, HttpStatusCode.Created);
+
+        Assert.Equal(["TEE-RED-L", "TEE-RED-M"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?search=tee-")).Items.Select(s => s.Code));
+        Assert.Equal(["TEE-RED-L"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?search=OLD-T")).Items.Select(s => s.Code));
+        Assert.Equal(["BAG-1"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?search={Uri.EscapeDataString("帆布")}")).Items.Select(s => s.Code));
+        Assert.Equal(["BAG-1"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?brand={Uri.EscapeDataString("其他")}")).Items.Select(s => s.Code));
+        var first = await Session.GetAsync<Page<SkuRow>>($"{Skus}?limit=2");
+        var second = await Session.GetAsync<Page<SkuRow>>($"{Skus}?limit=2&after={first.Next}");
+        Assert.Equal(["BAG-1", "TEE-RED-L", "TEE-RED-M"], first.Items.Concat(second.Items).Select(s => s.Code));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task A_sku_is_edited_added_and_deactivated_never_deleted()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+        var red = product.Skus.Single(s => s.Code == "TEE-RED-L");
+
+        var edited = await Session.PutAsync<SkuView>($"{Skus}/{red.Id}", new { code = "TEE-RED-L", spec = "红色 L 新版", barcodes = new[] { "6930002" }, retailPrice = 6900 });
+        var withBlue = await Session.PostAsync<ProductView>($"{Products}/{product.Id}/skus", new { code = "TEE-BLUE-M", barcodes = new[] { "OLD-TEE-L" } });
+        var off = await Session.PostAsync<SkuView>($"{Skus}/{red.Id}/deactivate", null);
+        var again = await Session.ProblemAsync(HttpMethod.Post, $"{Skus}/{red.Id}/deactivate", null, HttpStatusCode.Conflict);
+
+        Assert.Equal(["6930002"], edited.Barcodes);
+        Assert.Equal(6900, edited.RetailPrice);
+        Assert.Equal(3, withBlue.Skus.Count);
+        Assert.False(off.Active);
+        Assert.Equal("catalog.sku_already_inactive", again.GetProperty("code").GetString());
+        Assert.Single((await Session.GetAsync<Page<SkuRow>>($"{Skus}?active=false")).Items);
+    }
+
+    [Fact]
+    public async Task Reading_needs_catalog_view_and_writing_catalog_edit()
+    {
+        using var viewer = await Session.NewUserAsync("viewer", CatalogPermissions.View);
+
+        using (var read = await viewer.GetAsync(new Uri(Skus, UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        using var write = await viewer.PostAsync(new Uri(Products, UriKind.Relative), System.Net.Http.Json.JsonContent.Create(Tee("V")));
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+    }
+}
+
+public sealed class ProductTestsOnSqlite(SqliteApp app) : ProductTests(app);
+
+public sealed class ProductTestsOnPostgres(PostgresApp app) : ProductTests(app);
