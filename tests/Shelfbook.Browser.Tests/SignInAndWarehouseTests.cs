@@ -66,8 +66,8 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
 
         // The dashboard counts it.
         await page.GetByRole(AriaRole.Link, new() { Name = "工作台", Exact = true }).ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=figure-m0] [data-testid=figure-value]");
-        Assert.Equal("1", (await page.InnerTextAsync("[data-testid=figure-m0] [data-testid=figure-value]")).Trim());
+        await page.WaitForSelectorAsync("[data-testid=figure-inventory-0] [data-testid=figure-value]");
+        Assert.Equal("1", (await page.InnerTextAsync("[data-testid=figure-inventory-0] [data-testid=figure-value]")).Trim());
         await page.GetByRole(AriaRole.Link, new() { Name = "仓库", Exact = true }).ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=warehouse-new]");
 
@@ -192,6 +192,25 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await using var scope = session.App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Control.ShelfbookUser>>();
         Assert.True(await users.CheckPasswordAsync((await users.FindByIdAsync(session.AdminId.ToString()))!, "Changed-Pass1"));
+    }
+
+    [Fact]
+    public async Task A_product_with_two_variants_is_created_and_found()
+    {
+        var (page, _) = await SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "货品列表" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.ClickAsync("[data-testid=product-new]");
+        await Field(page, "field-product-name").FillAsync("纯棉T恤");
+        await page.Locator("[data-testid=sku-row]").Nth(0).Locator("[data-testid=field-sku-code] input, input[data-testid=field-sku-code]").First.FillAsync("TEE-RED-M");
+        await page.ClickAsync("[data-testid=sku-add]");
+        await page.Locator("[data-testid=sku-row]").Nth(1).Locator("[data-testid=field-sku-code] input, input[data-testid=field-sku-code]").First.FillAsync("TEE-RED-L");
+        await page.ClickAsync("[data-testid=product-save]");
+
+        await page.Locator("[data-testid=sku-table] tr", new() { HasText = "TEE-RED-L" }).WaitForAsync();
+        await page.Locator("[data-testid=sku-table] tr", new() { HasText = "TEE-RED-M" }).WaitForAsync();
+        Assert.Contains("纯棉T恤", await page.InnerTextAsync("[data-testid=sku-table]"));
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageProducts;
+using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Modules;
 
@@ -17,8 +21,8 @@ public static class CatalogPermissions
 public sealed class CatalogStrings;
 
 /// <summary>
-/// The catalog (货品): products, SKUs and barcodes so far. Combos, aliases, replacements, listing mapping, import/export
-/// and pages arrive with the rest of issue 3.
+/// The catalog (货品): products, SKUs and barcodes so far. Combos, aliases, replacements, listing mapping, import/export,
+/// categories and the product editor arrive with the rest of issue 3.
 /// </summary>
 public sealed class CatalogModule : ShelfbookModule
 {
@@ -33,7 +37,35 @@ public sealed class CatalogModule : ShelfbookModule
         new(CatalogPermissions.Import, Name, "permission.import"),
     ];
 
+    public override IReadOnlyList<NavItem> Navigation =>
+    [
+        new(l => l.Text<CatalogStrings>("nav.skus"), "catalog/skus", Icons.Material.Outlined.Inventory2, CatalogPermissions.View, 100),
+    ];
+
+    public override IReadOnlyList<DashboardFigure> DashboardFigures =>
+    [
+        new(l => l.Text<CatalogStrings>("dashboard.active_skus"), Icons.Material.Outlined.Inventory2, "catalog/skus", CatalogPermissions.View,
+            (db, ct) => db.Set<Sku>().LongCountAsync(s => s.Active, ct)),
+    ];
+
     public override void AddServices(IServiceCollection services) => services.AddScoped<ManageProducts>();
 
     public override void MapEndpoints(IEndpointRouteBuilder group) => ProductEndpoints.Map(group);
+
+    public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        db.Set<Product>().AddRange(
+            Product.Create(new ProductInput("纯棉圆领T恤", "山海", "件", Skus:
+            [
+                new SkuInput("TEE-WHT-M", "白色 M", ["6970000000011"], 180, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
+                new SkuInput("TEE-WHT-L", "白色 L", ["6970000000028"], 190, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
+                new SkuInput("TEE-BLK-M", "黑色 M", ["6970000000035"], 180, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
+            ]), now),
+            Product.Create(new ProductInput("帆布托特包", "山海", "个", Skus:
+            [
+                new SkuInput("BAG-CANVAS", "米白", ["6970000000042"], 320, 380, 300, 80, 3800, 9900, 10),
+            ]), now));
+        await db.SaveChangesAsync(ct);
+    }
 }

@@ -28,6 +28,7 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(ShelfbookUser.UserNameFor("demo", "admin"), admin.UserName);
         Assert.True(admin.IsOperator);
         Assert.Equal(3, await db.Set<Warehouse>().CountAsync());
+        Assert.Equal(4, await db.Set<Shelfbook.Catalog.Domain.Sku>().CountAsync());
     }
 
     [Fact]
