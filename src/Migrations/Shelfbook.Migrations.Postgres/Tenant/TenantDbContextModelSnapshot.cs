@@ -168,6 +168,41 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("skus", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuAlias", b =>
+                {
+                    b.Property<string>("NormalizedCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("normalized_code");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.HasKey("NormalizedCode")
+                        .HasName("pk_sku_aliases");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_sku_aliases_sku_id");
+
+                    b.ToTable("sku_aliases", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuBarcode", b =>
                 {
                     b.Property<string>("Code")
@@ -353,6 +388,16 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_skus_products_product_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuAlias", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sku_aliases_sku_sku_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuBarcode", b =>

@@ -45,3 +45,17 @@ internal sealed class SkuBarcodeConfiguration : IEntityTypeConfiguration<SkuBarc
         builder.HasIndex(b => b.SkuId);
     }
 }
+
+internal sealed class SkuAliasConfiguration : IEntityTypeConfiguration<SkuAlias>
+{
+    public void Configure(EntityTypeBuilder<SkuAlias> builder)
+    {
+        builder.ToTable("sku_aliases");
+        builder.HasKey(a => a.NormalizedCode);
+        builder.Property(a => a.NormalizedCode).HasMaxLength(SkuAlias.CodeMax);
+        builder.Property(a => a.Code).HasMaxLength(SkuAlias.CodeMax);
+        builder.Property(a => a.Note).HasMaxLength(200);
+        builder.HasIndex(a => a.SkuId);
+        builder.HasOne<Sku>().WithMany().HasForeignKey(a => a.SkuId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

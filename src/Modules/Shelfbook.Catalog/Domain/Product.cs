@@ -193,3 +193,34 @@ public sealed class SkuBarcode(Guid skuId, string code)
     public Guid SkuId { get; private set; } = skuId;
     public string Code { get; private set; } = code;
 }
+
+/// <summary>
+/// Another code that means this SKU (SKU别名): an old code, a supplier's code, another shop's seller code. Unique per
+/// tenant (case-insensitive) and never equal to any SKU's own code, so a code always resolves to one SKU.
+/// </summary>
+[Audited(AuditCategory.Product, "sku_alias")]
+public sealed class SkuAlias
+{
+    public const int CodeMax = Sku.CodeMax;
+
+    private SkuAlias() { }
+
+    public Guid SkuId { get; private set; }
+    public string Code { get; private set; } = "";
+
+    /// <summary>Upper-case alias: the key.</summary>
+    public string NormalizedCode { get; private set; } = "";
+
+    public string? Note { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    public static SkuAlias Create(Guid skuId, string? code, string? note, DateTime now)
+    {
+        var check = new InputCheck();
+        var value = check.Required("code", code, CodeMax);
+        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) check.Add("code", "no_spaces", "code must not contain spaces.");
+        var trimmedNote = check.Optional("note", note, 200);
+        check.ThrowIfAny();
+        return new SkuAlias { SkuId = skuId, Code = value, NormalizedCode = Sku.Normalize(value), Note = trimmedNote, CreatedAt = now };
+    }
+}

@@ -121,6 +121,32 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task Aliases_resolve_to_one_sku_and_never_clash_with_codes()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+        var red = product.Skus.Single(s => s.Code == "TEE-RED-M");
+        var url = $"{Skus}/{red.Id}/aliases";
+
+        var alias = await Session.PostAsync<AliasView>(url, new { code = "T001", note = "旧编码" }, HttpStatusCode.Created);
+        var isCode = await Session.ProblemAsync(HttpMethod.Post, url, new { code = "tee-red-l" }, HttpStatusCode.BadRequest);
+        var twice = await Session.ProblemAsync(HttpMethod.Post, url, new { code = "t001" }, HttpStatusCode.BadRequest);
+        var codeIsAlias = await Session.ProblemAsync(HttpMethod.Post, Products, new { name = "新品", skus = new[] { new { code = "T001" } } }, HttpStatusCode.BadRequest);
+
+        Assert.Equal("T001", alias.Code);
+        Assert.Equal("alias_is_sku_code", isCode.GetProperty("codes").GetProperty("code")[0].GetString());
+        Assert.Equal("duplicate", twice.GetProperty("codes").GetProperty("code")[0].GetString());
+        Assert.Equal("code_is_alias", codeIsAlias.GetProperty("codes").GetProperty("skus[0].code")[0].GetString());
+        Assert.Equal(["T001"], (await Session.GetAsync<List<AliasView>>(url)).Select(a => a.Code));
+
+        using (var removed = await Session.Api.DeleteAsync(new Uri($"{url}/t001", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await Session.ProblemAsync(HttpMethod.Delete, $"{url}/t001", null, HttpStatusCode.NotFound);
+        Assert.Empty(await Session.GetAsync<List<AliasView>>(url));
+        await using var db = Session.OpenDb();
+        Assert.Equal(["delete", "create"], await db.AuditEntries.Where(a => a.EntityType == "sku_alias").OrderByDescending(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
+
+    [Fact]
     public async Task Reading_needs_catalog_view_and_writing_catalog_edit()
     {
         using var viewer = await Session.NewUserAsync("viewer", CatalogPermissions.View);

@@ -15,6 +15,10 @@ public sealed record ProductView(
     Guid Id, string Name, string? Brand, string Unit, string? Notes, IReadOnlyList<string> Images, bool Active,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<SkuView> Skus);
 
+public sealed record AliasInput(string? Code, string? Note);
+
+public sealed record AliasView(string Code, string? Note, DateTime CreatedAt);
+
 /// <summary>A row of the SKU search: the SKU with the product it belongs to.</summary>
 public sealed record SkuRow(Guid Id, string Code, string? Spec, Guid ProductId, string ProductName, string? Brand, long RetailPrice, bool Active);
 
@@ -102,6 +106,42 @@ public sealed class ManageProducts(TenantDbContext db)
         return Page.From(rows, page.Limit, r => Sku.Normalize(r.Code));
     }
 
+    public async Task<IReadOnlyList<AliasView>> AliasesAsync(Guid skuId, CancellationToken ct)
+    {
+        await FindSkuAsync(skuId, ct);
+        return await db.Set<SkuAlias>().AsNoTracking().Where(a => a.SkuId == skuId).OrderBy(a => a.NormalizedCode)
+            .Select(a => new AliasView(a.Code, a.Note, a.CreatedAt)).ToListAsync(ct);
+    }
+
+    /// <summary>Adds an alias; it must not be any SKU's code nor another alias (of this SKU or another).</summary>
+    public async Task<AliasView> AddAliasAsync(Guid skuId, AliasInput input, CancellationToken ct)
+    {
+        var sku = await FindSkuAsync(skuId, ct);
+        var alias = SkuAlias.Create(sku.Id, input.Code, input.Note, Now);
+        await EnsureAliasFreeAsync(alias, ct);
+        db.Set<SkuAlias>().Add(alias);
+        await db.SaveOrExplainAsync(() => EnsureAliasFreeAsync(alias, ct), ct);
+        return new AliasView(alias.Code, alias.Note, alias.CreatedAt);
+    }
+
+    /// <summary>Removes an alias: orders imported later no longer resolve it (earlier orders keep their SKU).</summary>
+    public async Task RemoveAliasAsync(Guid skuId, string code, CancellationToken ct)
+    {
+        var normalized = Sku.Normalize(code);
+        var alias = await db.Set<SkuAlias>().SingleOrDefaultAsync(a => a.SkuId == skuId && a.NormalizedCode == normalized, ct)
+                    ?? throw new NotFoundException("sku_alias", code);
+        db.Set<SkuAlias>().Remove(alias);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task EnsureAliasFreeAsync(SkuAlias alias, CancellationToken ct)
+    {
+        if (await db.Set<Sku>().AnyAsync(s => s.NormalizedCode == alias.NormalizedCode, ct))
+            throw new InputRejectedException("code", "alias_is_sku_code", $"'{alias.Code}' is already a SKU code.", alias.Code);
+        if (await db.Set<SkuAlias>().AnyAsync(a => a.NormalizedCode == alias.NormalizedCode, ct))
+            throw new InputRejectedException("code", "duplicate", $"The alias '{alias.Code}' already exists.", alias.Code);
+    }
+
     /// <summary>
     /// One query per kind for the whole batch (not one per SKU): codes taken by other SKUs, barcodes taken by other
     /// SKUs. <paramref name="single"/> names fields without the <c>skus[i]</c> prefix (a single SKU was sent).
@@ -112,6 +152,8 @@ public sealed class ManageProducts(TenantDbContext db)
         var codes = skus.Select(s => s.NormalizedCode).ToList();
         var barcodes = skus.SelectMany(s => s.Barcodes.Select(b => b.Code)).ToList();
         var takenCodes = await db.Set<Sku>().Where(s => codes.Contains(s.NormalizedCode) && !ids.Contains(s.Id)).Select(s => s.NormalizedCode).ToListAsync(ct);
+        // A SKU code may not be an alias of any SKU either: a code must always resolve to one SKU.
+        var aliases = await db.Set<SkuAlias>().Where(a => codes.Contains(a.NormalizedCode)).Select(a => a.NormalizedCode).ToListAsync(ct);
         var takenBarcodes = await db.Set<SkuBarcode>().Where(b => barcodes.Contains(b.Code) && !ids.Contains(b.SkuId)).Select(b => b.Code).ToListAsync(ct);
         var check = new InputCheck();
         for (var i = 0; i < skus.Count; i++)
@@ -119,6 +161,8 @@ public sealed class ManageProducts(TenantDbContext db)
             var prefix = single ? "" : $"skus[{i}].";
             if (takenCodes.Contains(skus[i].NormalizedCode))
                 check.Add(prefix + "code", "duplicate", $"SKU code '{skus[i].Code}' already exists.", skus[i].Code);
+            else if (aliases.Contains(skus[i].NormalizedCode))
+                check.Add(prefix + "code", "code_is_alias", $"'{skus[i].Code}' is already an alias of a SKU.", skus[i].Code);
             foreach (var (barcode, j) in skus[i].Barcodes.Select((b, j) => (b.Code, j)).Where(x => takenBarcodes.Contains(x.Code)))
                 check.Add($"{prefix}barcodes[{j}]", "duplicate", $"Barcode '{barcode}' already belongs to another SKU.", barcode);
         }

@@ -30,6 +30,20 @@ internal static class ProductEndpoints
                 handler.SearchSkusAsync(search, active, brand, PageRequest.From(after, limit), ct))
             .WithSummary("Find SKUs by code or barcode prefix, or product name / spec, a keyset page at a time")
             .RequirePermission(CatalogPermissions.View);
+        skus.MapGet("/{id:guid}/aliases", (Guid id, ManageProducts handler, CancellationToken ct) => handler.AliasesAsync(id, ct))
+            .WithSummary("The SKU's aliases (SKU别名)").RequirePermission(CatalogPermissions.View);
+        skus.MapPost("/{id:guid}/aliases", async (Guid id, AliasInput input, ManageProducts handler, CancellationToken ct) =>
+            {
+                var created = await handler.AddAliasAsync(id, input, ct);
+                return TypedResults.Created($"/api/v1/catalog/skus/{id}/aliases", created);
+            })
+            .WithSummary("Add an alias: another code that means this SKU").RequirePermission(CatalogPermissions.Edit);
+        skus.MapDelete("/{id:guid}/aliases/{code}", async (Guid id, string code, ManageProducts handler, CancellationToken ct) =>
+            {
+                await handler.RemoveAliasAsync(id, code, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Remove an alias").RequirePermission(CatalogPermissions.Edit);
         skus.MapPut("/{id:guid}", (Guid id, SkuInput input, ManageProducts handler, CancellationToken ct) => handler.UpdateSkuAsync(id, input, ct))
             .WithSummary("Edit a SKU").RequirePermission(CatalogPermissions.Edit);
         skus.MapPost("/{id:guid}/deactivate", (Guid id, ManageProducts handler, CancellationToken ct) => handler.SetSkuActiveAsync(id, false, ct))
