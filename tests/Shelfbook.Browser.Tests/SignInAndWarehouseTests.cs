@@ -211,6 +211,15 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=sku-table] tr", new() { HasText = "TEE-RED-L" }).WaitForAsync();
         await page.Locator("[data-testid=sku-table] tr", new() { HasText = "TEE-RED-M" }).WaitForAsync();
         Assert.Contains("纯棉T恤", await page.InnerTextAsync("[data-testid=sku-table]"));
+
+        // The product page edits a variant's price.
+        await page.Locator("[data-testid=sku-table] tr", new() { HasText = "TEE-RED-L" }).GetByRole(AriaRole.Link, new() { Name = "纯棉T恤" }).ClickAsync();
+        var row = page.Locator("[data-testid=product-skus] tr", new() { HasText = "TEE-RED-L" });
+        await row.WaitForAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "编辑" }).ClickAsync();
+        await Field(page, "field-retail").FillAsync("69.9");
+        await page.ClickAsync("[data-testid=sku-save]");
+        await page.Locator("[data-testid=product-skus] tr", new() { HasText = "¥69.90" }).WaitForAsync();
     }
 
     [Fact]
