@@ -44,7 +44,14 @@ public sealed class Product
         var skus = input.Skus ?? [];
         if (skus.Count == 0) check.Add("skus", "required", "A product needs at least one SKU.");
         for (var i = 0; i < skus.Count; i++)
+        {
+            if (skus[i] is null)
+            {
+                check.Add($"skus[{i}]", "required", $"skus[{i}] is empty.");
+                continue;
+            }
             product._skus.Add(Sku.Create(product.Id, skus[i], $"skus[{i}]", check, now));
+        }
         var duplicates = product._skus.GroupBy(s => s.NormalizedCode).Where(g => g.Key.Length > 0 && g.Count() > 1).Select(g => g.Key);
         foreach (var code in duplicates)
             check.Add("skus", "duplicate", $"SKU code '{code}' appears twice in this product.", code);

@@ -78,11 +78,33 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
-    public async Task A_product_needs_a_sku()
+    public async Task A_product_needs_a_sku_and_an_empty_sku_row_is_named()
     {
         var problem = await Session.ProblemAsync(HttpMethod.Post, Products, new { name = "空货品" }, HttpStatusCode.BadRequest);
+        var empty = await Session.ProblemAsync(HttpMethod.Post, Products, """{"name":"x","skus":[null]}""", HttpStatusCode.BadRequest);
 
         Assert.Equal("required", problem.GetProperty("codes").GetProperty("skus")[0].GetString());
+        Assert.Equal("required", empty.GetProperty("codes").GetProperty("skus[0]")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_edited_sku_cannot_take_an_alias_or_a_siblings_barcode_and_a_dropped_barcode_is_gone()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+        var m = product.Skus.Single(s => s.Code == "TEE-RED-M");
+        var l = product.Skus.Single(s => s.Code == "TEE-RED-L");
+        await Session.PostAsync<AliasView>($"{Skus}/{l.Id}/aliases", new { code = "A/1" }, HttpStatusCode.Created);
+
+        var codeIsAlias = await Session.ProblemAsync(HttpMethod.Put, $"{Skus}/{m.Id}", new { code = "a/1" }, HttpStatusCode.BadRequest);
+        var siblingsBarcode = await Session.ProblemAsync(HttpMethod.Put, $"{Skus}/{m.Id}", new { code = "TEE-RED-M", barcodes = new[] { "OLD-TEE-L" } }, HttpStatusCode.BadRequest);
+        await Session.PutAsync<SkuView>($"{Skus}/{l.Id}", new { code = "TEE-RED-L", barcodes = new[] { "6930002" } });
+        using var removed = await Session.Api.DeleteAsync(new Uri($"{Skus}/{l.Id}/aliases/{Uri.EscapeDataString("A/1")}", UriKind.Relative));
+
+        Assert.Equal("code_is_alias", codeIsAlias.GetProperty("codes").GetProperty("code")[0].GetString());
+        Assert.Equal("duplicate", siblingsBarcode.GetProperty("codes").GetProperty("barcodes[0]")[0].GetString());
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await using var db = Session.OpenDb();
+        Assert.False(await db.Set<SkuBarcode>().AnyAsync(b => b.Code == "OLD-TEE-L"));
     }
 
     [Fact]

@@ -106,6 +106,17 @@ public sealed class ManageProducts(TenantDbContext db)
         return Page.From(rows, page.Limit, r => Sku.Normalize(r.Code));
     }
 
+    /// <summary>The aliases of every SKU of a product, in one query, for the product page.</summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<AliasView>>> AliasesOfProductAsync(Guid productId, CancellationToken ct)
+    {
+        var rows = await db.Set<SkuAlias>().AsNoTracking()
+            .Join(db.Set<Sku>().Where(s => s.ProductId == productId), a => a.SkuId, s => s.Id, (a, _) => a)
+            .OrderBy(a => a.NormalizedCode)
+            .Select(a => new { a.SkuId, View = new AliasView(a.Code, a.Note, a.CreatedAt) })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.SkuId).ToDictionary(g => g.Key, g => (IReadOnlyList<AliasView>)g.Select(r => r.View).ToList());
+    }
+
     public async Task<IReadOnlyList<AliasView>> AliasesAsync(Guid skuId, CancellationToken ct)
     {
         await FindSkuAsync(skuId, ct);

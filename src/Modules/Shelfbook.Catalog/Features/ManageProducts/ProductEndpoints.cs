@@ -40,7 +40,8 @@ internal static class ProductEndpoints
             .WithSummary("Add an alias: another code that means this SKU").RequirePermission(CatalogPermissions.Edit);
         skus.MapDelete("/{id:guid}/aliases/{code}", async (Guid id, string code, ManageProducts handler, CancellationToken ct) =>
             {
-                await handler.RemoveAliasAsync(id, code, ct);
+                // A code may hold '/', which arrives still escaped in the route value.
+                await handler.RemoveAliasAsync(id, Uri.UnescapeDataString(code), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Remove an alias").RequirePermission(CatalogPermissions.Edit);
