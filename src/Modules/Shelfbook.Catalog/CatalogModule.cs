@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Catalog.Domain;
+using Shelfbook.Catalog.Features.ManageCategories;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -40,6 +41,7 @@ public sealed class CatalogModule : ShelfbookModule
     public override IReadOnlyList<NavItem> Navigation =>
     [
         new(l => l.Text<CatalogStrings>("nav.skus"), "catalog/skus", Icons.Material.Outlined.Inventory2, CatalogPermissions.View, 100),
+        new(l => l.Text<CatalogStrings>("nav.categories"), "catalog/categories", Icons.Material.Outlined.AccountTree, CatalogPermissions.View, 110),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -48,9 +50,17 @@ public sealed class CatalogModule : ShelfbookModule
             (db, ct) => db.Set<Sku>().LongCountAsync(s => s.Active, ct)),
     ];
 
-    public override void AddServices(IServiceCollection services) => services.AddScoped<ManageProducts>();
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<ManageProducts>();
+        services.AddScoped<ManageCategories>();
+    }
 
-    public override void MapEndpoints(IEndpointRouteBuilder group) => ProductEndpoints.Map(group);
+    public override void MapEndpoints(IEndpointRouteBuilder group)
+    {
+        ProductEndpoints.Map(group);
+        CategoryEndpoints.Map(group);
+    }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
     {

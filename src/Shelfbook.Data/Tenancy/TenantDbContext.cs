@@ -51,6 +51,7 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
         });
         foreach (var assembly in model.Assemblies)
             modelBuilder.ApplyConfigurationsFromAssembly(assembly);
+        OrdinalText.Apply(modelBuilder, Database.IsNpgsql());
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -29,8 +29,10 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
                 .Join(control.Tenants.Where(t => t.Code == tenantB.Tenant.Value), r => r.TenantId, t => t.Id, (r, _) => r.Id).Single();
         var productB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
             new { name = "B 的仓库 货品", skus = new[] { new { code = "B-SKU" } } }, HttpStatusCode.Created);
+        var categoryB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "B 的仓库 分类" }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/catalog/categories/"] = categoryB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/products/"] = productB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/skus/"] = productB.GetProperty("skus")[0].GetProperty("id").GetString()!,
             ["/api/v1/access/users/"] = tenantB.AdminId.ToString(),

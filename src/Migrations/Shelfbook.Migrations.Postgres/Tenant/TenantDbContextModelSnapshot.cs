@@ -23,6 +23,64 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("value")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.HasKey("Value")
+                        .HasName("pk_catalog_codes");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_catalog_codes_sku_id");
+
+                    b.ToTable("catalog_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<int>("Sort")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort");
+
+                    b.HasKey("Id")
+                        .HasName("pk_categories");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_categories_parent_id");
+
+                    b.ToTable("categories", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
                 {
                     b.Property<Guid>("Id")
@@ -38,6 +96,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("brand");
+
+                    b.Property<Guid?>("CategoryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("category_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -74,6 +136,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("Brand")
                         .HasDatabaseName("ix_products_brand");
+
+                    b.HasIndex("CategoryId")
+                        .HasDatabaseName("ix_products_category_id");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_products_name");
@@ -124,7 +189,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid")
@@ -380,6 +447,34 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("warehouses", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany("Codes")
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_catalog_codes_sku_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Category", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_categories_categories_parent_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_products_categories_category_id");
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Product", null)
@@ -393,9 +488,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
             modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuAlias", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
-                        .WithMany()
+                        .WithMany("Aliases")
                         .HasForeignKey("SkuId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sku_aliases_sku_sku_id");
                 });
@@ -417,7 +512,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
                 {
+                    b.Navigation("Aliases");
+
                     b.Navigation("Barcodes");
+
+                    b.Navigation("Codes");
                 });
 #pragma warning restore 612, 618
         }

@@ -17,6 +17,63 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.HasKey("Value")
+                        .HasName("pk_catalog_codes");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_catalog_codes_sku_id");
+
+                    b.ToTable("catalog_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_id");
+
+                    b.Property<int>("Sort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sort");
+
+                    b.HasKey("Id")
+                        .HasName("pk_categories");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_categories_parent_id");
+
+                    b.ToTable("categories", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
                 {
                     b.Property<Guid>("Id")
@@ -32,6 +89,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
                         .HasColumnName("brand");
+
+                    b.Property<Guid?>("CategoryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
@@ -68,6 +129,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("Brand")
                         .HasDatabaseName("ix_products_brand");
+
+                    b.HasIndex("CategoryId")
+                        .HasDatabaseName("ix_products_category_id");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_products_name");
@@ -118,7 +182,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT")
@@ -372,6 +437,34 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("warehouses", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany("Codes")
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_catalog_codes_sku_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Category", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_categories_categories_parent_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_products_categories_category_id");
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Product", null)
@@ -385,9 +478,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
             modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuAlias", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
-                        .WithMany()
+                        .WithMany("Aliases")
                         .HasForeignKey("SkuId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sku_aliases_sku_sku_id");
                 });
@@ -409,7 +502,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
                 {
+                    b.Navigation("Aliases");
+
                     b.Navigation("Barcodes");
+
+                    b.Navigation("Codes");
                 });
 #pragma warning restore 612, 618
         }

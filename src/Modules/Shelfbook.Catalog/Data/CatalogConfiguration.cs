@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Shelfbook.Catalog.Domain;
+using Shelfbook.Data;
 
 namespace Shelfbook.Catalog.Data;
 
@@ -15,6 +16,8 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.Property(p => p.Notes).HasMaxLength(1000);
         builder.HasIndex(p => p.Name);
         builder.HasIndex(p => p.Brand);
+        builder.HasIndex(p => p.CategoryId);
+        builder.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(p => p.Skus).WithOne().HasForeignKey(s => s.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.Navigation(p => p.Skus).HasField("_skus");
     }
@@ -26,12 +29,17 @@ internal sealed class SkuConfiguration : IEntityTypeConfiguration<Sku>
     {
         builder.ToTable("skus");
         builder.Property(s => s.Code).HasMaxLength(Sku.CodeMax);
-        builder.Property(s => s.NormalizedCode).HasMaxLength(Sku.CodeMax);
+        builder.Property(s => s.NormalizedCode).HasMaxLength(Sku.CodeMax).IsOrdinal();
         builder.HasIndex(s => s.NormalizedCode).IsUnique();
         builder.Property(s => s.Spec).HasMaxLength(200);
         builder.Property(s => s.Currency).HasMaxLength(3);
         builder.HasMany(s => s.Barcodes).WithOne().HasForeignKey(b => b.SkuId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(s => s.Barcodes).HasField("_barcodes");
+        // SKUs are never deleted; cascade only lets an alias dropped from the SKU's list be deleted with it.
+        builder.HasMany(s => s.Aliases).WithOne().HasForeignKey(a => a.SkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(s => s.Aliases).HasField("_aliases");
+        builder.HasMany(s => s.Codes).WithOne().HasForeignKey(c => c.SkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(s => s.Codes).HasField("_codes");
     }
 }
 
@@ -56,6 +64,28 @@ internal sealed class SkuAliasConfiguration : IEntityTypeConfiguration<SkuAlias>
         builder.Property(a => a.Code).HasMaxLength(SkuAlias.CodeMax);
         builder.Property(a => a.Note).HasMaxLength(200);
         builder.HasIndex(a => a.SkuId);
-        builder.HasOne<Sku>().WithMany().HasForeignKey(a => a.SkuId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CatalogCodeConfiguration : IEntityTypeConfiguration<CatalogCode>
+{
+    public void Configure(EntityTypeBuilder<CatalogCode> builder)
+    {
+        builder.ToTable("catalog_codes");
+        builder.HasKey(c => c.Value);
+        builder.Property(c => c.Value).HasMaxLength(Sku.CodeMax).IsOrdinal();
+        builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(10);
+        builder.HasIndex(c => c.SkuId);
+    }
+}
+
+internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
+{
+    public void Configure(EntityTypeBuilder<Category> builder)
+    {
+        builder.ToTable("categories");
+        builder.Property(c => c.Name).HasMaxLength(Category.NameMax);
+        builder.HasIndex(c => c.ParentId);
+        builder.HasOne<Category>().WithMany().HasForeignKey(c => c.ParentId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -12,7 +12,7 @@ public sealed record SkuInput(
 /// <summary>What a user may set on a product (货品) and, when creating it, its SKUs.</summary>
 public sealed record ProductInput(
     string? Name, string? Brand = null, string? Unit = null, string? Notes = null, IReadOnlyList<string>? Images = null,
-    IReadOnlyList<SkuInput>? Skus = null);
+    IReadOnlyList<SkuInput>? Skus = null, Guid? CategoryId = null);
 
 /// <summary>A product (SPU, 货品): the thing a seller sells, in one or more variants (SKUs).</summary>
 [Audited(AuditCategory.Product, "product", Ignore = [nameof(UpdatedAt)])]
@@ -27,6 +27,7 @@ public sealed class Product
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public string Name { get; private set; } = "";
     public string? Brand { get; private set; }
+    public Guid? CategoryId { get; private set; }
     public string Unit { get; private set; } = "件";
     public string? Notes { get; private set; }
     public List<string> Images { get; private set; } = [];
@@ -92,7 +93,7 @@ public sealed class Product
                 check.Add($"images[{i}]", "invalid_url", $"images[{i}] must be an http or https address.");
             else images.Add(url);
         }
-        (Name, Brand, Unit, Notes, Images, UpdatedAt) = (name, brand, unit, notes, images, now);
+        (Name, Brand, Unit, Notes, Images, CategoryId, UpdatedAt) = (name, brand, unit, notes, images, input.CategoryId, now);
     }
 }
 
@@ -103,6 +104,8 @@ public sealed class Sku
     public const int CodeMax = 64;
 
     private readonly List<SkuBarcode> _barcodes = [];
+    private readonly List<SkuAlias> _aliases = [];
+    private readonly List<CatalogCode> _codes = [];
 
     private Sku() { }
 
@@ -126,8 +129,50 @@ public sealed class Sku
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
     public IReadOnlyList<SkuBarcode> Barcodes => _barcodes;
+    public IReadOnlyList<SkuAlias> Aliases => _aliases;
+
+    /// <summary>Every value that means this SKU (its code, aliases and barcodes), one row each in <c>catalog_codes</c>.</summary>
+    public IReadOnlyList<CatalogCode> Codes => _codes;
 
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+
+    /// <summary>Adds an alias (SKU别名). Clashes with other SKUs are found by the registry of codes.</summary>
+    public SkuAlias AddAlias(string? code, string? note, DateTime now)
+    {
+        var alias = SkuAlias.Create(Id, code, note, now);
+        if (alias.NormalizedCode == NormalizedCode)
+            throw new InputRejectedException("code", "alias_is_sku_code", $"'{alias.Code}' is already a SKU code.", alias.Code);
+        if (_aliases.Any(a => a.NormalizedCode == alias.NormalizedCode))
+            throw new InputRejectedException("code", "duplicate", $"The alias '{alias.Code}' already exists.", alias.Code);
+        _aliases.Add(alias);
+        SyncCodes();
+        UpdatedAt = now;
+        return alias;
+    }
+
+    public void RemoveAlias(string code, DateTime now)
+    {
+        var normalized = Normalize(code);
+        var alias = _aliases.SingleOrDefault(a => a.NormalizedCode == normalized) ?? throw new NotFoundException("sku_alias", code);
+        _aliases.Remove(alias);
+        SyncCodes();
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// Keeps this SKU's rows of the code registry equal to its code, aliases and barcodes (upper-cased). A value that
+    /// is both, say, this SKU's barcode and its alias is one row; the kind names the strongest meaning.
+    /// </summary>
+    private void SyncCodes()
+    {
+        var wanted = new Dictionary<string, CodeKind>(StringComparer.Ordinal) { [NormalizedCode] = CodeKind.Code };
+        foreach (var alias in _aliases) wanted.TryAdd(alias.NormalizedCode, CodeKind.Alias);
+        foreach (var barcode in _barcodes) wanted.TryAdd(Normalize(barcode.Code), CodeKind.Barcode);
+        _codes.RemoveAll(c => !wanted.ContainsKey(c.Value));
+        foreach (var code in _codes) code.Kind = wanted[code.Value];
+        foreach (var (value, kind) in wanted.Where(w => _codes.All(c => c.Value != w.Key)))
+            _codes.Add(new CatalogCode(value, Id, kind));
+    }
 
     internal static Sku Create(Guid productId, SkuInput input, string prefix, InputCheck check, DateTime now)
     {
@@ -189,6 +234,9 @@ public sealed class Sku
         _barcodes.RemoveAll(b => !barcodes.Contains(b.Code, StringComparer.Ordinal));
         foreach (var barcode in barcodes.Where(b => _barcodes.All(x => x.Code != b)))
             _barcodes.Add(new SkuBarcode(Id, barcode));
+        if (_aliases.Any(a => a.NormalizedCode == NormalizedCode))
+            check.Add(F("code"), "code_is_alias", $"'{code}' is already an alias of this SKU.", code);
+        SyncCodes();
         UpdatedAt = now;
     }
 }
@@ -221,7 +269,7 @@ public sealed class SkuAlias
     public string? Note { get; private set; }
     public DateTime CreatedAt { get; private set; }
 
-    public static SkuAlias Create(Guid skuId, string? code, string? note, DateTime now)
+    internal static SkuAlias Create(Guid skuId, string? code, string? note, DateTime now)
     {
         var check = new InputCheck();
         var value = check.Required("code", code, CodeMax);
@@ -230,4 +278,24 @@ public sealed class SkuAlias
         check.ThrowIfAny();
         return new SkuAlias { SkuId = skuId, Code = value, NormalizedCode = Sku.Normalize(value), Note = trimmedNote, CreatedAt = now };
     }
+}
+
+public enum CodeKind
+{
+    Code,
+    Alias,
+    Barcode,
+}
+
+/// <summary>
+/// The registry of codes (编码登记): one row for every value that names a SKU — its code, each alias, each barcode —
+/// upper-cased, with the value as the primary key. It is what makes "a code resolves to exactly one SKU" hold under
+/// concurrent edits (the database refuses a second owner), and it is the one index that resolution, auto-matching
+/// and prefix search read. Rows are kept by <see cref="Sku"/>; they are derived, so not audited themselves.
+/// </summary>
+public sealed class CatalogCode(string value, Guid skuId, CodeKind kind)
+{
+    public string Value { get; private set; } = value;
+    public Guid SkuId { get; private set; } = skuId;
+    public CodeKind Kind { get; internal set; } = kind;
 }

@@ -169,6 +169,53 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_value_means_one_sku_whether_it_is_a_code_an_alias_or_a_barcode()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+        var m = product.Skus.Single(s => s.Code == "TEE-RED-M");
+        await Session.PostAsync<AliasView>($"{Skus}/{m.Id}/aliases", new { code = "SUP-77" }, HttpStatusCode.Created);
+
+        var barcodeIsCode = await Session.ProblemAsync(HttpMethod.Post, Products,
+            new { name = "新品", skus = new[] { new { code = "NEW-1", barcodes = new[] { "tee-red-m" } } } }, HttpStatusCode.BadRequest);
+        var barcodeIsAlias = await Session.ProblemAsync(HttpMethod.Post, Products,
+            new { name = "新品", skus = new[] { new { code = "NEW-1", barcodes = new[] { "sup-77" } } } }, HttpStatusCode.BadRequest);
+        var codeIsBarcode = await Session.ProblemAsync(HttpMethod.Post, Products, new { name = "新品", skus = new[] { new { code = "old-tee-l" } } }, HttpStatusCode.BadRequest);
+        var aliasIsBarcode = await Session.ProblemAsync(HttpMethod.Post, $"{Skus}/{m.Id}/aliases", new { code = "OLD-TEE-L" }, HttpStatusCode.BadRequest);
+        // A seller who prints the SKU code as the barcode has one value with one meaning: allowed.
+        await Session.PostAsync<ProductView>(Products, new { name = "条码即编码", skus = new[] { new { code = "6977001", barcodes = new[] { "6977001" } } } }, HttpStatusCode.Created);
+
+        Assert.Equal("barcode_is_code", barcodeIsCode.GetProperty("codes").GetProperty("skus[0].barcodes[0]")[0].GetString());
+        Assert.Equal("barcode_is_code", barcodeIsAlias.GetProperty("codes").GetProperty("skus[0].barcodes[0]")[0].GetString());
+        Assert.Equal("code_is_barcode", codeIsBarcode.GetProperty("codes").GetProperty("skus[0].code")[0].GetString());
+        Assert.Equal("alias_is_barcode", aliasIsBarcode.GetProperty("codes").GetProperty("code")[0].GetString());
+        await using var db = Session.OpenDb();
+        var registry = await db.Set<CatalogCode>().OrderBy(c => c.Value).Select(c => c.Value + ":" + c.Kind).ToListAsync();
+        Assert.Equal(["6930001:Barcode", "6930002:Barcode", "6977001:Code", "OLD-TEE-L:Barcode", "SUP-77:Alias", "TEE-RED-L:Code", "TEE-RED-M:Code"], registry);
+        Assert.Equal(["TEE-RED-L"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?code=old")).Items.Select(s => s.Code));
+        Assert.Equal(["TEE-RED-M"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?code=sup")).Items.Select(s => s.Code));
+        Assert.Equal(["TEE-RED-L", "TEE-RED-M"], (await Session.GetAsync<Page<SkuRow>>($"{Skus}?code=693")).Items.Select(s => s.Code));
+        Assert.Empty((await Session.GetAsync<Page<SkuRow>>($"{Skus}?code={Uri.EscapeDataString("纯棉")}")).Items);
+    }
+
+    [Fact]
+    public async Task Two_skus_racing_for_one_alias_end_with_one_owner()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            using var response = await Session.Api.PostAsync(new Uri($"{Skus}/{product.Skus[i % 2].Id}/aliases", UriKind.Relative),
+                System.Net.Http.Json.JsonContent.Create(new { code = "RACE-1" }));
+            return response.StatusCode;
+        }));
+
+        Assert.Single(attempts, s => s == HttpStatusCode.Created);
+        Assert.All(attempts.Where(s => s != HttpStatusCode.Created), s => Assert.Equal(HttpStatusCode.BadRequest, s));
+        await using var db = Session.OpenDb();
+        Assert.Equal(1, await db.Set<SkuAlias>().CountAsync(a => a.NormalizedCode == "RACE-1"));
+    }
+
+    [Fact]
     public async Task Reading_needs_catalog_view_and_writing_catalog_edit()
     {
         using var viewer = await Session.NewUserAsync("viewer", CatalogPermissions.View);

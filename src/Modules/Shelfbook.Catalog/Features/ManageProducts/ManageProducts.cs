@@ -12,10 +12,16 @@ public sealed record SkuView(
     int HeightMm, long CostPrice, long RetailPrice, string Currency, int SafetyStock, bool Active);
 
 public sealed record ProductView(
-    Guid Id, string Name, string? Brand, string Unit, string? Notes, IReadOnlyList<string> Images, bool Active,
+    Guid Id, string Name, string? Brand, Guid? CategoryId, string Unit, string? Notes, IReadOnlyList<string> Images, bool Active,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<SkuView> Skus);
 
 public sealed record AliasInput(string? Code, string? Note);
+
+/// <summary>
+/// What the SKU list filters by: <see cref="Code"/> is a code, alias or barcode prefix only (the scanner's path, one
+/// index range); <see cref="Search"/> also matches text inside the product name or the spec.
+/// </summary>
+public sealed record SkuFilter(string? Search = null, string? Code = null, bool? Active = null, string? Brand = null, Guid? CategoryId = null);
 
 public sealed record AliasView(string Code, string? Note, DateTime CreatedAt);
 
@@ -34,6 +40,7 @@ public sealed class ManageProducts(TenantDbContext db)
     public async Task<ProductView> CreateAsync(ProductInput input, CancellationToken ct)
     {
         var product = Product.Create(input, Now);
+        await EnsureCategoryAsync(input.CategoryId, ct);
         await EnsureCodesFreeAsync(product.Skus, ct);
         db.Set<Product>().Add(product);
         await db.SaveOrExplainAsync(() => EnsureCodesFreeAsync(product.Skus, ct), ct);
@@ -44,6 +51,7 @@ public sealed class ManageProducts(TenantDbContext db)
     {
         var product = await FindAsync(id, ct);
         product.Update(input, Now);
+        await EnsureCategoryAsync(input.CategoryId, ct);
         await db.SaveChangesAsync(ct);
         return View(product);
     }
@@ -83,22 +91,34 @@ public sealed class ManageProducts(TenantDbContext db)
     /// SKUs by code, a keyset page at a time. The search term matches the start of a SKU code or barcode (what a
     /// scanner or a seller types) or any part of the product name or SKU spec.
     /// </summary>
-    public async Task<Page<SkuRow>> SearchSkusAsync(string? search, bool? active, string? brand, PageRequest page, CancellationToken ct)
+    public async Task<Page<SkuRow>> SearchSkusAsync(SkuFilter filter, PageRequest page, CancellationToken ct)
     {
         var skus = db.Set<Sku>().AsNoTracking();
         var products = db.Set<Product>().AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(brand)) products = products.Where(p => p.Brand == brand.Trim());
-        var query = skus.Join(products, s => s.ProductId, p => p.Id, (s, p) => new { Sku = s, Product = p });
-        if (!string.IsNullOrWhiteSpace(search))
+        if (!string.IsNullOrWhiteSpace(filter.Brand)) products = products.Where(p => p.Brand == filter.Brand.Trim());
+        if (filter.CategoryId is { } categoryId)
         {
-            var term = search.Trim();
-            var upper = term.ToUpperInvariant();
-            query = query.Where(x => x.Sku.NormalizedCode.StartsWith(upper)
-                                     || db.Set<SkuBarcode>().Any(b => b.SkuId == x.Sku.Id && b.Code.StartsWith(term))
+            var tree = await TreeAsync(ct);
+            if (!tree.Contains(categoryId)) throw new InputRejectedException("categoryId", "not_found", "The category does not exist.");
+            var ids = tree.SelfAndDescendants(categoryId);
+            products = products.Where(p => p.CategoryId != null && ids.Contains(p.CategoryId.Value));
+        }
+        var query = skus.Join(products, s => s.ProductId, p => p.Id, (s, p) => new { Sku = s, Product = p });
+        if (!string.IsNullOrWhiteSpace(filter.Code))
+        {
+            // Code, alias or barcode prefix through the registry's index: what a scanner or a seller types.
+            var matching = CodesStartingWith(Sku.Normalize(filter.Code));
+            query = query.Where(x => matching.Contains(x.Sku.Id));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            var matching = CodesStartingWith(Sku.Normalize(term));
+            query = query.Where(x => matching.Contains(x.Sku.Id)
                                      || x.Product.Name.Contains(term)
                                      || (x.Sku.Spec != null && x.Sku.Spec.Contains(term)));
         }
-        if (active is { } a) query = query.Where(x => x.Sku.Active == a);
+        if (filter.Active is { } a) query = query.Where(x => x.Sku.Active == a);
         if (page.AfterKey() is { } after) query = query.Where(x => x.Sku.NormalizedCode.CompareTo(after) > 0);
         var rows = await query.OrderBy(x => x.Sku.NormalizedCode).Take(page.Limit + 1)
             .Select(x => new SkuRow(x.Sku.Id, x.Sku.Code, x.Sku.Spec, x.Product.Id, x.Product.Name, x.Product.Brand, x.Sku.RetailPrice, x.Sku.Active))
@@ -128,68 +148,96 @@ public sealed class ManageProducts(TenantDbContext db)
     public async Task<AliasView> AddAliasAsync(Guid skuId, AliasInput input, CancellationToken ct)
     {
         var sku = await FindSkuAsync(skuId, ct);
-        var alias = SkuAlias.Create(sku.Id, input.Code, input.Note, Now);
-        await EnsureAliasFreeAsync(alias, ct);
-        db.Set<SkuAlias>().Add(alias);
-        await db.SaveOrExplainAsync(() => EnsureAliasFreeAsync(alias, ct), ct);
+        var alias = sku.AddAlias(input.Code, input.Note, Now);
+        await EnsureCodesFreeAsync([sku], ct, single: true);
+        // Lost a race: whoever won (this SKU in a parallel request, or another SKU) now holds the value.
+        await db.SaveOrExplainAsync(async () =>
+        {
+            if (await db.Set<CatalogCode>().AsNoTracking().FirstOrDefaultAsync(c => c.Value == alias.NormalizedCode, ct) is { } holder)
+                throw new InputRejectedException("code", holder.Kind switch
+                {
+                    CodeKind.Alias => "duplicate", CodeKind.Code => "alias_is_sku_code", _ => "alias_is_barcode",
+                }, $"'{alias.Code}' is already taken.", alias.Code);
+        }, ct);
         return new AliasView(alias.Code, alias.Note, alias.CreatedAt);
     }
 
     /// <summary>Removes an alias: orders imported later no longer resolve it (earlier orders keep their SKU).</summary>
     public async Task RemoveAliasAsync(Guid skuId, string code, CancellationToken ct)
     {
-        var normalized = Sku.Normalize(code);
-        var alias = await db.Set<SkuAlias>().SingleOrDefaultAsync(a => a.SkuId == skuId && a.NormalizedCode == normalized, ct)
-                    ?? throw new NotFoundException("sku_alias", code);
-        db.Set<SkuAlias>().Remove(alias);
+        var sku = await FindSkuAsync(skuId, ct);
+        sku.RemoveAlias(code, Now);
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task EnsureAliasFreeAsync(SkuAlias alias, CancellationToken ct)
-    {
-        if (await db.Set<Sku>().AnyAsync(s => s.NormalizedCode == alias.NormalizedCode, ct))
-            throw new InputRejectedException("code", "alias_is_sku_code", $"'{alias.Code}' is already a SKU code.", alias.Code);
-        if (await db.Set<SkuAlias>().AnyAsync(a => a.NormalizedCode == alias.NormalizedCode, ct))
-            throw new InputRejectedException("code", "duplicate", $"The alias '{alias.Code}' already exists.", alias.Code);
-    }
-
     /// <summary>
-    /// One query per kind for the whole batch (not one per SKU): codes taken by other SKUs, barcodes taken by other
-    /// SKUs. <paramref name="single"/> names fields without the <c>skus[i]</c> prefix (a single SKU was sent).
+    /// One query for the whole batch (not one per SKU): which of these SKUs' codes, aliases and barcodes the registry
+    /// already gives to another SKU, each clash named by its field and by what the value already is.
+    /// <paramref name="single"/> names fields without the <c>skus[i]</c> prefix (a single SKU was sent).
     /// </summary>
     private async Task EnsureCodesFreeAsync(IReadOnlyList<Sku> skus, CancellationToken ct, bool single = false)
     {
         var ids = skus.Select(s => s.Id).ToList();
-        var codes = skus.Select(s => s.NormalizedCode).ToList();
-        var barcodes = skus.SelectMany(s => s.Barcodes.Select(b => b.Code)).ToList();
-        var takenCodes = await db.Set<Sku>().Where(s => codes.Contains(s.NormalizedCode) && !ids.Contains(s.Id)).Select(s => s.NormalizedCode).ToListAsync(ct);
-        // A SKU code may not be an alias of any SKU either: a code must always resolve to one SKU.
-        var aliases = await db.Set<SkuAlias>().Where(a => codes.Contains(a.NormalizedCode)).Select(a => a.NormalizedCode).ToListAsync(ct);
-        var takenBarcodes = await db.Set<SkuBarcode>().Where(b => barcodes.Contains(b.Code) && !ids.Contains(b.SkuId)).Select(b => b.Code).ToListAsync(ct);
+        var values = skus.SelectMany(s => s.Codes.Select(c => c.Value)).Distinct().ToList();
+        var taken = new Dictionary<string, CodeKind>(StringComparer.Ordinal);
+        foreach (var chunk in values.Chunk(500))
+            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => chunk.Contains(c.Value) && !ids.Contains(c.SkuId))
+                         .Select(c => new { c.Value, c.Kind }).ToListAsync(ct))
+                taken[row.Value] = row.Kind;
+        if (taken.Count == 0) return;
         var check = new InputCheck();
         for (var i = 0; i < skus.Count; i++)
         {
+            var sku = skus[i];
             var prefix = single ? "" : $"skus[{i}].";
-            if (takenCodes.Contains(skus[i].NormalizedCode))
-                check.Add(prefix + "code", "duplicate", $"SKU code '{skus[i].Code}' already exists.", skus[i].Code);
-            else if (aliases.Contains(skus[i].NormalizedCode))
-                check.Add(prefix + "code", "code_is_alias", $"'{skus[i].Code}' is already an alias of a SKU.", skus[i].Code);
-            foreach (var (barcode, j) in skus[i].Barcodes.Select((b, j) => (b.Code, j)).Where(x => takenBarcodes.Contains(x.Code)))
-                check.Add($"{prefix}barcodes[{j}]", "duplicate", $"Barcode '{barcode}' already belongs to another SKU.", barcode);
+            if (taken.TryGetValue(sku.NormalizedCode, out var kind))
+                check.Add(prefix + "code", kind switch { CodeKind.Code => "duplicate", CodeKind.Alias => "code_is_alias", _ => "code_is_barcode" },
+                    $"'{sku.Code}' is already the {kind.ToString().ToLowerInvariant()} of another SKU.", sku.Code);
+            foreach (var alias in sku.Aliases.Where(a => taken.ContainsKey(a.NormalizedCode)))
+                check.Add(prefix + "code", taken[alias.NormalizedCode] switch { CodeKind.Code => "alias_is_sku_code", CodeKind.Alias => "duplicate", _ => "alias_is_barcode" },
+                    $"'{alias.Code}' is already the {taken[alias.NormalizedCode].ToString().ToLowerInvariant()} of another SKU.", alias.Code);
+            for (var j = 0; j < sku.Barcodes.Count; j++)
+                if (taken.TryGetValue(Sku.Normalize(sku.Barcodes[j].Code), out var barcodeKind))
+                    check.Add($"{prefix}barcodes[{j}]", barcodeKind == CodeKind.Barcode ? "duplicate" : "barcode_is_code",
+                        $"Barcode '{sku.Barcodes[j].Code}' already belongs to another SKU.", sku.Barcodes[j].Code);
         }
         check.ThrowIfAny();
     }
 
+    /// <summary>SKU ids having a code, alias or barcode that starts with <paramref name="upper"/>: an index range on the registry.</summary>
+    private IQueryable<Guid> CodesStartingWith(string upper)
+    {
+        var codes = db.Set<CatalogCode>().AsNoTracking();
+        codes = OrdinalText.Prefix(upper) is var (low, high)
+            ? codes.Where(c => c.Value.CompareTo(low) >= 0 && c.Value.CompareTo(high) < 0)
+            : codes.Where(c => c.Value.StartsWith(upper));
+        return codes.Select(c => c.SkuId);
+    }
+
+    private async Task EnsureCategoryAsync(Guid? categoryId, CancellationToken ct)
+    {
+        if (categoryId is { } id && !await db.Set<Category>().AnyAsync(c => c.Id == id, ct))
+            throw new InputRejectedException("categoryId", "not_found", "The category does not exist.");
+    }
+
+    private async Task<CategoryTree> TreeAsync(CancellationToken ct) =>
+        new((await db.Set<Category>().AsNoTracking().Select(c => new { c.Id, c.ParentId, c.Name }).ToListAsync(ct))
+            .Select(c => (c.Id, c.ParentId, c.Name)));
+
     private async Task<Product> FindAsync(Guid id, CancellationToken ct) =>
-        await db.Set<Product>().Include(p => p.Skus).ThenInclude(s => s.Barcodes).AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, ct)
+        await db.Set<Product>().Include(p => p.Skus).ThenInclude(s => s.Barcodes)
+            .Include(p => p.Skus).ThenInclude(s => s.Aliases)
+            .Include(p => p.Skus).ThenInclude(s => s.Codes)
+            .AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, ct)
         ?? throw new NotFoundException("product", id);
 
     private async Task<Sku> FindSkuAsync(Guid id, CancellationToken ct) =>
-        await db.Set<Sku>().Include(s => s.Barcodes).SingleOrDefaultAsync(s => s.Id == id, ct)
+        await db.Set<Sku>().Include(s => s.Barcodes).Include(s => s.Aliases).Include(s => s.Codes).AsSplitQuery()
+            .SingleOrDefaultAsync(s => s.Id == id, ct)
         ?? throw new NotFoundException("sku", id);
 
     private static ProductView View(Product p) => new(
-        p.Id, p.Name, p.Brand, p.Unit, p.Notes, p.Images, p.Active, p.CreatedAt, p.UpdatedAt,
+        p.Id, p.Name, p.Brand, p.CategoryId, p.Unit, p.Notes, p.Images, p.Active, p.CreatedAt, p.UpdatedAt,
         p.Skus.OrderBy(s => s.NormalizedCode, StringComparer.Ordinal).Select(View).ToList());
 
     private static SkuView View(Sku s) => new(

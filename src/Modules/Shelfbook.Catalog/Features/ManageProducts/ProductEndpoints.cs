@@ -26,9 +26,10 @@ internal static class ProductEndpoints
             .WithSummary("Add a SKU to a product").RequirePermission(CatalogPermissions.Edit);
 
         var skus = catalog.MapGroup("/skus").WithTags("SKUs 商品规格");
-        skus.MapGet("/", (string? search, bool? active, string? brand, string? after, int? limit, ManageProducts handler, CancellationToken ct) =>
-                handler.SearchSkusAsync(search, active, brand, PageRequest.From(after, limit), ct))
-            .WithSummary("Find SKUs by code or barcode prefix, or product name / spec, a keyset page at a time")
+        skus.MapGet("/", (string? search, string? code, bool? active, string? brand, Guid? categoryId, string? after, int? limit,
+                    ManageProducts handler, CancellationToken ct) =>
+                handler.SearchSkusAsync(new SkuFilter(search, code, active, brand, categoryId), PageRequest.From(after, limit), ct))
+            .WithSummary("Find SKUs: `code` is a code, alias or barcode prefix; `search` also matches the product name or spec. Keyset pages by code")
             .RequirePermission(CatalogPermissions.View);
         skus.MapGet("/{id:guid}/aliases", (Guid id, ManageProducts handler, CancellationToken ct) => handler.AliasesAsync(id, ct))
             .WithSummary("The SKU's aliases (SKU别名)").RequirePermission(CatalogPermissions.View);
