@@ -35,6 +35,8 @@ public static class WebSetup
             .AddSignInManager<ShelfbookSignInManager>()
             .AddDefaultTokenProviders();
         services.AddHostedService<BootstrapOnStart>();
+        // Enums travel by name ("Combo", "RetailPrice"): readable, and stable when members are added.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
 
         // Browsers carry the Identity cookie; API clients a bearer token. One scheme picks per request.

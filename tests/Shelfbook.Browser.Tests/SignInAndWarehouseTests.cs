@@ -223,6 +223,48 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_combo_is_made_of_two_skus_and_lists_its_parts()
+    {
+        var (page, _) = await SignInAsync(session => session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+            new { name = "T恤", skus = new[] { new { code = "TEE-M" }, new { code = "TEE-L" } } }, System.Net.HttpStatusCode.Created));
+        await page.GetByRole(AriaRole.Link, new() { Name = "组合装" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.ClickAsync("[data-testid=combo-new]");
+        await Field(page, "field-combo-name").FillAsync("T恤两件装");
+        await Field(page, "field-combo-code").FillAsync("TEE-2PK");
+        var first = page.Locator("[data-testid=component-row]").Nth(0);
+        await first.Locator("input").Nth(0).FillAsync("tee-m");
+        await first.Locator("input").Nth(1).FillAsync("2");
+        await page.ClickAsync("[data-testid=component-add]");
+        await page.Locator("[data-testid=component-row]").Nth(1).Locator("input").Nth(0).FillAsync("TEE-L");
+        await page.ClickAsync("[data-testid=combo-save]");
+
+        await page.Locator("[data-testid=combo-table] tr", new() { HasText = "TEE-M ×2 + TEE-L ×1" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task Categories_are_added_under_each_other()
+    {
+        var (page, _) = await SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "货品分类" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.ClickAsync("[data-testid=category-new]");
+        await Field(page, "field-category-name").FillAsync("服装");
+        await page.ClickAsync("[data-testid=category-save]");
+        var clothes = page.Locator("[data-testid=category-table] tr", new() { HasText = "服装" });
+        await clothes.WaitForAsync();
+        await clothes.GetByRole(AriaRole.Button, new() { Name = "添加子分类" }).ClickAsync();
+        await Field(page, "field-category-name").FillAsync("女装");
+        await page.ClickAsync("[data-testid=category-save]");
+
+        await page.Locator("[data-testid=category-table] tr", new() { HasText = "女装" }).WaitForAsync();
+        var rows = await page.Locator("[data-testid=category-table] tbody tr").AllInnerTextsAsync();
+        Assert.Equal(["服装", "女装"], rows.Select(r => r.Split('\t', '\n')[0].Trim()));
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_a_message_on_the_sign_in_page()
     {
         CiGuard.SkipUnlessAvailable(browserApp.SkipReason);

@@ -14,7 +14,7 @@ namespace Shelfbook.TestKit;
 /// <summary>One fresh tenant and an API client signed in as its administrator.</summary>
 public sealed class TenantSession(ShelfbookApp app, TenantCode tenant, Guid adminId, string adminLogin, string adminPassword, HttpClient api)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     public ShelfbookApp App { get; } = app;
     public TenantCode Tenant { get; } = tenant;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageCategories;
+using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -41,6 +42,7 @@ public sealed class CatalogModule : ShelfbookModule
     public override IReadOnlyList<NavItem> Navigation =>
     [
         new(l => l.Text<CatalogStrings>("nav.skus"), "catalog/skus", Icons.Material.Outlined.Inventory2, CatalogPermissions.View, 100),
+        new(l => l.Text<CatalogStrings>("nav.combos"), "catalog/combos", Icons.Material.Outlined.Widgets, CatalogPermissions.View, 105),
         new(l => l.Text<CatalogStrings>("nav.categories"), "catalog/categories", Icons.Material.Outlined.AccountTree, CatalogPermissions.View, 110),
     ];
 
@@ -54,12 +56,14 @@ public sealed class CatalogModule : ShelfbookModule
     {
         services.AddScoped<ManageProducts>();
         services.AddScoped<ManageCategories>();
+        services.AddScoped<ManageCombos>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
     {
         ProductEndpoints.Map(group);
         CategoryEndpoints.Map(group);
+        ComboEndpoints.Map(group);
     }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)

@@ -30,8 +30,11 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var productB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
             new { name = "B 的仓库 货品", skus = new[] { new { code = "B-SKU" } } }, HttpStatusCode.Created);
         var categoryB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "B 的仓库 分类" }, HttpStatusCode.Created);
+        var comboB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/combos",
+            new { name = "B 的仓库 组合", code = "B-COMBO", components = new[] { new { code = "B-SKU", quantity = 2 } } }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/catalog/combos/"] = comboB.GetProperty("sku").GetProperty("id").GetString()!,
             ["/api/v1/catalog/categories/"] = categoryB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/products/"] = productB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/skus/"] = productB.GetProperty("skus")[0].GetProperty("id").GetString()!,

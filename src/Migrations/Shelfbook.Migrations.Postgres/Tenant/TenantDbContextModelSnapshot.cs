@@ -51,6 +51,24 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("catalog_codes", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ComboPriceBasis")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("combo_price_basis");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_settings");
+
+                    b.ToTable("catalog_settings", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
                 {
                     b.Property<Guid>("Id")
@@ -79,6 +97,33 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasDatabaseName("ix_categories_parent_id");
 
                     b.ToTable("categories", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.ComboComponent", b =>
+                {
+                    b.Property<Guid>("ComboSkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("combo_sku_id");
+
+                    b.Property<Guid>("ComponentSkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("component_sku_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("ComboSkuId", "ComponentSkuId")
+                        .HasName("pk_combo_components");
+
+                    b.HasIndex("ComponentSkuId")
+                        .HasDatabaseName("ix_combo_components_component_sku_id");
+
+                    b.ToTable("combo_components", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
@@ -180,6 +225,12 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<int>("HeightMm")
                         .HasColumnType("integer")
                         .HasColumnName("height_mm");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
 
                     b.Property<int>("LengthMm")
                         .HasColumnType("integer")
@@ -466,6 +517,23 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasConstraintName("fk_categories_categories_parent_id");
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.ComboComponent", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany("Components")
+                        .HasForeignKey("ComboSkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_combo_components_skus_combo_sku_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentSkuId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_combo_components_sku_component_sku_id");
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Category", null)
@@ -517,6 +585,8 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Navigation("Barcodes");
 
                     b.Navigation("Codes");
+
+                    b.Navigation("Components");
                 });
 #pragma warning restore 612, 618
         }

@@ -33,6 +33,9 @@ internal sealed class SkuConfiguration : IEntityTypeConfiguration<Sku>
         builder.HasIndex(s => s.NormalizedCode).IsUnique();
         builder.Property(s => s.Spec).HasMaxLength(200);
         builder.Property(s => s.Currency).HasMaxLength(3);
+        builder.Property(s => s.Kind).HasConversion<string>().HasMaxLength(10);
+        builder.HasMany(s => s.Components).WithOne().HasForeignKey(c => c.ComboSkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(s => s.Components).HasField("_components");
         builder.HasMany(s => s.Barcodes).WithOne().HasForeignKey(b => b.SkuId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(s => s.Barcodes).HasField("_barcodes");
         // SKUs are never deleted; cascade only lets an alias dropped from the SKU's list be deleted with it.
@@ -87,5 +90,27 @@ internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
         builder.Property(c => c.Name).HasMaxLength(Category.NameMax);
         builder.HasIndex(c => c.ParentId);
         builder.HasOne<Category>().WithMany().HasForeignKey(c => c.ParentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ComboComponentConfiguration : IEntityTypeConfiguration<ComboComponent>
+{
+    public void Configure(EntityTypeBuilder<ComboComponent> builder)
+    {
+        builder.ToTable("combo_components");
+        builder.HasKey(c => new { c.ComboSkuId, c.ComponentSkuId });
+        // "Which combos use this SKU?" (deactivation, availability of combos when a component's stock moves).
+        builder.HasIndex(c => c.ComponentSkuId);
+        builder.HasOne<Sku>().WithMany().HasForeignKey(c => c.ComponentSkuId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CatalogSettingsConfiguration : IEntityTypeConfiguration<CatalogSettings>
+{
+    public void Configure(EntityTypeBuilder<CatalogSettings> builder)
+    {
+        builder.ToTable("catalog_settings");
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.ComboPriceBasis).HasConversion<string>().HasMaxLength(20);
     }
 }

@@ -106,12 +106,16 @@ public sealed class Sku
     private readonly List<SkuBarcode> _barcodes = [];
     private readonly List<SkuAlias> _aliases = [];
     private readonly List<CatalogCode> _codes = [];
+    private readonly List<ComboComponent> _components = [];
 
     private Sku() { }
 
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public Guid ProductId { get; private set; }
     public string Code { get; private set; } = "";
+
+    /// <summary>A combo (组合装) is made of other SKUs and has no stock of its own.</summary>
+    public SkuKind Kind { get; private set; } = SkuKind.Plain;
 
     /// <summary>Upper-case code: unique per tenant and the key of code search.</summary>
     public string NormalizedCode { get; private set; } = "";
@@ -134,7 +138,49 @@ public sealed class Sku
     /// <summary>Every value that means this SKU (its code, aliases and barcodes), one row each in <c>catalog_codes</c>.</summary>
     public IReadOnlyList<CatalogCode> Codes => _codes;
 
+    public IReadOnlyList<ComboComponent> Components => _components;
+
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+
+    /// <summary>
+    /// Makes this SKU a combo of <paramref name="parts"/> (component SKU, quantity, the field that named it), or
+    /// changes its components. <paramref name="graph"/> holds every combo reachable from the parts, so a change that
+    /// would make the combo contain itself, nest deeper than <see cref="ComboGraph.MaxDepth"/> or use an inactive
+    /// SKU is refused with the field of the offending line. Only a SKU created as a combo (<paramref name="newCombo"/>)
+    /// becomes one: an ordinary SKU has stock and history that a combo cannot have.
+    /// </summary>
+    /// <param name="check">Errors the caller found already (say, lines naming unknown codes), reported with these.</param>
+    public void SetComponents(
+        IReadOnlyList<(Sku Component, int Quantity, string Field)> parts, ComboGraph graph, DateTime now, bool newCombo = false, InputCheck? check = null)
+    {
+        check ??= new InputCheck();
+        if (Kind == SkuKind.Plain && !newCombo)
+            check.Add("components", "not_a_combo", $"{Code} is an ordinary SKU; create a combo instead.", Code);
+        if (parts.Count == 0 && !check.HasErrors) check.Add("components", "required", "A combo needs at least one component.");
+        foreach (var (component, quantity, field) in parts)
+        {
+            if (quantity is < 1 or > ComboComponent.MaxQuantity)
+                check.Add($"{field}.quantity", "out_of_range", $"quantity must be 1–{ComboComponent.MaxQuantity}.", 1, ComboComponent.MaxQuantity);
+            if (component.Id == Id || graph.Reaches(component.Id, Id))
+                check.Add($"{field}.code", "cycle", $"{component.Code} contains {Code}: a combo cannot contain itself.", component.Code, Code);
+            else if (graph.Depth(component.Id) + 1 > ComboGraph.MaxDepth)
+                check.Add($"{field}.code", "too_deep", $"Combos nest at most {ComboGraph.MaxDepth} levels.", ComboGraph.MaxDepth);
+            if (!component.Active)
+                check.Add($"{field}.code", "inactive_component", $"{component.Code} is inactive.", component.Code);
+        }
+        foreach (var twice in parts.GroupBy(p => p.Component.Id).Where(g => g.Count() > 1))
+            check.Add(twice.Last().Field + ".code", "duplicate_component", $"{twice.First().Component.Code} is listed twice.", twice.First().Component.Code);
+        check.ThrowIfAny();
+        Kind = SkuKind.Combo;
+        _components.RemoveAll(c => parts.All(p => p.Component.Id != c.ComponentSkuId));
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var (component, quantity, _) = parts[i];
+            if (_components.SingleOrDefault(c => c.ComponentSkuId == component.Id) is { } line) (line.Quantity, line.Line) = (quantity, i);
+            else _components.Add(new ComboComponent(Id, component.Id, quantity, i));
+        }
+        UpdatedAt = now;
+    }
 
     /// <summary>Adds an alias (SKU别名). Clashes with other SKUs are found by the registry of codes.</summary>
     public SkuAlias AddAlias(string? code, string? note, DateTime now)

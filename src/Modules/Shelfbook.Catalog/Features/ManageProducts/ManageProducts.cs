@@ -8,7 +8,7 @@ using Shelfbook.Kernel;
 namespace Shelfbook.Catalog.Features.ManageProducts;
 
 public sealed record SkuView(
-    Guid Id, Guid ProductId, string Code, string? Spec, IReadOnlyList<string> Barcodes, int WeightGrams, int LengthMm, int WidthMm,
+    Guid Id, Guid ProductId, string Code, SkuKind Kind, string? Spec, IReadOnlyList<string> Barcodes, int WeightGrams, int LengthMm, int WidthMm,
     int HeightMm, long CostPrice, long RetailPrice, string Currency, int SafetyStock, bool Active);
 
 public sealed record ProductView(
@@ -21,12 +21,13 @@ public sealed record AliasInput(string? Code, string? Note);
 /// What the SKU list filters by: <see cref="Code"/> is a code, alias or barcode prefix only (the scanner's path, one
 /// index range); <see cref="Search"/> also matches text inside the product name or the spec.
 /// </summary>
-public sealed record SkuFilter(string? Search = null, string? Code = null, bool? Active = null, string? Brand = null, Guid? CategoryId = null);
+public sealed record SkuFilter(
+    string? Search = null, string? Code = null, bool? Active = null, string? Brand = null, Guid? CategoryId = null, SkuKind? Kind = null);
 
 public sealed record AliasView(string Code, string? Note, DateTime CreatedAt);
 
 /// <summary>A row of the SKU search: the SKU with the product it belongs to.</summary>
-public sealed record SkuRow(Guid Id, string Code, string? Spec, Guid ProductId, string ProductName, string? Brand, long RetailPrice, bool Active);
+public sealed record SkuRow(Guid Id, string Code, SkuKind Kind, string? Spec, Guid ProductId, string ProductName, string? Brand, long RetailPrice, bool Active);
 
 /// <summary>
 /// Products and their SKUs: create (with SKUs), edit, add a SKU, (de)activate a SKU, find by code, barcode or name.
@@ -40,12 +41,20 @@ public sealed class ManageProducts(TenantDbContext db)
     public async Task<ProductView> CreateAsync(ProductInput input, CancellationToken ct)
     {
         var product = Product.Create(input, Now);
-        await EnsureCategoryAsync(input.CategoryId, ct);
+        await AddNewAsync(product, ct);
+        return View(product);
+    }
+
+    /// <summary>Saves a product built by the caller (a product, a combo, a copy) after the checks every new product passes.</summary>
+    internal async Task AddNewAsync(Product product, CancellationToken ct)
+    {
+        await EnsureCategoryAsync(product.CategoryId, ct);
         await EnsureCodesFreeAsync(product.Skus, ct);
         db.Set<Product>().Add(product);
         await db.SaveOrExplainAsync(() => EnsureCodesFreeAsync(product.Skus, ct), ct);
-        return View(product);
     }
+
+    public async Task<SkuView> GetSkuAsync(Guid id, CancellationToken ct) => View(await FindSkuAsync(id, ct));
 
     public async Task<ProductView> UpdateAsync(Guid id, ProductInput input, CancellationToken ct)
     {
@@ -79,6 +88,15 @@ public sealed class ManageProducts(TenantDbContext db)
     public async Task<SkuView> SetSkuActiveAsync(Guid skuId, bool active, CancellationToken ct)
     {
         var sku = await FindSkuAsync(skuId, ct);
+        if (!active)
+        {
+            // An active combo with an inactive part could be sold but never picked.
+            var combos = await db.Set<ComboComponent>().Where(c => c.ComponentSkuId == skuId)
+                .Join(db.Set<Sku>().Where(s => s.Active), c => c.ComboSkuId, s => s.Id, (_, s) => s.Code).OrderBy(c => c).Take(10).ToListAsync(ct);
+            if (combos.Count > 0)
+                throw new RuleViolatedException("catalog.sku_in_active_combos", $"{sku.Code} is part of the active combos {string.Join(", ", combos)}; deactivate them first.",
+                    sku.Code, string.Join(", ", combos));
+        }
         sku.SetActive(active, Now);
         AuditRecorder.Describe(sku, active ? "activate" : "deactivate");
         await db.SaveChangesAsync(ct);
@@ -119,9 +137,10 @@ public sealed class ManageProducts(TenantDbContext db)
                                      || (x.Sku.Spec != null && x.Sku.Spec.Contains(term)));
         }
         if (filter.Active is { } a) query = query.Where(x => x.Sku.Active == a);
+        if (filter.Kind is { } kind) query = query.Where(x => x.Sku.Kind == kind);
         if (page.AfterKey() is { } after) query = query.Where(x => x.Sku.NormalizedCode.CompareTo(after) > 0);
         var rows = await query.OrderBy(x => x.Sku.NormalizedCode).Take(page.Limit + 1)
-            .Select(x => new SkuRow(x.Sku.Id, x.Sku.Code, x.Sku.Spec, x.Product.Id, x.Product.Name, x.Product.Brand, x.Sku.RetailPrice, x.Sku.Active))
+            .Select(x => new SkuRow(x.Sku.Id, x.Sku.Code, x.Sku.Kind, x.Sku.Spec, x.Product.Id, x.Product.Name, x.Product.Brand, x.Sku.RetailPrice, x.Sku.Active))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => Sku.Normalize(r.Code));
     }
@@ -241,6 +260,6 @@ public sealed class ManageProducts(TenantDbContext db)
         p.Skus.OrderBy(s => s.NormalizedCode, StringComparer.Ordinal).Select(View).ToList());
 
     private static SkuView View(Sku s) => new(
-        s.Id, s.ProductId, s.Code, s.Spec, s.Barcodes.Select(b => b.Code).Order(StringComparer.Ordinal).ToList(), s.WeightGrams, s.LengthMm,
+        s.Id, s.ProductId, s.Code, s.Kind, s.Spec, s.Barcodes.Select(b => b.Code).Order(StringComparer.Ordinal).ToList(), s.WeightGrams, s.LengthMm,
         s.WidthMm, s.HeightMm, s.CostPrice, s.RetailPrice, s.Currency, s.SafetyStock, s.Active);
 }

@@ -26,11 +26,13 @@ internal static class ProductEndpoints
             .WithSummary("Add a SKU to a product").RequirePermission(CatalogPermissions.Edit);
 
         var skus = catalog.MapGroup("/skus").WithTags("SKUs 商品规格");
-        skus.MapGet("/", (string? search, string? code, bool? active, string? brand, Guid? categoryId, string? after, int? limit,
+        skus.MapGet("/", (string? search, string? code, bool? active, string? brand, Guid? categoryId, SkuKind? kind, string? after, int? limit,
                     ManageProducts handler, CancellationToken ct) =>
-                handler.SearchSkusAsync(new SkuFilter(search, code, active, brand, categoryId), PageRequest.From(after, limit), ct))
-            .WithSummary("Find SKUs: `code` is a code, alias or barcode prefix; `search` also matches the product name or spec. Keyset pages by code")
+                handler.SearchSkusAsync(new SkuFilter(search, code, active, brand, categoryId, kind), PageRequest.From(after, limit), ct))
+            .WithSummary("Find SKUs: `code` is a code, alias or barcode prefix; `search` also matches the product name or spec; `kind` Plain or Combo. Keyset pages by code")
             .RequirePermission(CatalogPermissions.View);
+        skus.MapGet("/{id:guid}", (Guid id, ManageProducts handler, CancellationToken ct) => handler.GetSkuAsync(id, ct))
+            .WithSummary("One SKU").RequirePermission(CatalogPermissions.View);
         skus.MapGet("/{id:guid}/aliases", (Guid id, ManageProducts handler, CancellationToken ct) => handler.AliasesAsync(id, ct))
             .WithSummary("The SKU's aliases (SKU别名)").RequirePermission(CatalogPermissions.View);
         skus.MapPost("/{id:guid}/aliases", async (Guid id, AliasInput input, ManageProducts handler, CancellationToken ct) =>
