@@ -4,7 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageCategories;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Features.ManageCombos;
+using Shelfbook.Catalog.Features.ManageReplacements;
+using Shelfbook.Catalog.Features.ManageShops;
+using Shelfbook.Catalog.Features.MapListings;
+using Shelfbook.Catalog.Features.ResolveLines;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -57,6 +62,10 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<ManageProducts>();
         services.AddScoped<ManageCategories>();
         services.AddScoped<ManageCombos>();
+        services.AddScoped<ManageShops>();
+        services.AddScoped<MapListings>();
+        services.AddScoped<ManageReplacements>();
+        services.AddScoped<IResolveLines, LineResolver>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -64,6 +73,9 @@ public sealed class CatalogModule : ShelfbookModule
         ProductEndpoints.Map(group);
         CategoryEndpoints.Map(group);
         ComboEndpoints.Map(group);
+        ShopEndpoints.Map(group);
+        ListingEndpoints.Map(group);
+        ReplacementEndpoints.Map(group);
     }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)

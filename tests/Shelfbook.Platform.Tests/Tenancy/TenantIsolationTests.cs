@@ -32,8 +32,16 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var categoryB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "B 的仓库 分类" }, HttpStatusCode.Created);
         var comboB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/combos",
             new { name = "B 的仓库 组合", code = "B-COMBO", components = new[] { new { code = "B-SKU", quantity = 2 } } }, HttpStatusCode.Created);
+        var shopB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops", new { platform = "Jd", code = "B-SHOP", name = "B 的仓库 店" }, HttpStatusCode.Created);
+        await tenantB.PostAsync<System.Text.Json.JsonElement>($"/api/v1/catalog/shops/{shopB.GetProperty("id").GetString()}/listings",
+            new { listings = new[] { new { platformItemId = "1", title = "B 的仓库 商品" } } });
+        var listingB = (await tenantB.GetAsync<System.Text.Json.JsonElement>("/api/v1/catalog/listings")).GetProperty("items")[0];
+        var ruleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/replacements", new { fromCode = "B-SKU", toCode = "B-COMBO" }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/catalog/shops/"] = shopB.GetProperty("id").GetString()!,
+            ["/api/v1/catalog/listings/"] = listingB.GetProperty("id").GetString()!,
+            ["/api/v1/catalog/replacements/"] = ruleB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/combos/"] = comboB.GetProperty("sku").GetProperty("id").GetString()!,
             ["/api/v1/catalog/categories/"] = categoryB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/products/"] = productB.GetProperty("id").GetString()!,

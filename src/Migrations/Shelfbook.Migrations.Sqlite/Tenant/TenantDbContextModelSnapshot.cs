@@ -25,6 +25,13 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnName("value")
                         .HasAnnotation("Shelfbook:Ordinal", true);
 
+                    b.Property<string>("Compact")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("compact")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -37,6 +44,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasKey("Value")
                         .HasName("pk_catalog_codes");
+
+                    b.HasIndex("Compact")
+                        .HasDatabaseName("ix_catalog_codes_compact");
 
                     b.HasIndex("SkuId")
                         .HasDatabaseName("ix_catalog_codes_sku_id");
@@ -182,6 +192,146 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_products_name");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Shop", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_code");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shops");
+
+                    b.HasIndex("NormalizedCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shops_normalized_code");
+
+                    b.ToTable("shops", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.ShopListing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Barcode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("barcode");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("match");
+
+                    b.Property<string>("MatchedBy")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("matched_by");
+
+                    b.Property<int>("Multiplier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("multiplier");
+
+                    b.Property<string>("NormalizedSellerCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_seller_code");
+
+                    b.Property<string>("PlatformItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_item_id");
+
+                    b.Property<string>("PlatformSkuId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_sku_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<string>("SellerCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller_code");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<Guid?>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("Spec")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_listings");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_shop_listings_sku_id");
+
+                    b.HasIndex("ShopId", "Match", "Id")
+                        .HasDatabaseName("ix_shop_listings_shop_id_match_id");
+
+                    b.HasIndex("ShopId", "PlatformItemId", "PlatformSkuId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shop_listings_shop_id_platform_item_id_platform_sku_id");
+
+                    b.ToTable("shop_listings", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
@@ -331,6 +481,69 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_sku_barcodes_sku_id");
 
                     b.ToTable("sku_barcodes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuReplacement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_at");
+
+                    b.Property<int>("Factor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("factor");
+
+                    b.Property<Guid>("FromSkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_sku_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<bool>("OnlyWhenOutOfStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("only_when_out_of_stock");
+
+                    b.Property<Guid?>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<Guid>("ToSkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_sku_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sku_replacements");
+
+                    b.HasIndex("FromSkuId")
+                        .HasDatabaseName("ix_sku_replacements_from_sku_id");
+
+                    b.HasIndex("ShopId")
+                        .HasDatabaseName("ix_sku_replacements_shop_id");
+
+                    b.HasIndex("ToSkuId")
+                        .HasDatabaseName("ix_sku_replacements_to_sku_id");
+
+                    b.ToTable("sku_replacements", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
@@ -533,6 +746,22 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasConstraintName("fk_products_categories_category_id");
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.ShopListing", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Shop", null)
+                        .WithMany()
+                        .HasForeignKey("ShopId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_listings_shops_shop_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_shop_listings_sku_sku_id");
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Sku", b =>
                 {
                     b.HasOne("Shelfbook.Catalog.Domain.Product", null)
@@ -561,6 +790,29 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sku_barcodes_sku_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.SkuReplacement", b =>
+                {
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany()
+                        .HasForeignKey("FromSkuId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sku_replacements_skus_from_sku_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Shop", null)
+                        .WithMany()
+                        .HasForeignKey("ShopId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_sku_replacements_shops_shop_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Sku", null)
+                        .WithMany()
+                        .HasForeignKey("ToSkuId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sku_replacements_skus_to_sku_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>

@@ -78,7 +78,9 @@ internal sealed class CatalogCodeConfiguration : IEntityTypeConfiguration<Catalo
         builder.HasKey(c => c.Value);
         builder.Property(c => c.Value).HasMaxLength(Sku.CodeMax).IsOrdinal();
         builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(10);
+        builder.Property(c => c.Compact).HasMaxLength(Sku.CodeMax).IsOrdinal();
         builder.HasIndex(c => c.SkuId);
+        builder.HasIndex(c => c.Compact);
     }
 }
 
@@ -112,5 +114,54 @@ internal sealed class CatalogSettingsConfiguration : IEntityTypeConfiguration<Ca
         builder.ToTable("catalog_settings");
         builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.ComboPriceBasis).HasConversion<string>().HasMaxLength(20);
+    }
+}
+
+internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
+{
+    public void Configure(EntityTypeBuilder<Shop> builder)
+    {
+        builder.ToTable("shops");
+        builder.Property(s => s.Platform).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.Code).HasMaxLength(Shop.CodeMax);
+        builder.Property(s => s.NormalizedCode).HasMaxLength(Shop.CodeMax);
+        builder.HasIndex(s => s.NormalizedCode).IsUnique();
+        builder.Property(s => s.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class ShopListingConfiguration : IEntityTypeConfiguration<ShopListing>
+{
+    public void Configure(EntityTypeBuilder<ShopListing> builder)
+    {
+        builder.ToTable("shop_listings");
+        builder.Property(l => l.PlatformItemId).HasMaxLength(ShopListing.IdMax);
+        builder.Property(l => l.PlatformSkuId).HasMaxLength(ShopListing.IdMax);
+        builder.HasIndex(l => new { l.ShopId, l.PlatformItemId, l.PlatformSkuId }).IsUnique();
+        // The unmatched queue of a shop, oldest first.
+        builder.HasIndex(l => new { l.ShopId, l.Match, l.Id });
+        builder.HasIndex(l => l.SkuId);
+        builder.Property(l => l.SellerCode).HasMaxLength(Sku.CodeMax);
+        builder.Property(l => l.NormalizedSellerCode).HasMaxLength(Sku.CodeMax);
+        builder.Property(l => l.Barcode).HasMaxLength(64);
+        builder.Property(l => l.Title).HasMaxLength(200);
+        builder.Property(l => l.Spec).HasMaxLength(200);
+        builder.Property(l => l.Match).HasConversion<string>().HasMaxLength(10);
+        builder.Property(l => l.MatchedBy).HasMaxLength(10);
+        builder.HasOne<Shop>().WithMany().HasForeignKey(l => l.ShopId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Sku>().WithMany().HasForeignKey(l => l.SkuId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class SkuReplacementConfiguration : IEntityTypeConfiguration<SkuReplacement>
+{
+    public void Configure(EntityTypeBuilder<SkuReplacement> builder)
+    {
+        builder.ToTable("sku_replacements");
+        builder.HasIndex(r => r.FromSkuId);
+        builder.Property(r => r.Note).HasMaxLength(200);
+        builder.HasOne<Sku>().WithMany().HasForeignKey(r => r.FromSkuId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Sku>().WithMany().HasForeignKey(r => r.ToSkuId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Shop>().WithMany().HasForeignKey(r => r.ShopId).OnDelete(DeleteBehavior.Restrict);
     }
 }

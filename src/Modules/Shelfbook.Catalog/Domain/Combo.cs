@@ -37,6 +37,8 @@ public sealed class ComboGraph(IReadOnlyDictionary<Guid, IReadOnlyList<(Guid Com
 
     public bool IsCombo(Guid sku) => edges.ContainsKey(sku);
 
+    public IEnumerable<Guid> ComboIds => edges.Keys;
+
     public IReadOnlyList<(Guid Component, int Quantity)> ComponentsOf(Guid combo) => edges.TryGetValue(combo, out var c) ? c : [];
 
     /// <summary>True when <paramref name="target"/> is among the SKUs <paramref name="from"/> is made of, at any depth.</summary>

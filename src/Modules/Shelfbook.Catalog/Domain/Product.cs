@@ -341,7 +341,19 @@ public enum CodeKind
 /// </summary>
 public sealed class CatalogCode(string value, Guid skuId, CodeKind kind)
 {
+    /// <summary>The separators <see cref="Compact"/> drops (the migration backfills with the same list).</summary>
+    public const string Separators = " -_./\\*#+()[]";
+
     public string Value { get; private set; } = value;
+
+    /// <summary>
+    /// The value without separators ("RED-2PK" → "RED2PK"): not unique, indexed, and the key of the "same code
+    /// written differently" suggestion for unmatched listings.
+    /// </summary>
+    public string Compact { get; private set; } = CompactOf(value);
+
     public Guid SkuId { get; private set; } = skuId;
     public CodeKind Kind { get; internal set; } = kind;
+
+    public static string CompactOf(string normalized) => string.Concat(normalized.Where(c => !Separators.Contains(c, StringComparison.Ordinal)));
 }

@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Catalog.Data;
+using Shelfbook.Catalog.Domain;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Catalog.Features.ResolveLines;
+
+/// <summary>
+/// <see cref="IResolveLines"/> over the tenant database. A batch costs a handful of queries per 1,000 distinct keys
+/// (listings, codes, SKUs, combo levels) plus one for the rules and one for the settings; the lines themselves are
+/// resolved in memory, each distinct (SKU, quantity) path computed once.
+/// </summary>
+public sealed class LineResolver(TenantDbContext db) : IResolveLines
+{
+    private const int Chunk = 1000;
+
+    private sealed record SkuFacts(Guid Id, string Code, bool Active, SkuKind Kind, long RetailPrice, long CostPrice);
+
+    private sealed record ListingFacts(Guid Id, Guid ShopId, string ItemId, string SkuId, Guid? MappedSkuId, int Multiplier, string? NormalizedSellerCode);
+
+    private sealed record RuleFacts(Guid Id, Guid FromSkuId, Guid ToSkuId, int Factor, Guid? ShopId, DateTime? StartsAt, DateTime? EndsAt, bool OnlyWhenOutOfStock, DateTime CreatedAt);
+
+    private readonly Dictionary<Guid, SkuFacts> _skus = [];
+
+    public async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null, CancellationToken ct = default)
+    {
+        var now = db.Time.GetUtcNow().UtcDateTime;
+        var listings = await ListingsAsync(lines, ct);
+        ListingFacts? ListingOf(LineToResolve line) =>
+            line.ShopId is { } shop && !string.IsNullOrEmpty(line.PlatformItemId)
+                ? listings.GetValueOrDefault((shop, line.PlatformItemId, line.PlatformSkuId ?? ""))
+                : null;
+        string? CodeOf(LineToResolve line, ListingFacts? listing) =>
+            !string.IsNullOrWhiteSpace(line.SellerCode) ? Sku.Normalize(line.SellerCode) : listing?.NormalizedSellerCode;
+
+        var codes = await CodesAsync(lines.Select(l => ListingOf(l) is { MappedSkuId: not null } ? null : CodeOf(l, ListingOf(l))), ct);
+        var rules = (await db.Set<SkuReplacement>().AsNoTracking().Where(r => r.Active)
+                .Select(r => new RuleFacts(r.Id, r.FromSkuId, r.ToSkuId, r.Factor, r.ShopId, r.StartsAt, r.EndsAt, r.OnlyWhenOutOfStock, r.CreatedAt))
+                .ToListAsync(ct))
+            .GroupBy(r => r.FromSkuId)
+            // The most specific rule speaks first: this shop's before every shop's, then the newest.
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.ShopId is null).ThenByDescending(r => r.CreatedAt).ToList());
+        await LoadSkusAsync(listings.Values.Select(l => l.MappedSkuId).OfType<Guid>().Concat(codes.Values).Concat(rules.Values.SelectMany(r => r).Select(r => r.ToSkuId)), ct);
+        var graph = await ComboGraphs.LoadAsync(db, _skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
+        await LoadSkusAsync(graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
+        var basis = (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
+
+        var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>>();
+        var results = new Resolution[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var listing = ListingOf(line);
+            Guid? skuId = listing?.MappedSkuId;
+            var multiplier = skuId is null ? 1 : listing!.Multiplier;
+            if (skuId is null && CodeOf(line, listing) is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
+            if (line.Quantity <= 0)
+            {
+                results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                continue;
+            }
+            if (skuId is not { } mapped)
+            {
+                var value = line.SellerCode ?? listing?.NormalizedSellerCode ?? $"{line.PlatformItemId}/{line.PlatformSkuId}";
+                results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
+                continue;
+            }
+            var sku = _skus[mapped];
+            var at = line.OrderedAt ?? now;
+            var quantity = (long)line.Quantity * multiplier;
+            var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available);
+            var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
+            ResolutionFailure? failure = null;
+            if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
+            else if (target.Kind == SkuKind.Combo)
+            {
+                if (!flattened.TryGetValue(target.Id, out var flat))
+                {
+                    try { flat = graph.Flatten(target.Id); }
+                    catch (RuleViolatedException) { flat = null; }
+                    flattened[target.Id] = flat!;
+                }
+                if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                else
+                    foreach (var (componentId, each) in flat)
+                    {
+                        var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available);
+                        if (!part.Active)
+                        {
+                            failure = new("inactive_sku", $"SKU {part.Code} in combo {target.Code} is inactive.", part.Code);
+                            break;
+                        }
+                        parts.Add((part, partQuantity, target.Id, partRule is null ? null : componentId));
+                    }
+            }
+            else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
+            if (failure is not null)
+            {
+                results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
+                continue;
+            }
+            var amounts = Apportion.Split(line.Amount, parts.Select(p => (basis == ComboPriceBasis.CostPrice ? p.Sku.CostPrice : p.Sku.RetailPrice) * p.Quantity).ToList());
+            results[i] = new Resolution(mapped, sku.Code, multiplier,
+                parts.Select((p, j) => new ResolvedPart(p.Sku.Id, p.Sku.Code, p.Quantity, amounts[j], p.Combo, p.Replaced)).ToList(),
+                ListingId: listing?.Id, ReplacementId: rule?.Id);
+        }
+        return results;
+    }
+
+    private static Resolution Failed(Guid? skuId, int multiplier, ListingFacts? listing, ResolutionFailure failure, Guid? rule = null) =>
+        new(skuId, null, multiplier, [], failure, listing?.Id, rule);
+
+    /// <summary>One step of replacement: the first rule that speaks for this shop and time (and, if it says so, only while stock is short).</summary>
+    private (SkuFacts Sku, long Quantity, RuleFacts? Rule) Replace(
+        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available)
+    {
+        if (!rules.TryGetValue(sku.Id, out var candidates)) return (sku, quantity, null);
+        foreach (var rule in candidates)
+        {
+            if (rule.ShopId is { } shop && shop != shopId) continue;
+            if ((rule.StartsAt is { } start && at < start) || (rule.EndsAt is { } end && at >= end)) continue;
+            if (rule.OnlyWhenOutOfStock && (available is null || available(sku.Id) >= quantity)) continue;
+            return (_skus[rule.ToSkuId], quantity * rule.Factor, rule);
+        }
+        return (sku, quantity, null);
+    }
+
+    private async Task<Dictionary<(Guid, string, string), ListingFacts>> ListingsAsync(IReadOnlyList<LineToResolve> lines, CancellationToken ct)
+    {
+        var result = new Dictionary<(Guid, string, string), ListingFacts>();
+        foreach (var shop in lines.Where(l => l.ShopId is not null && !string.IsNullOrEmpty(l.PlatformItemId)).GroupBy(l => l.ShopId!.Value))
+            foreach (var chunk in shop.Select(l => l.PlatformItemId!).Distinct().Chunk(Chunk))
+            {
+                var shopId = shop.Key;
+                var rows = await db.Set<ShopListing>().AsNoTracking().Where(l => l.ShopId == shopId && chunk.Contains(l.PlatformItemId))
+                    .Select(l => new ListingFacts(l.Id, l.ShopId, l.PlatformItemId, l.PlatformSkuId, l.SkuId, l.Multiplier, l.NormalizedSellerCode))
+                    .ToListAsync(ct);
+                foreach (var row in rows) result[(row.ShopId, row.ItemId, row.SkuId)] = row;
+            }
+        return result;
+    }
+
+    private async Task<Dictionary<string, Guid>> CodesAsync(IEnumerable<string?> codes, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var chunk in codes.OfType<string>().Where(c => c.Length > 0).Distinct().Chunk(Chunk))
+            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => chunk.Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
+                result[row.Value] = row.SkuId;
+        return result;
+    }
+
+    private async Task LoadSkusAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        foreach (var chunk in ids.Where(id => !_skus.ContainsKey(id)).Distinct().Chunk(Chunk))
+            foreach (var sku in await db.Set<Sku>().AsNoTracking().Where(s => chunk.Contains(s.Id))
+                         .Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice)).ToListAsync(ct))
+                _skus[sku.Id] = sku;
+    }
+}

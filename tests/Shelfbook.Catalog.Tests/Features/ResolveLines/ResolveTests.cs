@@ -1,0 +1,180 @@
+using System.Net;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Catalog.Features.ManageCombos;
+using Shelfbook.Catalog.Features.ManageProducts;
+using Shelfbook.Catalog.Features.ManageReplacements;
+using Shelfbook.Catalog.Features.ManageShops;
+using Shelfbook.Catalog.Features.MapListings;
+using Shelfbook.Catalog.Features.ResolveLines;
+using Shelfbook.Kernel;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Catalog.Tests.Features.ResolveLines;
+
+public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
+{
+    private const string Api = "/api/v1/catalog";
+
+    private ShopView _tmall = default!, _pdd = default!;
+    private Dictionary<string, Guid> _ids = [];
+
+    private async Task SeedAsync()
+    {
+        var products = new[]
+        {
+            await Session.PostAsync<ProductView>($"{Api}/products", new
+            {
+                name = "T恤", skus = new[]
+                {
+                    new { code = "RED", barcodes = new[] { "6901" }, costPrice = 2000, retailPrice = 6000 },
+                    new { code = "BLUE", barcodes = new[] { "6902" }, costPrice = 1000, retailPrice = 3000 },
+                    new { code = "OLD", barcodes = Array.Empty<string>(), costPrice = 1000, retailPrice = 3000 },
+                },
+            }, HttpStatusCode.Created),
+        };
+        _ids = products.SelectMany(p => p.Skus).ToDictionary(s => s.Code, s => s.Id);
+        await Session.PostAsync<AliasView>($"{Api}/skus/{_ids["RED"]}/aliases", new { code = "R-OLD" }, HttpStatusCode.Created);
+        var box = await Session.PostAsync<ComboView>($"{Api}/combos", new
+        {
+            name = "红蓝礼盒", code = "BOX", components = new[] { new { code = "RED", quantity = 1 }, new { code = "BLUE", quantity = 2 } },
+        }, HttpStatusCode.Created);
+        var crate = await Session.PostAsync<ComboView>($"{Api}/combos", new
+        {
+            name = "大箱", code = "CRATE", components = new[] { new { code = "BOX", quantity = 2 }, new { code = "RED", quantity = 1 } },
+        }, HttpStatusCode.Created);
+        (_ids["BOX"], _ids["CRATE"]) = (box.Sku.Id, crate.Sku.Id);
+        _tmall = await Session.PostAsync<ShopView>($"{Api}/shops", new { platform = "Tmall", code = "TM", name = "天猫店" }, HttpStatusCode.Created);
+        _pdd = await Session.PostAsync<ShopView>($"{Api}/shops", new { platform = "Pinduoduo", code = "PDD", name = "拼多多店" }, HttpStatusCode.Created);
+        await Session.PostAsync<ListingsStored>($"{Api}/shops/{_tmall.Id}/listings", new
+        {
+            listings = new object[] { new { platformItemId = "9001", platformSkuId = "a", sellerCode = "RED-2PK" }, new { platformItemId = "9002", sellerCode = "RED" } },
+        });
+        var pack = (await Session.GetAsync<Page<ListingRow>>($"{Api}/listings?shopId={_tmall.Id}&match=Unmatched")).Items.Single();
+        await Session.PostAsync<MapResult>($"{Api}/listings/map", new { items = new[] { new { listingId = pack.Id, skuCode = "RED", multiplier = 2 } } });
+    }
+
+    private async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null)
+    {
+        await using var db = Session.OpenDb();
+        return await new LineResolver(db).ResolveAsync(lines, available);
+    }
+
+    private static string Parts(Resolution r) => string.Join(" + ", r.Parts.Select(p => $"{p.SkuCode}×{p.Quantity}={p.Amount}"));
+
+    [Fact]
+    public async Task Codes_aliases_barcodes_listings_and_nested_combos_resolve_with_amounts_that_add_up()
+    {
+        await SeedAsync();
+
+        var results = await ResolveAsync(
+        [
+            new(null, null, null, "red", 1, 6000),
+            new(null, null, null, "R-OLD", 2, 12000),
+            new(null, null, null, "6902", 1, 3000),
+            new(_tmall.Id, "9001", "a", "whatever-the-order-says", 3, 30000),
+            new(null, null, null, "BOX", 1, 10000),
+            new(null, null, null, "CRATE", 1, 19999),
+            new(_tmall.Id, "9002", null, null, 1, 100),
+        ]);
+
+        Assert.Equal("RED×1=6000", Parts(results[0]));
+        Assert.Equal("RED×2=12000", Parts(results[1]));
+        Assert.Equal("BLUE×1=3000", Parts(results[2]));
+        Assert.Equal("RED×6=30000", Parts(results[3]));
+        Assert.Equal(2, results[3].Multiplier);
+        Assert.NotNull(results[3].ListingId);
+        // By retail price: RED 6000×1 and BLUE 3000×2 weigh the same.
+        Assert.Equal("RED×1=5000 + BLUE×2=5000", Parts(results[4]));
+        Assert.All(results[4].Parts, p => Assert.Equal(_ids["BOX"], p.ComboSkuId));
+        Assert.Equal(_ids["BOX"], results[4].SkuId);
+        // CRATE = 2 BOX + RED = 3 RED + 4 BLUE; weights 18000 : 12000.
+        Assert.Equal("RED×3=11999 + BLUE×4=8000", Parts(results[5]));
+        Assert.Equal(19999, results[5].Parts.Sum(p => p.Amount));
+        Assert.Equal("RED×1=100", Parts(results[6]));
+    }
+
+    [Fact]
+    public async Task Replacement_rules_apply_by_shop_date_and_stock_and_only_once()
+    {
+        await SeedAsync();
+        var nov = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "OLD", toCode = "BLUE", factor = 2, startsAt = nov, endsAt = nov.AddDays(30) }, HttpStatusCode.Created);
+        await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "BLUE", toCode = "RED", shopId = _pdd.Id }, HttpStatusCode.Created);
+        await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "RED", toCode = "OLD", onlyWhenOutOfStock = true }, HttpStatusCode.Created);
+        var stock = new Dictionary<string, long> { ["RED"] = 1 };
+        long Available(Guid sku) => stock.GetValueOrDefault(_ids.Single(i => i.Value == sku).Key);
+
+        var results = await ResolveAsync(
+        [
+            new(null, null, null, "OLD", 1, 0, nov.AddDays(1)),
+            new(null, null, null, "OLD", 1, 0, nov.AddDays(31)),
+            new(_pdd.Id, null, null, "BLUE", 1),
+            new(_tmall.Id, null, null, "BLUE", 1),
+            new(null, null, null, "RED", 1),
+            new(null, null, null, "RED", 2),
+            new(_pdd.Id, null, null, "BOX", 1),
+        ], Available);
+        var withoutStock = await ResolveAsync([new(null, null, null, "RED", 2)]);
+
+        Assert.Equal("BLUE×2=0", Parts(results[0]));
+        Assert.Equal(_ids["OLD"], results[0].Parts[0].ReplacedSkuId);
+        Assert.NotNull(results[0].ReplacementId);
+        Assert.Equal("OLD×1=0", Parts(results[1]));
+        Assert.Equal("RED×1=0", Parts(results[2]));
+        Assert.Equal("BLUE×1=0", Parts(results[3]));
+        Assert.Equal("RED×1=0", Parts(results[4]));
+        // Out of stock for two: replaced by OLD, and OLD is not replaced again by its own (dated) rule.
+        Assert.Equal("OLD×2=0", Parts(results[5]));
+        // A combo's component is replaced too (BLUE → RED in that shop).
+        Assert.Equal("RED×1=0 + RED×2=0", Parts(results[6]));
+        Assert.Equal("RED×2=0", Parts(withoutStock[0]));
+    }
+
+    [Fact]
+    public async Task A_line_that_cannot_be_resolved_says_why()
+    {
+        await SeedAsync();
+        await Session.PostAsync<SkuView>($"{Api}/skus/{_ids["CRATE"]}/deactivate", null);
+        await Session.PostAsync<SkuView>($"{Api}/skus/{_ids["OLD"]}/deactivate", null);
+
+        var results = await Session.PostAsync<List<Resolution>>($"{Api}/resolve", new
+        {
+            lines = new object[]
+            {
+                new { sellerCode = "NOPE", quantity = 1 },
+                new { sellerCode = "OLD", quantity = 1 },
+                new { sellerCode = "CRATE", quantity = 1 },
+                new { sellerCode = "RED", quantity = 0 },
+                new { shopId = _tmall.Id, platformItemId = "404", quantity = 1 },
+                new { sellerCode = "RED", quantity = 1 },
+            },
+        });
+
+        Assert.Equal(["unmapped", "inactive_sku", "inactive_sku", "bad_quantity", "unmapped", null], results.Select(r => r.Failure?.Code));
+        Assert.All(results.Take(5), r => Assert.Empty(r.Parts));
+        Assert.Equal("NOPE", results[0].Failure!.Value);
+    }
+
+    [Fact]
+    public async Task Replacement_rules_check_their_input()
+    {
+        await SeedAsync();
+
+        var same = await Session.ProblemAsync(HttpMethod.Post, $"{Api}/replacements", new { fromCode = "RED", toCode = "red" }, HttpStatusCode.BadRequest);
+        var unknown = await Session.ProblemAsync(HttpMethod.Post, $"{Api}/replacements", new { fromCode = "NOPE", toCode = "RED", factor = 0 }, HttpStatusCode.BadRequest);
+        var dates = await Session.ProblemAsync(HttpMethod.Post, $"{Api}/replacements",
+            new { fromCode = "RED", toCode = "BLUE", startsAt = "2026-11-11T00:00:00+08:00", endsAt = "2026-11-10T00:00:00+08:00" }, HttpStatusCode.BadRequest);
+        var created = await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "RED", toCode = "BLUE", startsAt = "2026-11-11T00:00:00+08:00" }, HttpStatusCode.Created);
+
+        Assert.Equal("same_sku", same.GetProperty("codes").GetProperty("toCode")[0].GetString());
+        Assert.Equal("unknown_sku", unknown.GetProperty("codes").GetProperty("fromCode")[0].GetString());
+        Assert.Equal("out_of_range", unknown.GetProperty("codes").GetProperty("factor")[0].GetString());
+        Assert.Equal("before_start", dates.GetProperty("codes").GetProperty("endsAt")[0].GetString());
+        Assert.Equal(new DateTime(2026, 11, 10, 16, 0, 0, DateTimeKind.Utc), created.StartsAt);
+        Assert.Single(await Session.GetAsync<List<ReplacementView>>($"{Api}/replacements"));
+    }
+}
+
+public sealed class ResolveTestsOnSqlite(SqliteApp app) : ResolveTests(app);
+
+public sealed class ResolveTestsOnPostgres(PostgresApp app) : ResolveTests(app);
