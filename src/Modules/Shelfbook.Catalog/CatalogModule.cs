@@ -5,6 +5,7 @@ using MudBlazor;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageCategories;
 using Shelfbook.Catalog.Contracts;
+using Shelfbook.Catalog.Features.ImportCatalog;
 using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.ManageReplacements;
 using Shelfbook.Catalog.Features.ManageShops;
@@ -66,6 +67,8 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<MapListings>();
         services.AddScoped<ManageReplacements>();
         services.AddScoped<IResolveLines, LineResolver>();
+        services.AddScoped<ImportProducts>();
+        services.AddScoped<ExportProducts>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -76,6 +79,7 @@ public sealed class CatalogModule : ShelfbookModule
         ShopEndpoints.Map(group);
         ListingEndpoints.Map(group);
         ReplacementEndpoints.Map(group);
+        ImportEndpoints.Map(group);
     }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Shelfbook.Catalog.Domain;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+
+namespace Shelfbook.Catalog.Features.ImportCatalog;
+
+internal static class ImportEndpoints
+{
+    public static void Map(IEndpointRouteBuilder catalog)
+    {
+        var import = catalog.MapGroup("/import").WithTags("Import and export 导入导出");
+        import.MapGet("/products/template", () => TypedResults.File(ImportProducts.Template(), Workbooks.ContentType, "货品导入模板.xlsx"))
+            .WithSummary("The products-and-SKUs template (xlsx)").RequirePermission(CatalogPermissions.Import);
+        import.MapPost("/products", async (IFormFile? file, bool? validOnly, string? format, ImportProducts handler, CancellationToken ct) =>
+            {
+                await using var stream = await OpenAsync(file, ct);
+                var result = await handler.ImportAsync(stream, validOnly ?? false, null, ct);
+                if (format == "workbook" && result.ErrorWorkbook is { } workbook)
+                    return Results.File(workbook, Workbooks.ContentType, "货品导入错误.xlsx");
+                return result is { Written: false } ? Results.UnprocessableEntity(result) : Results.Ok(result);
+            })
+            .WithSummary("Import products and SKUs from an xlsx (form field `file`), upserting by SKU code. Any bad row: nothing is written "
+                         + "and the answer is 422 with every row's errors (`format=workbook`: the rows with an error column); `validOnly=true` writes the good rows")
+            .DisableAntiforgery()
+            .RequirePermission(CatalogPermissions.Import);
+        catalog.MapGet("/export/products", async (string? search, string? code, bool? active, string? brand, Guid? categoryId, SkuKind? kind,
+                    ExportProducts handler, HttpContext http, CancellationToken ct) =>
+            {
+                var file = await handler.ExportAsync(new ManageProducts.SkuFilter(search, code, active, brand, categoryId, kind), ct);
+                http.Response.RegisterForDisposeAsync(file);
+                return TypedResults.File(file, Workbooks.ContentType, $"货品-{DateTime.UtcNow:yyyyMMdd}.xlsx");
+            })
+            .WithTags("Import and export 导入导出")
+            .WithSummary("The SKUs that match the filter, as an xlsx in the import format (re-importing it changes nothing)")
+            .RequirePermission(CatalogPermissions.View);
+    }
+
+    /// <summary>The upload as a seekable stream, refused before reading when it is missing or too large.</summary>
+    private static async Task<Stream> OpenAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0) throw new InputRejectedException("file", "required", "Send the workbook as the form field 'file'.");
+        if (file.Length > Workbooks.MaxBytes)
+            throw new InputRejectedException("file", "too_large", $"The file is larger than {Workbooks.MaxBytes / 1024 / 1024} MB; split it.", Workbooks.MaxBytes / 1024 / 1024);
+        var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        return buffer;
+    }
+}

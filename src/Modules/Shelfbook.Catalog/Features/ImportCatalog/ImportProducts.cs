@@ -1,0 +1,300 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Domain;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Api;
+
+namespace Shelfbook.Catalog.Features.ImportCatalog;
+
+/// <summary>One problem of an import: the workbook row, the column (its template header) and what is wrong.</summary>
+public sealed record RowError(int Row, string Column, string Code, string Message);
+
+/// <summary>
+/// What an import did. With errors and without <c>validOnly</c>, nothing was written (<see cref="Written"/> false);
+/// <see cref="ErrorWorkbook"/> then holds the rows with an error column, to fix and upload again.
+/// </summary>
+public sealed record ImportResult(int Rows, int Created, int Updated, int Unchanged, int Failed, bool Written, IReadOnlyList<RowError> Errors)
+{
+    /// <summary>Not serialized to JSON: the API sends it as the body when asked for the workbook.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[]? ErrorWorkbook { get; init; }
+}
+
+public sealed record ImportProgress(string Stage, int Done, int Total);
+
+/// <summary>
+/// Products and SKUs from a workbook (货品导入), upserted by SKU code: a known code updates its SKU (and its
+/// product's name, brand, unit and category), new codes with the same product name become one product's variants
+/// (or join the product of a known code with that name in the file). Every row is checked first, against the file
+/// and the database; then all rows (or, with <c>validOnly</c>, the good ones) are written in one transaction, a
+/// few hundred products per round trip. Importing the same file twice changes nothing the second time.
+/// </summary>
+public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems)
+{
+    private const int Chunk = 1000;
+
+    public static readonly IReadOnlyList<SheetColumn> Columns =
+    [
+        new("code", "商家编码", "SKU code", Required: true),
+        new("name", "货品名称", "Product name", Required: true),
+        new("spec", "规格", "Spec"),
+        new("barcodes", "条码", "Barcodes"),
+        new("brand", "品牌", "Brand"),
+        new("category", "分类", "Category"),
+        new("unit", "单位", "Unit"),
+        new("weightGrams", "重量(克)", "Weight (g)"),
+        new("lengthMm", "长(毫米)", "Length (mm)"),
+        new("widthMm", "宽(毫米)", "Width (mm)"),
+        new("heightMm", "高(毫米)", "Height (mm)"),
+        new("costPrice", "成本价(元)", "Cost price"),
+        new("retailPrice", "零售价(元)", "Retail price"),
+        new("safetyStock", "安全库存", "Safety stock"),
+    ];
+
+    private sealed record Line(
+        SheetRow Row, SkuInput Sku, string Name, string? Brand, string? Unit, string? Category, IReadOnlyList<string> Barcodes)
+    {
+        public string NormalizedCode => Domain.Sku.Normalize(Sku.Code ?? "");
+    }
+
+    public async Task<ImportResult> ImportAsync(Stream xlsx, bool validOnly, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var errors = new List<RowError>();
+        var lines = new List<Line>();
+        var rows = new List<SheetRow>();
+        foreach (var row in Workbooks.Read(xlsx, Columns))
+        {
+            rows.Add(row);
+            if (Parse(row, errors) is { } line) lines.Add(line);
+            if (rows.Count % 10_000 == 0) progress?.Report(new("read", rows.Count, 0));
+        }
+        if (rows.Count == 0) throw new InputRejectedException("file", "empty", "The workbook has no rows.");
+        progress?.Report(new("check", 0, rows.Count));
+
+        // Within the file: a code or barcode twice is an error on the later row.
+        foreach (var twice in lines.GroupBy(l => l.NormalizedCode).Where(g => g.Count() > 1))
+            foreach (var later in twice.Skip(1)) Error(errors, later.Row, "code", "duplicate_in_file", $"{later.Sku.Code} also appears on row {twice.First().Row.Number}.", later.Sku.Code!, twice.First().Row.Number);
+        var barcodeOwner = new Dictionary<string, Line>(StringComparer.Ordinal);
+        foreach (var line in lines)
+            foreach (var barcode in line.Barcodes)
+                if (!barcodeOwner.TryAdd(Domain.Sku.Normalize(barcode), line) && barcodeOwner[Domain.Sku.Normalize(barcode)].NormalizedCode != line.NormalizedCode)
+                    Error(errors, line.Row, "barcodes", "duplicate_in_file", $"{barcode} also appears on row {barcodeOwner[Domain.Sku.Normalize(barcode)].Row.Number}.", barcode, barcodeOwner[Domain.Sku.Normalize(barcode)].Row.Number);
+
+        // Against the database: which codes exist (to update) and which values belong to other SKUs.
+        var existing = new Dictionary<string, (Guid SkuId, Guid ProductId)>(StringComparer.Ordinal);
+        foreach (var chunk in lines.Select(l => l.NormalizedCode).Distinct().Chunk(Chunk))
+            foreach (var s in await db.Set<Sku>().AsNoTracking().Where(s => chunk.Contains(s.NormalizedCode)).Select(s => new { s.NormalizedCode, s.Id, s.ProductId, s.Kind }).ToListAsync(ct))
+                existing[s.NormalizedCode] = (s.Id, s.ProductId);
+        var owners = new Dictionary<string, (Guid SkuId, CodeKind Kind)>(StringComparer.Ordinal);
+        foreach (var chunk in lines.SelectMany(l => l.Barcodes.Select(Domain.Sku.Normalize).Append(l.NormalizedCode)).Distinct().Chunk(Chunk))
+            foreach (var c in await db.Set<CatalogCode>().AsNoTracking().Where(c => chunk.Contains(c.Value)).Select(c => new { c.Value, c.SkuId, c.Kind }).ToListAsync(ct))
+                owners[c.Value] = (c.SkuId, c.Kind);
+        foreach (var line in lines)
+        {
+            Guid? self = existing.TryGetValue(line.NormalizedCode, out var e) ? e.SkuId : null;
+            if (owners.TryGetValue(line.NormalizedCode, out var o) && o.SkuId != self)
+                Error(errors, line.Row, "code", o.Kind == CodeKind.Alias ? "code_is_alias" : "code_is_barcode", $"{line.Sku.Code} is already the {o.Kind.ToString().ToLowerInvariant()} of another SKU.", line.Sku.Code!);
+            foreach (var barcode in line.Barcodes)
+                if (owners.TryGetValue(Domain.Sku.Normalize(barcode), out var b) && b.SkuId != self && Domain.Sku.Normalize(barcode) != line.NormalizedCode)
+                    Error(errors, line.Row, "barcodes", "barcode_taken", $"Barcode {barcode} already belongs to another SKU.", barcode);
+        }
+
+        // New codes group by product name; a group may join the product of a known code of the same name in the file.
+        var productOfName = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var group in lines.Where(l => existing.ContainsKey(l.NormalizedCode)).GroupBy(l => l.Name))
+        {
+            var products = group.Select(l => existing[l.NormalizedCode].ProductId).Distinct().ToList();
+            if (products.Count == 1) productOfName[group.Key] = products[0];
+        }
+
+        var bad = errors.Select(e => e.Row).ToHashSet();
+        var good = lines.Where(l => !bad.Contains(l.Row.Number)).ToList();
+        var failed = rows.Count(r => bad.Contains(r.Number));
+        if (errors.Count > 0 && !validOnly)
+            return new ImportResult(rows.Count, 0, 0, 0, failed, false, errors.OrderBy(e => e.Row).ToList()) { ErrorWorkbook = ErrorWorkbook(rows, errors) };
+
+        var (created, updated, unchanged) = await WriteAsync(good, existing, productOfName, progress, ct);
+        return new ImportResult(rows.Count, created, updated, unchanged, failed, true, errors.OrderBy(e => e.Row).ToList())
+        {
+            ErrorWorkbook = errors.Count > 0 ? ErrorWorkbook(rows, errors) : null,
+        };
+    }
+
+    /// <summary>The template: the headers and one example row.</summary>
+    public static byte[] Template()
+    {
+        using var output = new MemoryStream();
+        Workbooks.Write(output, Columns, [new Dictionary<string, object?>
+        {
+            ["code"] = "TEE-WHT-M", ["name"] = "纯棉圆领T恤", ["spec"] = "白色 M", ["barcodes"] = "6970000000011", ["brand"] = "山海",
+            ["category"] = "服装/T恤", ["unit"] = "件", ["weightGrams"] = 180, ["costPrice"] = 25, ["retailPrice"] = 59.9m, ["safetyStock"] = 20,
+        }]);
+        return output.ToArray();
+    }
+
+    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(
+        List<Line> lines, Dictionary<string, (Guid SkuId, Guid ProductId)> existing, Dictionary<string, Guid> productOfName,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var categories = await CategoriesAsync(lines.Select(l => l.Category).OfType<string>().Distinct().ToList(), ct);
+        int created = 0, updated = 0, unchanged = 0, done = 0;
+        var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Updates: a chunk of known codes at a time, loaded with what a SKU keeps in step (barcodes, codes, aliases).
+        foreach (var chunk in lines.Where(l => existing.ContainsKey(l.NormalizedCode)).Chunk(Chunk))
+        {
+            var codes = chunk.Select(l => l.NormalizedCode).ToList();
+            var skus = await db.Set<Sku>().Include(s => s.Barcodes).Include(s => s.Codes).Include(s => s.Aliases).AsSplitQuery()
+                .Where(s => codes.Contains(s.NormalizedCode)).ToDictionaryAsync(s => s.NormalizedCode, ct);
+            var productIds = skus.Values.Select(s => s.ProductId).Distinct().ToList();
+            var products = await db.Set<Product>().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+            foreach (var line in chunk)
+            {
+                var sku = skus[line.NormalizedCode];
+                // The code matched regardless of case; a sheet typed in lower case does not rename the SKU.
+                sku.Update(line.Sku with { Code = sku.Code }, now);
+                var product = products[sku.ProductId];
+                product.Update(new ProductInput(line.Name, line.Brand, line.Unit, product.Notes, product.Images,
+                    CategoryId: line.Category is null ? product.CategoryId : categories[line.Category]), now);
+            }
+            db.ChangeTracker.DetectChanges();
+            // Touching UpdatedAt alone is not a change: put it back where nothing else moved.
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Modified).ToList())
+                if (entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name == "UpdatedAt")) entry.State = EntityState.Unchanged;
+            foreach (var sku in skus.Values)
+            {
+                var changed = db.Entry(sku).State == EntityState.Modified || db.Entry(products[sku.ProductId]).State == EntityState.Modified
+                              || db.ChangeTracker.Entries<SkuBarcode>().Any(b => b.Entity.SkuId == sku.Id && b.State != EntityState.Unchanged);
+                if (changed) updated++;
+                else unchanged++;
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            done += chunk.Length;
+            progress?.Report(new("write", done, lines.Count));
+        }
+        // New products: grouped by name (or joining a product found above), a few hundred products per save.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var groups = lines.Where(l => !existing.ContainsKey(l.NormalizedCode)).GroupBy(l => l.Name).ToList();
+            var batch = 0;
+            foreach (var group in groups)
+            {
+                if (productOfName.TryGetValue(group.Key, out var productId))
+                {
+                    var product = await db.Set<Product>().Include(p => p.Skus).SingleAsync(p => p.Id == productId, ct);
+                    foreach (var line in group) db.Set<Sku>().Add(product.AddSku(line.Sku, now));
+                }
+                else
+                {
+                    var first = group.First();
+                    db.Set<Product>().Add(Product.Create(new ProductInput(first.Name, first.Brand, first.Unit,
+                        Skus: group.Select(l => l.Sku).ToList(), CategoryId: first.Category is null ? null : categories[first.Category]), now));
+                }
+                created += group.Count();
+                batch += group.Count();
+                done += group.Count();
+                if (batch >= Chunk)
+                {
+                    await SaveBatchAsync(ct);
+                    batch = 0;
+                    progress?.Report(new("write", done, lines.Count));
+                }
+            }
+            await SaveBatchAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
+        }
+        await transaction.CommitAsync(ct);
+        progress?.Report(new("done", lines.Count, lines.Count));
+        return (created, updated, unchanged);
+    }
+
+    private async Task SaveBatchAsync(CancellationToken ct)
+    {
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Category paths ("服装/T恤" or "服装 › T恤") to ids, creating the missing levels.</summary>
+    private async Task<Dictionary<string, Guid>> CategoriesAsync(List<string> paths, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (paths.Count == 0) return result;
+        var all = await db.Set<Category>().ToListAsync(ct);
+        foreach (var path in paths)
+        {
+            Guid? parent = null;
+            foreach (var name in path.Split(['/', '›', '>'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var found = all.FirstOrDefault(c => c.ParentId == parent && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (found is null)
+                {
+                    found = Category.Create(new CategoryInput(name, parent), new CategoryTree(all.Select(c => (c.Id, c.ParentId, c.Name))));
+                    all.Add(found);
+                    db.Set<Category>().Add(found);
+                }
+                parent = found.Id;
+            }
+            result[path] = parent!.Value;
+        }
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>Reads one row into a SKU line, checking it as the product editor would; errors name the row and column.</summary>
+    private Line? Parse(SheetRow row, List<RowError> errors)
+    {
+        var check = new InputCheck();
+        var barcodes = (row.Text("barcodes") ?? "").Split([',', '，', ';', '；', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sku = new SkuInput(row.Text("code"), row.Text("spec"), barcodes,
+            Workbooks.WholeNumber(row, "weightGrams", check, "weightGrams"), Workbooks.WholeNumber(row, "lengthMm", check, "lengthMm"),
+            Workbooks.WholeNumber(row, "widthMm", check, "widthMm"), Workbooks.WholeNumber(row, "heightMm", check, "heightMm"),
+            Workbooks.Money(row, "costPrice", check, "costPrice"), Workbooks.Money(row, "retailPrice", check, "retailPrice"),
+            Workbooks.WholeNumber(row, "safetyStock", check, "safetyStock"));
+        var name = row.Text("name");
+        var category = row.Text("category");
+        if (category is { Length: > 200 }) check.Add("category", "too_long", "category is longer than 200 characters.", 200);
+        try
+        {
+            Product.Create(new ProductInput(name, row.Text("brand"), row.Text("unit"), Skus: [sku]), DateTime.UnixEpoch);
+        }
+        catch (InputRejectedException e)
+        {
+            foreach (var error in e.Errors) check.Add(error.Field.Replace("skus[0].", "", StringComparison.Ordinal), error.Code, error.Message, error.Arguments);
+        }
+        if (check.HasErrors)
+        {
+            try { check.ThrowIfAny(); }
+            catch (InputRejectedException e)
+            {
+                foreach (var error in e.Errors) Error(errors, row, error.Field, error.Code, error.Message, error.Arguments);
+            }
+            return null;
+        }
+        return new Line(row, sku, name!, row.Text("brand"), row.Text("unit"), category, barcodes);
+    }
+
+    /// <summary>Records a row's error in the caller's language, under the column's template header.</summary>
+    private void Error(List<RowError> errors, SheetRow row, string field, string code, string message, params object[] arguments)
+    {
+        var column = Columns.FirstOrDefault(c => field.StartsWith(c.Field, StringComparison.Ordinal))?.Chinese ?? field;
+        var text = problems.Messages([new FieldError(field, code, message, arguments)]).Single().Value.Single();
+        errors.Add(new RowError(row.Number, column, code, text));
+    }
+
+    /// <summary>The uploaded rows with an "错误" column naming each bad row's column and problem; good rows keep it empty.</summary>
+    private static byte[] ErrorWorkbook(IReadOnlyList<SheetRow> rows, IReadOnlyList<RowError> errors)
+    {
+        var byRow = errors.GroupBy(e => e.Row).ToDictionary(g => g.Key, g => string.Join("；", g.Select(e => $"{e.Column}: {e.Message}")));
+        using var output = new MemoryStream();
+        Workbooks.Write(output, Columns, rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(r.Cells) { ["#row"] = r.Number }),
+            "错误 (error)", r => byRow.GetValueOrDefault((int)r["#row"]!));
+        return output.ToArray();
+    }
+}

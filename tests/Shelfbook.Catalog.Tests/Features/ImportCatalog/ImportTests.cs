@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using MiniExcelLibs;
+using Shelfbook.Catalog.Features.ImportCatalog;
+using Shelfbook.Catalog.Features.ManageCategories;
+using Shelfbook.Catalog.Features.ManageProducts;
+using Shelfbook.Kernel;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Catalog.Tests.Features.ImportCatalog;
+
+public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
+{
+    private const string Import = "/api/v1/catalog/import/products";
+
+    private static Dictionary<string, object?> Row(string code, string name = "纯棉T恤", string? spec = null, string? barcodes = null, object? retail = null, object? weight = null, string? category = null) =>
+        new Dictionary<string, object?>
+        {
+            ["商家编码"] = code, ["货品名称"] = name, ["规格"] = spec, ["条码"] = barcodes, ["零售价(元)"] = retail, ["重量(克)"] = weight, ["分类"] = category,
+        };
+
+    private static byte[] Sheet(IEnumerable<IDictionary<string, object?>> rows)
+    {
+        using var stream = new MemoryStream();
+        stream.SaveAs(rows, excelType: ExcelType.XLSX);
+        return stream.ToArray();
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(byte[] file, string query = "")
+    {
+        using var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(Workbooks.ContentType);
+        form.Add(content, "file", "products.xlsx");
+        return await Session.Api.PostAsync(new Uri(Import + query, UriKind.Relative), form);
+    }
+
+    private async Task<ImportResult> ImportAsync(byte[] file, HttpStatusCode expected = HttpStatusCode.OK, string query = "")
+    {
+        using var response = await UploadAsync(file, query);
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ImportResult>(TenantSession.Json))!;
+    }
+
+    [Fact]
+    public async Task The_template_imports_and_importing_it_again_changes_nothing()
+    {
+        var template = await Session.Api.GetByteArrayAsync(new Uri(Import + "/template", UriKind.Relative));
+
+        var first = await ImportAsync(template);
+        var second = await ImportAsync(template);
+
+        Assert.Equal((1, 1, 0, 0, true), (first.Rows, first.Created, first.Updated, first.Failed, first.Written));
+        Assert.Equal((0, 0, 1), (second.Created, second.Updated, second.Unchanged));
+        var sku = (await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=TEE-WHT-M")).Items.Single();
+        Assert.Equal(5990, sku.RetailPrice);
+        Assert.Equal(["服装", "T恤"], (await Session.GetAsync<List<CategoryView>>("/api/v1/catalog/categories")).Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Rows_group_into_products_update_by_code_and_export_round_trips()
+    {
+        var file = Sheet(new[] { Row("A-M", "A 衫", "M", "69001", 59.9, 180), Row("A-L", "A 衫", "L", "69002", 59.9, 190), Row("B-1", "B 包", retail: 99) });
+        var created = await ImportAsync(file);
+        var changed = await ImportAsync(Sheet(new[] { Row("a-m", "A 衫", "M", "69001", 49.9, 180), Row("A-XL", "A 衫", "XL") }));
+        using var export = await Session.Api.GetAsync(new Uri("/api/v1/catalog/export/products", UriKind.Relative));
+        var exported = await export.Content.ReadAsByteArrayAsync();
+        var reimported = await ImportAsync(exported);
+
+        Assert.Equal(3, created.Created);
+        Assert.Equal((1, 1, 0), (changed.Created, changed.Updated, changed.Unchanged));
+        var a = await Session.GetAsync<ProductView>($"/api/v1/catalog/products/{(await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=A-M")).Items[0].ProductId}");
+        Assert.Equal(["A-L", "A-M", "A-XL"], a.Skus.Select(s => s.Code));
+        Assert.Equal(4990, a.Skus.Single(s => s.Code == "A-M").RetailPrice);
+        Assert.Equal(Workbooks.ContentType, export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((4, 0, 0, 4), (reimported.Rows, reimported.Created, reimported.Updated, reimported.Unchanged));
+    }
+
+    [Fact]
+    public async Task Bad_rows_are_named_nothing_is_written_and_the_error_workbook_marks_them()
+    {
+        await Session.PostAsync<ProductView>("/api/v1/catalog/products", new { name = "旧", skus = new[] { new { code = "OLD-1", barcodes = new[] { "BAR-OLD" } } } }, HttpStatusCode.Created);
+        var file = Sheet(new[]
+        {
+            Row("GOOD-1"),
+            Row("X-1", retail: "12.345"),
+            Row("X-2", weight: -5),
+            Row("good-1"),
+            Row("bar-old"),
+            Row("X-3", name: ""),
+            Row("X-4", barcodes: "OLD-1"),
+        });
+
+        var result = await ImportAsync(file, HttpStatusCode.UnprocessableEntity);
+        using var workbookResponse = await UploadAsync(file, "?format=workbook");
+        var workbook = (await workbookResponse.Content.ReadAsStreamAsync()).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        var partial = await ImportAsync(file, HttpStatusCode.OK, "?validOnly=true");
+
+        Assert.False(result.Written);
+        Assert.Equal(6, result.Failed);
+        Assert.Equal([(3, "零售价(元)"), (4, "重量(克)"), (5, "商家编码"), (6, "商家编码"), (7, "货品名称"), (8, "条码")], result.Errors.Select(e => (e.Row, e.Column)));
+        Assert.Equal(["not_money", "negative", "duplicate_in_file", "code_is_barcode", "required", "barcode_taken"], result.Errors.Select(e => e.Code));
+        Assert.Contains("第 2 行", result.Errors[2].Message);
+        Assert.Equal(7, workbook.Count);
+        Assert.Null(workbook[0]["错误 (error)"]);
+        Assert.Contains("零售价(元)", workbook[1]["错误 (error)"]!.ToString());
+        Assert.Equal((1, 6, true), (partial.Created, partial.Failed, partial.Written));
+        Assert.Equal(2, (await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus")).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_workbook_or_lacks_a_column_is_refused()
+    {
+        using var noFile = await Session.Api.PostAsync(new Uri(Import, UriKind.Relative), new MultipartFormDataContent { { new StringContent("x"), "note" } });
+        using var notXlsx = await UploadAsync("code,name\nA,B"u8.ToArray());
+        using var noName = await UploadAsync(Sheet([new Dictionary<string, object?> { ["商家编码"] = "A" }]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, notXlsx.StatusCode);
+        Assert.Contains("not_xlsx", await notXlsx.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, noFile.StatusCode);
+        Assert.Contains("\"file\"", await noFile.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
+        Assert.Contains("货品名称", await noName.Content.ReadAsStringAsync());
+    }
+}
+
+public sealed class ImportTestsOnSqlite(SqliteApp app) : ImportTests(app);
+
+public sealed class ImportTestsOnPostgres(PostgresApp app) : ImportTests(app);
