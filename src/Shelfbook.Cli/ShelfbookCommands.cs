@@ -68,6 +68,7 @@ public static class ShelfbookCommands
             data, provider, connection,
             new Command("tenants", "Tenants (companies) of this installation") { create, list },
             migrate,
+            Bench.BenchCommand.Build(provider, connection),
         };
     }
 

@@ -100,7 +100,7 @@ public static class AuditRecorder
         foreach (var entry in tracker.Entries().ToList())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
-            var audited = (AuditedAttribute?)Attribute.GetCustomAttribute(entry.Entity.GetType(), typeof(AuditedAttribute));
+            var audited = AuditedOf(entry.Entity.GetType());
             if (audited is null) continue;
 
             var changes = new JsonObject();
@@ -115,8 +115,7 @@ public static class AuditRecorder
                 if (entry.State == EntityState.Modified && !property.IsModified) continue;
                 if (Equals(before, after) || (before is System.Collections.IEnumerable && after is System.Collections.IEnumerable
                         && JsonSerializer.Serialize(before) == JsonSerializer.Serialize(after))) continue;
-                changes[JsonNamingPolicy.CamelCase.ConvertName(name)] =
-                    new JsonArray(JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after));
+                changes[CamelNames.GetOrAdd(name, JsonNamingPolicy.CamelCase.ConvertName)] = new JsonArray(Node(before), Node(after));
             }
             // A described action (reset_password, unlock) is logged even when every field it touched is a secret;
             // a row that appears or disappears is always logged.
@@ -141,6 +140,26 @@ public static class AuditRecorder
         }
         return result;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, AuditedAttribute?> Audited = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CamelNames = new();
+
+    private static AuditedAttribute? AuditedOf(Type type) =>
+        Audited.GetOrAdd(type, t => (AuditedAttribute?)Attribute.GetCustomAttribute(t, typeof(AuditedAttribute)));
+
+    /// <summary>Plain values become JSON directly; only collections and the unusual go through the (slower) serializer.</summary>
+    private static JsonNode? Node(object? value) => value switch
+    {
+        null => null,
+        string v => JsonValue.Create(v),
+        int v => JsonValue.Create(v),
+        long v => JsonValue.Create(v),
+        bool v => JsonValue.Create(v),
+        Guid v => JsonValue.Create(v),
+        DateTime v => JsonValue.Create(v),
+        decimal v => JsonValue.Create(v),
+        _ => JsonSerializer.SerializeToNode(value),
+    };
 
     /// <summary>Enums by name: a log that says <c>ThirdParty</c> is readable without the code.</summary>
     private static object? Readable(object? value) => value is Enum e ? e.ToString() : value;

@@ -66,6 +66,20 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes every added entity, with its audit entries, through the bulk path (<see cref="BulkInserts"/>) and
+    /// empties the change tracker. For large inserts inside a transaction; anything modified or deleted is refused.
+    /// </summary>
+    public async Task BulkInsertAddedAsync(CancellationToken ct)
+    {
+        AddAuditEntries();
+        var entries = ChangeTracker.Entries().ToList();
+        if (entries.Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("BulkInsertAddedAsync writes inserts only; save changes to existing rows first.");
+        await BulkInserts.WriteAsync(this, entries.Where(e => e.State == EntityState.Added).ToList(), ct);
+        ChangeTracker.Clear();
+    }
+
     private void AddAuditEntries()
     {
         foreach (var (entry, _) in AuditRecorder.Collect(ChangeTracker, actor, time, static _ => Guid.Empty))

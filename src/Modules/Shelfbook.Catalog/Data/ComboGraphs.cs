@@ -18,9 +18,9 @@ internal static class ComboGraphs
         for (var level = 0; frontier.Count > 0 && level <= ComboGraph.MaxDepth + 1; level++)
         {
             var next = new List<Guid>();
-            foreach (var chunk in frontier.Chunk(1000))
+            foreach (var chunk in frontier.Chunk(10_000))
             {
-                var rows = await db.Set<ComboComponent>().AsNoTracking().Where(c => chunk.Contains(c.ComboSkuId))
+                var rows = await db.Set<ComboComponent>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.ComboSkuId))
                     .OrderBy(c => c.ComboSkuId).ThenBy(c => c.Line).Select(c => new { c.ComboSkuId, c.ComponentSkuId, c.Quantity }).ToListAsync(ct);
                 foreach (var combo in rows.GroupBy(r => r.ComboSkuId))
                 {

@@ -106,6 +106,7 @@ public static class Apportion
     public static long[] Split(long total, IReadOnlyList<long> weights)
     {
         if (weights.Count == 0) return [];
+        if (weights.Count == 1) return weights[0] >= 0 ? [total] : throw new ArgumentOutOfRangeException(nameof(weights), "Weights must not be negative.");
         if (weights.Any(w => w < 0)) throw new ArgumentOutOfRangeException(nameof(weights), "Weights must not be negative.");
         var even = weights.All(w => w == 0);
         var sum = even ? weights.Count : weights.Sum(w => (decimal)w);

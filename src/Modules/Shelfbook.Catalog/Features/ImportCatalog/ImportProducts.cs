@@ -83,11 +83,11 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         // Against the database: which codes exist (to update) and which values belong to other SKUs.
         var existing = new Dictionary<string, (Guid SkuId, Guid ProductId)>(StringComparer.Ordinal);
         foreach (var chunk in lines.Select(l => l.NormalizedCode).Distinct().Chunk(Chunk))
-            foreach (var s in await db.Set<Sku>().AsNoTracking().Where(s => chunk.Contains(s.NormalizedCode)).Select(s => new { s.NormalizedCode, s.Id, s.ProductId, s.Kind }).ToListAsync(ct))
+            foreach (var s in await db.Set<Sku>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.NormalizedCode)).Select(s => new { s.NormalizedCode, s.Id, s.ProductId, s.Kind }).ToListAsync(ct))
                 existing[s.NormalizedCode] = (s.Id, s.ProductId);
         var owners = new Dictionary<string, (Guid SkuId, CodeKind Kind)>(StringComparer.Ordinal);
         foreach (var chunk in lines.SelectMany(l => l.Barcodes.Select(Domain.Sku.Normalize).Append(l.NormalizedCode)).Distinct().Chunk(Chunk))
-            foreach (var c in await db.Set<CatalogCode>().AsNoTracking().Where(c => chunk.Contains(c.Value)).Select(c => new { c.Value, c.SkuId, c.Kind }).ToListAsync(ct))
+            foreach (var c in await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value)).Select(c => new { c.Value, c.SkuId, c.Kind }).ToListAsync(ct))
                 owners[c.Value] = (c.SkuId, c.Kind);
         foreach (var line in lines)
         {
@@ -112,7 +112,6 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         var failed = rows.Count(r => bad.Contains(r.Number));
         if (errors.Count > 0 && !validOnly)
             return new ImportResult(rows.Count, 0, 0, 0, failed, false, errors.OrderBy(e => e.Row).ToList()) { ErrorWorkbook = ErrorWorkbook(rows, errors) };
-
         var (created, updated, unchanged) = await WriteAsync(good, existing, productOfName, progress, ct);
         return new ImportResult(rows.Count, created, updated, unchanged, failed, true, errors.OrderBy(e => e.Row).ToList())
         {
@@ -184,8 +183,17 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             {
                 if (productOfName.TryGetValue(group.Key, out var productId))
                 {
+                    // New variants of a product that exists: the product changes too, so this goes through SaveChanges.
+                    await SaveBatchAsync(ct);
+                    batch = 0;
                     var product = await db.Set<Product>().Include(p => p.Skus).SingleAsync(p => p.Id == productId, ct);
                     foreach (var line in group) db.Set<Sku>().Add(product.AddSku(line.Sku, now));
+                    db.ChangeTracker.DetectChanges();
+                    await db.SaveChangesAsync(ct);
+                    db.ChangeTracker.Clear();
+                    created += group.Count();
+                    done += group.Count();
+                    continue;
                 }
                 else
                 {
@@ -214,11 +222,10 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         return (created, updated, unchanged);
     }
 
+    /// <summary>New products and their SKUs go through the bulk path (prepared inserts / binary COPY), audit entries included.</summary>
     private async Task SaveBatchAsync(CancellationToken ct)
     {
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        await db.BulkInsertAddedAsync(ct);
     }
 
     /// <summary>Category paths ("服装/T恤" or "服装 › T恤") to ids, creating the missing levels.</summary>

@@ -14,7 +14,11 @@ namespace Shelfbook.Catalog.Features.ResolveLines;
 /// </summary>
 public sealed class LineResolver(TenantDbContext db) : IResolveLines
 {
-    private const int Chunk = 1000;
+    /// <summary>
+    /// Keys per query. Each chunk travels as one collection parameter (<c>EF.Parameter</c>: json_each on SQLite,
+    /// = ANY on PostgreSQL): thousands of scalar parameters cost SQLite a quadratic name lookup when binding.
+    /// </summary>
+    private const int Chunk = 10_000;
 
     private sealed record SkuFacts(Guid Id, string Code, bool Active, SkuKind Kind, long RetailPrice, long CostPrice);
 
@@ -28,14 +32,18 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
     {
         var now = db.Time.GetUtcNow().UtcDateTime;
         var listings = await ListingsAsync(lines, ct);
-        ListingFacts? ListingOf(LineToResolve line) =>
-            line.ShopId is { } shop && !string.IsNullOrEmpty(line.PlatformItemId)
+        // Per line, once: its listing and its seller code as the registry spells codes.
+        var listingOf = new ListingFacts?[lines.Count];
+        var codeOf = new string?[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            listingOf[i] = line.ShopId is { } shop && !string.IsNullOrEmpty(line.PlatformItemId)
                 ? listings.GetValueOrDefault((shop, line.PlatformItemId, line.PlatformSkuId ?? ""))
                 : null;
-        string? CodeOf(LineToResolve line, ListingFacts? listing) =>
-            !string.IsNullOrWhiteSpace(line.SellerCode) ? Sku.Normalize(line.SellerCode) : listing?.NormalizedSellerCode;
-
-        var codes = await CodesAsync(lines.Select(l => ListingOf(l) is { MappedSkuId: not null } ? null : CodeOf(l, ListingOf(l))), ct);
+            codeOf[i] = !string.IsNullOrWhiteSpace(line.SellerCode) ? Sku.Normalize(line.SellerCode) : listingOf[i]?.NormalizedSellerCode;
+        }
+        var codes = await CodesAsync(codeOf.Where((_, i) => listingOf[i] is not { MappedSkuId: not null }), ct);
         var rules = (await db.Set<SkuReplacement>().AsNoTracking().Where(r => r.Active)
                 .Select(r => new RuleFacts(r.Id, r.FromSkuId, r.ToSkuId, r.Factor, r.ShopId, r.StartsAt, r.EndsAt, r.OnlyWhenOutOfStock, r.CreatedAt))
                 .ToListAsync(ct))
@@ -46,16 +54,16 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         var graph = await ComboGraphs.LoadAsync(db, _skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
         await LoadSkusAsync(graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
         var basis = (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
-
         var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>>();
         var results = new Resolution[lines.Count];
+        var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var listing = ListingOf(line);
+            var listing = listingOf[i];
             Guid? skuId = listing?.MappedSkuId;
             var multiplier = skuId is null ? 1 : listing!.Multiplier;
-            if (skuId is null && CodeOf(line, listing) is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
+            if (skuId is null && codeOf[i] is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
             if (line.Quantity <= 0)
             {
                 results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -71,7 +79,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
             var at = line.OrderedAt ?? now;
             var quantity = (long)line.Quantity * multiplier;
             var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available);
-            var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
+            parts.Clear();
             ResolutionFailure? failure = null;
             if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
             else if (target.Kind == SkuKind.Combo)
@@ -101,13 +109,24 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                 results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
                 continue;
             }
-            var amounts = Apportion.Split(line.Amount, parts.Select(p => (basis == ComboPriceBasis.CostPrice ? p.Sku.CostPrice : p.Sku.RetailPrice) * p.Quantity).ToList());
-            results[i] = new Resolution(mapped, sku.Code, multiplier,
-                parts.Select((p, j) => new ResolvedPart(p.Sku.Id, p.Sku.Code, p.Quantity, amounts[j], p.Combo, p.Replaced)).ToList(),
-                ListingId: listing?.Id, ReplacementId: rule?.Id);
+            var resolved = new ResolvedPart[parts.Count];
+            if (parts.Count == 1)
+            {
+                var (one, count, combo, replaced) = parts[0];
+                resolved[0] = new ResolvedPart(one.Id, one.Code, count, line.Amount, combo, replaced);
+            }
+            else
+            {
+                var weights = new long[parts.Count];
+                for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
+                var amounts = Apportion.Split(line.Amount, weights);
+                for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
+            }
+            results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
         }
         return results;
     }
+
 
     private static Resolution Failed(Guid? skuId, int multiplier, ListingFacts? listing, ResolutionFailure failure, Guid? rule = null) =>
         new(skuId, null, multiplier, [], failure, listing?.Id, rule);
@@ -134,7 +153,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
             foreach (var chunk in shop.Select(l => l.PlatformItemId!).Distinct().Chunk(Chunk))
             {
                 var shopId = shop.Key;
-                var rows = await db.Set<ShopListing>().AsNoTracking().Where(l => l.ShopId == shopId && chunk.Contains(l.PlatformItemId))
+                var rows = await db.Set<ShopListing>().AsNoTracking().Where(l => l.ShopId == shopId && EF.Parameter(chunk).Contains(l.PlatformItemId))
                     .Select(l => new ListingFacts(l.Id, l.ShopId, l.PlatformItemId, l.PlatformSkuId, l.SkuId, l.Multiplier, l.NormalizedSellerCode))
                     .ToListAsync(ct);
                 foreach (var row in rows) result[(row.ShopId, row.ItemId, row.SkuId)] = row;
@@ -142,19 +161,28 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         return result;
     }
 
+    /// <summary>Codes to SKUs, with the SKUs' facts in the same query (one round trip per chunk, not two).</summary>
     private async Task<Dictionary<string, Guid>> CodesAsync(IEnumerable<string?> codes, CancellationToken ct)
     {
         var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var chunk in codes.OfType<string>().Where(c => c.Length > 0).Distinct().Chunk(Chunk))
-            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => chunk.Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
-                result[row.Value] = row.SkuId;
+        {
+            var rows = await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value))
+                .Join(db.Set<Sku>(), c => c.SkuId, s => s.Id, (c, s) => new { c.Value, Sku = new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice) })
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                result[row.Value] = row.Sku.Id;
+                _skus.TryAdd(row.Sku.Id, row.Sku);
+            }
+        }
         return result;
     }
 
     private async Task LoadSkusAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
         foreach (var chunk in ids.Where(id => !_skus.ContainsKey(id)).Distinct().Chunk(Chunk))
-            foreach (var sku in await db.Set<Sku>().AsNoTracking().Where(s => chunk.Contains(s.Id))
+            foreach (var sku in await db.Set<Sku>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id))
                          .Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice)).ToListAsync(ct))
                 _skus[sku.Id] = sku;
     }
