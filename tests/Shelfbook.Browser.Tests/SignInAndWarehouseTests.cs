@@ -265,6 +265,43 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_unmatched_listing_is_mapped_from_its_suggestion()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+                new { name = "T恤", skus = new[] { new { code = "TEE-M" } } }, System.Net.HttpStatusCode.Created);
+            var shop = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops",
+                new { platform = "Tmall", code = "TM", name = "天猫店" }, System.Net.HttpStatusCode.Created);
+            await session.PostAsync<System.Text.Json.JsonElement>($"/api/v1/catalog/shops/{shop.GetProperty("id").GetString()}/listings",
+                new { listings = new[] { new { platformItemId = "9001", sellerCode = "TEE-M-2PK", title = "T恤两件装" } } });
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "店铺商品" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.Locator("[data-testid=listing-suggestion]", new() { HasText = "TEE-M ×2" }).ClickAsync();
+        await page.ClickAsync("[data-testid=listing-confirm]");
+
+        await page.WaitForSelectorAsync("text=已匹配 1 个店铺商品");
+        await page.Locator("[data-testid=listing-table]", new() { HasText = "没有符合条件的店铺商品" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_workbook_is_imported_from_the_import_page()
+    {
+        var (page, _) = await SignInAsync();
+        using var sheet = new MemoryStream();
+        MiniExcelLibs.MiniExcel.SaveAs(sheet, new[] { new Dictionary<string, object?> { ["商家编码"] = "IMP-1", ["货品名称"] = "导入的货品", ["零售价(元)"] = 12.5 } });
+        await page.GetByRole(AriaRole.Link, new() { Name = "导入导出" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.Locator("[data-testid=import-file] input[type=file], input[type=file]").First.SetInputFilesAsync(
+            new FilePayload { Name = "货品.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = sheet.ToArray() });
+
+        await page.Locator("[data-testid=import-result]", new() { HasText = "新建 1" }).WaitForAsync();
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_a_message_on_the_sign_in_page()
     {
         CiGuard.SkipUnlessAvailable(browserApp.SkipReason);

@@ -49,6 +49,9 @@ public sealed class CatalogModule : ShelfbookModule
     [
         new(l => l.Text<CatalogStrings>("nav.skus"), "catalog/skus", Icons.Material.Outlined.Inventory2, CatalogPermissions.View, 100),
         new(l => l.Text<CatalogStrings>("nav.combos"), "catalog/combos", Icons.Material.Outlined.Widgets, CatalogPermissions.View, 105),
+        new(l => l.Text<CatalogStrings>("nav.listings"), "catalog/listings", Icons.Material.Outlined.Storefront, CatalogPermissions.View, 106),
+        new(l => l.Text<CatalogStrings>("nav.replacements"), "catalog/replacements", Icons.Material.Outlined.SwapHoriz, CatalogPermissions.View, 107),
+        new(l => l.Text<CatalogStrings>("nav.import"), "catalog/import", Icons.Material.Outlined.UploadFile, CatalogPermissions.Import, 120),
         new(l => l.Text<CatalogStrings>("nav.categories"), "catalog/categories", Icons.Material.Outlined.AccountTree, CatalogPermissions.View, 110),
     ];
 
