@@ -216,6 +216,25 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_product_is_copied_with_new_codes_and_without_barcodes()
+    {
+        var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);
+
+        var copy = await Session.PostAsync<ProductView>($"{Products}/{product.Id}/copy",
+            new { name = "纯棉T恤 新款", find = "tee", replaceWith = "POLO", codes = new Dictionary<string, string> { ["TEE-RED-L"] = "POLO-BIG" } }, HttpStatusCode.Created);
+        var missing = await Session.ProblemAsync(HttpMethod.Post, $"{Products}/{product.Id}/copy", new { find = "nothing" }, HttpStatusCode.BadRequest);
+        var clash = await Session.ProblemAsync(HttpMethod.Post, $"{Products}/{product.Id}/copy", new { find = "TEE", replaceWith = "POLO" }, HttpStatusCode.BadRequest);
+
+        Assert.Equal("纯棉T恤 新款", copy.Name);
+        Assert.Equal(["POLO-BIG", "POLO-RED-M"], copy.Skus.Select(s => s.Code));
+        Assert.All(copy.Skus, s => Assert.Empty(s.Barcodes));
+        Assert.Equal((5900L, 190), (copy.Skus[0].RetailPrice, copy.Skus[0].WeightGrams));
+        Assert.Equal(product.Images, copy.Images);
+        Assert.Equal("required", missing.GetProperty("codes").GetProperty("codes[TEE-RED-L]")[0].GetString());
+        Assert.Equal("duplicate", clash.GetProperty("codes").GetProperty("skus[1].code")[0].GetString());
+    }
+
+    [Fact]
     public async Task Reading_needs_catalog_view_and_writing_catalog_edit()
     {
         using var viewer = await Session.NewUserAsync("viewer", CatalogPermissions.View);

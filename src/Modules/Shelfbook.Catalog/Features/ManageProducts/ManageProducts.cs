@@ -18,6 +18,12 @@ public sealed record ProductView(
 public sealed record AliasInput(string? Code, string? Note);
 
 /// <summary>
+/// Copy a product (同类货品信息复制): the new name, and for each source SKU code its new code — given in
+/// <see cref="Codes"/>, or made from the old one by replacing <see cref="Find"/> with <see cref="ReplaceWith"/>.
+/// </summary>
+public sealed record CopyProductInput(string? Name, IReadOnlyDictionary<string, string?>? Codes = null, string? Find = null, string? ReplaceWith = null);
+
+/// <summary>
 /// What the SKU list filters by: <see cref="Code"/> is a code, alias or barcode prefix only (the scanner's path, one
 /// index range); <see cref="Search"/> also matches text inside the product name or the spec.
 /// </summary>
@@ -52,6 +58,33 @@ public sealed class ManageProducts(TenantDbContext db)
         await EnsureCodesFreeAsync(product.Skus, ct);
         db.Set<Product>().Add(product);
         await db.SaveOrExplainAsync(() => EnsureCodesFreeAsync(product.Skus, ct), ct);
+    }
+
+    /// <summary>
+    /// A new product like an existing one — brand, unit, category, images, notes and every variant's spec, weight,
+    /// size, prices and safety stock — with new codes. Barcodes are not copied (a barcode names one SKU).
+    /// </summary>
+    public async Task<ProductView> CopyAsync(Guid id, CopyProductInput input, CancellationToken ct)
+    {
+        var source = await FindAsync(id, ct);
+        var check = new InputCheck();
+        var skus = new List<SkuInput>();
+        foreach (var (sku, i) in source.Skus.OrderBy(s => s.NormalizedCode, StringComparer.Ordinal).Select((s, i) => (s, i)))
+        {
+            var given = input.Codes?.FirstOrDefault(c => Sku.Normalize(c.Key) == sku.NormalizedCode).Value;
+            var code = !string.IsNullOrWhiteSpace(given) ? given.Trim()
+                : !string.IsNullOrEmpty(input.Find) && sku.Code.Contains(input.Find, StringComparison.OrdinalIgnoreCase)
+                    ? sku.Code.Replace(input.Find, input.ReplaceWith ?? "", StringComparison.OrdinalIgnoreCase)
+                    : null;
+            if (code is null) check.Add($"codes[{sku.Code}]", "required", $"Give {sku.Code} a new code.", sku.Code);
+            else if (Sku.Normalize(code) == sku.NormalizedCode) check.Add($"codes[{sku.Code}]", "same_code", $"The copy of {sku.Code} needs a different code.", sku.Code);
+            skus.Add(new SkuInput(code, sku.Spec, [], sku.WeightGrams, sku.LengthMm, sku.WidthMm, sku.HeightMm, sku.CostPrice, sku.RetailPrice, sku.SafetyStock));
+        }
+        check.ThrowIfAny();
+        var copy = Product.Create(new ProductInput(string.IsNullOrWhiteSpace(input.Name) ? source.Name : input.Name, source.Brand, source.Unit, source.Notes,
+            source.Images, skus, source.CategoryId), Now);
+        await AddNewAsync(copy, ct);
+        return View(copy);
     }
 
     public async Task<SkuView> GetSkuAsync(Guid id, CancellationToken ct) => View(await FindSkuAsync(id, ct));

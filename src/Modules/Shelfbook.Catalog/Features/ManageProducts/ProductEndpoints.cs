@@ -22,6 +22,13 @@ internal static class ProductEndpoints
             .WithSummary("Create a product with its SKUs").RequirePermission(CatalogPermissions.Edit);
         products.MapPut("/{id:guid}", (Guid id, ProductInput input, ManageProducts handler, CancellationToken ct) => handler.UpdateAsync(id, input, ct))
             .WithSummary("Edit a product's own fields (its SKUs are edited one by one)").RequirePermission(CatalogPermissions.Edit);
+        products.MapPost("/{id:guid}/copy", async (Guid id, CopyProductInput input, ManageProducts handler, CancellationToken ct) =>
+            {
+                var created = await handler.CopyAsync(id, input, ct);
+                return TypedResults.Created($"/api/v1/catalog/products/{created.Id}", created);
+            })
+            .WithSummary("Copy a product with new codes (codes: old → new, or find/replaceWith in every code); barcodes are not copied")
+            .RequirePermission(CatalogPermissions.Edit);
         products.MapPost("/{id:guid}/skus", (Guid id, SkuInput input, ManageProducts handler, CancellationToken ct) => handler.AddSkuAsync(id, input, ct))
             .WithSummary("Add a SKU to a product").RequirePermission(CatalogPermissions.Edit);
 
