@@ -72,11 +72,22 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
     /// </summary>
     public async Task BulkInsertAddedAsync(CancellationToken ct)
     {
+        // Without a transaction SQLite would commit row by row, and a failure would leave half a batch behind.
+        if (Database.CurrentTransaction is null)
+            throw new InvalidOperationException("BulkInsertAddedAsync runs inside a transaction; begin one first.");
         AddAuditEntries();
         var entries = ChangeTracker.Entries().ToList();
         if (entries.Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new InvalidOperationException("BulkInsertAddedAsync writes inserts only; save changes to existing rows first.");
-        await BulkInserts.WriteAsync(this, entries.Where(e => e.State == EntityState.Added).ToList(), ct);
+        try
+        {
+            await BulkInserts.WriteAsync(this, entries.Where(e => e.State == EntityState.Added).ToList(), ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The same shape SaveChanges gives, so a unique or foreign-key violation is explained (409), not a 500.
+            throw new DbUpdateException("A bulk insert failed: " + e.Message, e);
+        }
         ChangeTracker.Clear();
     }
 

@@ -40,7 +40,7 @@ public sealed class Category
             if (!tree.Contains(parent)) check.Add("parentId", "not_found", "The parent category does not exist.");
             else if (parent == Id || tree.IsDescendant(parent, of: Id))
                 check.Add("parentId", "cycle", "A category cannot be moved under itself or one of its children.");
-            else if (tree.Depth(parent) + 1 + tree.Height(Id) > MaxDepth)
+            else if (tree.Depth(parent) + tree.Height(Id) > MaxDepth)
                 check.Add("parentId", "too_deep", $"Categories nest at most {MaxDepth} levels.", MaxDepth);
         }
         if (name.Length > 0 && tree.SiblingHasName(input.ParentId, name, except: Id))

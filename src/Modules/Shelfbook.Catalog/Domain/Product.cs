@@ -56,9 +56,17 @@ public sealed class Product
         var duplicates = product._skus.GroupBy(s => s.NormalizedCode).Where(g => g.Key.Length > 0 && g.Count() > 1).Select(g => g.Key);
         foreach (var code in duplicates)
             check.Add("skus", "duplicate", $"SKU code '{code}' appears twice in this product.", code);
-        var barcodes = product._skus.SelectMany(s => s.Barcodes).GroupBy(b => b.Code).Where(g => g.Count() > 1).Select(g => g.Key);
-        foreach (var barcode in barcodes)
-            check.Add("skus", "duplicate_barcode", $"Barcode '{barcode}' appears twice in this product.", barcode);
+        // One meaning per value inside the product too: a barcode may not be (in any case) a sibling's code or barcode.
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < product._skus.Count; i++) owner.TryAdd(product._skus[i].NormalizedCode, i);
+        for (var i = 0; i < product._skus.Count; i++)
+            for (var j = 0; j < product._skus[i].Barcodes.Count; j++)
+            {
+                var barcode = product._skus[i].Barcodes[j].Code;
+                if (owner.TryGetValue(Sku.Normalize(barcode), out var other) && other != i)
+                    check.Add($"skus[{i}].barcodes[{j}]", "duplicate_barcode", $"Barcode '{barcode}' appears twice in this product.", barcode);
+                else owner[Sku.Normalize(barcode)] = i;
+            }
         check.ThrowIfAny();
         return product;
     }
@@ -262,9 +270,11 @@ public sealed class Sku
         var barcodes = new List<string>();
         foreach (var (raw, i) in (input.Barcodes ?? []).Select((b, i) => (b?.Trim() ?? "", i)))
         {
-            if (raw.Length is 0 or > 64 || raw.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            // ',' and ';' separate barcodes in a sheet cell, so they cannot be inside one.
+            if (raw.Length is 0 or > 64 || raw.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ',' or ';' or '，' or '；'))
                 check.Add(F($"barcodes[{i}]"), "invalid_barcode", $"barcodes[{i}] must be 1–64 characters without spaces.");
             else if (!barcodes.Contains(raw, StringComparer.Ordinal)) barcodes.Add(raw);
+            else check.Add(F($"barcodes[{i}]"), "duplicate_barcode", $"Barcode '{raw}' is listed twice.", raw);
         }
 
         Code = code;
@@ -280,6 +290,8 @@ public sealed class Sku
         _barcodes.RemoveAll(b => !barcodes.Contains(b.Code, StringComparer.Ordinal));
         foreach (var barcode in barcodes.Where(b => _barcodes.All(x => x.Code != b)))
             _barcodes.Add(new SkuBarcode(Id, barcode));
+        // In the order given, so that an error about barcodes[j] names the j the caller sent.
+        _barcodes.Sort((a, b) => barcodes.IndexOf(a.Code).CompareTo(barcodes.IndexOf(b.Code)));
         if (_aliases.Any(a => a.NormalizedCode == NormalizedCode))
             check.Add(F("code"), "code_is_alias", $"'{code}' is already an alias of this SKU.", code);
         SyncCodes();

@@ -49,7 +49,7 @@ public sealed class SkuReplacement
         else if (from is null) check.Add("fromCode", "unknown_sku", $"No SKU has the code '{input.FromCode}'.", input.FromCode);
         if (string.IsNullOrWhiteSpace(input.ToCode)) check.Add("toCode", "required", "toCode is required.");
         else if (to is null) check.Add("toCode", "unknown_sku", $"No SKU has the code '{input.ToCode}'.", input.ToCode);
-        else if (!to.Active) check.Add("toCode", "inactive_component", $"{to.Code} is inactive.", to.Code);
+        else if (!to.Active) check.Add("toCode", "inactive_sku", $"{to.Code} is inactive.", to.Code);
         if (from is not null && to is not null && from.Id == to.Id) check.Add("toCode", "same_sku", "A SKU cannot replace itself.");
         var factor = input.Factor ?? 1;
         if (factor is < 1 or > MaxFactor) check.Add("factor", "out_of_range", $"factor must be 1–{MaxFactor}.", 1, MaxFactor);

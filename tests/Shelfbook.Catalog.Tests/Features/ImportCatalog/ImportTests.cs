@@ -110,6 +110,28 @@ public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task Blank_cells_and_missing_columns_keep_what_a_sku_has()
+    {
+        await ImportAsync(Sheet([Row("K-1", "保留", "红色", "69K1,69K2", 59.9, 180, "服装/T恤")]));
+
+        var result = await ImportAsync(Sheet([new Dictionary<string, object?> { ["商家编码"] = "K-1", ["货品名称"] = "保留", ["零售价(元)"] = 49.9 }]));
+
+        Assert.Equal(1, result.Updated);
+        var sku = (await Session.GetAsync<ProductView>($"/api/v1/catalog/products/{(await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=K-1")).Items[0].ProductId}")).Skus[0];
+        Assert.Equal((4990L, 180, "红色"), (sku.RetailPrice, sku.WeightGrams, sku.Spec));
+        Assert.Equal(["69K1", "69K2"], sku.Barcodes);
+    }
+
+    [Fact]
+    public async Task A_bad_category_path_names_its_row()
+    {
+        var result = await ImportAsync(Sheet([Row("C-1", category: "/"), Row("C-2", category: "a/b/c/d/e/f")]), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal([(2, "invalid_category"), (3, "too_deep")], result.Errors.Select(e => (e.Row, e.Code)));
+        Assert.Empty(await Session.GetAsync<List<CategoryView>>("/api/v1/catalog/categories"));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_workbook_or_lacks_a_column_is_refused()
     {
         using var noFile = await Session.Api.PostAsync(new Uri(Import, UriKind.Relative), new MultipartFormDataContent { { new StringContent("x"), "note" } });

@@ -39,7 +39,7 @@ public abstract class CategoryTests(ShelfbookApp app) : TenantTest(app)
         var top = await AddAsync("服装");
         var child = await AddAsync("女装", top.Id);
         var parent = top.Id;
-        for (var i = 3; i <= 5; i++) parent = (await AddAsync($"L{i}", parent)).Id;
+        for (var i = 2; i <= 5; i++) parent = (await AddAsync($"L{i}", parent)).Id;
 
         var cycle = await Session.ProblemAsync(HttpMethod.Put, $"{Categories}/{top.Id}", new { name = "服装", parentId = child.Id }, HttpStatusCode.BadRequest);
         var tooDeep = await Session.ProblemAsync(HttpMethod.Post, Categories, new { name = "L6", parentId = parent }, HttpStatusCode.BadRequest);

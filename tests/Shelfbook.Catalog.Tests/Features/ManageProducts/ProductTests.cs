@@ -198,6 +198,18 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_barcode_cannot_be_a_siblings_code_in_the_same_request()
+    {
+        var problem = await Session.ProblemAsync(HttpMethod.Post, Products,
+            new { name = "新品", skus = new object[] { new { code = "A-1" }, new { code = "B-1", barcodes = new[] { "a-1" } }, new { code = "C-1", barcodes = new[] { "X", "x" } } } },
+            HttpStatusCode.BadRequest);
+
+        Assert.Equal("duplicate_barcode", problem.GetProperty("codes").GetProperty("skus[1].barcodes[0]")[0].GetString());
+        // Two spellings of one barcode on the same SKU still mean that SKU: not an error.
+        Assert.False(problem.GetProperty("codes").TryGetProperty("skus[2].barcodes[1]", out _));
+    }
+
+    [Fact]
     public async Task Two_skus_racing_for_one_alias_end_with_one_owner()
     {
         var product = await Session.PostAsync<ProductView>(Products, Tee(), HttpStatusCode.Created);

@@ -131,6 +131,23 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_combo_part_replaced_by_a_combo_is_picked_as_its_parts_and_unpriced_parts_share_by_quantity()
+    {
+        await SeedAsync();
+        var free = await Session.PostAsync<ProductView>($"{Api}/products", new { name = "赠品", skus = new[] { new { code = "G1" }, new { code = "G2" } } }, HttpStatusCode.Created);
+        await Session.PostAsync<ComboView>($"{Api}/combos", new { name = "赠品包", code = "GIFTS", retailPrice = 0, components = new[] { new { code = "G1", quantity = 1 }, new { code = "G2", quantity = 3 } } }, HttpStatusCode.Created);
+        await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "BLUE", toCode = "GIFTS" }, HttpStatusCode.Created);
+        _ = free;
+
+        var results = await ResolveAsync([new(null, null, null, "BOX", 1, 6000), new(null, null, null, "GIFTS", 1, 400), new(null, null, null, "BOX", 1, 6000, new DateTime(2026, 11, 11, 8, 0, 0, DateTimeKind.Local))]);
+
+        // BOX = RED + 2 BLUE; each BLUE becomes GIFTS = G1 + 3 G2.
+        Assert.Equal("RED×1=6000 + G1×2=0 + G2×6=0", Parts(results[0]));
+        Assert.Equal("G1×1=100 + G2×3=300", Parts(results[1]));
+        Assert.True(results[2].Resolved);
+    }
+
+    [Fact]
     public async Task A_line_that_cannot_be_resolved_says_why()
     {
         await SeedAsync();

@@ -136,10 +136,12 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
-        var categories = await CategoriesAsync(lines.Select(l => l.Category).OfType<string>().Distinct().ToList(), ct);
         int created = 0, updated = 0, unchanged = 0, done = 0;
         var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
+        // Changes are detected once per chunk, explicitly: detecting on every lookup made a chunk quadratic.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var categories = await CategoriesAsync(lines.Select(l => l.Category).OfType<string>().Distinct().ToList(), ct);
         // Updates: a chunk of known codes at a time, loaded with what a SKU keeps in step (barcodes, codes, aliases).
         foreach (var chunk in lines.Where(l => existing.ContainsKey(l.NormalizedCode)).Chunk(Chunk))
         {
@@ -151,20 +153,24 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             foreach (var line in chunk)
             {
                 var sku = skus[line.NormalizedCode];
-                // The code matched regardless of case; a sheet typed in lower case does not rename the SKU.
-                sku.Update(line.Sku with { Code = sku.Code }, now);
+                // A blank cell (or a column the sheet leaves out) keeps what the SKU has; the code keeps its spelling.
+                var given = line.Sku;
+                sku.Update(new SkuInput(sku.Code, given.Spec ?? sku.Spec, line.Barcodes.Count > 0 ? line.Barcodes : sku.Barcodes.Select(b => b.Code).ToList(),
+                    given.WeightGrams ?? sku.WeightGrams, given.LengthMm ?? sku.LengthMm, given.WidthMm ?? sku.WidthMm, given.HeightMm ?? sku.HeightMm,
+                    given.CostPrice ?? sku.CostPrice, given.RetailPrice ?? sku.RetailPrice, given.SafetyStock ?? sku.SafetyStock), now);
                 var product = products[sku.ProductId];
-                product.Update(new ProductInput(line.Name, line.Brand, line.Unit, product.Notes, product.Images,
+                product.Update(new ProductInput(line.Name, line.Brand ?? product.Brand, line.Unit ?? product.Unit, product.Notes, product.Images,
                     CategoryId: line.Category is null ? product.CategoryId : categories[line.Category]), now);
             }
             db.ChangeTracker.DetectChanges();
             // Touching UpdatedAt alone is not a change: put it back where nothing else moved.
             foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Modified).ToList())
                 if (entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name == "UpdatedAt")) entry.State = EntityState.Unchanged;
+            var barcodesChanged = db.ChangeTracker.Entries<SkuBarcode>().Where(b => b.State != EntityState.Unchanged).Select(b => b.Entity.SkuId).ToHashSet();
             foreach (var sku in skus.Values)
             {
                 var changed = db.Entry(sku).State == EntityState.Modified || db.Entry(products[sku.ProductId]).State == EntityState.Modified
-                              || db.ChangeTracker.Entries<SkuBarcode>().Any(b => b.Entity.SkuId == sku.Id && b.State != EntityState.Unchanged);
+                              || barcodesChanged.Contains(sku.Id);
                 if (changed) updated++;
                 else unchanged++;
             }
@@ -174,7 +180,6 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             progress?.Report(new("write", done, lines.Count));
         }
         // New products: grouped by name (or joining a product found above), a few hundred products per save.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             var groups = lines.Where(l => !existing.ContainsKey(l.NormalizedCode)).GroupBy(l => l.Name).ToList();
@@ -237,7 +242,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         foreach (var path in paths)
         {
             Guid? parent = null;
-            foreach (var name in path.Split(['/', '›', '>'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var name in Levels(path))
             {
                 var found = all.FirstOrDefault(c => c.ParentId == parent && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (found is null)
@@ -254,6 +259,9 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         return result;
     }
 
+    /// <summary>"服装/女装/T恤" (or with › or >) → its level names.</summary>
+    private static string[] Levels(string path) => path.Split(['/', '›', '>'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Reads one row into a SKU line, checking it as the product editor would; errors name the row and column.</summary>
     private Line? Parse(SheetRow row, List<RowError> errors)
     {
@@ -266,7 +274,14 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             Workbooks.WholeNumber(row, "safetyStock", check, "safetyStock"));
         var name = row.Text("name");
         var category = row.Text("category");
-        if (category is { Length: > 200 }) check.Add("category", "too_long", "category is longer than 200 characters.", 200);
+        if (category is not null)
+        {
+            // Checked here, per row, so that a bad path names its row instead of failing the whole import later.
+            var levels = Levels(category);
+            if (levels.Length == 0) check.Add("category", "invalid_category", $"'{category}' names no category.", category);
+            else if (levels.Length > Category.MaxDepth) check.Add("category", "too_deep", $"Categories nest at most {Category.MaxDepth} levels.", Category.MaxDepth);
+            else if (levels.Any(l => l.Length > Category.NameMax)) check.Add("category", "too_long", $"A category name has at most {Category.NameMax} characters.", Category.NameMax);
+        }
         try
         {
             Product.Create(new ProductInput(name, row.Text("brand"), row.Text("unit"), Skus: [sku]), DateTime.UnixEpoch);

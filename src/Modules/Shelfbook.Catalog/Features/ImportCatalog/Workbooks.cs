@@ -61,7 +61,7 @@ public static class Workbooks
             if (missing.Count > 0)
                 throw new InputRejectedException("file", "missing_columns", $"Required columns are missing: {string.Join(", ", missing)}.", string.Join("、", missing));
             var number = 1;
-            while (rows.MoveNext())
+            while (Next(rows, number + 1))
             {
                 number++;
                 var cells = new Dictionary<string, object?>();
@@ -71,6 +71,19 @@ public static class Workbooks
                     throw new InputRejectedException("file", "too_many_rows", $"The sheet has more than {MaxRows:N0} rows; split it into smaller files.", MaxRows);
                 yield return new SheetRow(number, cells);
             }
+        }
+    }
+
+    /// <summary>The next row; a row the reader cannot make sense of is an error naming it, not a crash.</summary>
+    private static bool Next(IEnumerator<IDictionary<string, object?>> rows, int number)
+    {
+        try
+        {
+            return rows.MoveNext();
+        }
+        catch (Exception e) when (e is not ShelfbookException and not OperationCanceledException)
+        {
+            throw new InputRejectedException("file", "unreadable_row", $"Row {number} cannot be read: the workbook is damaged.", number);
         }
     }
 

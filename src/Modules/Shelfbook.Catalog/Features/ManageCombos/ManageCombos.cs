@@ -40,8 +40,8 @@ public sealed class ManageCombos(TenantDbContext db, ManageProducts.ManageProduc
             product = Product.Create(new ProductInput(input.Name, input.Brand, "套", CategoryId: input.CategoryId, Skus:
             [
                 new SkuInput(input.Code, input.Spec, input.Barcodes,
-                    input.WeightGrams ?? parts.Sum(p => p.Component.WeightGrams * p.Quantity),
-                    CostPrice: input.CostPrice ?? parts.Sum(p => p.Component.CostPrice * p.Quantity), RetailPrice: input.RetailPrice),
+                    input.WeightGrams ?? parts.Sum(p => p.Component.WeightGrams * Math.Max(p.Quantity, 0)),
+                    CostPrice: input.CostPrice ?? parts.Sum(p => p.Component.CostPrice * Math.Max(p.Quantity, 0)), RetailPrice: input.RetailPrice),
             ]), Now);
         }
         catch (InputRejectedException e)

@@ -130,6 +130,15 @@ public sealed class ManageProducts(TenantDbContext db)
                 throw new RuleViolatedException("catalog.sku_in_active_combos", $"{sku.Code} is part of the active combos {string.Join(", ", combos)}; deactivate them first.",
                     sku.Code, string.Join(", ", combos));
         }
+        if (active && sku.Kind == SkuKind.Combo)
+        {
+            // The mirror image: a combo comes back only when every part it is made of is active.
+            var inactive = await db.Set<ComboComponent>().Where(c => c.ComboSkuId == skuId)
+                .Join(db.Set<Sku>().Where(s => !s.Active), c => c.ComponentSkuId, s => s.Id, (_, s) => s.Code).OrderBy(c => c).Take(10).ToListAsync(ct);
+            if (inactive.Count > 0)
+                throw new RuleViolatedException("catalog.combo_has_inactive_parts", $"{sku.Code} contains the inactive SKUs {string.Join(", ", inactive)}; activate them first.",
+                    sku.Code, string.Join(", ", inactive));
+        }
         sku.SetActive(active, Now);
         AuditRecorder.Describe(sku, active ? "activate" : "deactivate");
         await db.SaveChangesAsync(ct);

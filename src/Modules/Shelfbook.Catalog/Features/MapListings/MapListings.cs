@@ -162,7 +162,7 @@ public sealed partial class MapListings(TenantDbContext db)
             if (!listings.TryGetValue(item.ListingId, out var listing)) { check.Add($"{prefix}.listingId", "not_found", "The listing does not exist."); continue; }
             if (string.IsNullOrWhiteSpace(item.SkuCode)) { check.Add($"{prefix}.skuCode", "required", "skuCode is required."); continue; }
             if (!codes.TryGetValue(Sku.Normalize(item.SkuCode), out var sku)) { check.Add($"{prefix}.skuCode", "unknown_sku", $"No SKU has the code '{item.SkuCode}'.", item.SkuCode); continue; }
-            if (!active.Contains(sku.SkuId)) { check.Add($"{prefix}.skuCode", "inactive_component", $"{item.SkuCode} is inactive.", item.SkuCode); continue; }
+            if (!active.Contains(sku.SkuId)) { check.Add($"{prefix}.skuCode", "inactive_sku", $"{item.SkuCode} is inactive.", item.SkuCode); continue; }
             listing.MapTo(sku.SkuId, item.Multiplier ?? 1, prefix, check);
         }
         check.ThrowIfAny();

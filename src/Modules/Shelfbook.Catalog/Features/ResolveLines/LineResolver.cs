@@ -30,6 +30,10 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
 
     public async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null, CancellationToken ct = default)
     {
+        // What one batch read is true for that batch only: a second call reads again.
+        _skus.Clear();
+        var nulls = lines.Select((l, i) => (l, i)).Where(x => x.l is null).Select(x => new FieldError($"lines[{x.i}]", "required", $"lines[{x.i}] is empty.")).ToList();
+        if (nulls.Count > 0) throw new InputRejectedException(nulls);
         var now = db.Time.GetUtcNow().UtcDateTime;
         var listings = await ListingsAsync(lines, ct);
         // Per line, once: its listing and its seller code as the registry spells codes.
@@ -54,7 +58,13 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         var graph = await ComboGraphs.LoadAsync(db, _skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
         await LoadSkusAsync(graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
         var basis = (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
-        var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>>();
+        var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?>();
+        IReadOnlyList<(Guid Sku, long Quantity)>? Flat(Guid combo)
+        {
+            if (flattened.TryGetValue(combo, out var known)) return known;
+            try { return flattened[combo] = graph.Flatten(combo); }
+            catch (RuleViolatedException) { return flattened[combo] = null; }
+        }
         var results = new Resolution[lines.Count];
         var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
         for (var i = 0; i < lines.Count; i++)
@@ -76,31 +86,42 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                 continue;
             }
             var sku = _skus[mapped];
-            var at = line.OrderedAt ?? now;
+            // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
+            var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
             var quantity = (long)line.Quantity * multiplier;
-            var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available);
+            var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, graph);
             parts.Clear();
             ResolutionFailure? failure = null;
             if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
             else if (target.Kind == SkuKind.Combo)
             {
-                if (!flattened.TryGetValue(target.Id, out var flat))
-                {
-                    try { flat = graph.Flatten(target.Id); }
-                    catch (RuleViolatedException) { flat = null; }
-                    flattened[target.Id] = flat!;
-                }
+                var flat = Flat(target.Id);
                 if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
                 else
                     foreach (var (componentId, each) in flat)
                     {
-                        var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available);
-                        if (!part.Active)
+                        var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, graph);
+                        // A part replaced by a combo is picked as that combo's parts (not replaced again).
+                        List<(SkuFacts, long)> pieces = [(part, partQuantity)];
+                        if (part.Kind == SkuKind.Combo)
                         {
-                            failure = new("inactive_sku", $"SKU {part.Code} in combo {target.Code} is inactive.", part.Code);
-                            break;
+                            if (Flat(part.Id) is not { } inner)
+                            {
+                                failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
+                                break;
+                            }
+                            pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
                         }
-                        parts.Add((part, partQuantity, target.Id, partRule is null ? null : componentId));
+                        foreach (var (piece, pieceQuantity) in pieces)
+                        {
+                            if (!piece.Active)
+                            {
+                                failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
+                                break;
+                            }
+                            parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
+                        }
+                        if (failure is not null) break;
                     }
             }
             else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
@@ -119,6 +140,9 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
             {
                 var weights = new long[parts.Count];
                 for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
+                // Parts without prices share by quantity, not evenly per line.
+                if (weights.All(w => w == 0))
+                    for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
                 var amounts = Apportion.Split(line.Amount, weights);
                 for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
             }
@@ -133,14 +157,16 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
 
     /// <summary>One step of replacement: the first rule that speaks for this shop and time (and, if it says so, only while stock is short).</summary>
     private (SkuFacts Sku, long Quantity, RuleFacts? Rule) Replace(
-        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available)
+        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available, ComboGraph graph)
     {
         if (!rules.TryGetValue(sku.Id, out var candidates)) return (sku, quantity, null);
         foreach (var rule in candidates)
         {
             if (rule.ShopId is { } shop && shop != shopId) continue;
             if ((rule.StartsAt is { } start && at < start) || (rule.EndsAt is { } end && at >= end)) continue;
-            if (rule.OnlyWhenOutOfStock && (available is null || available(sku.Id) >= quantity)) continue;
+            // A combo has no stock of its own: it is short when its parts are.
+            if (rule.OnlyWhenOutOfStock && (available is null
+                    || (sku.Kind == SkuKind.Combo ? graph.Available(sku.Id, id => available(id)) : available(sku.Id)) >= quantity)) continue;
             return (_skus[rule.ToSkuId], quantity * rule.Factor, rule);
         }
         return (sku, quantity, null);
