@@ -295,10 +295,10 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.GetByRole(AriaRole.Link, new() { Name = "导入导出" }).ClickAsync();
         await WaitInteractiveAsync(page);
 
-        await page.Locator("[data-testid=import-file] input[type=file], input[type=file]").First.SetInputFilesAsync(
+        await page.Locator("[data-testid=import-file-products] input[type=file], input[type=file]").First.SetInputFilesAsync(
             new FilePayload { Name = "货品.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = sheet.ToArray() });
 
-        await page.Locator("[data-testid=import-result]", new() { HasText = "新建 1" }).WaitForAsync();
+        await page.Locator("[data-testid=import-result-products]", new() { HasText = "新建 1" }).WaitForAsync();
     }
 
     [Fact]

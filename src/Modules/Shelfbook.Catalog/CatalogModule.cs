@@ -72,6 +72,7 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<IResolveLines, LineResolver>();
         services.AddScoped<ImportProducts>();
         services.AddScoped<ExportProducts>();
+        services.AddScoped<ImportMappings>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)

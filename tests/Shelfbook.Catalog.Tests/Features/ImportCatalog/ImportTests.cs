@@ -22,23 +22,26 @@ public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
 
     private static byte[] Sheet(IEnumerable<IDictionary<string, object?>> rows)
     {
+        // MiniExcel takes the header from the first row, so every row gets every column.
+        var list = rows.ToList();
+        var keys = list.SelectMany(r => r.Keys).Distinct().ToList();
         using var stream = new MemoryStream();
-        stream.SaveAs(rows, excelType: ExcelType.XLSX);
+        stream.SaveAs(list.Select(r => keys.ToDictionary(k => k, k => r.TryGetValue(k, out var v) ? v : null)), excelType: ExcelType.XLSX);
         return stream.ToArray();
     }
 
-    private async Task<HttpResponseMessage> UploadAsync(byte[] file, string query = "")
+    private async Task<HttpResponseMessage> UploadAsync(byte[] file, string query = "", string path = Import)
     {
         using var form = new MultipartFormDataContent();
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue(Workbooks.ContentType);
         form.Add(content, "file", "products.xlsx");
-        return await Session.Api.PostAsync(new Uri(Import + query, UriKind.Relative), form);
+        return await Session.Api.PostAsync(new Uri(path + query, UriKind.Relative), form);
     }
 
-    private async Task<ImportResult> ImportAsync(byte[] file, HttpStatusCode expected = HttpStatusCode.OK, string query = "")
+    private async Task<ImportResult> ImportAsync(byte[] file, HttpStatusCode expected = HttpStatusCode.OK, string query = "", string path = Import)
     {
-        using var response = await UploadAsync(file, query);
+        using var response = await UploadAsync(file, query, path);
         Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<ImportResult>(TenantSession.Json))!;
     }
@@ -129,6 +132,40 @@ public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
 
         Assert.Equal([(2, "invalid_category"), (3, "too_deep")], result.Errors.Select(e => (e.Row, e.Code)));
         Assert.Empty(await Session.GetAsync<List<CategoryView>>("/api/v1/catalog/categories"));
+    }
+
+    [Fact]
+    public async Task Aliases_combos_and_listing_mappings_import_name_bad_rows_and_round_trip()
+    {
+        await ImportAsync(Sheet([Row("P-1", "甲"), Row("P-2", "甲"), Row("P-3", "乙")]));
+        await Session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops", new { platform = "Jd", code = "JD-1", name = "京东店" }, HttpStatusCode.Created);
+        var aliases = Sheet([new Dictionary<string, object?> { ["商家编码"] = "P-1", ["别名"] = "OLD-P1" }, new Dictionary<string, object?> { ["商家编码"] = "NOPE", ["别名"] = "X" }]);
+        var combos = Sheet([
+            new Dictionary<string, object?> { ["组合编码"] = "BOX-1", ["组合名称"] = "盒", ["子件编码"] = "P-2", ["数量"] = 2 },
+            new Dictionary<string, object?> { ["组合编码"] = "BOX-1", ["组合名称"] = "盒", ["子件编码"] = "OLD-P1", ["数量"] = 1 },
+            new Dictionary<string, object?> { ["组合编码"] = "BOX-2", ["组合名称"] = "坏盒", ["子件编码"] = "NOPE", ["数量"] = 1 }]);
+        var listings = Sheet([
+            new Dictionary<string, object?> { ["店铺编码"] = "jd-1", ["平台商品ID"] = "100", ["外部商家编码"] = "P-3" },
+            new Dictionary<string, object?> { ["店铺编码"] = "JD-1", ["平台商品ID"] = "200", ["外部商家编码"] = "P2X2", ["系统商家编码"] = "P-2", ["数量倍数"] = 2 }]);
+
+        var refusedAliases = await ImportAsync(aliases, HttpStatusCode.UnprocessableEntity, path: "/api/v1/catalog/import/aliases");
+        var someAliases = await ImportAsync(aliases, query: "?validOnly=true", path: "/api/v1/catalog/import/aliases");
+        var someCombos = await ImportAsync(combos, query: "?validOnly=true", path: "/api/v1/catalog/import/combos");
+        var mappings = await ImportAsync(listings, path: "/api/v1/catalog/import/listings");
+        var comboExport = await Session.Api.GetByteArrayAsync(new Uri("/api/v1/catalog/export/combos", UriKind.Relative));
+        var listingExport = await Session.Api.GetByteArrayAsync(new Uri("/api/v1/catalog/export/listings", UriKind.Relative));
+        var combosAgain = await ImportAsync(comboExport, path: "/api/v1/catalog/import/combos");
+        var listingsAgain = await ImportAsync(listingExport, path: "/api/v1/catalog/import/listings");
+
+        Assert.Equal([(3, "商家编码", "unknown_sku")], refusedAliases.Errors.Select(e => (e.Row, e.Column, e.Code)));
+        Assert.Equal((1, 1, true), (someAliases.Created, someAliases.Failed, someAliases.Written));
+        Assert.Equal((1, 1), (someCombos.Created, someCombos.Failed));
+        Assert.Equal([(4, "子件编码", "unknown_sku")], someCombos.Errors.Select(e => (e.Row, e.Column, e.Code)));
+        Assert.Equal((2, 0), (mappings.Created, mappings.Failed));
+        Assert.Equal((0, 0, 1), (combosAgain.Created, combosAgain.Updated, combosAgain.Unchanged));
+        Assert.Equal((0, 2), (listingsAgain.Created, listingsAgain.Updated));
+        var rows = (await Session.GetAsync<Page<Catalog.Features.MapListings.ListingRow>>("/api/v1/catalog/listings")).Items.OrderBy(l => l.PlatformItemId).ToList();
+        Assert.Equal([("P-3", 1, "Auto"), ("P-2", 2, "Confirmed")], rows.Select(l => (l.SkuCode!, l.Multiplier, l.Match.ToString())));
     }
 
     [Fact]

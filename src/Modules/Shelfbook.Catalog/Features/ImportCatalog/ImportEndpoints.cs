@@ -36,6 +36,27 @@ internal static class ImportEndpoints
             .WithTags("Import and export 导入导出")
             .WithSummary("The SKUs that match the filter, as an xlsx in the import format (re-importing it changes nothing)")
             .RequirePermission(CatalogPermissions.View);
+
+        foreach (var kind in Enum.GetValues<SheetKind>())
+        {
+            var name = kind.ToString().ToLowerInvariant();
+            import.MapGet($"/{name}/template", () => TypedResults.File(ImportMappings.Template(kind), Workbooks.ContentType, $"{name}-template.xlsx"))
+                .WithSummary($"The {name} template (xlsx)").RequirePermission(CatalogPermissions.Import);
+            import.MapPost($"/{name}", async (IFormFile? file, bool? validOnly, string? format, ImportMappings handler, CancellationToken ct) =>
+                {
+                    await using var stream = await OpenAsync(file, ct);
+                    var result = await handler.ImportAsync(kind, stream, validOnly ?? false, ct);
+                    if (format == "workbook" && result.ErrorWorkbook is { } workbook) return Results.File(workbook, Workbooks.ContentType, $"{name}-errors.xlsx");
+                    return result is { Written: false } ? Results.UnprocessableEntity(result) : Results.Ok(result);
+                })
+                .WithSummary($"Import {name} from an xlsx (form field `file`); any bad row: nothing is written (422), unless validOnly=true")
+                .DisableAntiforgery()
+                .RequirePermission(CatalogPermissions.Import);
+            catalog.MapGet($"/export/{name}", async (ImportMappings handler, CancellationToken ct) =>
+                    TypedResults.File(await handler.ExportAsync(kind, ct), Workbooks.ContentType, $"{name}-{DateTime.UtcNow:yyyyMMdd}.xlsx"))
+                .WithTags("Import and export 导入导出")
+                .WithSummary($"All {name} as an xlsx in the import format").RequirePermission(CatalogPermissions.View);
+        }
     }
 
     /// <summary>The upload as a seekable stream, refused before reading when it is missing or too large.</summary>

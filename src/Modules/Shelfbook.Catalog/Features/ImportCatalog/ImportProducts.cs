@@ -111,11 +111,11 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         var good = lines.Where(l => !bad.Contains(l.Row.Number)).ToList();
         var failed = rows.Count(r => bad.Contains(r.Number));
         if (errors.Count > 0 && !validOnly)
-            return new ImportResult(rows.Count, 0, 0, 0, failed, false, errors.OrderBy(e => e.Row).ToList()) { ErrorWorkbook = ErrorWorkbook(rows, errors) };
+            return new ImportResult(rows.Count, 0, 0, 0, failed, false, errors.OrderBy(e => e.Row).ToList()) { ErrorWorkbook = Workbooks.ErrorWorkbook(Columns, rows, errors) };
         var (created, updated, unchanged) = await WriteAsync(good, existing, productOfName, progress, ct);
         return new ImportResult(rows.Count, created, updated, unchanged, failed, true, errors.OrderBy(e => e.Row).ToList())
         {
-            ErrorWorkbook = errors.Count > 0 ? ErrorWorkbook(rows, errors) : null,
+            ErrorWorkbook = errors.Count > 0 ? Workbooks.ErrorWorkbook(Columns, rows, errors) : null,
         };
     }
 
@@ -308,15 +308,5 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         var column = Columns.FirstOrDefault(c => field.StartsWith(c.Field, StringComparison.Ordinal))?.Chinese ?? field;
         var text = problems.Messages([new FieldError(field, code, message, arguments)]).Single().Value.Single();
         errors.Add(new RowError(row.Number, column, code, text));
-    }
-
-    /// <summary>The uploaded rows with an "错误" column naming each bad row's column and problem; good rows keep it empty.</summary>
-    private static byte[] ErrorWorkbook(IReadOnlyList<SheetRow> rows, IReadOnlyList<RowError> errors)
-    {
-        var byRow = errors.GroupBy(e => e.Row).ToDictionary(g => g.Key, g => string.Join("；", g.Select(e => $"{e.Column}: {e.Message}")));
-        using var output = new MemoryStream();
-        Workbooks.Write(output, Columns, rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(r.Cells) { ["#row"] = r.Number }),
-            "错误 (error)", r => byRow.GetValueOrDefault((int)r["#row"]!));
-        return output.ToArray();
     }
 }

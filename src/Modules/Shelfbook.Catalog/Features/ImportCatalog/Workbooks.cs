@@ -106,6 +106,24 @@ public static class Workbooks
         output.SaveAs(lines, excelType: ExcelType.XLSX);
     }
 
+    /// <summary>The uploaded rows with an "错误" column naming each bad row's column and problem; good rows keep it empty.</summary>
+    public static byte[] ErrorWorkbook(IReadOnlyList<SheetColumn> columns, IReadOnlyList<SheetRow> rows, IReadOnlyList<RowError> errors)
+    {
+        var byRow = errors.GroupBy(e => e.Row).ToDictionary(g => g.Key, g => string.Join("；", g.Select(e => $"{e.Column}: {e.Message}")));
+        using var output = new MemoryStream();
+        Write(output, columns, rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(r.Cells) { ["#row"] = r.Number }),
+            "错误 (error)", r => byRow.GetValueOrDefault((int)r["#row"]!));
+        return output.ToArray();
+    }
+
+    /// <summary>A sheet as bytes: the template (one example row) or an export.</summary>
+    public static byte[] Sheet(IReadOnlyList<SheetColumn> columns, IEnumerable<IReadOnlyDictionary<string, object?>> rows)
+    {
+        using var output = new MemoryStream();
+        Write(output, columns, rows);
+        return output.ToArray();
+    }
+
     /// <summary>An xlsx is a zip: it starts with "PK\x03\x04".</summary>
     private static bool IsXlsx(Stream stream)
     {
