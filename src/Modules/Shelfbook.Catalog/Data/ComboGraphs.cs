@@ -32,4 +32,23 @@ internal static class ComboGraphs
         }
         return new ComboGraph(edges);
     }
+
+    /// <summary>
+    /// How many levels of combos sit above <paramref name="combo"/> (0 when no combo contains it): walked upwards one
+    /// query per level, so that a change deep inside a nest cannot push the top past the limit.
+    /// </summary>
+    public static async Task<int> LevelsAboveAsync(TenantDbContext db, Guid combo, CancellationToken ct)
+    {
+        var frontier = new List<Guid> { combo };
+        var levels = 0;
+        while (levels <= ComboGraph.MaxDepth + 1)
+        {
+            var parents = await db.Set<ComboComponent>().AsNoTracking().Where(c => EF.Parameter(frontier).Contains(c.ComponentSkuId))
+                .Select(c => c.ComboSkuId).Distinct().ToListAsync(ct);
+            if (parents.Count == 0) break;
+            levels++;
+            frontier = parents;
+        }
+        return levels;
+    }
 }

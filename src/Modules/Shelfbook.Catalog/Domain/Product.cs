@@ -158,8 +158,10 @@ public sealed class Sku
     /// becomes one: an ordinary SKU has stock and history that a combo cannot have.
     /// </summary>
     /// <param name="check">Errors the caller found already (say, lines naming unknown codes), reported with these.</param>
+    /// <param name="levelsAbove">How many combos contain this one (each adds a level on top).</param>
     public void SetComponents(
-        IReadOnlyList<(Sku Component, int Quantity, string Field)> parts, ComboGraph graph, DateTime now, bool newCombo = false, InputCheck? check = null)
+        IReadOnlyList<(Sku Component, int Quantity, string Field)> parts, ComboGraph graph, DateTime now, bool newCombo = false, InputCheck? check = null,
+        int levelsAbove = 0)
     {
         check ??= new InputCheck();
         if (Kind == SkuKind.Plain && !newCombo)
@@ -171,7 +173,7 @@ public sealed class Sku
                 check.Add($"{field}.quantity", "out_of_range", $"quantity must be 1–{ComboComponent.MaxQuantity}.", 1, ComboComponent.MaxQuantity);
             if (component.Id == Id || graph.Reaches(component.Id, Id))
                 check.Add($"{field}.code", "cycle", $"{component.Code} contains {Code}: a combo cannot contain itself.", component.Code, Code);
-            else if (graph.Depth(component.Id) + 1 > ComboGraph.MaxDepth)
+            else if (graph.Depth(component.Id) + 1 + levelsAbove > ComboGraph.MaxDepth)
                 check.Add($"{field}.code", "too_deep", $"Combos nest at most {ComboGraph.MaxDepth} levels.", ComboGraph.MaxDepth);
             if (!component.Active)
                 check.Add($"{field}.code", "inactive_component", $"{component.Code} is inactive.", component.Code);

@@ -85,6 +85,23 @@ public abstract class ComboTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_combo_nested_five_deep_cannot_grow_from_the_bottom()
+    {
+        await SeedAsync();
+        await Session.PostAsync<ComboView>(Combos, new { name = "L1", code = "L1", components = new[] { new { code = "TEE-M", quantity = 1 } } }, HttpStatusCode.Created);
+        for (var i = 2; i <= 5; i++)
+            await Session.PostAsync<ComboView>(Combos, new { name = $"L{i}", code = $"L{i}", components = new[] { new { code = $"L{i - 1}", quantity = 1 } } }, HttpStatusCode.Created);
+        var inner = await Session.PostAsync<ComboView>(Combos, new { name = "INNER", code = "INNER", components = new[] { new { code = "BAG", quantity = 1 } } }, HttpStatusCode.Created);
+        var bottom = (await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=L1")).Items.Single(s => s.Code == "L1");
+
+        var tooDeep = await Session.ProblemAsync(HttpMethod.Put, $"{Combos}/{bottom.Id}/components",
+            new { components = new[] { new { code = "TEE-M", quantity = 1 }, new { code = "INNER", quantity = 1 } } }, HttpStatusCode.BadRequest);
+
+        Assert.Equal("too_deep", tooDeep.GetProperty("codes").GetProperty("components[1].code")[0].GetString());
+        _ = inner;
+    }
+
+    [Fact]
     public async Task A_bad_quantity_and_a_repeated_component_are_named()
     {
         await SeedAsync();

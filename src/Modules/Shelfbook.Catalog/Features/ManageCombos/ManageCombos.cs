@@ -61,7 +61,8 @@ public sealed class ManageCombos(TenantDbContext db, ManageProducts.ManageProduc
     {
         var combo = await db.Set<Sku>().Include(s => s.Components).SingleOrDefaultAsync(s => s.Id == comboId, ct) ?? throw new NotFoundException("sku", comboId);
         var (parts, check) = await ComponentsAsync(input.Components, ct);
-        combo.SetComponents(parts, await ComboGraphs.LoadAsync(db, parts.Select(p => p.Component.Id), ct), Now, check: check);
+        combo.SetComponents(parts, await ComboGraphs.LoadAsync(db, parts.Select(p => p.Component.Id), ct), Now, check: check,
+            levelsAbove: await ComboGraphs.LevelsAboveAsync(db, comboId, ct));
         await db.SaveChangesAsync(ct);
         return await GetAsync(comboId, ct);
     }
