@@ -89,17 +89,41 @@ public sealed class CatalogModule : ShelfbookModule
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
+        var clothes = Category.Create(new CategoryInput("服装"), new CategoryTree([]));
+        var tees = Category.Create(new CategoryInput("T恤", clothes.Id), new CategoryTree([(clothes.Id, null, clothes.Name)]));
+        var bags = Category.Create(new CategoryInput("箱包"), new CategoryTree([(clothes.Id, null, clothes.Name), (tees.Id, clothes.Id, tees.Name)]));
+        db.Set<Category>().AddRange(clothes, tees, bags);
+        await db.SaveChangesAsync(ct);
         db.Set<Product>().AddRange(
-            Product.Create(new ProductInput("纯棉圆领T恤", "山海", "件", Skus:
+            Product.Create(new ProductInput("纯棉圆领T恤", "山海", "件", CategoryId: tees.Id, Skus:
             [
                 new SkuInput("TEE-WHT-M", "白色 M", ["6970000000011"], 180, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
                 new SkuInput("TEE-WHT-L", "白色 L", ["6970000000028"], 190, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
                 new SkuInput("TEE-BLK-M", "黑色 M", ["6970000000035"], 180, CostPrice: 2500, RetailPrice: 5900, SafetyStock: 20),
             ]), now),
-            Product.Create(new ProductInput("帆布托特包", "山海", "个", Skus:
+            Product.Create(new ProductInput("帆布托特包", "山海", "个", CategoryId: bags.Id, Skus:
             [
                 new SkuInput("BAG-CANVAS", "米白", ["6970000000042"], 320, 380, 300, 80, 3800, 9900, 10),
             ]), now));
+        await db.SaveChangesAsync(ct);
+
+        // A combo, a shop whose listings are partly matched, and a replacement rule: every catalog page has something to show.
+        var products = new ManageProducts(db);
+        await new ManageCombos(db, products).CreateAsync(new ComboInput("T恤两件装", "TEE-WHT-M-2PK",
+            [new ComponentInput("TEE-WHT-M", 2)], RetailPrice: 9900), ct);
+        var shop = Shop.Create(new ShopInput(nameof(ShopPlatform.Tmall), "TMALL-1", "山海天猫旗舰店"), now);
+        db.Set<Shop>().Add(shop);
+        await db.SaveChangesAsync(ct);
+        await new MapListings(db).StoreAsync(shop.Id, new ListingsBatch(
+        [
+            new ListingInput("6001001", "1", "TEE-WHT-M", "山海纯棉圆领T恤 白色", "白色 M", 5900),
+            new ListingInput("6001001", "2", "TEE-WHT-L", "山海纯棉圆领T恤 白色", "白色 L", 5900),
+            new ListingInput("6001001", "3", "TEE-BLK-M*2", "山海纯棉圆领T恤 黑色 两件装", "黑色 M ×2", 10900),
+            new ListingInput("6002002", null, null, "帆布托特包 大容量", "米白", 9900, "6970000000042"),
+            new ListingInput("6003003", null, "T-GIFT", "纯棉圆领T恤 买一送一", null, 5900),
+        ]), ct);
+        var (black, white) = (await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-BLK-M", ct), await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-WHT-M", ct));
+        db.Set<SkuReplacement>().Add(SkuReplacement.Create(new ReplacementInput("TEE-BLK-M", "TEE-WHT-M", OnlyWhenOutOfStock: true, Note: "黑色缺货时发白色"), black, white, now));
         await db.SaveChangesAsync(ct);
     }
 }

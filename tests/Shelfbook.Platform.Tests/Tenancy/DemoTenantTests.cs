@@ -28,7 +28,10 @@ public sealed class DemoTenantTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(ShelfbookUser.UserNameFor("demo", "admin"), admin.UserName);
         Assert.True(admin.IsOperator);
         Assert.Equal(3, await db.Set<Warehouse>().CountAsync());
-        Assert.Equal(4, await db.Set<Shelfbook.Catalog.Domain.Sku>().CountAsync());
+        // Four SKUs and a combo; a shop with five listings, two waiting to be matched; a replacement rule.
+        Assert.Equal(5, await db.Set<Shelfbook.Catalog.Domain.Sku>().CountAsync());
+        Assert.Equal(2, await db.Set<Shelfbook.Catalog.Domain.ShopListing>().CountAsync(l => l.Match == Shelfbook.Catalog.Domain.ListingMatch.Unmatched));
+        Assert.Equal(1, await db.Set<Shelfbook.Catalog.Domain.SkuReplacement>().CountAsync());
     }
 
     [Fact]
