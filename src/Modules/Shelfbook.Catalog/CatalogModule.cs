@@ -9,6 +9,7 @@ using Shelfbook.Catalog.Features.ImportCatalog;
 using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.ManageReplacements;
 using Shelfbook.Catalog.Features.ManageShops;
+using Shelfbook.Catalog.Features.ManageSuppliers;
 using Shelfbook.Catalog.Features.MapListings;
 using Shelfbook.Catalog.Features.ResolveLines;
 using Shelfbook.Catalog.Features.ManageProducts;
@@ -51,6 +52,7 @@ public sealed class CatalogModule : ShelfbookModule
         new(l => l.Text<CatalogStrings>("nav.combos"), "catalog/combos", Icons.Material.Outlined.Widgets, CatalogPermissions.View, 105),
         new(l => l.Text<CatalogStrings>("nav.listings"), "catalog/listings", Icons.Material.Outlined.Storefront, CatalogPermissions.View, 106),
         new(l => l.Text<CatalogStrings>("nav.replacements"), "catalog/replacements", Icons.Material.Outlined.SwapHoriz, CatalogPermissions.View, 107),
+        new(l => l.Text<CatalogStrings>("nav.suppliers"), "catalog/suppliers", Icons.Material.Outlined.LocalShipping, CatalogPermissions.View, 115),
         new(l => l.Text<CatalogStrings>("nav.import"), "catalog/import", Icons.Material.Outlined.UploadFile, CatalogPermissions.Import, 120),
         new(l => l.Text<CatalogStrings>("nav.categories"), "catalog/categories", Icons.Material.Outlined.AccountTree, CatalogPermissions.View, 110),
     ];
@@ -73,6 +75,7 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<ImportProducts>();
         services.AddScoped<ExportProducts>();
         services.AddScoped<ImportMappings>();
+        services.AddScoped<ManageSuppliers>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -84,6 +87,7 @@ public sealed class CatalogModule : ShelfbookModule
         ListingEndpoints.Map(group);
         ReplacementEndpoints.Map(group);
         ImportEndpoints.Map(group);
+        SupplierEndpoints.Map(group);
     }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)

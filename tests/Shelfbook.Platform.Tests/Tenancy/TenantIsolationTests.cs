@@ -37,8 +37,10 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             new { listings = new[] { new { platformItemId = "1", title = "B 的仓库 商品" } } });
         var listingB = (await tenantB.GetAsync<System.Text.Json.JsonElement>("/api/v1/catalog/listings")).GetProperty("items")[0];
         var ruleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/replacements", new { fromCode = "B-SKU", toCode = "B-COMBO" }, HttpStatusCode.Created);
+        var supplierB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/suppliers", new { code = "B-SUP", name = "B 的仓库 供应商" }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/catalog/suppliers/"] = supplierB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/listings/"] = listingB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/replacements/"] = ruleB.GetProperty("id").GetString()!,

@@ -161,6 +161,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("DefaultSupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("default_supplier_id");
+
                     b.PrimitiveCollection<List<string>>("Images")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -195,6 +199,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("CategoryId")
                         .HasDatabaseName("ix_products_category_id");
+
+                    b.HasIndex("DefaultSupplierId")
+                        .HasDatabaseName("ix_products_default_supplier_id");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_products_name");
@@ -555,6 +562,57 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("sku_replacements", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Supplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Contact")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("contact");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("normalized_code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("phone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suppliers");
+
+                    b.HasIndex("NormalizedCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppliers_normalized_code");
+
+                    b.ToTable("suppliers", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -755,6 +813,12 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasForeignKey("CategoryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_products_categories_category_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultSupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_products_supplier_default_supplier_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.ShopListing", b =>

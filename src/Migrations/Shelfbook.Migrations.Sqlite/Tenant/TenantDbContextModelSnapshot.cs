@@ -153,6 +153,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("DefaultSupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("default_supplier_id");
+
                     b.PrimitiveCollection<string>("Images")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -187,6 +191,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("CategoryId")
                         .HasDatabaseName("ix_products_category_id");
+
+                    b.HasIndex("DefaultSupplierId")
+                        .HasDatabaseName("ix_products_default_supplier_id");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_products_name");
@@ -546,6 +553,56 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("sku_replacements", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.Supplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Contact")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suppliers");
+
+                    b.HasIndex("NormalizedCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppliers_normalized_code");
+
+                    b.ToTable("suppliers", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -744,6 +801,12 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasForeignKey("CategoryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_products_categories_category_id");
+
+                    b.HasOne("Shelfbook.Catalog.Domain.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultSupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_products_supplier_default_supplier_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.ShopListing", b =>

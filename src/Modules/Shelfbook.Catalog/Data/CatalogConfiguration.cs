@@ -17,6 +17,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.HasIndex(p => p.Name);
         builder.HasIndex(p => p.Brand);
         builder.HasIndex(p => p.CategoryId);
+        builder.HasOne<Supplier>().WithMany().HasForeignKey(p => p.DefaultSupplierId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(p => p.Skus).WithOne().HasForeignKey(s => s.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.Navigation(p => p.Skus).HasField("_skus");
@@ -163,5 +164,19 @@ internal sealed class SkuReplacementConfiguration : IEntityTypeConfiguration<Sku
         builder.HasOne<Sku>().WithMany().HasForeignKey(r => r.FromSkuId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Sku>().WithMany().HasForeignKey(r => r.ToSkuId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Shop>().WithMany().HasForeignKey(r => r.ShopId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class SupplierConfiguration : IEntityTypeConfiguration<Supplier>
+{
+    public void Configure(EntityTypeBuilder<Supplier> builder)
+    {
+        builder.ToTable("suppliers");
+        builder.Property(s => s.Code).HasMaxLength(Supplier.CodeMax);
+        builder.Property(s => s.NormalizedCode).HasMaxLength(Supplier.CodeMax).IsOrdinal();
+        builder.HasIndex(s => s.NormalizedCode).IsUnique();
+        builder.Property(s => s.Name).HasMaxLength(100);
+        builder.Property(s => s.Contact).HasMaxLength(50);
+        builder.Property(s => s.Phone).HasMaxLength(30);
     }
 }

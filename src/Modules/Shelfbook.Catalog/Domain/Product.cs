@@ -12,7 +12,7 @@ public sealed record SkuInput(
 /// <summary>What a user may set on a product (货品) and, when creating it, its SKUs.</summary>
 public sealed record ProductInput(
     string? Name, string? Brand = null, string? Unit = null, string? Notes = null, IReadOnlyList<string>? Images = null,
-    IReadOnlyList<SkuInput>? Skus = null, Guid? CategoryId = null);
+    IReadOnlyList<SkuInput>? Skus = null, Guid? CategoryId = null, Guid? DefaultSupplierId = null);
 
 /// <summary>A product (SPU, 货品): the thing a seller sells, in one or more variants (SKUs).</summary>
 [Audited(AuditCategory.Product, "product", Ignore = [nameof(UpdatedAt)])]
@@ -28,6 +28,10 @@ public sealed class Product
     public string Name { get; private set; } = "";
     public string? Brand { get; private set; }
     public Guid? CategoryId { get; private set; }
+
+    /// <summary>Where the product is usually bought (默认供应商): what purchase suggestions start from.</summary>
+    public Guid? DefaultSupplierId { get; private set; }
+
     public string Unit { get; private set; } = "件";
     public string? Notes { get; private set; }
     public List<string> Images { get; private set; } = [];
@@ -101,7 +105,7 @@ public sealed class Product
                 check.Add($"images[{i}]", "invalid_url", $"images[{i}] must be an http or https address.");
             else images.Add(url);
         }
-        (Name, Brand, Unit, Notes, Images, CategoryId, UpdatedAt) = (name, brand, unit, notes, images, input.CategoryId, now);
+        (Name, Brand, Unit, Notes, Images, CategoryId, DefaultSupplierId, UpdatedAt) = (name, brand, unit, notes, images, input.CategoryId, input.DefaultSupplierId, now);
     }
 }
 

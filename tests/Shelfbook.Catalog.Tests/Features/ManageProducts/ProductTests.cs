@@ -247,6 +247,21 @@ public abstract class ProductTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_product_names_its_default_supplier_and_an_unknown_one_is_refused()
+    {
+        var supplier = await Session.PostAsync<Catalog.Features.ManageSuppliers.SupplierView>("/api/v1/catalog/suppliers", new { code = "SUP-1", name = "义乌织造厂", contact = "王经理" }, HttpStatusCode.Created);
+        var twin = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/catalog/suppliers", new { code = "sup-1", name = "重复" }, HttpStatusCode.BadRequest);
+
+        var product = await Session.PostAsync<ProductView>(Products, new { name = "有供应商", defaultSupplierId = supplier.Id, skus = new[] { new { code = "S-1" } } }, HttpStatusCode.Created);
+        var unknown = await Session.ProblemAsync(HttpMethod.Put, $"{Products}/{product.Id}", new { name = "x", defaultSupplierId = Guid.NewGuid() }, HttpStatusCode.BadRequest);
+
+        Assert.Equal(supplier.Id, product.DefaultSupplierId);
+        Assert.Equal("duplicate", twin.GetProperty("codes").GetProperty("code")[0].GetString());
+        Assert.Equal("not_found", unknown.GetProperty("codes").GetProperty("defaultSupplierId")[0].GetString());
+        Assert.Equal(1, (await Session.GetAsync<List<Catalog.Features.ManageSuppliers.SupplierView>>("/api/v1/catalog/suppliers")).Single().Products);
+    }
+
+    [Fact]
     public async Task Reading_needs_catalog_view_and_writing_catalog_edit()
     {
         using var viewer = await Session.NewUserAsync("viewer", CatalogPermissions.View);

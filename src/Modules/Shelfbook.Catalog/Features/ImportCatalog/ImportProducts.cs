@@ -160,7 +160,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
                     given.CostPrice ?? sku.CostPrice, given.RetailPrice ?? sku.RetailPrice, given.SafetyStock ?? sku.SafetyStock), now);
                 var product = products[sku.ProductId];
                 product.Update(new ProductInput(line.Name, line.Brand ?? product.Brand, line.Unit ?? product.Unit, product.Notes, product.Images,
-                    CategoryId: line.Category is null ? product.CategoryId : categories[line.Category]), now);
+                    CategoryId: line.Category is null ? product.CategoryId : categories[line.Category], DefaultSupplierId: product.DefaultSupplierId), now);
             }
             db.ChangeTracker.DetectChanges();
             // Touching UpdatedAt alone is not a change: put it back where nothing else moved.

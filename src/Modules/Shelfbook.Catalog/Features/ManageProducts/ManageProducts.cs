@@ -12,7 +12,7 @@ public sealed record SkuView(
     int HeightMm, long CostPrice, long RetailPrice, string Currency, int SafetyStock, bool Active);
 
 public sealed record ProductView(
-    Guid Id, string Name, string? Brand, Guid? CategoryId, string Unit, string? Notes, IReadOnlyList<string> Images, bool Active,
+    Guid Id, string Name, string? Brand, Guid? CategoryId, Guid? DefaultSupplierId, string Unit, string? Notes, IReadOnlyList<string> Images, bool Active,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<SkuView> Skus);
 
 public sealed record AliasInput(string? Code, string? Note);
@@ -55,6 +55,7 @@ public sealed class ManageProducts(TenantDbContext db)
     internal async Task AddNewAsync(Product product, CancellationToken ct)
     {
         await EnsureCategoryAsync(product.CategoryId, ct);
+        await EnsureSupplierAsync(product.DefaultSupplierId, ct);
         await EnsureCodesFreeAsync(product.Skus, ct);
         db.Set<Product>().Add(product);
         await db.SaveOrExplainAsync(() => EnsureCodesFreeAsync(product.Skus, ct), ct);
@@ -82,7 +83,7 @@ public sealed class ManageProducts(TenantDbContext db)
         }
         check.ThrowIfAny();
         var copy = Product.Create(new ProductInput(string.IsNullOrWhiteSpace(input.Name) ? source.Name : input.Name, source.Brand, source.Unit, source.Notes,
-            source.Images, skus, source.CategoryId), Now);
+            source.Images, skus, source.CategoryId, source.DefaultSupplierId), Now);
         await AddNewAsync(copy, ct);
         return View(copy);
     }
@@ -94,6 +95,7 @@ public sealed class ManageProducts(TenantDbContext db)
         var product = await FindAsync(id, ct);
         product.Update(input, Now);
         await EnsureCategoryAsync(input.CategoryId, ct);
+        await EnsureSupplierAsync(input.DefaultSupplierId, ct);
         await db.SaveChangesAsync(ct);
         return View(product);
     }
@@ -281,6 +283,12 @@ public sealed class ManageProducts(TenantDbContext db)
             throw new InputRejectedException("categoryId", "not_found", "The category does not exist.");
     }
 
+    private async Task EnsureSupplierAsync(Guid? supplierId, CancellationToken ct)
+    {
+        if (supplierId is { } id && !await db.Set<Supplier>().AnyAsync(s => s.Id == id, ct))
+            throw new InputRejectedException("defaultSupplierId", "not_found", "The supplier does not exist.");
+    }
+
     private async Task<CategoryTree> TreeAsync(CancellationToken ct) =>
         new((await db.Set<Category>().AsNoTracking().Select(c => new { c.Id, c.ParentId, c.Name }).ToListAsync(ct))
             .Select(c => (c.Id, c.ParentId, c.Name)));
@@ -298,7 +306,7 @@ public sealed class ManageProducts(TenantDbContext db)
         ?? throw new NotFoundException("sku", id);
 
     private static ProductView View(Product p) => new(
-        p.Id, p.Name, p.Brand, p.CategoryId, p.Unit, p.Notes, p.Images, p.Active, p.CreatedAt, p.UpdatedAt,
+        p.Id, p.Name, p.Brand, p.CategoryId, p.DefaultSupplierId, p.Unit, p.Notes, p.Images, p.Active, p.CreatedAt, p.UpdatedAt,
         p.Skus.OrderBy(s => s.NormalizedCode, StringComparer.Ordinal).Select(View).ToList());
 
     private static SkuView View(Sku s) => new(
