@@ -32,7 +32,8 @@ public sealed record Resolution(
 
 /// <summary>
 /// Stock a replacement rule marked "only when out of stock" is checked against: the available quantity of a SKU
-/// (over the warehouses the caller cares about). Without it such rules are not applied.
+/// (over the warehouses the caller cares about). Without it such rules are not applied. It may be called from
+/// several threads at once (a batch is resolved on every core), so it must only read.
 /// </summary>
 public delegate long AvailableStock(Guid skuId);
 

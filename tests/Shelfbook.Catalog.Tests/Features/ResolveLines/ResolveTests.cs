@@ -53,10 +53,14 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         await Session.PostAsync<MapResult>($"{Api}/listings/map", new { items = new[] { new { listingId = pack.Id, skuCode = "RED", multiplier = 2 } } });
     }
 
+    /// <summary>Resolves through both read paths (probing by chunks, and the whole tables) and checks they agree.</summary>
     private async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null)
     {
         await using var db = Session.OpenDb();
-        return await new LineResolver(db).ResolveAsync(lines, available);
+        var probed = await new LineResolver(db).ResolveAsync(lines, available);
+        var scanned = await new LineResolver(db) { WholeTableFrom = 1 }.ResolveAsync(lines, available);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(probed), System.Text.Json.JsonSerializer.Serialize(scanned));
+        return probed;
     }
 
     private static string Parts(Resolution r) => string.Join(" + ", r.Parts.Select(p => $"{p.SkuCode}×{p.Quantity}={p.Amount}"));

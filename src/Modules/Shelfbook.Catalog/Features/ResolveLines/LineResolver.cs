@@ -58,96 +58,101 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         var graph = await ComboGraphs.LoadAsync(db, _skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
         await LoadSkusAsync(graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
         var basis = (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
+        // Every combo flattened once, up front, so that the loop below only reads.
         var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?>();
-        IReadOnlyList<(Guid Sku, long Quantity)>? Flat(Guid combo)
+        foreach (var combo in graph.ComboIds)
         {
-            if (flattened.TryGetValue(combo, out var known)) return known;
-            try { return flattened[combo] = graph.Flatten(combo); }
-            catch (RuleViolatedException) { return flattened[combo] = null; }
+            try { flattened[combo] = graph.Flatten(combo); }
+            catch (RuleViolatedException) { flattened[combo] = null; }
         }
+        IReadOnlyList<(Guid Sku, long Quantity)>? Flat(Guid combo) => flattened.GetValueOrDefault(combo);
         var results = new Resolution[lines.Count];
-        var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
-        for (var i = 0; i < lines.Count; i++)
+        // Lines are independent and everything above is only read from here on: ranges of lines go to every core.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Count, 10_000), new ParallelOptions { CancellationToken = ct }, range =>
         {
-            var line = lines[i];
-            var listing = listingOf[i];
-            Guid? skuId = listing?.MappedSkuId;
-            var multiplier = skuId is null ? 1 : listing!.Multiplier;
-            if (skuId is null && codeOf[i] is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
-            if (line.Quantity <= 0)
+            var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
+            for (var i = range.Item1; i < range.Item2; i++)
             {
-                results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                continue;
-            }
-            if (skuId is not { } mapped)
-            {
-                var value = line.SellerCode ?? listing?.NormalizedSellerCode ?? $"{line.PlatformItemId}/{line.PlatformSkuId}";
-                results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
-                continue;
-            }
-            var sku = _skus[mapped];
-            // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
-            var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
-            var quantity = (long)line.Quantity * multiplier;
-            var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, graph);
-            parts.Clear();
-            ResolutionFailure? failure = null;
-            if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
-            else if (target.Kind == SkuKind.Combo)
-            {
-                var flat = Flat(target.Id);
-                if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                var line = lines[i];
+                var listing = listingOf[i];
+                Guid? skuId = listing?.MappedSkuId;
+                var multiplier = skuId is null ? 1 : listing!.Multiplier;
+                if (skuId is null && codeOf[i] is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
+                if (line.Quantity <= 0)
+                {
+                    results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    continue;
+                }
+                if (skuId is not { } mapped)
+                {
+                    var value = line.SellerCode ?? listing?.NormalizedSellerCode ?? $"{line.PlatformItemId}/{line.PlatformSkuId}";
+                    results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
+                    continue;
+                }
+                var sku = _skus[mapped];
+                // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
+                var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
+                var quantity = (long)line.Quantity * multiplier;
+                var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, graph);
+                parts.Clear();
+                ResolutionFailure? failure = null;
+                if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
+                else if (target.Kind == SkuKind.Combo)
+                {
+                    var flat = Flat(target.Id);
+                    if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                    else
+                        foreach (var (componentId, each) in flat)
+                        {
+                            var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, graph);
+                            // A part replaced by a combo is picked as that combo's parts (not replaced again).
+                            List<(SkuFacts, long)> pieces = [(part, partQuantity)];
+                            if (part.Kind == SkuKind.Combo)
+                            {
+                                if (Flat(part.Id) is not { } inner)
+                                {
+                                    failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
+                                    break;
+                                }
+                                pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
+                            }
+                            foreach (var (piece, pieceQuantity) in pieces)
+                            {
+                                if (!piece.Active)
+                                {
+                                    failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
+                                    break;
+                                }
+                                parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
+                            }
+                            if (failure is not null) break;
+                        }
+                }
+                else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
+                if (failure is not null)
+                {
+                    results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
+                    continue;
+                }
+                var resolved = new ResolvedPart[parts.Count];
+                if (parts.Count == 1)
+                {
+                    var (one, count, combo, replaced) = parts[0];
+                    resolved[0] = new ResolvedPart(one.Id, one.Code, count, line.Amount, combo, replaced);
+                }
                 else
-                    foreach (var (componentId, each) in flat)
-                    {
-                        var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, graph);
-                        // A part replaced by a combo is picked as that combo's parts (not replaced again).
-                        List<(SkuFacts, long)> pieces = [(part, partQuantity)];
-                        if (part.Kind == SkuKind.Combo)
-                        {
-                            if (Flat(part.Id) is not { } inner)
-                            {
-                                failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
-                                break;
-                            }
-                            pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
-                        }
-                        foreach (var (piece, pieceQuantity) in pieces)
-                        {
-                            if (!piece.Active)
-                            {
-                                failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
-                                break;
-                            }
-                            parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
-                        }
-                        if (failure is not null) break;
-                    }
+                {
+                    var weights = new long[parts.Count];
+                    for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
+                    // Parts without prices share by quantity, not evenly per line.
+                    if (weights.All(w => w == 0))
+                        for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
+                    var amounts = Apportion.Split(line.Amount, weights);
+                    for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
+                }
+                results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
             }
-            else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
-            if (failure is not null)
-            {
-                results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
-                continue;
-            }
-            var resolved = new ResolvedPart[parts.Count];
-            if (parts.Count == 1)
-            {
-                var (one, count, combo, replaced) = parts[0];
-                resolved[0] = new ResolvedPart(one.Id, one.Code, count, line.Amount, combo, replaced);
-            }
-            else
-            {
-                var weights = new long[parts.Count];
-                for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
-                // Parts without prices share by quantity, not evenly per line.
-                if (weights.All(w => w == 0))
-                    for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
-                var amounts = Apportion.Split(line.Amount, weights);
-                for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
-            }
-            results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
-        }
+        });
         return results;
     }
 
@@ -190,24 +195,38 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
     /// <summary>Codes to SKUs, with the SKUs' facts in the same query (one round trip per chunk, not two).</summary>
     private async Task<Dictionary<string, Guid>> CodesAsync(IEnumerable<string?> codes, CancellationToken ct)
     {
-        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        foreach (var chunk in codes.OfType<string>().Where(c => c.Length > 0).Distinct().Chunk(Chunk))
+        var wanted = codes.OfType<string>().Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, Guid>(wanted.Count, StringComparer.Ordinal);
+        if (wanted.Count >= WholeTableFrom && wanted.Count * 3 >= await db.Set<CatalogCode>().CountAsync(ct))
         {
-            var rows = await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value))
-                .Join(db.Set<Sku>(), c => c.SkuId, s => s.Id, (c, s) => new { c.Value, Sku = new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice) })
-                .ToListAsync(ct);
-            foreach (var row in rows)
-            {
-                result[row.Value] = row.Sku.Id;
-                _skus.TryAdd(row.Sku.Id, row.Sku);
-            }
+            // A batch that names a good part of the registry reads it in one pass: cheaper than probing for each.
+            await foreach (var row in db.Set<CatalogCode>().AsNoTracking().Select(c => new { c.Value, c.SkuId }).AsAsyncEnumerable().WithCancellation(ct))
+                if (wanted.Contains(row.Value)) result[row.Value] = row.SkuId;
+            return result;
         }
+        foreach (var chunk in wanted.Chunk(Chunk))
+            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
+                result[row.Value] = row.SkuId;
         return result;
     }
 
+    /// <summary>
+    /// From this many distinct keys, and a third of the table or more, a batch reads the whole registry (or SKU
+    /// table) in one pass instead of probing the index chunk by chunk. Tests lower it to cover both paths.
+    /// </summary>
+    public int WholeTableFrom { get; init; } = 20_000;
+
     private async Task LoadSkusAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
-        foreach (var chunk in ids.Where(id => !_skus.ContainsKey(id)).Distinct().Chunk(Chunk))
+        var missing = ids.Where(id => !_skus.ContainsKey(id)).ToHashSet();
+        if (missing.Count >= WholeTableFrom && missing.Count * 3 >= await db.Set<Sku>().CountAsync(ct))
+        {
+            await foreach (var sku in db.Set<Sku>().AsNoTracking().Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice))
+                               .AsAsyncEnumerable().WithCancellation(ct))
+                if (missing.Contains(sku.Id)) _skus[sku.Id] = sku;
+            return;
+        }
+        foreach (var chunk in missing.Chunk(Chunk))
             foreach (var sku in await db.Set<Sku>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id))
                          .Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice)).ToListAsync(ct))
                 _skus[sku.Id] = sku;
