@@ -92,6 +92,8 @@ public sealed class CatalogModule : ShelfbookModule
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
     {
+        // All or nothing: the demo is seeded only once, so a half-seeded catalog would stay half-seeded.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = db.Time.StoredUtcNow();
         var clothes = Category.Create(new CategoryInput("服装"), new CategoryTree([]));
         var tees = Category.Create(new CategoryInput("T恤", clothes.Id), new CategoryTree([(clothes.Id, null, clothes.Name)]));
@@ -129,5 +131,6 @@ public sealed class CatalogModule : ShelfbookModule
         var (black, white) = (await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-BLK-M", ct), await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-WHT-M", ct));
         db.Set<SkuReplacement>().Add(SkuReplacement.Create(new ReplacementInput("TEE-BLK-M", "TEE-WHT-M", OnlyWhenOutOfStock: true, Note: "黑色缺货时发白色"), black, white, now));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 }

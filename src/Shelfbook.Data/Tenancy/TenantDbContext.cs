@@ -75,16 +75,20 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
         // Without a transaction SQLite would commit row by row, and a failure would leave half a batch behind.
         if (Database.CurrentTransaction is null)
             throw new InvalidOperationException("BulkInsertAddedAsync runs inside a transaction; begin one first.");
-        AddAuditEntries();
-        var entries = ChangeTracker.Entries().ToList();
-        if (entries.Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        if (ChangeTracker.Entries().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new InvalidOperationException("BulkInsertAddedAsync writes inserts only; save changes to existing rows first.");
+        AddAuditEntries();
+        var transaction = Database.CurrentTransaction;
+        // Like SaveChanges inside a transaction: a failed batch leaves nothing behind and the transaction usable.
+        await transaction.CreateSavepointAsync("bulk_insert", ct);
         try
         {
-            await BulkInserts.WriteAsync(this, entries.Where(e => e.State == EntityState.Added).ToList(), ct);
+            await BulkInserts.WriteAsync(this, ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList(), ct);
+            await transaction.ReleaseSavepointAsync("bulk_insert", ct);
         }
         catch (System.Data.Common.DbException e)
         {
+            await transaction.RollbackToSavepointAsync("bulk_insert", ct);
             // The same shape SaveChanges gives, so a unique or foreign-key violation is explained (409), not a 500.
             throw new DbUpdateException("A bulk insert failed: " + e.Message, e);
         }

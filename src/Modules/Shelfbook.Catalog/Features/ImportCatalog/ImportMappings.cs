@@ -37,7 +37,7 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
         _ =>
         [
             new("shop", "店铺编码", "Shop code", true), new("platformItemId", "平台商品ID", "Platform item id", true), new("platformSkuId", "平台SKU ID", "Platform SKU id"),
-            new("sellerCode", "外部商家编码", "Seller code"), new("title", "标题", "Title"), new("spec", "规格", "Spec"), new("price", "售价(元)", "Price"),
+            new("sellerCode", "外部商家编码", "Seller code"), new("barcode", "条码", "Barcode"), new("title", "标题", "Title"), new("spec", "规格", "Spec"), new("price", "售价(元)", "Price"),
             new("skuCode", "系统商家编码", "System SKU code"), new("multiplier", "数量倍数", "Multiplier"),
         ],
     };
@@ -79,6 +79,8 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
                     _ => await ListingsAsync(group, ct),
                 };
                 (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
+                await transaction.ReleaseSavepointAsync($"g{i}", ct);
+                db.ChangeTracker.Clear();
             }
             catch (InputRejectedException e)
             {
@@ -93,6 +95,11 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
                 errors.Add(new RowError(group[0].Number, columns[0].Chinese, "rule", problems.Describe(e)));
             }
         }
+        // A group goes in whole or not at all: its rows without an error of their own say so too.
+        foreach (var group in groups.Where(g => g.Count > 1 && g.Any(r => errors.Any(e => e.Row == r.Number))).ToList())
+            foreach (var row in group.Where(r => errors.All(e => e.Row != r.Number)))
+                errors.Add(new RowError(row.Number, columns[0].Chinese, "group_not_written",
+                    problems.Messages([new FieldError(columns[0].Field, "group_not_written", "Not written: another row of this group has an error.")]).Single().Value.Single()));
         var failed = errors.Select(e => e.Row).Distinct().Count();
         var written = errors.Count == 0 || validOnly;
         if (written) await transaction.CommitAsync(ct);
@@ -146,8 +153,14 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
         var shop = await db.Set<Shop>().Where(s => s.NormalizedCode == shopCode).Select(s => (Guid?)s.Id).SingleOrDefaultAsync(ct)
                    ?? throw new InputRejectedException("shop", "unknown_shop", $"No shop has the code '{rows[0].Text("shop")}'.", rows[0].Text("shop") ?? "");
         var check = new InputCheck();
-        var inputs = rows.Select((r, i) => new ListingInput(r.Text("platformItemId"), r.Text("platformSkuId"), r.Text("sellerCode"), r.Text("title"), r.Text("spec"),
-            Workbooks.Money(r, "price", check, $"listings[{i}].price"))).ToList();
+        // A blank cell keeps what the listing has (the platform's description is the Channels module's to refresh).
+        var known = (await db.Set<ShopListing>().AsNoTracking().Where(l => l.ShopId == shop).ToListAsync(ct)).ToDictionary(l => (l.PlatformItemId, l.PlatformSkuId));
+        var inputs = rows.Select((r, i) =>
+        {
+            var stored = known.GetValueOrDefault((r.Text("platformItemId") ?? "", r.Text("platformSkuId") ?? ""));
+            return new ListingInput(r.Text("platformItemId"), r.Text("platformSkuId"), r.Text("sellerCode") ?? stored?.SellerCode, r.Text("title") ?? stored?.Title,
+                r.Text("spec") ?? stored?.Spec, Workbooks.Money(r, "price", check, $"listings[{i}].price") ?? stored?.Price, r.Text("barcode") ?? stored?.Barcode);
+        }).ToList();
         var multipliers = rows.Select((r, i) => Workbooks.WholeNumber(r, "multiplier", check, $"items[{i}].multiplier")).ToList();
         check.ThrowIfAny();
         var stored = await listings.StoreAsync(shop, new ListingsBatch(inputs), ct);
@@ -233,7 +246,8 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
                 .OrderBy(x => x.Shop, StringComparer.Ordinal).ThenBy(x => x.l.PlatformItemId, StringComparer.Ordinal).ThenBy(x => x.l.PlatformSkuId, StringComparer.Ordinal)
                 .Select(x => new Dictionary<string, object?>
                 {
-                    ["shop"] = x.Shop, ["platformItemId"] = x.l.PlatformItemId, ["platformSkuId"] = x.l.PlatformSkuId, ["sellerCode"] = x.l.SellerCode, ["title"] = x.l.Title,
+                    ["shop"] = x.Shop, ["platformItemId"] = x.l.PlatformItemId, ["platformSkuId"] = x.l.PlatformSkuId, ["sellerCode"] = x.l.SellerCode,
+                    ["barcode"] = x.l.Barcode, ["title"] = x.l.Title,
                     ["spec"] = x.l.Spec, ["price"] = MinorUnits.ToMajor(x.l.Price), ["skuCode"] = x.l.Match == ListingMatch.Confirmed ? x.Sku : null,
                     ["multiplier"] = x.l.Match == ListingMatch.Confirmed ? x.l.Multiplier : null,
                 }),

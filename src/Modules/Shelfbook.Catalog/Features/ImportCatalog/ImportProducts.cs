@@ -136,10 +136,24 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
-        int created = 0, updated = 0, unchanged = 0, done = 0;
         var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
         // Changes are detected once per chunk, explicitly: detecting on every lookup made a chunk quadratic.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await WriteInTransactionAsync(lines, existing, productOfName, progress, now, ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
+        }
+    }
+
+    private async Task<(int Created, int Updated, int Unchanged)> WriteInTransactionAsync(
+        List<Line> lines, Dictionary<string, (Guid SkuId, Guid ProductId)> existing, Dictionary<string, Guid> productOfName,
+        IProgress<ImportProgress>? progress, DateTime now, CancellationToken ct)
+    {
+        int created = 0, updated = 0, unchanged = 0, done = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var categories = await CategoriesAsync(lines.Select(l => l.Category).OfType<string>().Distinct().ToList(), ct);
         // Updates: a chunk of known codes at a time, loaded with what a SKU keeps in step (barcodes, codes, aliases).
@@ -180,7 +194,6 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             progress?.Report(new("write", done, lines.Count));
         }
         // New products: grouped by name (or joining a product found above), a few hundred products per save.
-        try
         {
             var groups = lines.Where(l => !existing.ContainsKey(l.NormalizedCode)).GroupBy(l => l.Name).ToList();
             var batch = 0;
@@ -217,10 +230,6 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
                 }
             }
             await SaveBatchAsync(ct);
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
         }
         await transaction.CommitAsync(ct);
         progress?.Report(new("done", lines.Count, lines.Count));

@@ -68,6 +68,8 @@ public sealed class ManageProducts(TenantDbContext db)
     public async Task<ProductView> CopyAsync(Guid id, CopyProductInput input, CancellationToken ct)
     {
         var source = await FindAsync(id, ct);
+        if (source.Skus.Any(s => s.Kind == SkuKind.Combo))
+            throw new RuleViolatedException("catalog.copy_combo", $"{source.Name} is a combo; create a new combo instead of copying it.", source.Name);
         var check = new InputCheck();
         var skus = new List<SkuInput>();
         foreach (var (sku, i) in source.Skus.OrderBy(s => s.NormalizedCode, StringComparer.Ordinal).Select((s, i) => (s, i)))

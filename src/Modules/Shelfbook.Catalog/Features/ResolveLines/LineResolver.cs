@@ -68,6 +68,8 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         IReadOnlyList<(Guid Sku, long Quantity)>? Flat(Guid combo) => flattened.GetValueOrDefault(combo);
         var results = new Resolution[lines.Count];
         // Lines are independent and everything above is only read from here on: ranges of lines go to every core.
+        try
+        {
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Count, 10_000), new ParallelOptions { CancellationToken = ct }, range =>
         {
             var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
@@ -93,7 +95,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                 // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
                 var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
                 var quantity = (long)line.Quantity * multiplier;
-                var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, graph);
+                var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, Flat);
                 parts.Clear();
                 ResolutionFailure? failure = null;
                 if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
@@ -104,7 +106,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                     else
                         foreach (var (componentId, each) in flat)
                         {
-                            var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, graph);
+                            var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, Flat);
                             // A part replaced by a combo is picked as that combo's parts (not replaced again).
                             List<(SkuFacts, long)> pieces = [(part, partQuantity)];
                             if (part.Kind == SkuKind.Combo)
@@ -153,6 +155,12 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                 results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
             }
         });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // What went wrong on a worker thread surfaces as itself (and so is explained as it would be on this one).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results;
     }
 
@@ -162,16 +170,19 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
 
     /// <summary>One step of replacement: the first rule that speaks for this shop and time (and, if it says so, only while stock is short).</summary>
     private (SkuFacts Sku, long Quantity, RuleFacts? Rule) Replace(
-        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available, ComboGraph graph)
+        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available,
+        Func<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?> flat)
     {
         if (!rules.TryGetValue(sku.Id, out var candidates)) return (sku, quantity, null);
         foreach (var rule in candidates)
         {
             if (rule.ShopId is { } shop && shop != shopId) continue;
             if ((rule.StartsAt is { } start && at < start) || (rule.EndsAt is { } end && at >= end)) continue;
-            // A combo has no stock of its own: it is short when its parts are.
-            if (rule.OnlyWhenOutOfStock && (available is null
-                    || (sku.Kind == SkuKind.Combo ? graph.Available(sku.Id, id => available(id)) : available(sku.Id)) >= quantity)) continue;
+            // A combo has no stock of its own: it is short when its parts are (a combo in a cycle counts as not short;
+            // its line then fails as combo_cycle).
+            if (rule.OnlyWhenOutOfStock && (available is null || (sku.Kind == SkuKind.Combo
+                    ? flat(sku.Id) is not { } parts || parts.Select(p => Math.Max(0, available(p.Sku)) / p.Quantity).DefaultIfEmpty(0).Min() >= quantity
+                    : available(sku.Id) >= quantity))) continue;
             return (_skus[rule.ToSkuId], quantity * rule.Factor, rule);
         }
         return (sku, quantity, null);
