@@ -169,6 +169,29 @@ public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_combo_may_name_a_combo_further_down_the_sheet()
+    {
+        await ImportAsync(Sheet([Row("P-1", "甲")]));
+        var sheet = Sheet([
+            new Dictionary<string, object?> { ["组合编码"] = "A-OUTER", ["组合名称"] = "外", ["子件编码"] = "Z-INNER", ["数量"] = 2 },
+            new Dictionary<string, object?> { ["组合编码"] = "Z-INNER", ["组合名称"] = "内", ["子件编码"] = "P-1", ["数量"] = 3 }]);
+
+        var result = await ImportAsync(sheet, path: "/api/v1/catalog/import/combos");
+
+        Assert.Equal((2, 0), (result.Created, result.Failed));
+        var outer = (await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=A-OUTER")).Items.Single();
+        var combo = await Session.GetAsync<Catalog.Features.ManageCombos.ComboView>($"/api/v1/catalog/combos/{outer.Id}");
+        Assert.Equal([("P-1", 6)], combo.Takes.Select(t => (t.Code, t.Quantity)));
+
+        // Name and price changes of a known combo are applied too.
+        var renamed = await ImportAsync(Sheet([new Dictionary<string, object?> { ["组合编码"] = "Z-INNER", ["组合名称"] = "内盒", ["子件编码"] = "P-1", ["数量"] = 3, ["零售价(元)"] = 19.9 }]),
+            path: "/api/v1/catalog/import/combos");
+        var inner = await Session.GetAsync<Catalog.Features.ManageCombos.ComboView>($"/api/v1/catalog/combos/{(await Session.GetAsync<Page<SkuRow>>("/api/v1/catalog/skus?code=Z-INNER")).Items.Single().Id}");
+        Assert.Equal(1, renamed.Updated);
+        Assert.Equal(("内盒", 1990L), (inner.Name, inner.Sku.RetailPrice));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_workbook_or_lacks_a_column_is_refused()
     {
         using var noFile = await Session.Api.PostAsync(new Uri(Import, UriKind.Relative), new MultipartFormDataContent { { new StringContent("x"), "note" } });

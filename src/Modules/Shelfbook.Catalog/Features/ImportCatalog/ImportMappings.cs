@@ -67,33 +67,50 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
         };
         int created = 0, updated = 0, unchanged = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var (group, i) in groups.Select((g, i) => (g, i)))
+        // Combos may contain combos listed further down the sheet: a combo that names an unknown SKU is tried
+        // again after the others, until a pass makes no progress.
+        var pending = groups;
+        var savepoint = 0;
+        while (true)
         {
-            await transaction.CreateSavepointAsync($"g{i}", ct);
-            try
+            var failures = new List<(IReadOnlyList<SheetRow> Group, List<RowError> Errors, bool Unknown)>();
+            foreach (var group in pending)
             {
-                var outcome = kind switch
+                var name = $"g{savepoint++}";
+                await transaction.CreateSavepointAsync(name, ct);
+                try
                 {
-                    SheetKind.Aliases => await AliasAsync(group[0], ct),
-                    SheetKind.Combos => await ComboAsync(group, ct),
-                    _ => await ListingsAsync(group, ct),
-                };
-                (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
-                await transaction.ReleaseSavepointAsync($"g{i}", ct);
-                db.ChangeTracker.Clear();
+                    var outcome = kind switch
+                    {
+                        SheetKind.Aliases => await AliasAsync(group[0], ct),
+                        SheetKind.Combos => await ComboAsync(group, ct),
+                        _ => await ListingsAsync(group, ct),
+                    };
+                    (created, updated, unchanged) = (created + outcome.Created, updated + outcome.Updated, unchanged + outcome.Unchanged);
+                    await transaction.ReleaseSavepointAsync(name, ct);
+                    db.ChangeTracker.Clear();
+                }
+                catch (InputRejectedException e)
+                {
+                    await transaction.RollbackToSavepointAsync(name, ct);
+                    db.ChangeTracker.Clear();
+                    failures.Add((group, e.Errors.Select(error => RowErrorOf(kind, group, error)).ToList(), e.Errors.Any(x => x.Code == "unknown_sku")));
+                }
+                catch (ShelfbookException e)
+                {
+                    await transaction.RollbackToSavepointAsync(name, ct);
+                    db.ChangeTracker.Clear();
+                    failures.Add((group, [new RowError(group[0].Number, columns[0].Chinese, "rule", problems.Describe(e))], false));
+                }
             }
-            catch (InputRejectedException e)
+            var retry = kind == SheetKind.Combos && failures.Count < pending.Count ? failures.Where(f => f.Unknown).Select(f => f.Group).ToList() : [];
+            if (retry.Count == 0)
             {
-                await transaction.RollbackToSavepointAsync($"g{i}", ct);
-                db.ChangeTracker.Clear();
-                foreach (var error in e.Errors) errors.Add(RowErrorOf(kind, group, error));
+                errors.AddRange(failures.SelectMany(f => f.Errors));
+                break;
             }
-            catch (ShelfbookException e)
-            {
-                await transaction.RollbackToSavepointAsync($"g{i}", ct);
-                db.ChangeTracker.Clear();
-                errors.Add(new RowError(group[0].Number, columns[0].Chinese, "rule", problems.Describe(e)));
-            }
+            errors.AddRange(failures.Where(f => !f.Unknown).SelectMany(f => f.Errors));
+            pending = retry;
         }
         // A group goes in whole or not at all: its rows without an error of their own say so too.
         foreach (var group in groups.Where(g => g.Count > 1 && g.Any(r => errors.Any(e => e.Row == r.Number))).ToList())
@@ -139,11 +156,25 @@ public sealed partial class ImportMappings(TenantDbContext db, ManageProducts.Ma
             return (1, 0, 0);
         }
         var current = await combos.GetAsync(existing.Id, ct);
-        var same = current.Components.Count == components.Count
-                   && current.Components.Zip(components).All(p => p.First.Code == Sku.Normalize(p.Second.Code ?? "") || Sku.Normalize(p.First.Code) == Sku.Normalize(p.Second.Code ?? ""))
-                   && current.Components.Zip(components).All(p => p.First.Quantity == p.Second.Quantity);
-        if (same) return (0, 0, 1);
-        await combos.SetComponentsAsync(existing.Id, new ComponentsInput(components), ct);
+        var sameParts = current.Components.Count == components.Count
+                        && current.Components.Zip(components).All(p => Sku.Normalize(p.First.Code) == Sku.Normalize(p.Second.Code ?? "") && p.First.Quantity == p.Second.Quantity);
+        var name = rows[0].Text("name");
+        var sameName = name is null || name == current.Name;
+        var samePrice = price is null || price == current.Sku.RetailPrice;
+        if (sameParts && sameName && samePrice) return (0, 0, 1);
+        if (!sameParts) await combos.SetComponentsAsync(existing.Id, new ComponentsInput(components), ct);
+        if (!sameName)
+        {
+            var product = await products.GetAsync(current.Sku.ProductId, ct);
+            await products.UpdateAsync(product.Id, new ProductInput(name, product.Brand, product.Unit, product.Notes, product.Images,
+                CategoryId: product.CategoryId, DefaultSupplierId: product.DefaultSupplierId), ct);
+        }
+        if (!samePrice)
+        {
+            var sku = current.Sku;
+            await products.UpdateSkuAsync(sku.Id, new SkuInput(sku.Code, sku.Spec, sku.Barcodes, sku.WeightGrams, sku.LengthMm, sku.WidthMm, sku.HeightMm,
+                sku.CostPrice, price, sku.SafetyStock), ct);
+        }
         return (0, 1, 0);
     }
 
