@@ -13,7 +13,8 @@ public static class OrdinalText
 {
     internal const string Annotation = "Shelfbook:Ordinal";
 
-    public static PropertyBuilder<string> IsOrdinal(this PropertyBuilder<string> property) => property.HasAnnotation(Annotation, true);
+    /// <summary>Marks a code column (<c>string</c> or <c>string?</c>) to compare by characters.</summary>
+    public static PropertyBuilder<TText> IsOrdinal<TText>(this PropertyBuilder<TText> property) => property.HasAnnotation(Annotation, true);
 
     /// <summary>On PostgreSQL, gives every ordinal column the "C" collation.</summary>
     internal static void Apply(ModelBuilder modelBuilder, bool postgres)

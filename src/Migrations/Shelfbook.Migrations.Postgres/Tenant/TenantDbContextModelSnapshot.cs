@@ -240,7 +240,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -288,7 +290,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<string>("NormalizedSellerCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("normalized_seller_code");
+                        .HasColumnName("normalized_seller_code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("PlatformItemId")
                         .IsRequired()
@@ -338,6 +342,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("SkuId")
                         .HasDatabaseName("ix_shop_listings_sku_id");
+
+                    b.HasIndex("ShopId", "NormalizedSellerCode")
+                        .HasDatabaseName("ix_shop_listings_shop_id_normalized_seller_code");
 
                     b.HasIndex("ShopId", "Match", "Id")
                         .HasDatabaseName("ix_shop_listings_shop_id_match_id");
@@ -449,7 +456,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<string>("NormalizedCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("Code")
                         .IsRequired()

@@ -232,7 +232,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -280,7 +281,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<string>("NormalizedSellerCode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
-                        .HasColumnName("normalized_seller_code");
+                        .HasColumnName("normalized_seller_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("PlatformItemId")
                         .IsRequired()
@@ -330,6 +332,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("SkuId")
                         .HasDatabaseName("ix_shop_listings_sku_id");
+
+                    b.HasIndex("ShopId", "NormalizedSellerCode")
+                        .HasDatabaseName("ix_shop_listings_shop_id_normalized_seller_code");
 
                     b.HasIndex("ShopId", "Match", "Id")
                         .HasDatabaseName("ix_shop_listings_shop_id_match_id");
@@ -440,7 +445,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<string>("NormalizedCode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
-                        .HasColumnName("normalized_code");
+                        .HasColumnName("normalized_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<string>("Code")
                         .IsRequired()

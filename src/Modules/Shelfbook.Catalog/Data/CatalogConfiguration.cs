@@ -64,7 +64,7 @@ internal sealed class SkuAliasConfiguration : IEntityTypeConfiguration<SkuAlias>
     {
         builder.ToTable("sku_aliases");
         builder.HasKey(a => a.NormalizedCode);
-        builder.Property(a => a.NormalizedCode).HasMaxLength(SkuAlias.CodeMax);
+        builder.Property(a => a.NormalizedCode).HasMaxLength(SkuAlias.CodeMax).IsOrdinal();
         builder.Property(a => a.Code).HasMaxLength(SkuAlias.CodeMax);
         builder.Property(a => a.Note).HasMaxLength(200);
         builder.HasIndex(a => a.SkuId);
@@ -125,7 +125,7 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.ToTable("shops");
         builder.Property(s => s.Platform).HasConversion<string>().HasMaxLength(20);
         builder.Property(s => s.Code).HasMaxLength(Shop.CodeMax);
-        builder.Property(s => s.NormalizedCode).HasMaxLength(Shop.CodeMax);
+        builder.Property(s => s.NormalizedCode).HasMaxLength(Shop.CodeMax).IsOrdinal();
         builder.HasIndex(s => s.NormalizedCode).IsUnique();
         builder.Property(s => s.Name).HasMaxLength(100);
     }
@@ -143,7 +143,9 @@ internal sealed class ShopListingConfiguration : IEntityTypeConfiguration<ShopLi
         builder.HasIndex(l => new { l.ShopId, l.Match, l.Id });
         builder.HasIndex(l => l.SkuId);
         builder.Property(l => l.SellerCode).HasMaxLength(Sku.CodeMax);
-        builder.Property(l => l.NormalizedSellerCode).HasMaxLength(Sku.CodeMax);
+        builder.Property(l => l.NormalizedSellerCode).HasMaxLength(Sku.CodeMax).IsOrdinal();
+        // The listing search by seller-code prefix within a shop.
+        builder.HasIndex(l => new { l.ShopId, l.NormalizedSellerCode });
         builder.Property(l => l.Barcode).HasMaxLength(64);
         builder.Property(l => l.Title).HasMaxLength(200);
         builder.Property(l => l.Spec).HasMaxLength(200);
