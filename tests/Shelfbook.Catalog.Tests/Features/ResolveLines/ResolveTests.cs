@@ -174,6 +174,7 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal(["unmapped", "inactive_sku", "inactive_sku", "bad_quantity", "unmapped", null], results.Select(r => r.Failure?.Code));
         Assert.All(results.Take(5), r => Assert.Empty(r.Parts));
         Assert.Equal("NOPE", results[0].Failure!.Value);
+        Assert.Empty(await Session.PostAsync<List<Resolution>>($"{Api}/resolve", new { lines = Array.Empty<object>() }));
     }
 
     [Fact]

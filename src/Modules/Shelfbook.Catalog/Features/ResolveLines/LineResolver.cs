@@ -34,6 +34,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         _skus.Clear();
         var nulls = lines.Select((l, i) => (l, i)).Where(x => x.l is null).Select(x => new FieldError($"lines[{x.i}]", "required", $"lines[{x.i}] is empty.")).ToList();
         if (nulls.Count > 0) throw new InputRejectedException(nulls);
+        if (lines.Count == 0) return [];
         var now = db.Time.GetUtcNow().UtcDateTime;
         var listings = await ListingsAsync(lines, ct);
         // Per line, once: its listing and its seller code as the registry spells codes.
@@ -70,91 +71,91 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         // Lines are independent and everything above is only read from here on: ranges of lines go to every core.
         try
         {
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Count, 10_000), new ParallelOptions { CancellationToken = ct }, range =>
-        {
-            var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
-            for (var i = range.Item1; i < range.Item2; i++)
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Count, 10_000), new ParallelOptions { CancellationToken = ct }, range =>
             {
-                var line = lines[i];
-                var listing = listingOf[i];
-                Guid? skuId = listing?.MappedSkuId;
-                var multiplier = skuId is null ? 1 : listing!.Multiplier;
-                if (skuId is null && codeOf[i] is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
-                if (line.Quantity <= 0)
+                var parts = new List<(SkuFacts Sku, long Quantity, Guid? Combo, Guid? Replaced)>();
+                for (var i = range.Item1; i < range.Item2; i++)
                 {
-                    results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    continue;
-                }
-                if (skuId is not { } mapped)
-                {
-                    var value = line.SellerCode ?? listing?.NormalizedSellerCode ?? $"{line.PlatformItemId}/{line.PlatformSkuId}";
-                    results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
-                    continue;
-                }
-                var sku = _skus[mapped];
-                // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
-                var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
-                var quantity = (long)line.Quantity * multiplier;
-                var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, Flat);
-                parts.Clear();
-                ResolutionFailure? failure = null;
-                if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
-                else if (target.Kind == SkuKind.Combo)
-                {
-                    var flat = Flat(target.Id);
-                    if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                    var line = lines[i];
+                    var listing = listingOf[i];
+                    Guid? skuId = listing?.MappedSkuId;
+                    var multiplier = skuId is null ? 1 : listing!.Multiplier;
+                    if (skuId is null && codeOf[i] is { } code && codes.TryGetValue(code, out var byCode)) skuId = byCode;
+                    if (line.Quantity <= 0)
+                    {
+                        results[i] = Failed(skuId, multiplier, listing, new("bad_quantity", $"Quantity {line.Quantity} is not a positive number.", line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        continue;
+                    }
+                    if (skuId is not { } mapped)
+                    {
+                        var value = line.SellerCode ?? listing?.NormalizedSellerCode ?? $"{line.PlatformItemId}/{line.PlatformSkuId}";
+                        results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
+                        continue;
+                    }
+                    var sku = _skus[mapped];
+                    // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
+                    var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
+                    var quantity = (long)line.Quantity * multiplier;
+                    var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, Flat);
+                    parts.Clear();
+                    ResolutionFailure? failure = null;
+                    if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
+                    else if (target.Kind == SkuKind.Combo)
+                    {
+                        var flat = Flat(target.Id);
+                        if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                        else
+                            foreach (var (componentId, each) in flat)
+                            {
+                                var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, Flat);
+                                // A part replaced by a combo is picked as that combo's parts (not replaced again).
+                                List<(SkuFacts, long)> pieces = [(part, partQuantity)];
+                                if (part.Kind == SkuKind.Combo)
+                                {
+                                    if (Flat(part.Id) is not { } inner)
+                                    {
+                                        failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
+                                        break;
+                                    }
+                                    pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
+                                }
+                                foreach (var (piece, pieceQuantity) in pieces)
+                                {
+                                    if (!piece.Active)
+                                    {
+                                        failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
+                                        break;
+                                    }
+                                    parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
+                                }
+                                if (failure is not null) break;
+                            }
+                    }
+                    else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
+                    if (failure is not null)
+                    {
+                        results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
+                        continue;
+                    }
+                    var resolved = new ResolvedPart[parts.Count];
+                    if (parts.Count == 1)
+                    {
+                        var (one, count, combo, replaced) = parts[0];
+                        resolved[0] = new ResolvedPart(one.Id, one.Code, count, line.Amount, combo, replaced);
+                    }
                     else
-                        foreach (var (componentId, each) in flat)
-                        {
-                            var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, Flat);
-                            // A part replaced by a combo is picked as that combo's parts (not replaced again).
-                            List<(SkuFacts, long)> pieces = [(part, partQuantity)];
-                            if (part.Kind == SkuKind.Combo)
-                            {
-                                if (Flat(part.Id) is not { } inner)
-                                {
-                                    failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
-                                    break;
-                                }
-                                pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
-                            }
-                            foreach (var (piece, pieceQuantity) in pieces)
-                            {
-                                if (!piece.Active)
-                                {
-                                    failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
-                                    break;
-                                }
-                                parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
-                            }
-                            if (failure is not null) break;
-                        }
+                    {
+                        var weights = new long[parts.Count];
+                        for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
+                        // Parts without prices share by quantity, not evenly per line.
+                        if (weights.All(w => w == 0))
+                            for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
+                        var amounts = Apportion.Split(line.Amount, weights);
+                        for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
+                    }
+                    results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
                 }
-                else parts.Add((target, targetQuantity, null, rule is null ? null : sku.Id));
-                if (failure is not null)
-                {
-                    results[i] = Failed(mapped, multiplier, listing, failure, rule?.Id);
-                    continue;
-                }
-                var resolved = new ResolvedPart[parts.Count];
-                if (parts.Count == 1)
-                {
-                    var (one, count, combo, replaced) = parts[0];
-                    resolved[0] = new ResolvedPart(one.Id, one.Code, count, line.Amount, combo, replaced);
-                }
-                else
-                {
-                    var weights = new long[parts.Count];
-                    for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
-                    // Parts without prices share by quantity, not evenly per line.
-                    if (weights.All(w => w == 0))
-                        for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
-                    var amounts = Apportion.Split(line.Amount, weights);
-                    for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
-                }
-                results[i] = new Resolution(mapped, sku.Code, multiplier, resolved, ListingId: listing?.Id, ReplacementId: rule?.Id);
-            }
-        });
+            });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
