@@ -26,6 +26,17 @@ public static class TenantTime
         _ => TimeZoneInfo.ConvertTimeToUtc(value, zone),
     };
 
+    /// <summary>
+    /// A time that came through the API: one with an offset (or the server's local kind) is converted, one without is
+    /// taken as UTC, the API's rule for every time it reads.
+    /// </summary>
+    public static DateTime FromApi(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Local => value.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        _ => value,
+    };
+
     /// <summary>Midnight at the start of the tenant's current day, in UTC.</summary>
     public static DateTime StartOfToday(TimeProvider time, TimeZoneInfo zone)
     {

@@ -60,13 +60,7 @@ public sealed class SkuReplacement
             (from!.Id, to!.Id, factor, input.ShopId, Utc(input.StartsAt), Utc(input.EndsAt), input.OnlyWhenOutOfStock, note, input.Active ?? Active);
     }
 
-    /// <summary>A time with an offset is converted; one without is taken as UTC (the API's rule for every time).</summary>
-    private static DateTime? Utc(DateTime? at) => at?.Kind switch
-    {
-        DateTimeKind.Local => at.Value.ToUniversalTime(),
-        DateTimeKind.Unspecified => DateTime.SpecifyKind(at.Value, DateTimeKind.Utc),
-        _ => at,
-    };
+    private static DateTime? Utc(DateTime? at) => at is { } value ? TenantTime.FromApi(value) : null;
 
     /// <summary>Whether the rule speaks for an order line of <paramref name="shopId"/> placed at <paramref name="at"/>.</summary>
     public bool AppliesTo(Guid? shopId, DateTime at) =>

@@ -94,7 +94,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                     }
                     var sku = _skus[mapped];
                     // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
-                    var at = line.OrderedAt is { } ordered ? (ordered.Kind == DateTimeKind.Local ? ordered.ToUniversalTime() : DateTime.SpecifyKind(ordered, DateTimeKind.Utc)) : now;
+                    var at = line.OrderedAt is { } ordered ? TenantTime.FromApi(ordered) : now;
                     var quantity = (long)line.Quantity * multiplier;
                     var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, Flat);
                     parts.Clear();
