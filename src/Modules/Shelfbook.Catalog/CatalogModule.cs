@@ -71,6 +71,7 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<ManageShops>();
         services.AddScoped<MapListings>();
         services.AddScoped<ManageReplacements>();
+        services.AddSingleton<ResolutionSnapshots>();
         services.AddScoped<IResolveLines, LineResolver>();
         services.AddScoped<ImportProducts>();
         services.AddScoped<ExportProducts>();

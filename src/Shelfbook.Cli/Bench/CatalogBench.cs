@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
@@ -56,18 +57,33 @@ public static class CatalogBench
         // 2. What resolution meets in a real tenant: aliases, combos (some nested), listings with multipliers, replacements.
         var world = await PrepareAsync(host, skuCount, random, ct);
 
-        // 3. Resolve a batch with skewed popularity (a few SKUs sell most).
+        // 3. Resolve a batch with skewed popularity (a few SKUs sell most). The first batch after a catalog change reads
+        // the catalog side whole and keeps it (cold); the next batches read only the listings and the version (warm).
         var lines = Lines(world, lineCount, random);
+        var snapshots = host.Services.GetRequiredService<ResolutionSnapshots>();
+        snapshots.Clear();
         await using (var db = host.OpenTenant())
         {
+            // One small batch first: the first call of each query pays for compiling it, which a running server has
+            // long paid.
+            await new LineResolver(db).ResolveAsync(lines.Take(100).ToList(), sku => 0, ct);
             var clock = Stopwatch.StartNew();
-            var results = await new LineResolver(db).ResolveAsync(lines, sku => 0, ct);
+            var results = await new LineResolver(db, snapshots).ResolveAsync(lines, sku => 0, ct);
             clock.Stop();
             report("catalog.resolve.lines", lineCount, "lines");
-            report("catalog.resolve.seconds", clock.Elapsed.TotalSeconds, "s");
-            report("catalog.resolve.rate", lineCount / clock.Elapsed.TotalSeconds, "lines/s");
+            report("catalog.resolve.cold_seconds", clock.Elapsed.TotalSeconds, "s");
             report("catalog.resolve.unresolved", results.Count(r => !r.Resolved), "lines");
             report("catalog.resolve.parts", results.Sum(r => r.Parts.Count), "parts");
+            var warm = new List<double>();
+            for (var round = 0; round < 3; round++)
+            {
+                clock.Restart();
+                await new LineResolver(db, snapshots).ResolveAsync(lines, sku => 0, ct);
+                warm.Add(clock.Elapsed.TotalSeconds);
+            }
+            if (snapshots.Hits < 3) throw new InvalidOperationException("The warm batches did not use the kept snapshot.");
+            report("catalog.resolve.seconds", warm.Max(), "s");
+            report("catalog.resolve.rate", lineCount / warm.Max(), "lines/s");
         }
 
         // 4. Search through the API: a code prefix as a scanner or a seller types it, then a name fragment.

@@ -20,6 +20,27 @@ public sealed class ComboMathTests
     }
 
     [Fact]
+    public void A_split_of_large_amounts_and_weights_does_not_overflow_and_each_part_is_within_a_fen_of_its_share()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 2_000; round++)
+        {
+            var weights = Enumerable.Range(0, 1 + random.Next(6)).Select(_ => round % 2 == 0 ? random.NextInt64(0, long.MaxValue / 4) : random.Next(0, 50)).ToArray();
+            var total = random.NextInt64(-1_000_000_000_000, 1_000_000_000_000);
+
+            var parts = Apportion.Split(total, weights);
+
+            Assert.Equal(total, parts.Sum());
+            var sum = weights.Sum(w => (decimal)w);
+            for (var i = 0; i < weights.Length; i++)
+            {
+                var share = sum == 0 ? (decimal)total / weights.Length : total * (weights[i] / sum);
+                Assert.True(Math.Abs(parts[i] - share) < 1.000001m, $"part {i} = {parts[i]}, share {share}");
+            }
+        }
+    }
+
+    [Fact]
     public void Availability_is_the_minimum_over_flattened_components_and_a_shared_part_counts_once_per_use()
     {
         Guid a = Guid.NewGuid(), b = Guid.NewGuid(), x = Guid.NewGuid(), y = Guid.NewGuid();

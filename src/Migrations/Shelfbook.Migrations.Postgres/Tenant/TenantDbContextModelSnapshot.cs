@@ -80,6 +80,29 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("catalog_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_stamp");
+
+                    b.ToTable("catalog_stamp", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Category", b =>
                 {
                     b.Property<Guid>("Id")

@@ -118,6 +118,16 @@ internal sealed class CatalogSettingsConfiguration : IEntityTypeConfiguration<Ca
     }
 }
 
+internal sealed class CatalogStampConfiguration : IEntityTypeConfiguration<CatalogStamp>
+{
+    public void Configure(EntityTypeBuilder<CatalogStamp> builder)
+    {
+        builder.ToTable("catalog_stamp");
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.HasData(new { Id = CatalogStamp.SingletonId, Version = 0L });
+    }
+}
+
 internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
 {
     public void Configure(EntityTypeBuilder<Shop> builder)

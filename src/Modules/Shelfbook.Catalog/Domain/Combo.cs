@@ -105,26 +105,41 @@ public static class Apportion
     /// </summary>
     public static long[] Split(long total, IReadOnlyList<long> weights)
     {
-        if (weights.Count == 0) return [];
-        if (weights.Count == 1) return weights[0] >= 0 ? [total] : throw new ArgumentOutOfRangeException(nameof(weights), "Weights must not be negative.");
-        if (weights.Any(w => w < 0)) throw new ArgumentOutOfRangeException(nameof(weights), "Weights must not be negative.");
-        var even = weights.All(w => w == 0);
-        var sum = even ? weights.Count : weights.Sum(w => (decimal)w);
-        var sign = Math.Sign(total);
-        var amount = Math.Abs((decimal)total);
-        var parts = new long[weights.Count];
-        var remainders = new (decimal Remainder, int Index)[weights.Count];
-        long given = 0;
-        for (var i = 0; i < weights.Count; i++)
+        var count = weights.Count;
+        if (count == 0) return [];
+        Int128 sum = 0;
+        for (var i = 0; i < count; i++)
         {
-            var exact = amount * (even ? 1 : weights[i]) / sum;
-            parts[i] = (long)decimal.Floor(exact);
-            given += parts[i];
-            remainders[i] = (exact - parts[i], i);
+            if (weights[i] < 0) throw new ArgumentOutOfRangeException(nameof(weights), "Weights must not be negative.");
+            sum += weights[i];
         }
-        var left = (long)amount - given;
-        foreach (var (_, i) in remainders.OrderByDescending(r => r.Remainder).ThenBy(r => r.Index).Take((int)left)) parts[i]++;
-        for (var i = 0; i < parts.Length; i++) parts[i] *= sign;
+        if (count == 1) return [total];
+        var even = sum == 0;
+        if (even) sum = count;
+        // Integer arithmetic throughout (a line is split on every order): quotient and remainder of amount × weight / Σ.
+        var sign = Math.Sign(total);
+        var amount = Int128.Abs(total);
+        var parts = new long[count];
+        Span<Int128> remainders = count <= 32 ? stackalloc Int128[count] : new Int128[count];
+        long given = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var (quotient, remainder) = Int128.DivRem(amount * (even ? 1 : weights[i]), sum);
+            parts[i] = (long)quotient;
+            remainders[i] = remainder;
+            given += parts[i];
+        }
+        // The fen left over (fewer than the parts) go one each to the largest remainders, earlier parts first on ties.
+        for (var left = (long)amount - given; left > 0; left--)
+        {
+            var best = -1;
+            for (var i = 0; i < count; i++)
+                if (remainders[i] >= 0 && (best < 0 || remainders[i] > remainders[best])) best = i;
+            parts[best]++;
+            remainders[best] = -1;
+        }
+        if (sign < 0)
+            for (var i = 0; i < count; i++) parts[i] = -parts[i];
         return parts;
     }
 }

@@ -53,13 +53,20 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         await Session.PostAsync<MapResult>($"{Api}/listings/map", new { items = new[] { new { listingId = pack.Id, skuCode = "RED", multiplier = 2 } } });
     }
 
-    /// <summary>Resolves through both read paths (probing by chunks, and the whole tables) and checks they agree.</summary>
+    /// <summary>
+    /// Resolves through every read path (probing by chunks, the whole catalog read for the batch, and a kept snapshot
+    /// of it) and checks they agree.
+    /// </summary>
     private async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null)
     {
         await using var db = Session.OpenDb();
+        var snapshots = new ResolutionSnapshots();
         var probed = await new LineResolver(db).ResolveAsync(lines, available);
-        var scanned = await new LineResolver(db) { WholeTableFrom = 1 }.ResolveAsync(lines, available);
+        var scanned = await new LineResolver(db, snapshots) { WholeTableFrom = 1 }.ResolveAsync(lines, available);
+        var kept = await new LineResolver(db, snapshots) { WholeTableFrom = 1 }.ResolveAsync(lines, available);
+        Assert.Equal((1, 1), (snapshots.Stores, snapshots.Hits));
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(probed), System.Text.Json.JsonSerializer.Serialize(scanned));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(probed), System.Text.Json.JsonSerializer.Serialize(kept));
         return probed;
     }
 
@@ -175,6 +182,43 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         Assert.All(results.Take(5), r => Assert.Empty(r.Parts));
         Assert.Equal("NOPE", results[0].Failure!.Value);
         Assert.Empty(await Session.PostAsync<List<Resolution>>($"{Api}/resolve", new { lines = Array.Empty<object>() }));
+    }
+
+    [Fact]
+    public async Task A_kept_snapshot_serves_until_the_catalog_changes_and_never_holds_a_change_that_was_not_committed()
+    {
+        await SeedAsync();
+        var snapshots = new ResolutionSnapshots();
+        async Task<Resolution> Resolve(string code, long amount = 1000, Shelfbook.Data.Tenancy.TenantDbContext? db = null)
+        {
+            await using var own = db is null ? Session.OpenDb() : null;
+            return (await new LineResolver(db ?? own!, snapshots) { WholeTableFrom = 1 }.ResolveAsync([new(null, null, null, code, 1, amount)])).Single();
+        }
+
+        Assert.Equal("unmapped", (await Resolve("R-NEW")).Failure?.Code);
+        Assert.True((await Resolve("RED")).Resolved);
+        Assert.Equal((1, 1), (snapshots.Stores, snapshots.Hits));
+
+        // Each kind of change the resolution reads moves the version on: an alias, a SKU's state, a rule, a price.
+        await Session.PostAsync<AliasView>($"{Api}/skus/{_ids["RED"]}/aliases", new { code = "R-NEW" }, HttpStatusCode.Created);
+        Assert.Equal("RED", (await Resolve("R-NEW")).Parts.Single().SkuCode);
+        await Session.PostAsync<SkuView>($"{Api}/skus/{_ids["CRATE"]}/deactivate", null);
+        Assert.Equal("inactive_sku", (await Resolve("CRATE")).Failure?.Code);
+        await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "OLD", toCode = "RED" }, HttpStatusCode.Created);
+        Assert.Equal("RED", (await Resolve("OLD")).Parts.Single().SkuCode);
+        Assert.Equal(4, snapshots.Stores);
+
+        // A batch inside a transaction sees its own change, but what it read is not kept for others.
+        await using (var db = Session.OpenDb())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlAsync(db.Database, $"UPDATE skus SET active = {false} WHERE code = {"RED"}");
+            Assert.Equal("inactive_sku", (await Resolve("RED", db: db)).Failure?.Code);
+            await transaction.RollbackAsync();
+        }
+        var hits = snapshots.Hits;
+        Assert.True((await Resolve("RED")).Resolved);
+        Assert.Equal((4, hits + 1), (snapshots.Stores, snapshots.Hits));
     }
 
     [Fact]

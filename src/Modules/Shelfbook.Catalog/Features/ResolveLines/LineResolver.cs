@@ -8,11 +8,13 @@ using Shelfbook.Kernel;
 namespace Shelfbook.Catalog.Features.ResolveLines;
 
 /// <summary>
-/// <see cref="IResolveLines"/> over the tenant database. A batch costs a handful of queries per 1,000 distinct keys
-/// (listings, codes, SKUs, combo levels) plus one for the rules and one for the settings; the lines themselves are
-/// resolved in memory, each distinct (SKU, quantity) path computed once.
+/// <see cref="IResolveLines"/> over the tenant database. A small batch costs a handful of queries per 10,000 distinct
+/// keys (listings, codes, SKUs, combo levels) plus one for the rules and one for the settings. A large batch (from
+/// <see cref="WholeTableFrom"/> lines) reads the whole catalog side once into a snapshot that later batches reuse
+/// for as long as the catalog's version (<see cref="CatalogStamp"/>) stays the same; only the listings are read per
+/// batch. The lines themselves are resolved in memory on every core.
 /// </summary>
-public sealed class LineResolver(TenantDbContext db) : IResolveLines
+public sealed class LineResolver(TenantDbContext db, ResolutionSnapshots? snapshots = null) : IResolveLines
 {
     /// <summary>
     /// Keys per query. Each chunk travels as one collection parameter (<c>EF.Parameter</c>: json_each on SQLite,
@@ -20,18 +22,16 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
     /// </summary>
     private const int Chunk = 10_000;
 
-    private sealed record SkuFacts(Guid Id, string Code, bool Active, SkuKind Kind, long RetailPrice, long CostPrice);
-
     private sealed record ListingFacts(Guid Id, Guid ShopId, string ItemId, string SkuId, Guid? MappedSkuId, int Multiplier, string? NormalizedSellerCode);
 
-    private sealed record RuleFacts(Guid Id, Guid FromSkuId, Guid ToSkuId, int Factor, Guid? ShopId, DateTime? StartsAt, DateTime? EndsAt, bool OnlyWhenOutOfStock, DateTime CreatedAt);
-
-    private readonly Dictionary<Guid, SkuFacts> _skus = [];
+    /// <summary>
+    /// From this many lines a batch reads the whole catalog side (codes, SKUs, combos) in one pass instead of probing
+    /// the indexes chunk by chunk, and keeps it as the tenant's snapshot. Tests lower it to cover both paths.
+    /// </summary>
+    public int WholeTableFrom { get; init; } = 20_000;
 
     public async Task<IReadOnlyList<Resolution>> ResolveAsync(IReadOnlyList<LineToResolve> lines, AvailableStock? available = null, CancellationToken ct = default)
     {
-        // What one batch read is true for that batch only: a second call reads again.
-        _skus.Clear();
         var nulls = lines.Select((l, i) => (l, i)).Where(x => x.l is null).Select(x => new FieldError($"lines[{x.i}]", "required", $"lines[{x.i}] is empty.")).ToList();
         if (nulls.Count > 0) throw new InputRejectedException(nulls);
         if (lines.Count == 0) return [];
@@ -48,25 +48,11 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                 : null;
             codeOf[i] = !string.IsNullOrWhiteSpace(line.SellerCode) ? Sku.Normalize(line.SellerCode) : listingOf[i]?.NormalizedSellerCode;
         }
-        var codes = await CodesAsync(codeOf.Where((_, i) => listingOf[i] is not { MappedSkuId: not null }), ct);
-        var rules = (await db.Set<SkuReplacement>().AsNoTracking().Where(r => r.Active)
-                .Select(r => new RuleFacts(r.Id, r.FromSkuId, r.ToSkuId, r.Factor, r.ShopId, r.StartsAt, r.EndsAt, r.OnlyWhenOutOfStock, r.CreatedAt))
-                .ToListAsync(ct))
-            .GroupBy(r => r.FromSkuId)
-            // The most specific rule speaks first: this shop's before every shop's, then the newest.
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.ShopId is null).ThenByDescending(r => r.CreatedAt).ToList());
-        await LoadSkusAsync(listings.Values.Select(l => l.MappedSkuId).OfType<Guid>().Concat(codes.Values).Concat(rules.Values.SelectMany(r => r).Select(r => r.ToSkuId)), ct);
-        var graph = await ComboGraphs.LoadAsync(db, _skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
-        await LoadSkusAsync(graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
-        var basis = (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
-        // Every combo flattened once, up front, so that the loop below only reads.
-        var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?>();
-        foreach (var combo in graph.ComboIds)
-        {
-            try { flattened[combo] = graph.Flatten(combo); }
-            catch (RuleViolatedException) { flattened[combo] = null; }
-        }
-        IReadOnlyList<(Guid Sku, long Quantity)>? Flat(Guid combo) => flattened.GetValueOrDefault(combo);
+        // The version is read after the listings: a listing mapped to a SKU newer than a kept snapshot finds the
+        // version moved on and the snapshot is not used.
+        var codesNamed = codeOf.Where((c, i) => listingOf[i] is not { MappedSkuId: not null }).OfType<string>().Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var facts = await SnapshotAsync(lines.Count, listings.Values, codesNamed, ct) ?? await ProbeAsync(listings.Values, codesNamed, ct);
+        var (codes, skus, rules, flattened, basis) = (facts.Codes, facts.Skus, facts.Rules, facts.Flattened, facts.Basis);
         var results = new Resolution[lines.Count];
         // Lines are independent and everything above is only read from here on: ranges of lines go to every core.
         try
@@ -92,42 +78,40 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                         results[i] = Failed(null, 1, listing, new("unmapped", $"'{value}' is not mapped to a SKU.", value));
                         continue;
                     }
-                    var sku = _skus[mapped];
+                    var sku = skus[mapped];
                     // Rules keep UTC; an order time with an offset (or the server's local kind) is brought to UTC first.
                     var at = line.OrderedAt is { } ordered ? TenantTime.FromApi(ordered) : now;
                     var quantity = (long)line.Quantity * multiplier;
-                    var (target, targetQuantity, rule) = Replace(sku, quantity, line.ShopId, at, rules, available, Flat);
+                    var (target, targetQuantity, rule) = Replace(facts, sku, quantity, line.ShopId, at, available);
                     parts.Clear();
                     ResolutionFailure? failure = null;
                     if (!target.Active) failure = new("inactive_sku", $"SKU {target.Code} is inactive.", target.Code);
                     else if (target.Kind == SkuKind.Combo)
                     {
-                        var flat = Flat(target.Id);
-                        if (flat is null) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
+                        if (flattened.GetValueOrDefault(target.Id) is not { } flat) failure = new("combo_cycle", $"Combo {target.Code} contains itself.", target.Code);
                         else
                             foreach (var (componentId, each) in flat)
                             {
-                                var (part, partQuantity, partRule) = Replace(_skus[componentId], each * targetQuantity, line.ShopId, at, rules, available, Flat);
+                                var (part, partQuantity, partRule) = Replace(facts, skus[componentId], each * targetQuantity, line.ShopId, at, available);
+                                var replaced = partRule is null ? (Guid?)null : componentId;
+                                if (part.Kind != SkuKind.Combo)
+                                {
+                                    if (!part.Active) failure = new("inactive_sku", $"SKU {part.Code} in combo {target.Code} is inactive.", part.Code);
+                                    else parts.Add((part, partQuantity, target.Id, replaced));
+                                }
                                 // A part replaced by a combo is picked as that combo's parts (not replaced again).
-                                List<(SkuFacts, long)> pieces = [(part, partQuantity)];
-                                if (part.Kind == SkuKind.Combo)
-                                {
-                                    if (Flat(part.Id) is not { } inner)
+                                else if (flattened.GetValueOrDefault(part.Id) is not { } inner) failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
+                                else
+                                    foreach (var (pieceId, pieceEach) in inner)
                                     {
-                                        failure = new("combo_cycle", $"Combo {part.Code} contains itself.", part.Code);
-                                        break;
+                                        var piece = skus[pieceId];
+                                        if (!piece.Active)
+                                        {
+                                            failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
+                                            break;
+                                        }
+                                        parts.Add((piece, pieceEach * partQuantity, target.Id, replaced));
                                     }
-                                    pieces = inner.Select(x => (_skus[x.Sku], x.Quantity * partQuantity)).ToList();
-                                }
-                                foreach (var (piece, pieceQuantity) in pieces)
-                                {
-                                    if (!piece.Active)
-                                    {
-                                        failure = new("inactive_sku", $"SKU {piece.Code} in combo {target.Code} is inactive.", piece.Code);
-                                        break;
-                                    }
-                                    parts.Add((piece, pieceQuantity, target.Id, partRule is null ? null : componentId));
-                                }
                                 if (failure is not null) break;
                             }
                     }
@@ -148,7 +132,7 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
                         var weights = new long[parts.Count];
                         for (var j = 0; j < parts.Count; j++) weights[j] = (basis == ComboPriceBasis.CostPrice ? parts[j].Sku.CostPrice : parts[j].Sku.RetailPrice) * parts[j].Quantity;
                         // Parts without prices share by quantity, not evenly per line.
-                        if (weights.All(w => w == 0))
+                        if (Array.TrueForAll(weights, w => w == 0))
                             for (var j = 0; j < parts.Count; j++) weights[j] = parts[j].Quantity;
                         var amounts = Apportion.Split(line.Amount, weights);
                         for (var j = 0; j < parts.Count; j++) resolved[j] = new ResolvedPart(parts[j].Sku.Id, parts[j].Sku.Code, parts[j].Quantity, amounts[j], parts[j].Combo, parts[j].Replaced);
@@ -170,11 +154,10 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         new(skuId, null, multiplier, [], failure, listing?.Id, rule);
 
     /// <summary>One step of replacement: the first rule that speaks for this shop and time (and, if it says so, only while stock is short).</summary>
-    private (SkuFacts Sku, long Quantity, RuleFacts? Rule) Replace(
-        SkuFacts sku, long quantity, Guid? shopId, DateTime at, Dictionary<Guid, List<RuleFacts>> rules, AvailableStock? available,
-        Func<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?> flat)
+    private static (SkuFacts Sku, long Quantity, RuleFacts? Rule) Replace(
+        ResolutionFacts facts, SkuFacts sku, long quantity, Guid? shopId, DateTime at, AvailableStock? available)
     {
-        if (!rules.TryGetValue(sku.Id, out var candidates)) return (sku, quantity, null);
+        if (facts.Rules.Count == 0 || !facts.Rules.TryGetValue(sku.Id, out var candidates)) return (sku, quantity, null);
         foreach (var rule in candidates)
         {
             if (rule.ShopId is { } shop && shop != shopId) continue;
@@ -182,9 +165,9 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
             // A combo has no stock of its own: it is short when its parts are (a combo in a cycle counts as not short;
             // its line then fails as combo_cycle).
             if (rule.OnlyWhenOutOfStock && (available is null || (sku.Kind == SkuKind.Combo
-                    ? flat(sku.Id) is not { } parts || parts.Select(p => Math.Max(0, available(p.Sku)) / p.Quantity).DefaultIfEmpty(0).Min() >= quantity
+                    ? facts.Flattened.GetValueOrDefault(sku.Id) is not { } parts || parts.Select(p => Math.Max(0, available(p.Sku)) / p.Quantity).DefaultIfEmpty(0).Min() >= quantity
                     : available(sku.Id) >= quantity))) continue;
-            return (_skus[rule.ToSkuId], quantity * rule.Factor, rule);
+            return (facts.Skus[rule.ToSkuId], quantity * rule.Factor, rule);
         }
         return (sku, quantity, null);
     }
@@ -204,43 +187,95 @@ public sealed class LineResolver(TenantDbContext db) : IResolveLines
         return result;
     }
 
-    /// <summary>Codes to SKUs, with the SKUs' facts in the same query (one round trip per chunk, not two).</summary>
-    private async Task<Dictionary<string, Guid>> CodesAsync(IEnumerable<string?> codes, CancellationToken ct)
+    /// <summary>
+    /// The tenant's kept snapshot if it is still the catalog's current version and knows every SKU and code the batch
+    /// names; or, for a large batch, the whole catalog side read now (and kept, unless the batch runs inside a
+    /// transaction, whose uncommitted changes other readers must not see); or nothing, and the batch probes for what
+    /// it names. New codes do not move the version (SQLite fires a trigger per row, which would cost an import a write
+    /// per code): a code the snapshot lacks is looked up, and if the registry has it the snapshot is read again.
+    /// </summary>
+    private async Task<ResolutionFacts?> SnapshotAsync(int lineCount, IEnumerable<ListingFacts> listings, IReadOnlyList<string> codesNamed, CancellationToken ct)
     {
-        var wanted = codes.OfType<string>().Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
-        var result = new Dictionary<string, Guid>(wanted.Count, StringComparer.Ordinal);
-        if (wanted.Count >= WholeTableFrom && wanted.Count * 3 >= await db.Set<CatalogCode>().CountAsync(ct))
+        var database = db.Database.GetConnectionString();
+        var version = await db.Set<CatalogStamp>().AsNoTracking().Select(s => s.Version).SingleOrDefaultAsync(ct);
+        var kept = database is null ? null : snapshots?.Get(database, version);
+        if (kept is not null && listings.All(l => l.MappedSkuId is not { } id || kept.Skus.ContainsKey(id)))
         {
-            // A batch that names a good part of the registry reads it in one pass: cheaper than probing for each.
-            await foreach (var row in db.Set<CatalogCode>().AsNoTracking().Select(c => new { c.Value, c.SkuId }).AsAsyncEnumerable().WithCancellation(ct))
-                if (wanted.Contains(row.Value)) result[row.Value] = row.SkuId;
-            return result;
+            var unknown = codesNamed.Where(c => !kept.Codes.ContainsKey(c)).ToList();
+            var stale = false;
+            foreach (var chunk in unknown.Chunk(Chunk))
+                if (stale = await db.Set<CatalogCode>().AnyAsync(c => EF.Parameter(chunk).Contains(c.Value), ct)) break;
+            if (!stale) return kept;
         }
-        foreach (var chunk in wanted.Chunk(Chunk))
-            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
-                result[row.Value] = row.SkuId;
-        return result;
+        if (lineCount < WholeTableFrom) return null;
+        var facts = await LoadAllAsync(ct);
+        if (database is not null && db.Database.CurrentTransaction is null) snapshots?.Store(database, version, facts);
+        return facts;
     }
 
-    /// <summary>
-    /// From this many distinct keys, and a third of the table or more, a batch reads the whole registry (or SKU
-    /// table) in one pass instead of probing the index chunk by chunk. Tests lower it to cover both paths.
-    /// </summary>
-    public int WholeTableFrom { get; init; } = 20_000;
-
-    private async Task LoadSkusAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    /// <summary>Every code, SKU and combo of the tenant, in one pass over each table.</summary>
+    private async Task<ResolutionFacts> LoadAllAsync(CancellationToken ct)
     {
-        var missing = ids.Where(id => !_skus.ContainsKey(id)).ToHashSet();
-        if (missing.Count >= WholeTableFrom && missing.Count * 3 >= await db.Set<Sku>().CountAsync(ct))
+        var codes = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        await foreach (var row in db.Set<CatalogCode>().AsNoTracking().Select(c => new { c.Value, c.SkuId }).AsAsyncEnumerable().WithCancellation(ct))
+            codes[row.Value] = row.SkuId;
+        var skus = new Dictionary<Guid, SkuFacts>();
+        await foreach (var sku in db.Set<Sku>().AsNoTracking().Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice))
+                           .AsAsyncEnumerable().WithCancellation(ct))
+            skus[sku.Id] = sku;
+        var edges = new Dictionary<Guid, IReadOnlyList<(Guid, int)>>();
+        await foreach (var row in db.Set<ComboComponent>().AsNoTracking().OrderBy(c => c.ComboSkuId).ThenBy(c => c.Line)
+                           .Select(c => new { c.ComboSkuId, c.ComponentSkuId, c.Quantity }).AsAsyncEnumerable().WithCancellation(ct))
         {
-            await foreach (var sku in db.Set<Sku>().AsNoTracking().Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice))
-                               .AsAsyncEnumerable().WithCancellation(ct))
-                if (missing.Contains(sku.Id)) _skus[sku.Id] = sku;
-            return;
+            if (!edges.TryGetValue(row.ComboSkuId, out var components)) edges[row.ComboSkuId] = components = new List<(Guid, int)>();
+            ((List<(Guid, int)>)components).Add((row.ComponentSkuId, row.Quantity));
         }
-        foreach (var chunk in missing.Chunk(Chunk))
+        return new ResolutionFacts(codes, skus, await RulesAsync(ct), Flatten(new ComboGraph(edges)), await BasisAsync(ct));
+    }
+
+    /// <summary>Only what this batch names: its codes, the SKUs they and the listings point to, their combos' parts.</summary>
+    private async Task<ResolutionFacts> ProbeAsync(IEnumerable<ListingFacts> listings, IReadOnlyList<string> codesNamed, CancellationToken ct)
+    {
+        var codes = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var chunk in codesNamed.Chunk(Chunk))
+            foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
+                codes[row.Value] = row.SkuId;
+        var rules = await RulesAsync(ct);
+        var skus = new Dictionary<Guid, SkuFacts>();
+        await LoadSkusAsync(skus, listings.Select(l => l.MappedSkuId).OfType<Guid>().Concat(codes.Values).Concat(rules.Values.SelectMany(r => r).Select(r => r.ToSkuId)), ct);
+        var graph = await ComboGraphs.LoadAsync(db, skus.Values.Where(s => s.Kind == SkuKind.Combo).Select(s => s.Id), ct);
+        await LoadSkusAsync(skus, graph.ComboIds.SelectMany(c => graph.ComponentsOf(c)).Select(c => c.Component), ct);
+        return new ResolutionFacts(codes, skus, rules, Flatten(graph), await BasisAsync(ct));
+    }
+
+    private async Task<Dictionary<Guid, List<RuleFacts>>> RulesAsync(CancellationToken ct) =>
+        (await db.Set<SkuReplacement>().AsNoTracking().Where(r => r.Active)
+            .Select(r => new RuleFacts(r.Id, r.FromSkuId, r.ToSkuId, r.Factor, r.ShopId, r.StartsAt, r.EndsAt, r.OnlyWhenOutOfStock, r.CreatedAt))
+            .ToListAsync(ct))
+        .GroupBy(r => r.FromSkuId)
+        // The most specific rule speaks first: this shop's before every shop's, then the newest.
+        .ToDictionary(g => g.Key, g => g.OrderBy(r => r.ShopId is null).ThenByDescending(r => r.CreatedAt).ToList());
+
+    private async Task<ComboPriceBasis> BasisAsync(CancellationToken ct) =>
+        (await db.Set<CatalogSettings>().AsNoTracking().SingleOrDefaultAsync(ct))?.ComboPriceBasis ?? ComboPriceBasis.RetailPrice;
+
+    /// <summary>Every combo flattened once, up front, so that resolving lines only reads (null: the combo is in a cycle).</summary>
+    private static Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?> Flatten(ComboGraph graph)
+    {
+        var flattened = new Dictionary<Guid, IReadOnlyList<(Guid Sku, long Quantity)>?>();
+        foreach (var combo in graph.ComboIds)
+        {
+            try { flattened[combo] = graph.Flatten(combo); }
+            catch (RuleViolatedException) { flattened[combo] = null; }
+        }
+        return flattened;
+    }
+
+    private async Task LoadSkusAsync(Dictionary<Guid, SkuFacts> skus, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        foreach (var chunk in ids.Where(id => !skus.ContainsKey(id)).Distinct().Chunk(Chunk))
             foreach (var sku in await db.Set<Sku>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id))
                          .Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice)).ToListAsync(ct))
-                _skus[sku.Id] = sku;
+                skus[sku.Id] = sku;
     }
 }
