@@ -81,6 +81,28 @@ public abstract class ImportTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_default_supplier_is_named_by_code_or_name_and_an_unknown_one_names_its_row()
+    {
+        var supplier = await Session.PostAsync<Catalog.Features.ManageSuppliers.SupplierView>("/api/v1/catalog/suppliers", new { code = "SUP-1", name = "义乌织造厂" }, HttpStatusCode.Created);
+        Dictionary<string, object?> WithSupplier(string code, string name, string? named) => new(Row(code, name)) { ["默认供应商"] = named };
+
+        var refused = await ImportAsync(Sheet([WithSupplier("S-1", "甲", "sup-1"), WithSupplier("S-2", "乙", "没有这家")]), HttpStatusCode.UnprocessableEntity);
+        var written = await ImportAsync(Sheet([WithSupplier("S-1", "甲", "sup-1"), WithSupplier("S-2", "乙", "义乌织造厂"), WithSupplier("S-3", "丙", null)]));
+        using var export = await Session.Api.GetAsync(new Uri("/api/v1/catalog/export/products", UriKind.Relative));
+        var exported = await export.Content.ReadAsByteArrayAsync();
+        var rows = new MemoryStream(exported).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+
+        Assert.Equal([(3, "默认供应商", "unknown_supplier")], refused.Errors.Select(e => (e.Row, e.Column, e.Code)));
+        Assert.Equal(3, written.Created);
+        foreach (var code in new[] { "S-1", "S-2" })
+        {
+            var productId = (await Session.GetAsync<Page<SkuRow>>($"/api/v1/catalog/skus?code={code}")).Items[0].ProductId;
+            Assert.Equal(supplier.Id, (await Session.GetAsync<ProductView>($"/api/v1/catalog/products/{productId}")).DefaultSupplierId);
+        }
+        Assert.Equal(["SUP-1", "SUP-1", null], rows.OrderBy(r => r["商家编码"]).Select(r => r["默认供应商"] as string));
+    }
+
+    [Fact]
     public async Task Bad_rows_are_named_nothing_is_written_and_the_error_workbook_marks_them()
     {
         await Session.PostAsync<ProductView>("/api/v1/catalog/products", new { name = "旧", skus = new[] { new { code = "OLD-1", barcodes = new[] { "BAR-OLD" } } } }, HttpStatusCode.Created);

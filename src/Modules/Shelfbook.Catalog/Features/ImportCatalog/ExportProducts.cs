@@ -15,6 +15,7 @@ public sealed class ExportProducts(TenantDbContext db, ManageProducts.ManageProd
 {
     public async Task<Stream> ExportAsync(SkuFilter filter, CancellationToken ct)
     {
+        var supplierCodes = await db.Set<Supplier>().AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Code, ct);
         var tree = new CategoryTree((await db.Set<Category>().AsNoTracking().Select(c => new { c.Id, c.ParentId, c.Name }).ToListAsync(ct))
             .Select(c => (c.Id, c.ParentId, c.Name)));
         var rows = new List<IReadOnlyDictionary<string, object?>>();
@@ -34,6 +35,7 @@ public sealed class ExportProducts(TenantDbContext db, ManageProducts.ManageProd
                 {
                     ["code"] = sku.Code, ["name"] = product.Name, ["spec"] = sku.Spec, ["barcodes"] = string.Join(",", sku.Barcodes.Select(b => b.Code).Order(StringComparer.Ordinal)),
                     ["brand"] = product.Brand, ["category"] = product.CategoryId is { } c ? tree.PathOf(c).Replace(" › ", "/", StringComparison.Ordinal) : null,
+                    ["supplier"] = product.DefaultSupplierId is { } supplier ? supplierCodes.GetValueOrDefault(supplier) : null,
                     ["unit"] = product.Unit, ["weightGrams"] = sku.WeightGrams, ["lengthMm"] = sku.LengthMm, ["widthMm"] = sku.WidthMm, ["heightMm"] = sku.HeightMm,
                     ["costPrice"] = MinorUnits.ToMajor(sku.CostPrice), ["retailPrice"] = MinorUnits.ToMajor(sku.RetailPrice), ["safetyStock"] = sku.SafetyStock,
                 });

@@ -41,6 +41,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         new("barcodes", "条码", "Barcodes"),
         new("brand", "品牌", "Brand"),
         new("category", "分类", "Category"),
+        new("supplier", "默认供应商", "Default supplier"),
         new("unit", "单位", "Unit"),
         new("weightGrams", "重量(克)", "Weight (g)"),
         new("lengthMm", "长(毫米)", "Length (mm)"),
@@ -52,7 +53,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
     ];
 
     private sealed record Line(
-        SheetRow Row, SkuInput Sku, string Name, string? Brand, string? Unit, string? Category, IReadOnlyList<string> Barcodes)
+        SheetRow Row, SkuInput Sku, string Name, string? Brand, string? Unit, string? Category, IReadOnlyList<string> Barcodes, string? Supplier)
     {
         public string NormalizedCode => Domain.Sku.Normalize(Sku.Code ?? "");
     }
@@ -99,6 +100,12 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
                     Error(errors, line.Row, "barcodes", "barcode_taken", $"Barcode {barcode} already belongs to another SKU.", barcode);
         }
 
+        // A supplier is named by its code (any letter case) or its exact name; it must exist (it has contacts to fill in).
+        var suppliers = await SuppliersAsync(lines.Select(l => l.Supplier).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), ct);
+        foreach (var line in lines)
+            if (line.Supplier is { } named && !suppliers.ContainsKey(named))
+                Error(errors, line.Row, "supplier", "unknown_supplier", $"No supplier has the code or name '{named}'.", named);
+
         // New codes group by product name; a group may join the product of a known code of the same name in the file.
         var productOfName = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var group in lines.Where(l => existing.ContainsKey(l.NormalizedCode)).GroupBy(l => l.Name))
@@ -112,7 +119,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         var failed = rows.Count(r => bad.Contains(r.Number));
         if (errors.Count > 0 && !validOnly)
             return new ImportResult(rows.Count, 0, 0, 0, failed, false, errors.OrderBy(e => e.Row).ToList()) { ErrorWorkbook = Workbooks.ErrorWorkbook(Columns, rows, errors) };
-        var (created, updated, unchanged) = await WriteAsync(good, existing, productOfName, progress, ct);
+        var (created, updated, unchanged) = await WriteAsync(good, existing, productOfName, suppliers, progress, ct);
         return new ImportResult(rows.Count, created, updated, unchanged, failed, true, errors.OrderBy(e => e.Row).ToList())
         {
             ErrorWorkbook = errors.Count > 0 ? Workbooks.ErrorWorkbook(Columns, rows, errors) : null,
@@ -133,7 +140,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
 
     private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(
         List<Line> lines, Dictionary<string, (Guid SkuId, Guid ProductId)> existing, Dictionary<string, Guid> productOfName,
-        IProgress<ImportProgress>? progress, CancellationToken ct)
+        Dictionary<string, Guid> suppliers, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
         var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -141,7 +148,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return await WriteInTransactionAsync(lines, existing, productOfName, progress, now, ct);
+            return await WriteInTransactionAsync(lines, existing, productOfName, suppliers, progress, now, ct);
         }
         finally
         {
@@ -151,7 +158,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
 
     private async Task<(int Created, int Updated, int Unchanged)> WriteInTransactionAsync(
         List<Line> lines, Dictionary<string, (Guid SkuId, Guid ProductId)> existing, Dictionary<string, Guid> productOfName,
-        IProgress<ImportProgress>? progress, DateTime now, CancellationToken ct)
+        Dictionary<string, Guid> suppliers, IProgress<ImportProgress>? progress, DateTime now, CancellationToken ct)
     {
         int created = 0, updated = 0, unchanged = 0, done = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -174,7 +181,8 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
                     given.CostPrice ?? sku.CostPrice, given.RetailPrice ?? sku.RetailPrice, given.SafetyStock ?? sku.SafetyStock), now);
                 var product = products[sku.ProductId];
                 product.Update(new ProductInput(line.Name, line.Brand ?? product.Brand, line.Unit ?? product.Unit, product.Notes, product.Images,
-                    CategoryId: line.Category is null ? product.CategoryId : categories[line.Category], DefaultSupplierId: product.DefaultSupplierId), now);
+                    CategoryId: line.Category is null ? product.CategoryId : categories[line.Category],
+                    DefaultSupplierId: line.Supplier is null ? product.DefaultSupplierId : suppliers[line.Supplier]), now);
             }
             db.ChangeTracker.DetectChanges();
             // Touching UpdatedAt alone is not a change: put it back where nothing else moved.
@@ -217,7 +225,8 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
                 {
                     var first = group.First();
                     db.Set<Product>().Add(Product.Create(new ProductInput(first.Name, first.Brand, first.Unit,
-                        Skus: group.Select(l => l.Sku).ToList(), CategoryId: first.Category is null ? null : categories[first.Category]), now));
+                        Skus: group.Select(l => l.Sku).ToList(), CategoryId: first.Category is null ? null : categories[first.Category],
+                        DefaultSupplierId: first.Supplier is null ? null : suppliers[first.Supplier]), now));
                 }
                 created += group.Count();
                 batch += group.Count();
@@ -268,6 +277,19 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
         return result;
     }
 
+    /// <summary>Supplier cells to ids: by code (normalized) first, then by exact name; a name two suppliers share names neither.</summary>
+    private async Task<Dictionary<string, Guid>> SuppliersAsync(List<string> named, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (named.Count == 0) return result;
+        var all = await db.Set<Supplier>().AsNoTracking().Select(s => new { s.Id, s.NormalizedCode, s.Name }).ToListAsync(ct);
+        var byCode = all.ToDictionary(s => s.NormalizedCode, s => s.Id, StringComparer.Ordinal);
+        var byName = all.GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Id, StringComparer.Ordinal);
+        foreach (var cell in named)
+            if (byCode.TryGetValue(Sku.Normalize(cell), out var id) || byName.TryGetValue(cell, out id)) result[cell] = id;
+        return result;
+    }
+
     /// <summary>"服装/女装/T恤" (or with › or >) → its level names.</summary>
     private static string[] Levels(string path) => path.Split(['/', '›', '>'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -308,7 +330,7 @@ public sealed class ImportProducts(TenantDbContext db, ProblemResponses problems
             }
             return null;
         }
-        return new Line(row, sku, name!, row.Text("brand"), row.Text("unit"), category, barcodes);
+        return new Line(row, sku, name!, row.Text("brand"), row.Text("unit"), category, barcodes, row.Text("supplier"));
     }
 
     /// <summary>Records a row's error in the caller's language, under the column's template header.</summary>
