@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.ManageProducts;
@@ -199,14 +200,19 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         Assert.True((await Resolve("RED")).Resolved);
         Assert.Equal((1, 1), (snapshots.Stores, snapshots.Hits));
 
-        // Each kind of change the resolution reads moves the version on: an alias, a SKU's state, a rule, a price.
+        // A new code does not move the version: the snapshot lacks it, the registry has it, so it is read again.
         await Session.PostAsync<AliasView>($"{Api}/skus/{_ids["RED"]}/aliases", new { code = "R-NEW" }, HttpStatusCode.Created);
         Assert.Equal("RED", (await Resolve("R-NEW")).Parts.Single().SkuCode);
+        Assert.Equal(2, snapshots.Stores);
+        // Changes to what was read move it: a code removed, a SKU's state, a rule.
+        using (var removed = await Session.Api.DeleteAsync(new Uri($"{Api}/skus/{_ids["RED"]}/aliases/R-NEW", UriKind.Relative)))
+            Assert.True(removed.IsSuccessStatusCode);
+        Assert.Equal("unmapped", (await Resolve("R-NEW")).Failure?.Code);
         await Session.PostAsync<SkuView>($"{Api}/skus/{_ids["CRATE"]}/deactivate", null);
         Assert.Equal("inactive_sku", (await Resolve("CRATE")).Failure?.Code);
         await Session.PostAsync<ReplacementView>($"{Api}/replacements", new { fromCode = "OLD", toCode = "RED" }, HttpStatusCode.Created);
         Assert.Equal("RED", (await Resolve("OLD")).Parts.Single().SkuCode);
-        Assert.Equal(4, snapshots.Stores);
+        Assert.Equal(5, snapshots.Stores);
 
         // A batch inside a transaction sees its own change, but what it read is not kept for others.
         await using (var db = Session.OpenDb())
@@ -218,7 +224,26 @@ public abstract class ResolveTests(ShelfbookApp app) : TenantTest(app)
         }
         var hits = snapshots.Hits;
         Assert.True((await Resolve("RED")).Resolved);
-        Assert.Equal((4, hits + 1), (snapshots.Stores, snapshots.Hits));
+        Assert.Equal((5, hits + 1), (snapshots.Stores, snapshots.Hits));
+    }
+
+    [Fact]
+    public async Task The_triggers_that_move_the_catalog_version_exist_after_all_migrations()
+    {
+        // EF Core drops raw-SQL triggers when it rebuilds a SQLite table in a later migration: this notices.
+        await using var db = Session.OpenDb();
+        var postgres = db.Database.ProviderName!.Contains("Npgsql", StringComparison.Ordinal);
+        var names = await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.SqlQueryRaw<string>(db.Database, postgres
+                ? "SELECT t.tgname AS \"Value\" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND t.tgname LIKE 'catalog_stamp%'"
+                : "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'catalog_stamp%'")
+            .ToListAsync();
+
+        string[] all = ["insert", "update", "delete"];
+        var expected = postgres
+            ? new[] { "skus", "catalog_codes", "combo_components", "sku_replacements", "catalog_settings" }.SelectMany(t => new[] { $"catalog_stamp_{t}", $"catalog_stamp_{t}_truncate" })
+            : new[] { ("skus", new[] { "update", "delete" }), ("catalog_codes", new[] { "update", "delete" }), ("combo_components", all), ("sku_replacements", all), ("catalog_settings", all) }
+                .SelectMany(x => x.Item2.Select(e => $"catalog_stamp_{x.Item1}_{e}"));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -196,33 +196,41 @@ public sealed class LineResolver(TenantDbContext db, ResolutionSnapshots? snapsh
     /// </summary>
     private async Task<ResolutionFacts?> SnapshotAsync(int lineCount, IEnumerable<ListingFacts> listings, IReadOnlyList<string> codesNamed, CancellationToken ct)
     {
+        // Inside a transaction the batch may have changed the catalog itself (and on PostgreSQL the version moves only
+        // when it commits): it probes for what it names and neither uses nor keeps a snapshot.
+        if (db.Database.CurrentTransaction is not null) return null;
         var database = db.Database.GetConnectionString();
-        var version = await db.Set<CatalogStamp>().AsNoTracking().Select(s => s.Version).SingleOrDefaultAsync(ct);
-        var kept = database is null ? null : snapshots?.Get(database, version);
+        var version = await db.Set<CatalogStamp>().AsNoTracking().Select(s => (long?)s.Version).SingleOrDefaultAsync(ct);
+        // Without the stamp row (a damaged database) nothing could tell a snapshot is stale: none is kept.
+        if (database is null || version is null || snapshots is null) return lineCount < WholeTableFrom ? null : await LoadAllAsync(ct);
+        var kept = snapshots.Get(database, version.Value);
         if (kept is not null && listings.All(l => l.MappedSkuId is not { } id || kept.Skus.ContainsKey(id)))
         {
             var unknown = codesNamed.Where(c => !kept.Codes.ContainsKey(c)).ToList();
             var stale = false;
             foreach (var chunk in unknown.Chunk(Chunk))
                 if (stale = await db.Set<CatalogCode>().AnyAsync(c => EF.Parameter(chunk).Contains(c.Value), ct)) break;
-            if (!stale) return kept;
+            if (!stale)
+            {
+                snapshots.Hit();
+                return kept;
+            }
         }
         if (lineCount < WholeTableFrom) return null;
         var facts = await LoadAllAsync(ct);
-        if (database is not null && db.Database.CurrentTransaction is null) snapshots?.Store(database, version, facts);
+        snapshots.Store(database, version.Value, facts);
         return facts;
     }
 
-    /// <summary>Every code, SKU and combo of the tenant, in one pass over each table.</summary>
+    /// <summary>
+    /// Every code, SKU and combo of the tenant, in one pass over each table. SKUs are read last: they are never deleted,
+    /// so whatever a code, combo or rule read before them names is among them even if a writer commits in between.
+    /// </summary>
     private async Task<ResolutionFacts> LoadAllAsync(CancellationToken ct)
     {
         var codes = new Dictionary<string, Guid>(StringComparer.Ordinal);
         await foreach (var row in db.Set<CatalogCode>().AsNoTracking().Select(c => new { c.Value, c.SkuId }).AsAsyncEnumerable().WithCancellation(ct))
             codes[row.Value] = row.SkuId;
-        var skus = new Dictionary<Guid, SkuFacts>();
-        await foreach (var sku in db.Set<Sku>().AsNoTracking().Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice))
-                           .AsAsyncEnumerable().WithCancellation(ct))
-            skus[sku.Id] = sku;
         var edges = new Dictionary<Guid, IReadOnlyList<(Guid, int)>>();
         await foreach (var row in db.Set<ComboComponent>().AsNoTracking().OrderBy(c => c.ComboSkuId).ThenBy(c => c.Line)
                            .Select(c => new { c.ComboSkuId, c.ComponentSkuId, c.Quantity }).AsAsyncEnumerable().WithCancellation(ct))
@@ -230,7 +238,13 @@ public sealed class LineResolver(TenantDbContext db, ResolutionSnapshots? snapsh
             if (!edges.TryGetValue(row.ComboSkuId, out var components)) edges[row.ComboSkuId] = components = new List<(Guid, int)>();
             ((List<(Guid, int)>)components).Add((row.ComponentSkuId, row.Quantity));
         }
-        return new ResolutionFacts(codes, skus, await RulesAsync(ct), Flatten(new ComboGraph(edges)), await BasisAsync(ct));
+        var rules = await RulesAsync(ct);
+        var basis = await BasisAsync(ct);
+        var skus = new Dictionary<Guid, SkuFacts>();
+        await foreach (var sku in db.Set<Sku>().AsNoTracking().Select(s => new SkuFacts(s.Id, s.Code, s.Active, s.Kind, s.RetailPrice, s.CostPrice))
+                           .AsAsyncEnumerable().WithCancellation(ct))
+            skus[sku.Id] = sku;
+        return new ResolutionFacts(codes, skus, rules, Flatten(new ComboGraph(edges)), basis);
     }
 
     /// <summary>Only what this batch names: its codes, the SKUs they and the listings point to, their combos' parts.</summary>

@@ -50,15 +50,19 @@ public sealed class ResolutionSnapshots
     {
         if (!_entries.TryGetValue(database, out var entry) || entry.Version != version) return null;
         entry.LastUsed = Interlocked.Increment(ref _clock);
-        Interlocked.Increment(ref _hits);
         return entry.Facts;
     }
+
+    /// <summary>A batch was served by a kept snapshot (counted once the resolver has accepted it).</summary>
+    internal void Hit() => Interlocked.Increment(ref _hits);
 
     internal void Store(string database, long version, ResolutionFacts facts)
     {
         Interlocked.Increment(ref _stores);
         lock (_gate)
         {
+            // A slow reader of an older version does not push out a newer snapshot.
+            if (_entries.TryGetValue(database, out var present) && present.Version > version) return;
             _entries[database] = new Entry(version, facts) { LastUsed = Interlocked.Increment(ref _clock) };
             while (_entries.Count > Capacity)
                 _entries.TryRemove(_entries.MinBy(e => e.Value.LastUsed).Key, out _);
