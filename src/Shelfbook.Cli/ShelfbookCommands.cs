@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shelfbook.Data.Audit;
+using Shelfbook.Data;
 using Shelfbook.Data.Control;
 using Shelfbook.Kernel;
 using Shelfbook.Platform;
@@ -63,11 +64,36 @@ public static class ShelfbookCommands
         var migrate = new Command("migrate", "Apply migrations to the control database and every tenant database");
         migrate.SetAction((parse, ct) => RunAsync(parse, data, provider, connection, (_, _) => Task.CompletedTask, ct));
 
+        var tenant = new Option<string?>("--tenant") { Description = "Check only this tenant (default: every active tenant)" };
+        var verify = new Command("verify", "Recompute every stock balance and reservation total from the ledger and print each drift; exit code 3 on drift") { tenant };
+        verify.SetAction(async (parse, ct) =>
+        {
+            var drifted = false;
+            var code = await RunAsync(parse, data, provider, connection, async (services, ct2) =>
+            {
+                var control = services.GetRequiredService<ControlDbContext>();
+                var databases = services.GetRequiredService<Databases>();
+                var only = parse.GetValue(tenant);
+                var codes = await control.Tenants.AsNoTracking().Where(t => only == null ? t.Active : t.Code == only).OrderBy(t => t.Code).Select(t => t.Code).ToListAsync(ct2);
+                if (only is not null && codes.Count == 0) throw new InputRejectedException("tenant", "unknown_tenant", $"No tenant has the code '{only}'.");
+                foreach (var c in codes)
+                {
+                    await using var db = databases.OpenTenant(TenantCode.Parse(c), new SystemActor("verify"), TimeProvider.System);
+                    var drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync(ct2);
+                    Console.WriteLine($"{c}: {(drifts.Count == 0 ? "clean" : drifts.Count + " drift(s)")}");
+                    foreach (var drift in drifts) Console.WriteLine("  " + drift);
+                    drifted |= drifts.Count > 0;
+                }
+            }, ct);
+            return code != 0 ? code : drifted ? 3 : 0;
+        });
+
         return new RootCommand("Shelfbook e-commerce ERP command line")
         {
             data, provider, connection,
             new Command("tenants", "Tenants (companies) of this installation") { create, list },
             migrate,
+            verify,
             Bench.BenchCommand.Build(provider, connection),
         };
     }

@@ -18,29 +18,36 @@ internal static class BulkInserts
     public static async Task WriteAsync(DbContext db, IReadOnlyList<EntityEntry> added, CancellationToken ct)
     {
         if (added.Count == 0) return;
+        foreach (var group in InDependencyOrder(added.GroupBy(e => e.Metadata).ToList()))
+            await WriteAsync(db, group.Key, group, static (row, property) => row.Property(property.Name).CurrentValue, ct);
+    }
+
+    /// <summary>Plain entities of one type, never tracked: for batches too large to pass through the change tracker.</summary>
+    public static Task WriteUntrackedAsync<T>(DbContext db, IEnumerable<T> rows, CancellationToken ct) where T : class =>
+        WriteAsync(db, db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model."),
+            rows, static (row, property) => property.GetGetter().GetClrValue(row), ct);
+
+    private static async Task WriteAsync<TRow>(DbContext db, IEntityType type, IEnumerable<TRow> rows, Func<TRow, IProperty, object?> read, CancellationToken ct)
+    {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var group in InDependencyOrder(added.GroupBy(e => e.Metadata).ToList()))
-        {
-            var type = group.Key;
-            var table = type.GetTableName()!;
-            var store = StoreObjectIdentifier.Table(table, type.GetSchema());
-            // Identity keys (the audit log's) are the database's to number.
-            var columns = type.GetProperties()
-                .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && p.ClrType == typeof(long)))
-                .Select(p => (Property: p, Column: p.GetColumnName(store)!, Mapping: p.GetRelationalTypeMapping()))
-                .ToList();
-            if (connection is NpgsqlConnection npgsql)
-                await CopyAsync(npgsql, table, columns, group, ct);
-            else
-                await InsertAsync(connection, transaction, table, columns, group, ct);
-        }
+        var table = type.GetTableName()!;
+        var store = StoreObjectIdentifier.Table(table, type.GetSchema());
+        // Identity keys (the audit log's, the ledger's) are the database's to number.
+        var columns = type.GetProperties()
+            .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && p.ClrType == typeof(long)))
+            .Select(p => (Property: p, Column: p.GetColumnName(store)!, Mapping: p.GetRelationalTypeMapping()))
+            .ToList();
+        if (connection is NpgsqlConnection npgsql)
+            await CopyAsync(npgsql, table, columns, rows, read, ct);
+        else
+            await InsertAsync(connection, transaction, table, columns, rows, read, ct);
     }
 
-    private static async Task InsertAsync(
+    private static async Task InsertAsync<TRow>(
         DbConnection connection, DbTransaction? transaction, string table, List<(IProperty Property, string Column, RelationalTypeMapping Mapping)> columns,
-        IEnumerable<EntityEntry> rows, CancellationToken ct)
+        IEnumerable<TRow> rows, Func<TRow, IProperty, object?> read, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -53,15 +60,15 @@ internal static class BulkInserts
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            for (var i = 0; i < columns.Count; i++) parameters[i].Value = Value(row, columns[i].Property, columns[i].Mapping) ?? DBNull.Value;
+            for (var i = 0; i < columns.Count; i++) parameters[i].Value = Value(read(row, columns[i].Property), columns[i].Mapping) ?? DBNull.Value;
             // SQLite does its work synchronously; the async wrapper would only add a task per row.
             command.ExecuteNonQuery();
         }
     }
 
-    private static async Task CopyAsync(
+    private static async Task CopyAsync<TRow>(
         NpgsqlConnection connection, string table, List<(IProperty Property, string Column, RelationalTypeMapping Mapping)> columns,
-        IEnumerable<EntityEntry> rows, CancellationToken ct)
+        IEnumerable<TRow> rows, Func<TRow, IProperty, object?> read, CancellationToken ct)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c.Column}\""))}) FROM STDIN (FORMAT BINARY)", ct);
@@ -72,7 +79,7 @@ internal static class BulkInserts
             await importer.StartRowAsync(ct);
             for (var i = 0; i < columns.Count; i++)
             {
-                if (Value(row, columns[i].Property, columns[i].Mapping) is { } value) await WriteAsync(importer, value, types[i], ct);
+                if (Value(read(row, columns[i].Property), columns[i].Mapping) is { } value) await WriteAsync(importer, value, types[i], ct);
                 else await importer.WriteNullAsync(ct);
             }
         }
@@ -96,9 +103,8 @@ internal static class BulkInserts
         _ => throw new NotSupportedException($"Bulk insert cannot write a {value.GetType().Name} to {type}."),
     };
 
-    private static object? Value(EntityEntry row, IProperty property, RelationalTypeMapping mapping)
+    private static object? Value(object? value, RelationalTypeMapping mapping)
     {
-        var value = row.Property(property.Name).CurrentValue;
         return value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
     }
 

@@ -10,6 +10,8 @@ public sealed class InputCheck
 
     public bool HasErrors => _errors.Count > 0;
 
+    public int Count => _errors.Count;
+
     public InputCheck Add(string field, string code, string message, params object[] arguments)
     {
         _errors.Add(new FieldError(field, code, message, arguments));

@@ -25,6 +25,27 @@ public sealed class TenantSession(ShelfbookApp app, TenantCode tenant, Guid admi
 
     public TenantDbContext OpenDb() => App.OpenTenant(Tenant);
 
+    /// <summary>A DI scope acting as this tenant's administrator, for calling a module's services (Contracts) directly.</summary>
+    public AsyncServiceScope Scope()
+    {
+        var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Shelfbook.Platform.Tenancy.CurrentUser>().Principal = new System.Security.Claims.ClaimsPrincipal(
+            new System.Security.Claims.ClaimsIdentity(
+            [
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, AdminId.ToString()),
+                new System.Security.Claims.Claim(Shelfbook.Kernel.ShelfbookClaims.Tenant, Tenant.Value),
+                new System.Security.Claims.Claim(Shelfbook.Kernel.ShelfbookClaims.DisplayName, AdminLogin),
+            ], "test"));
+        return scope;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a fresh scope's <typeparamref name="T"/>, as one request would.</summary>
+    public async Task<TResult> WithAsync<T, TResult>(Func<T, Task<TResult>> work) where T : notnull
+    {
+        await using var scope = Scope();
+        return await work(scope.ServiceProvider.GetRequiredService<T>());
+    }
+
     /// <summary>Adds a user to this tenant with a role holding exactly <paramref name="permissions"/>; returns a client signed in as that user.</summary>
     public async Task<HttpClient> NewUserAsync(string login, params string[] permissions)
     {
@@ -116,10 +137,14 @@ public abstract class TenantTest(ShelfbookApp app) : IAsyncLifetime
         _session = await App.NewTenantAsync();
     }
 
-    public virtual ValueTask DisposeAsync()
+    /// <summary>After every scenario the book must match the ledger (账实相符): the same check as <c>shelfbook verify</c>.</summary>
+    public virtual async ValueTask DisposeAsync()
     {
-        _session?.Api.Dispose();
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
+        if (_session is null) return;
+        _session.Api.Dispose();
+        await using var db = _session.OpenDb();
+        var drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync();
+        Assert.True(drifts.Count == 0, "Stock drifted from the ledger:\n" + string.Join("\n", drifts));
     }
 }

@@ -73,6 +73,7 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<ManageReplacements>();
         services.AddSingleton<ResolutionSnapshots>();
         services.AddScoped<IResolveLines, LineResolver>();
+        services.AddScoped<ISkuDirectory, Features.SkuDirectory.SkuDirectory>();
         services.AddScoped<ImportProducts>();
         services.AddScoped<ExportProducts>();
         services.AddScoped<ImportMappings>();

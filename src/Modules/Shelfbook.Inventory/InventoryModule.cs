@@ -4,7 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Domain;
+using Shelfbook.Inventory.Contracts;
+using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.ManageWarehouses;
+using Shelfbook.Inventory.Features.Alerts;
+using Shelfbook.Inventory.Features.Reservations;
+using Shelfbook.Inventory.Features.StockDocuments;
+using Shelfbook.Inventory.Features.StockViews;
+using Shelfbook.Inventory.Features.Verify;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Modules;
 
@@ -14,6 +21,18 @@ public static class InventoryPermissions
 {
     public const string ViewWarehouses = "inventory.warehouses.view";
     public const string ManageWarehouses = "inventory.warehouses.manage";
+
+    /// <summary>查看库存: stock pages, the ledger, alerts, documents.</summary>
+    public const string View = "inventory.view";
+
+    /// <summary>出入库: manual in/out, condition changes, reason codes, quick outbound.</summary>
+    public const string Adjust = "inventory.adjust";
+
+    /// <summary>盘点: count sheets, counting and posting them.</summary>
+    public const string Stocktake = "inventory.stocktake";
+
+    /// <summary>调拨: transfers between warehouses.</summary>
+    public const string Transfer = "inventory.transfer";
 }
 
 /// <summary>Marker for the module's resources (InventoryStrings.resx: zh-CN, InventoryStrings.en.resx: English).</summary>
@@ -29,6 +48,10 @@ public sealed class InventoryModule : ShelfbookModule
     [
         new(InventoryPermissions.ViewWarehouses, Name, "permission.warehouses.view"),
         new(InventoryPermissions.ManageWarehouses, Name, "permission.warehouses.manage"),
+        new(InventoryPermissions.View, Name, "permission.view"),
+        new(InventoryPermissions.Adjust, Name, "permission.adjust"),
+        new(InventoryPermissions.Stocktake, Name, "permission.stocktake"),
+        new(InventoryPermissions.Transfer, Name, "permission.transfer"),
     ];
 
     public override IReadOnlyList<NavItem> Navigation =>
@@ -40,11 +63,31 @@ public sealed class InventoryModule : ShelfbookModule
     [
         new(l => l.Text<InventoryStrings>("dashboard.active_warehouses"), Icons.Material.Outlined.Warehouse, "warehouses", InventoryPermissions.ViewWarehouses,
             (db, ct) => db.Set<Warehouse>().LongCountAsync(w => w.Active, ct)),
+        new(l => l.Text<InventoryStrings>("dashboard.low_stock"), Icons.Material.Outlined.TrendingDown, "stock-alerts", InventoryPermissions.View,
+            StockAlerts.CountLowAsync),
+        new(l => l.Text<InventoryStrings>("dashboard.stagnant"), Icons.Material.Outlined.HourglassBottom, "stock-alerts?tab=stagnant", InventoryPermissions.View,
+            StockAlerts.CountStagnantAsync),
     ];
 
-    public override void AddServices(IServiceCollection services) => services.AddScoped<ManageWarehouses>();
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<ManageWarehouses>();
+        services.AddScoped<StockPosting>();
+        services.AddScoped<StockReservations>();
+        services.AddScoped<IReserveStock>(sp => sp.GetRequiredService<StockReservations>());
+        services.AddScoped<RecordMovements>();
+        services.AddScoped<ManageStockDocuments>();
+        services.AddScoped<ManageStockReasons>();
+        services.AddScoped<StockQueries>();
+        services.AddScoped<StockAlerts>();
+        services.AddScoped<StockVerification>();
+    }
 
-    public override void MapEndpoints(IEndpointRouteBuilder group) => WarehouseEndpoints.Map(group);
+    public override void MapEndpoints(IEndpointRouteBuilder group)
+    {
+        WarehouseEndpoints.Map(group);
+        StockEndpoints.Map(group);
+    }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)
     {

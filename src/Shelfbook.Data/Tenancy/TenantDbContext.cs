@@ -95,6 +95,27 @@ public sealed class TenantDbContext(DbContextOptions<TenantDbContext> options, T
         ChangeTracker.Clear();
     }
 
+    /// <summary>
+    /// Writes <paramref name="rows"/> through the bulk path without tracking them (and without audit entries): for
+    /// ledgers and batches too large for the change tracker. Identity keys are left to the database. Needs a transaction.
+    /// </summary>
+    public async Task BulkInsertAsync<T>(IEnumerable<T> rows, CancellationToken ct) where T : class
+    {
+        var transaction = Database.CurrentTransaction
+                          ?? throw new InvalidOperationException("BulkInsertAsync runs inside a transaction; begin one first.");
+        await transaction.CreateSavepointAsync("bulk_insert", ct);
+        try
+        {
+            await BulkInserts.WriteUntrackedAsync(this, rows, ct);
+            await transaction.ReleaseSavepointAsync("bulk_insert", ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            await transaction.RollbackToSavepointAsync("bulk_insert", ct);
+            throw new DbUpdateException("A bulk insert failed: " + e.Message, e);
+        }
+    }
+
     private void AddAuditEntries()
     {
         foreach (var (entry, _) in AuditRecorder.Collect(ChangeTracker, actor, time, static _ => Guid.Empty))

@@ -38,8 +38,15 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var listingB = (await tenantB.GetAsync<System.Text.Json.JsonElement>("/api/v1/catalog/listings")).GetProperty("items")[0];
         var ruleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/replacements", new { fromCode = "B-SKU", toCode = "B-COMBO" }, HttpStatusCode.Created);
         var supplierB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/suppliers", new { code = "B-SUP", name = "B 的仓库 供应商" }, HttpStatusCode.Created);
+        var skuB = productB.GetProperty("skus")[0].GetProperty("id").GetString()!;
+        var documentB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/documents",
+            new { kind = "ManualIn", warehouseId = warehouseB.Id, reason = "found", note = "B 的仓库 单", lines = new[] { new { skuCode = "B-SKU", quantity = 2 } } }, HttpStatusCode.Created);
+        await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/reasons", new { code = "b-only", name = "B 的仓库 原因", direction = "Both" }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/inventory/stock/ledger/"] = skuB,
+            ["/api/v1/inventory/documents/"] = documentB.GetProperty("id").GetString()!,
+            ["/api/v1/inventory/reasons/"] = "b-only",
             ["/api/v1/catalog/suppliers/"] = supplierB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/catalog/listings/"] = listingB.GetProperty("id").GetString()!,

@@ -709,6 +709,681 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.InventorySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("StagnantDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("stagnant_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inventory_settings");
+
+                    b.ToTable("inventory_settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            StagnantDays = 90
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.SkuCost", b =>
+                {
+                    b.Property<Guid>("SkuId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<long>("AverageCost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("average_cost");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("SkuId")
+                        .HasName("pk_sku_costs");
+
+                    b.ToTable("sku_costs", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
+                {
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("condition");
+
+                    b.Property<DateTime?>("LastMovementAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_movement_at");
+
+                    b.Property<DateTime?>("LastOutboundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_outbound_at");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved");
+
+                    b.HasKey("WarehouseId", "SkuId", "Condition")
+                        .HasName("pk_stock_balances");
+
+                    b.HasIndex("SkuId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_balances_sku_id_warehouse_id");
+
+                    b.ToTable("stock_balances", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("posted_by");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_documents");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_documents_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_documents_warehouse_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_stock_documents_status_created_at");
+
+                    b.ToTable("stock_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockMovement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("condition");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<long>("OnHandAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand_after");
+
+                    b.Property<Guid?>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("operator_name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_no");
+
+                    b.Property<string>("SourceType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source_type");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UnitCost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_cost");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_movements");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_stock_movements_at");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_movements_idempotency_key");
+
+                    b.HasIndex("SourceType", "SourceId")
+                        .HasDatabaseName("ix_stock_movements_source_type_source_id");
+
+                    b.HasIndex("SkuId", "WarehouseId", "Id")
+                        .HasDatabaseName("ix_stock_movements_sku_id_warehouse_id_id");
+
+                    b.ToTable("stock_movements", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReason", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Sort")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort");
+
+                    b.HasKey("Code")
+                        .HasName("pk_stock_reasons");
+
+                    b.ToTable("stock_reasons", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "sample",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "样品",
+                            Sort = 10
+                        },
+                        new
+                        {
+                            Code = "gift",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "赠品",
+                            Sort = 20
+                        },
+                        new
+                        {
+                            Code = "damage",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "报损",
+                            Sort = 30
+                        },
+                        new
+                        {
+                            Code = "internal_use",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "内部领用",
+                            Sort = 40
+                        },
+                        new
+                        {
+                            Code = "found",
+                            Active = true,
+                            Direction = "In",
+                            Name = "找到/盘盈",
+                            Sort = 50
+                        },
+                        new
+                        {
+                            Code = "opening",
+                            Active = true,
+                            Direction = "In",
+                            Name = "期初入库",
+                            Sort = 60
+                        },
+                        new
+                        {
+                            Code = "return_no_order",
+                            Active = true,
+                            Direction = "In",
+                            Name = "无单退货",
+                            Sort = 70
+                        },
+                        new
+                        {
+                            Code = "count_difference",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "盘点差异",
+                            Sort = 80
+                        },
+                        new
+                        {
+                            Code = "transfer_difference",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "调拨差异",
+                            Sort = 90
+                        },
+                        new
+                        {
+                            Code = "quality",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "质检转换",
+                            Sort = 100
+                        },
+                        new
+                        {
+                            Code = "other",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "其他",
+                            Sort = 200
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReservation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("order_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_reservations");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_stock_reservations_order_id");
+
+                    b.HasIndex("OrderNo")
+                        .HasDatabaseName("ix_stock_reservations_order_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_reservations_warehouse_id");
+
+                    b.HasIndex("SkuId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_reservations_sku_id_warehouse_id");
+
+                    b.HasIndex("OrderLineId", "SkuId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_reservations_order_line_id_sku_id_warehouse_id");
+
+                    b.ToTable("stock_reservations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Stocktake", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Blind")
+                        .HasColumnType("boolean")
+                        .HasColumnName("blind");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("posted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stocktakes");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stocktakes_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stocktakes_warehouse_id");
+
+                    b.ToTable("stocktakes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StocktakeLine", b =>
+                {
+                    b.Property<Guid>("StocktakeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stocktake_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("condition");
+
+                    b.Property<long?>("BookAtCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("book_at_count");
+
+                    b.Property<int?>("Counted")
+                        .HasColumnType("integer")
+                        .HasColumnName("counted");
+
+                    b.Property<DateTime?>("CountedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("counted_at");
+
+                    b.Property<string>("CountedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("counted_by");
+
+                    b.Property<long>("Snapshot")
+                        .HasColumnType("bigint")
+                        .HasColumnName("snapshot");
+
+                    b.HasKey("StocktakeId", "SkuId", "Condition")
+                        .HasName("pk_stocktake_lines");
+
+                    b.ToTable("stocktake_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Transfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("close_reason");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("FromWarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_warehouse_id");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("Receipts")
+                        .HasColumnType("integer")
+                        .HasColumnName("receipts");
+
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToWarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_warehouse_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transfers");
+
+                    b.HasIndex("FromWarehouseId")
+                        .HasDatabaseName("ix_transfers_from_warehouse_id");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfers_no");
+
+                    b.HasIndex("ToWarehouseId")
+                        .HasDatabaseName("ix_transfers_to_warehouse_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_transfers_status_created_at");
+
+                    b.ToTable("transfers", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Inventory.Domain.Warehouse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -724,6 +1399,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("address");
+
+                    b.Property<bool>("AllowNegativeStock")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_negative_stock");
 
                     b.Property<string>("City")
                         .HasMaxLength(50)
@@ -920,6 +1599,164 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sku_replacements_skus_to_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_balances_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_documents_warehouse_warehouse_id");
+
+                    b.OwnsMany("Shelfbook.Inventory.Domain.StockDocumentLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("DocumentId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("document_id");
+
+                            b1.Property<int>("Line")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("line");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Line"));
+
+                            b1.Property<string>("Condition")
+                                .IsRequired()
+                                .HasMaxLength(12)
+                                .HasColumnType("character varying(12)")
+                                .HasColumnName("condition");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("SkuId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("sku_id");
+
+                            b1.Property<long?>("UnitCost")
+                                .HasColumnType("bigint")
+                                .HasColumnName("unit_cost");
+
+                            b1.HasKey("DocumentId", "Line")
+                                .HasName("pk_stock_document_lines");
+
+                            b1.ToTable("stock_document_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("DocumentId")
+                                .HasConstraintName("fk_stock_document_lines_stock_documents_document_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReservation", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_reservations_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Stocktake", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stocktakes_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StocktakeLine", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Stocktake", null)
+                        .WithMany()
+                        .HasForeignKey("StocktakeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stocktake_lines_stocktakes_stocktake_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Transfer", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("FromWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_transfers_warehouse_from_warehouse_id");
+
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("ToWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_transfers_warehouse_to_warehouse_id");
+
+                    b.OwnsMany("Shelfbook.Inventory.Domain.TransferLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("TransferId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("transfer_id");
+
+                            b1.Property<int>("Line")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("line");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Line"));
+
+                            b1.Property<int>("ClosedDifference")
+                                .HasColumnType("integer")
+                                .HasColumnName("closed_difference");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("Received")
+                                .HasColumnType("integer")
+                                .HasColumnName("received");
+
+                            b1.Property<int>("Shipped")
+                                .HasColumnType("integer")
+                                .HasColumnName("shipped");
+
+                            b1.Property<Guid>("SkuId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("sku_id");
+
+                            b1.HasKey("TransferId", "Line")
+                                .HasName("pk_transfer_lines");
+
+                            b1.HasIndex("SkuId")
+                                .HasDatabaseName("ix_transfer_lines_sku_id");
+
+                            b1.ToTable("transfer_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("TransferId")
+                                .HasConstraintName("fk_transfer_lines_transfers_transfer_id");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>

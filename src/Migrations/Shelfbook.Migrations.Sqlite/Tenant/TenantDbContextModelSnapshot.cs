@@ -694,6 +694,669 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.InventorySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("StagnantDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stagnant_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inventory_settings");
+
+                    b.ToTable("inventory_settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            StagnantDays = 90
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.SkuCost", b =>
+                {
+                    b.Property<Guid>("SkuId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<long>("AverageCost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("average_cost");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("SkuId")
+                        .HasName("pk_sku_costs");
+
+                    b.ToTable("sku_costs", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
+                {
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition");
+
+                    b.Property<DateTime?>("LastMovementAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_movement_at");
+
+                    b.Property<DateTime?>("LastOutboundAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_outbound_at");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved");
+
+                    b.HasKey("WarehouseId", "SkuId", "Condition")
+                        .HasName("pk_stock_balances");
+
+                    b.HasIndex("SkuId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_balances_sku_id_warehouse_id");
+
+                    b.ToTable("stock_balances", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("posted_by");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_documents");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_documents_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_documents_warehouse_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_stock_documents_status_created_at");
+
+                    b.ToTable("stock_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockMovement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<long>("OnHandAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand_after");
+
+                    b.Property<Guid?>("OperatorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_no");
+
+                    b.Property<string>("SourceType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_type");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UnitCost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_cost");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_movements");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_stock_movements_at");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_movements_idempotency_key");
+
+                    b.HasIndex("SourceType", "SourceId")
+                        .HasDatabaseName("ix_stock_movements_source_type_source_id");
+
+                    b.HasIndex("SkuId", "WarehouseId", "Id")
+                        .HasDatabaseName("ix_stock_movements_sku_id_warehouse_id_id");
+
+                    b.ToTable("stock_movements", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReason", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Sort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sort");
+
+                    b.HasKey("Code")
+                        .HasName("pk_stock_reasons");
+
+                    b.ToTable("stock_reasons", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "sample",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "样品",
+                            Sort = 10
+                        },
+                        new
+                        {
+                            Code = "gift",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "赠品",
+                            Sort = 20
+                        },
+                        new
+                        {
+                            Code = "damage",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "报损",
+                            Sort = 30
+                        },
+                        new
+                        {
+                            Code = "internal_use",
+                            Active = true,
+                            Direction = "Out",
+                            Name = "内部领用",
+                            Sort = 40
+                        },
+                        new
+                        {
+                            Code = "found",
+                            Active = true,
+                            Direction = "In",
+                            Name = "找到/盘盈",
+                            Sort = 50
+                        },
+                        new
+                        {
+                            Code = "opening",
+                            Active = true,
+                            Direction = "In",
+                            Name = "期初入库",
+                            Sort = 60
+                        },
+                        new
+                        {
+                            Code = "return_no_order",
+                            Active = true,
+                            Direction = "In",
+                            Name = "无单退货",
+                            Sort = 70
+                        },
+                        new
+                        {
+                            Code = "count_difference",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "盘点差异",
+                            Sort = 80
+                        },
+                        new
+                        {
+                            Code = "transfer_difference",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "调拨差异",
+                            Sort = 90
+                        },
+                        new
+                        {
+                            Code = "quality",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "质检转换",
+                            Sort = 100
+                        },
+                        new
+                        {
+                            Code = "other",
+                            Active = true,
+                            Direction = "Both",
+                            Name = "其他",
+                            Sort = 200
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReservation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_reservations");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_stock_reservations_order_id");
+
+                    b.HasIndex("OrderNo")
+                        .HasDatabaseName("ix_stock_reservations_order_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_reservations_warehouse_id");
+
+                    b.HasIndex("SkuId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_reservations_sku_id_warehouse_id");
+
+                    b.HasIndex("OrderLineId", "SkuId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_reservations_order_line_id_sku_id_warehouse_id");
+
+                    b.ToTable("stock_reservations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_reservations_quantity", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Stocktake", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Blind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("blind");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_count");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("PostedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("posted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stocktakes");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stocktakes_no");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stocktakes_warehouse_id");
+
+                    b.ToTable("stocktakes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StocktakeLine", b =>
+                {
+                    b.Property<Guid>("StocktakeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stocktake_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition");
+
+                    b.Property<long?>("BookAtCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("book_at_count");
+
+                    b.Property<int?>("Counted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("counted");
+
+                    b.Property<DateTime?>("CountedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counted_at");
+
+                    b.Property<string>("CountedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counted_by");
+
+                    b.Property<long>("Snapshot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("snapshot");
+
+                    b.HasKey("StocktakeId", "SkuId", "Condition")
+                        .HasName("pk_stocktake_lines");
+
+                    b.ToTable("stocktake_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Transfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("close_reason");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("FromWarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_warehouse_id");
+
+                    b.Property<string>("No")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<int>("Receipts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("receipts");
+
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToWarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_warehouse_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transfers");
+
+                    b.HasIndex("FromWarehouseId")
+                        .HasDatabaseName("ix_transfers_from_warehouse_id");
+
+                    b.HasIndex("No")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfers_no");
+
+                    b.HasIndex("ToWarehouseId")
+                        .HasDatabaseName("ix_transfers_to_warehouse_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_transfers_status_created_at");
+
+                    b.ToTable("transfers", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Inventory.Domain.Warehouse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -709,6 +1372,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
+
+                    b.Property<bool>("AllowNegativeStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allow_negative_stock");
 
                     b.Property<string>("City")
                         .HasMaxLength(50)
@@ -905,6 +1572,160 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sku_replacements_skus_to_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_balances_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_documents_warehouse_warehouse_id");
+
+                    b.OwnsMany("Shelfbook.Inventory.Domain.StockDocumentLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("DocumentId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("document_id");
+
+                            b1.Property<int>("Line")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("line");
+
+                            b1.Property<string>("Condition")
+                                .IsRequired()
+                                .HasMaxLength(12)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("condition");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("SkuId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku_id");
+
+                            b1.Property<long?>("UnitCost")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("unit_cost");
+
+                            b1.HasKey("DocumentId", "Line")
+                                .HasName("pk_stock_document_lines");
+
+                            b1.ToTable("stock_document_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("DocumentId")
+                                .HasConstraintName("fk_stock_document_lines_stock_documents_document_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReservation", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_reservations_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Stocktake", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stocktakes_warehouse_warehouse_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.StocktakeLine", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Stocktake", null)
+                        .WithMany()
+                        .HasForeignKey("StocktakeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stocktake_lines_stocktakes_stocktake_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Inventory.Domain.Transfer", b =>
+                {
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("FromWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_transfers_warehouse_from_warehouse_id");
+
+                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("ToWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_transfers_warehouse_to_warehouse_id");
+
+                    b.OwnsMany("Shelfbook.Inventory.Domain.TransferLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("TransferId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("transfer_id");
+
+                            b1.Property<int>("Line")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("line");
+
+                            b1.Property<int>("ClosedDifference")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("closed_difference");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("Received")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("received");
+
+                            b1.Property<int>("Shipped")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("shipped");
+
+                            b1.Property<Guid>("SkuId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku_id");
+
+                            b1.HasKey("TransferId", "Line")
+                                .HasName("pk_transfer_lines");
+
+                            b1.HasIndex("SkuId")
+                                .HasDatabaseName("ix_transfer_lines_sku_id");
+
+                            b1.ToTable("transfer_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("TransferId")
+                                .HasConstraintName("fk_transfer_lines_transfers_transfer_id");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.Product", b =>

@@ -22,7 +22,7 @@ public enum WarehouseType
 public sealed record WarehouseInput(
     string? Code, string? Name, string? Type,
     string? Country = null, string? Province = null, string? City = null, string? District = null, string? Address = null,
-    string? ContactName = null, string? ContactPhone = null, bool? ShipsOrdersItself = null);
+    string? ContactName = null, string? ContactPhone = null, bool? ShipsOrdersItself = null, bool? AllowNegativeStock = null);
 
 /// <summary>A place that holds stock. Codes are unique per tenant regardless of letter case.</summary>
 [Audited(AuditCategory.System, "warehouse", Ignore = [nameof(NormalizedCode), nameof(UpdatedAt)])]
@@ -51,6 +51,12 @@ public sealed class Warehouse
 
     /// <summary>False where someone else packs and ships (third-party, supplier): no waves or scanning here.</summary>
     public bool ShipsOrdersItself { get; private set; }
+
+    /// <summary>
+    /// 允许负库存: outbound may take on hand below zero (a warehouse that ships before its receipts are booked).
+    /// Off by default; kept as it is when an edit does not say.
+    /// </summary>
+    public bool AllowNegativeStock { get; private set; }
 
     public bool Active { get; private set; } = true;
     public DateTime CreatedAt { get; private set; }
@@ -115,6 +121,7 @@ public sealed class Warehouse
         ContactName = contactName;
         ContactPhone = contactPhone;
         ShipsOrdersItself = shipsItself;
+        AllowNegativeStock = input.AllowNegativeStock ?? AllowNegativeStock;
         UpdatedAt = now;
     }
 }

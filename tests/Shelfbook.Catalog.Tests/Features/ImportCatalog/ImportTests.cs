@@ -7,6 +7,7 @@ using Shelfbook.Catalog.Features.ManageCategories;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Kernel;
 using Shelfbook.TestKit;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Catalog.Tests.Features.ImportCatalog;
 

@@ -3,6 +3,7 @@ using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Catalog.Features.ImportCatalog;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Identity;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Catalog.Features.ImportCatalog;
 

@@ -6,6 +6,7 @@ using Shelfbook.Catalog.Features.MapListings;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Api;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Catalog.Features.ImportCatalog;
 

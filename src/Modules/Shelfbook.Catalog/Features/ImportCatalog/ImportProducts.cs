@@ -3,11 +3,9 @@ using Shelfbook.Catalog.Domain;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 using Shelfbook.Platform.Api;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Catalog.Features.ImportCatalog;
-
-/// <summary>One problem of an import: the workbook row, the column (its template header) and what is wrong.</summary>
-public sealed record RowError(int Row, string Column, string Code, string Message);
 
 /// <summary>
 /// What an import did. With errors and without <c>validOnly</c>, nothing was written (<see cref="Written"/> false);

@@ -9,7 +9,7 @@ namespace Shelfbook.Inventory.Features.ManageWarehouses;
 
 public sealed record WarehouseView(
     Guid Id, string Code, string Name, string Type, string Country, string? Province, string? City, string? District,
-    string? Address, string? ContactName, string? ContactPhone, bool ShipsOrdersItself, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
+    string? Address, string? ContactName, string? ContactPhone, bool ShipsOrdersItself, bool AllowNegativeStock, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
 
 public sealed record WarehouseFilter(string? Search = null, bool? Active = null, string? Type = null);
 
@@ -93,5 +93,5 @@ public sealed class ManageWarehouses(TenantDbContext db)
 
     private static WarehouseView View(Warehouse w) => new(
         w.Id, w.Code, w.Name, w.Type.ToString(), w.Country, w.Province, w.City, w.District, w.Address,
-        w.ContactName, w.ContactPhone, w.ShipsOrdersItself, w.Active, w.CreatedAt, w.UpdatedAt);
+        w.ContactName, w.ContactPhone, w.ShipsOrdersItself, w.AllowNegativeStock, w.Active, w.CreatedAt, w.UpdatedAt);
 }

@@ -2,7 +2,10 @@ using System.Globalization;
 using MiniExcelLibs;
 using Shelfbook.Kernel;
 
-namespace Shelfbook.Catalog.Features.ImportCatalog;
+namespace Shelfbook.Platform.Spreadsheets;
+
+/// <summary>One problem of an import: the workbook row, the column (its template header) and what is wrong.</summary>
+public sealed record RowError(int Row, string Column, string Code, string Message);
 
 /// <summary>A column of an import sheet: the field it fills, its Chinese header (the template's) and the English one also accepted.</summary>
 public sealed record SheetColumn(string Field, string Chinese, string English, bool Required = false);

@@ -1,0 +1,260 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Contracts;
+using Shelfbook.Inventory.Data;
+using Shelfbook.Inventory.Domain;
+using Shelfbook.Inventory.Features.Ledger;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Inventory.Features.Reservations;
+
+/// <summary>A part of a reservation to turn into an outbound movement (quick outbound ships part of what an order holds).</summary>
+internal sealed record ReservationToConsume(StockReservation Reservation, int Quantity, MovementType Type, string ShipmentKey, string? TrackingNo, string Field);
+
+/// <summary>The reservations of <see cref="IReserveStock"/>; see there for the rules.</summary>
+public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, StockPosting posting) : IReserveStock
+{
+    private const int Chunk = 500;
+    private const StockCondition Sellable = StockCondition.Sellable;
+
+    public async Task<IReadOnlyList<OrderReservation>> ReserveAsync(IReadOnlyList<StockToReserve> lines, CancellationToken ct = default)
+    {
+        if (lines.Count == 0) return [];
+        var allowNegative = await CheckAsync(lines, ct);
+        var orders = lines.Select((l, i) => (Line: l, Index: i)).GroupBy(x => x.Line.OrderId).ToList();
+
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var held = new HashSet<Guid>();
+        foreach (var chunk in orders.Select(o => o.Key).Chunk(Chunk))
+            held.UnionWith(await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).Select(r => r.OrderId).Distinct().ToListAsync(ct));
+
+        var keys = lines.Where(l => !held.Contains(l.OrderId)).Select(l => (l.SkuId, l.WarehouseId)).Distinct().Order().ToArray();
+        var sql = new StockSql(db);
+        var available = await LockAsync(sql, keys, ct);
+
+        var now = db.Time.StoredUtcNow();
+        var results = new List<OrderReservation>(orders.Count);
+        var taken = new Dictionary<(Guid, Guid), long>();
+        var rows = new List<StockReservation>();
+        foreach (var order in orders)
+        {
+            if (held.Contains(order.Key))
+            {
+                results.Add(new OrderReservation(order.Key, true, true, []));
+                continue;
+            }
+            var wanted = order.GroupBy(x => (x.Line.SkuId, x.Line.WarehouseId)).ToDictionary(g => g.Key, g => g.Sum(x => (long)x.Line.Quantity));
+            var shortKeys = wanted.Where(w => !allowNegative.Contains(w.Key.WarehouseId) && available.GetValueOrDefault(w.Key) < w.Value).Select(w => w.Key).ToHashSet();
+            if (shortKeys.Count > 0)
+            {
+                results.Add(new OrderReservation(order.Key, false, false, order.Where(x => shortKeys.Contains((x.Line.SkuId, x.Line.WarehouseId)))
+                    .Select(x => new ShortLine(x.Line.OrderLineId, x.Line.SkuId, x.Line.WarehouseId, x.Line.Quantity, available.GetValueOrDefault((x.Line.SkuId, x.Line.WarehouseId))))
+                    .ToList()));
+                continue;
+            }
+            foreach (var (key, quantity) in wanted)
+            {
+                available[key] = available.GetValueOrDefault(key) - quantity;
+                taken[key] = taken.GetValueOrDefault(key) + quantity;
+            }
+            // One row per (line, SKU, warehouse): a line that names a SKU twice (a combo and its part) holds the sum.
+            foreach (var line in order.GroupBy(x => (x.Line.OrderLineId, x.Line.SkuId, x.Line.WarehouseId)))
+            {
+                var first = line.First().Line;
+                rows.Add(new StockReservation
+                {
+                    OrderId = first.OrderId, OrderNo = first.OrderNo, OrderLineId = first.OrderLineId, SkuId = first.SkuId,
+                    WarehouseId = first.WarehouseId, Quantity = line.Sum(x => x.Line.Quantity), CreatedAt = now,
+                });
+            }
+            results.Add(new OrderReservation(order.Key, true, false, []));
+        }
+
+        await db.BulkInsertAsync(rows, ct);
+        await AdjustReservedAsync(sql, taken, allowNegative, ct);
+        if (own is not null) await own.CommitAsync(ct);
+        return results;
+    }
+
+    public async Task<int> ReleaseAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct = default)
+    {
+        if (orderIds.Count == 0) return 0;
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var held = new List<StockReservation>();
+        foreach (var chunk in orderIds.Distinct().Chunk(Chunk))
+            held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct));
+        if (held.Count == 0) return 0;
+        var sql = new StockSql(db);
+        var delta = held.GroupBy(r => (r.SkuId, r.WarehouseId)).ToDictionary(g => g.Key, g => -g.Sum(r => (long)r.Quantity));
+        await LockAsync(sql, delta.Keys.Order().ToArray(), ct);
+        foreach (var chunk in held.Select(r => r.Id).Chunk(Chunk))
+            await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.Id)).ExecuteDeleteAsync(ct);
+        await AdjustReservedAsync(sql, delta, [], ct);
+        if (own is not null) await own.CommitAsync(ct);
+        return held.Count;
+    }
+
+    public async Task<IReadOnlyList<ConsumedOrder>> ConsumeAsync(IReadOnlyList<ShipmentToConsume> shipments, CancellationToken ct = default)
+    {
+        if (shipments.Count == 0) return [];
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var ids = shipments.Select(s => s.OrderId).Distinct().ToList();
+        var held = new List<StockReservation>();
+        foreach (var chunk in ids.Chunk(Chunk))
+            held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct));
+        var byOrder = held.ToLookup(r => r.OrderId);
+        var empty = ids.Where(id => !byOrder.Contains(id)).ToList();
+        var shipped = new HashSet<Guid>();
+        foreach (var chunk in empty.Select(id => id.ToString()).Chunk(Chunk))
+            foreach (var id in await db.Set<StockMovement>().Where(m => m.SourceType == "order" && EF.Parameter(chunk).Contains(m.SourceId!)).Select(m => m.SourceId!).Distinct().ToListAsync(ct))
+                shipped.Add(Guid.Parse(id));
+        var check = new InputCheck();
+        for (var i = 0; i < shipments.Count; i++)
+            if (!byOrder.Contains(shipments[i].OrderId) && !shipped.Contains(shipments[i].OrderId))
+                check.Add($"shipments[{i}].orderId", "not_reserved", $"shipments[{i}]: order {shipments[i].OrderId} holds no stock to ship; reserve it first.", shipments[i].OrderId);
+        check.ThrowIfAny();
+
+        var tracking = shipments.GroupBy(s => s.OrderId).ToDictionary(g => g.Key, g => g.First().TrackingNo);
+        var parts = held.Select((r, i) => new ReservationToConsume(r, r.Quantity, MovementType.SalesShipment, "all", tracking[r.OrderId], $"reservations[{i}]")).ToList();
+        await ConsumeAsync(parts, ct);
+        if (own is not null) await own.CommitAsync(ct);
+        return ids.Select(id => byOrder.Contains(id)
+            ? new ConsumedOrder(id, byOrder[id].Count(), byOrder[id].Sum(r => (long)r.Quantity), false)
+            : new ConsumedOrder(id, 0, 0, true)).ToList();
+    }
+
+    /// <summary>Posts the parts as outbound movements that release what they consume, and shrinks or removes the reservations.</summary>
+    internal async Task ConsumeAsync(IReadOnlyList<ReservationToConsume> parts, CancellationToken ct)
+    {
+        if (parts.Count == 0) return;
+        var drafts = parts.Select(p => new MovementDraft(
+            p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, -p.Quantity, p.Type,
+            $"{p.Type}:{p.Reservation.OrderLineId}:{p.Reservation.SkuId}:{p.Reservation.WarehouseId}:{p.ShipmentKey}", p.Field,
+            Reason: p.TrackingNo, SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
+            Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity)).ToList();
+        var posted = await posting.PostAsync(drafts, ct);
+        if (posted.Replayed) return;
+        var whole = parts.Where(p => p.Quantity == p.Reservation.Quantity).Select(p => p.Reservation.Id).ToList();
+        foreach (var chunk in whole.Chunk(Chunk))
+            await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.Id)).ExecuteDeleteAsync(ct);
+        foreach (var part in parts.Where(p => p.Quantity < p.Reservation.Quantity))
+            await db.Set<StockReservation>().Where(r => r.Id == part.Reservation.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity - part.Quantity), ct);
+    }
+
+    public async Task<IReadOnlyList<StockLevel>> LevelsAsync(IReadOnlyCollection<Guid> skuIds, IReadOnlyCollection<Guid>? warehouseIds = null, CancellationToken ct = default)
+    {
+        var levels = new List<StockLevel>();
+        foreach (var chunk in skuIds.Distinct().Chunk(Chunk))
+        {
+            var query = db.Set<StockBalance>().AsNoTracking().Where(b => b.Condition == Sellable && EF.Parameter(chunk).Contains(b.SkuId));
+            if (warehouseIds is { Count: > 0 }) query = query.Where(b => warehouseIds.Contains(b.WarehouseId));
+            levels.AddRange(await query.Select(b => new StockLevel(b.SkuId, b.WarehouseId, b.OnHand, b.Reserved)).ToListAsync(ct));
+        }
+        return levels;
+    }
+
+    /// <summary>Unknown or inactive warehouses, unknown or combo SKUs and quantities below one are errors naming the line.</summary>
+    private async Task<HashSet<Guid>> CheckAsync(IReadOnlyList<StockToReserve> lines, CancellationToken ct)
+    {
+        var warehouseIds = lines.Select(l => l.WarehouseId).Distinct().ToList();
+        var warehouses = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id))
+            .Select(w => new { w.Id, w.Active, w.AllowNegativeStock }).ToDictionaryAsync(w => w.Id, ct);
+        var plain = new HashSet<Guid>();
+        var combos = new HashSet<Guid>();
+        foreach (var chunk in lines.Select(l => l.SkuId).Distinct().Chunk(Chunk))
+            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.IsCombo }).ToListAsync(ct))
+                (s.IsCombo ? combos : plain).Add(s.Id);
+        var check = new InputCheck();
+        for (var i = 0; i < lines.Count && check.Count < 50; i++)
+        {
+            var l = lines[i];
+            if (l.Quantity <= 0) check.Add($"lines[{i}].quantity", "positive", $"lines[{i}]: the quantity must be at least 1.");
+            if (!warehouses.TryGetValue(l.WarehouseId, out var w)) check.Add($"lines[{i}].warehouseId", "unknown_warehouse", $"lines[{i}]: no warehouse has the id {l.WarehouseId}.", l.WarehouseId);
+            else if (!w.Active) check.Add($"lines[{i}].warehouseId", "inactive_warehouse", $"lines[{i}]: the warehouse is inactive.", l.WarehouseId);
+            if (combos.Contains(l.SkuId)) check.Add($"lines[{i}].skuId", "combo_not_stocked", $"lines[{i}]: a combo is reserved through its parts.", l.SkuId);
+            else if (!plain.Contains(l.SkuId)) check.Add($"lines[{i}].skuId", "unknown_sku", $"lines[{i}]: no SKU has the id {l.SkuId}.", l.SkuId);
+            if (string.IsNullOrWhiteSpace(l.OrderNo) || l.OrderNo.Length > 64) check.Add($"lines[{i}].orderNo", "required", $"lines[{i}]: an order number of up to 64 characters is required.");
+        }
+        check.ThrowIfAny();
+        return warehouses.Values.Where(w => w.AllowNegativeStock).Select(w => w.Id).ToHashSet();
+    }
+
+    /// <summary>Locks the sellable balances in (SKU, warehouse) order and returns what each has available (absent = none).</summary>
+    private static async Task<Dictionary<(Guid, Guid), long>> LockAsync(StockSql sql, (Guid SkuId, Guid WarehouseId)[] keys, CancellationToken ct)
+    {
+        var available = new Dictionary<(Guid, Guid), long>(keys.Length);
+        if (keys.Length == 0) return available;
+        if (sql.IsPostgres)
+        {
+            await using var select = sql.Postgres(
+                "SELECT b.sku_id, b.warehouse_id, b.on_hand - b.reserved FROM stock_balances b " +
+                "JOIN unnest(@w, @s) AS k(w, s) ON b.warehouse_id = k.w AND b.sku_id = k.s " +
+                "WHERE b.condition = 'Sellable' ORDER BY b.sku_id, b.warehouse_id FOR UPDATE OF b");
+            select.Parameters.AddWithValue("w", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, keys.Select(k => k.WarehouseId).ToArray());
+            select.Parameters.AddWithValue("s", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, keys.Select(k => k.SkuId).ToArray());
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) available[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetInt64(2);
+            return available;
+        }
+        using var read = sql.Prepare("SELECT on_hand - reserved FROM stock_balances WHERE sku_id = @p0 AND warehouse_id = @p1 AND condition = 'Sellable'", typeof(Guid), typeof(Guid));
+        foreach (var k in keys)
+        {
+            using var reader = read.Bind(k.SkuId, k.WarehouseId).Read();
+            if (reader.Read()) available[k] = reader.GetInt64(0);
+        }
+        return available;
+    }
+
+    /// <summary>A balance refused a change its locks should have made safe: the work is rolled back and may be retried.</summary>
+    private static RuleViolatedException Conflict() =>
+        new("stock.conflict", "Stock changed while it was being reserved; nothing was written, try again.");
+
+    /// <summary>
+    /// Moves reserved by the deltas, each in one conditional statement: a take only where on hand − reserved still
+    /// covers it (or the warehouse allows negative stock), a release only where as much is reserved. A balance that
+    /// refuses means the locks failed: the batch is rolled back rather than oversold.
+    /// </summary>
+    private static async Task AdjustReservedAsync(StockSql sql, Dictionary<(Guid SkuId, Guid WarehouseId), long> deltas, HashSet<Guid> allowNegative, CancellationToken ct)
+    {
+        var changed = deltas.Where(d => d.Value != 0).OrderBy(d => d.Key).ToList();
+        if (changed.Count == 0) return;
+        if (sql.IsPostgres)
+        {
+            var free = changed.Where(d => d.Value > 0 && allowNegative.Contains(d.Key.WarehouseId)).ToList();
+            if (free.Count > 0)
+            {
+                await using var ensure = sql.Postgres(
+                    "INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) " +
+                    "SELECT w, s, 'Sellable', 0, 0 FROM unnest(@w, @s) AS k(w, s) ORDER BY s, w ON CONFLICT DO NOTHING");
+                ensure.Parameters.AddWithValue("w", free.Select(d => d.Key.WarehouseId).ToArray());
+                ensure.Parameters.AddWithValue("s", free.Select(d => d.Key.SkuId).ToArray());
+                await ensure.ExecuteNonQueryAsync(ct);
+            }
+            await using var update = sql.Postgres(
+                "UPDATE stock_balances b SET reserved = b.reserved + d.q FROM unnest(@w, @s, @q, @f) AS d(w, s, q, f) " +
+                "WHERE b.warehouse_id = d.w AND b.sku_id = d.s AND b.condition = 'Sellable' " +
+                "AND (d.f OR b.on_hand - b.reserved >= d.q) AND b.reserved + d.q >= 0");
+            update.Parameters.AddWithValue("w", changed.Select(d => d.Key.WarehouseId).ToArray());
+            update.Parameters.AddWithValue("s", changed.Select(d => d.Key.SkuId).ToArray());
+            update.Parameters.AddWithValue("q", changed.Select(d => d.Value).ToArray());
+            update.Parameters.AddWithValue("f", changed.Select(d => d.Value < 0 || allowNegative.Contains(d.Key.WarehouseId)).ToArray());
+            if (await update.ExecuteNonQueryAsync(ct) != changed.Count) throw Conflict();
+            return;
+        }
+        using var insert = sql.Prepare("INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) VALUES (@p0, @p1, 'Sellable', 0, 0) ON CONFLICT DO NOTHING",
+            typeof(Guid), typeof(Guid));
+        using var take = sql.Prepare(
+            "UPDATE stock_balances SET reserved = reserved + @p2 WHERE warehouse_id = @p0 AND sku_id = @p1 AND condition = 'Sellable' " +
+            "AND (@p3 OR on_hand - reserved >= @p2) AND reserved + @p2 >= 0", typeof(Guid), typeof(Guid), typeof(long), typeof(bool));
+        foreach (var ((sku, warehouse), quantity) in changed)
+        {
+            var free = quantity < 0 || allowNegative.Contains(warehouse);
+            if (free && quantity > 0) insert.Bind(warehouse, sku).Execute();
+            if (take.Bind(warehouse, sku, quantity, free).Execute() != 1) throw Conflict();
+        }
+    }
+}
+
