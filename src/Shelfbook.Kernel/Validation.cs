@@ -12,6 +12,8 @@ public sealed class InputCheck
 
     public int Count => _errors.Count;
 
+    public IReadOnlyList<FieldError> ToErrors() => _errors.ToArray();
+
     public InputCheck Add(string field, string code, string message, params object[] arguments)
     {
         _errors.Add(new FieldError(field, code, message, arguments));

@@ -8,7 +8,10 @@ using Shelfbook.Inventory.Contracts;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.ManageWarehouses;
 using Shelfbook.Inventory.Features.Alerts;
+using Shelfbook.Inventory.Features.QuickOutbound;
 using Shelfbook.Inventory.Features.Reservations;
+using Shelfbook.Inventory.Features.Stocktakes;
+using Shelfbook.Inventory.Features.Transfers;
 using Shelfbook.Inventory.Features.StockDocuments;
 using Shelfbook.Inventory.Features.StockViews;
 using Shelfbook.Inventory.Features.Verify;
@@ -81,12 +84,16 @@ public sealed class InventoryModule : ShelfbookModule
         services.AddScoped<StockQueries>();
         services.AddScoped<StockAlerts>();
         services.AddScoped<StockVerification>();
+        services.AddScoped<ManageStocktakes>();
+        services.AddScoped<ManageTransfers>();
+        services.AddScoped<PostQuickOutbound>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
     {
         WarehouseEndpoints.Map(group);
         StockEndpoints.Map(group);
+        StocktakeEndpoints.Map(group);
     }
 
     public override async Task SeedDemoAsync(TenantDbContext db, CancellationToken ct)

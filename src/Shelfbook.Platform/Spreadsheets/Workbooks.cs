@@ -36,6 +36,18 @@ public static class Workbooks
 
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>An uploaded workbook (form field <c>file</c>) in memory, refused when missing, empty or larger than <see cref="MaxBytes"/>.</summary>
+    public static async Task<Stream> OpenUploadAsync(Microsoft.AspNetCore.Http.IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0) throw new InputRejectedException("file", "required", "Send the workbook as the form field 'file'.");
+        if (file.Length > MaxBytes)
+            throw new InputRejectedException("file", "too_large", $"The file is larger than {MaxBytes / 1024 / 1024} MB; split it.", MaxBytes / 1024 / 1024);
+        var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        return buffer;
+    }
+
     /// <summary>The data rows, with headers matched to <paramref name="columns"/> (either language, '*' and spaces ignored).</summary>
     public static IEnumerable<SheetRow> Read(Stream xlsx, IReadOnlyList<SheetColumn> columns)
     {

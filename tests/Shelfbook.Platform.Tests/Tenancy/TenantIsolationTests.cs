@@ -42,8 +42,18 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var documentB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/documents",
             new { kind = "ManualIn", warehouseId = warehouseB.Id, reason = "found", note = "B 的仓库 单", lines = new[] { new { skuCode = "B-SKU", quantity = 2 } } }, HttpStatusCode.Created);
         await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/reasons", new { code = "b-only", name = "B 的仓库 原因", direction = "Both" }, HttpStatusCode.Created);
+        var transferB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/transfers", new
+        {
+            fromWarehouseId = warehouseB.Id,
+            toWarehouseId = (await tenantB.PostAsync<WarehouseView>("/api/v1/inventory/warehouses", new { code = "B2", name = "B 的仓库 2", type = "Own" }, HttpStatusCode.Created)).Id,
+            note = "B 的仓库 调拨", lines = new[] { new { skuCode = "B-SKU", quantity = 1 } },
+        }, HttpStatusCode.Created);
+        await tenantB.PostAsync<System.Text.Json.JsonElement>($"/api/v1/inventory/documents/{documentB.GetProperty("id").GetString()}/post", null);
+        var stocktakeB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/stocktakes", new { warehouseId = warehouseB.Id, note = "B 的仓库 盘点" }, HttpStatusCode.Created);
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/inventory/transfers/"] = transferB.GetProperty("id").GetString()!,
+            ["/api/v1/inventory/stocktakes/"] = stocktakeB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/stock/ledger/"] = skuB,
             ["/api/v1/inventory/documents/"] = documentB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/reasons/"] = "b-only",

@@ -17,7 +17,7 @@ internal static class ImportEndpoints
             .WithSummary("The products-and-SKUs template (xlsx)").RequirePermission(CatalogPermissions.Import);
         import.MapPost("/products", async (IFormFile? file, bool? validOnly, string? format, ImportProducts handler, CancellationToken ct) =>
             {
-                await using var stream = await OpenAsync(file, ct);
+                await using var stream = await Workbooks.OpenUploadAsync(file, ct);
                 var result = await handler.ImportAsync(stream, validOnly ?? false, null, ct);
                 if (format == "workbook" && result.ErrorWorkbook is { } workbook)
                     return Results.File(workbook, Workbooks.ContentType, "货品导入错误.xlsx");
@@ -45,7 +45,7 @@ internal static class ImportEndpoints
                 .WithSummary($"The {name} template (xlsx)").RequirePermission(CatalogPermissions.Import);
             import.MapPost($"/{name}", async (IFormFile? file, bool? validOnly, string? format, ImportMappings handler, CancellationToken ct) =>
                 {
-                    await using var stream = await OpenAsync(file, ct);
+                    await using var stream = await Workbooks.OpenUploadAsync(file, ct);
                     var result = await handler.ImportAsync(kind, stream, validOnly ?? false, ct);
                     if (format == "workbook" && result.ErrorWorkbook is { } workbook) return Results.File(workbook, Workbooks.ContentType, $"{name}-errors.xlsx");
                     return result is { Written: false } ? Results.UnprocessableEntity(result) : Results.Ok(result);
@@ -61,14 +61,4 @@ internal static class ImportEndpoints
     }
 
     /// <summary>The upload as a seekable stream, refused before reading when it is missing or too large.</summary>
-    private static async Task<Stream> OpenAsync(IFormFile? file, CancellationToken ct)
-    {
-        if (file is null || file.Length == 0) throw new InputRejectedException("file", "required", "Send the workbook as the form field 'file'.");
-        if (file.Length > Workbooks.MaxBytes)
-            throw new InputRejectedException("file", "too_large", $"The file is larger than {Workbooks.MaxBytes / 1024 / 1024} MB; split it.", Workbooks.MaxBytes / 1024 / 1024);
-        var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        return buffer;
-    }
 }

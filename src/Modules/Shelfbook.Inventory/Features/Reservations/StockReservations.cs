@@ -132,7 +132,7 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
         var drafts = parts.Select(p => new MovementDraft(
             p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, -p.Quantity, p.Type,
             $"{p.Type}:{p.Reservation.OrderLineId}:{p.Reservation.SkuId}:{p.Reservation.WarehouseId}:{p.ShipmentKey}", p.Field,
-            Reason: p.TrackingNo, SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
+            SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
             Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity)).ToList();
         var posted = await posting.PostAsync(drafts, ct);
         if (posted.Replayed) return;

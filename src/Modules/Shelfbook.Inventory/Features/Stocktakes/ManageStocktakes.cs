@@ -1,0 +1,291 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Domain;
+using Shelfbook.Inventory.Features.Ledger;
+using Shelfbook.Inventory.Features.StockDocuments;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Inventory.Features.Stocktakes;
+
+/// <summary>What a count sheet covers: every SKU with stock in the warehouse, or the SKUs of some categories, or a list of SKUs.</summary>
+public sealed record StartStocktakeInput(Guid? WarehouseId, bool Blind = false, IReadOnlyList<Guid>? CategoryIds = null, IReadOnlyList<string>? SkuCodes = null, string? Note = null);
+
+/// <summary>
+/// One count: the SKU by id or by a scanned code (barcode, alias), how many, and whether the number replaces the line's
+/// count (<c>Set</c>, typed) or adds to it (<c>Add</c>, scanned: one scan is one unit unless a quantity is given).
+/// </summary>
+public sealed record CountInput(Guid? SkuId = null, string? Code = null, int? Quantity = null, string? Mode = null, string? Condition = null);
+
+public sealed record PostStocktakeInput(string? Reason = null, bool UncountedAsZero = false);
+
+public sealed record StocktakeView(
+    Guid Id, string No, Guid WarehouseId, string WarehouseCode, string Status, bool Blind, string Scope, string? Note, string Reason,
+    int Lines, int Counted, int Differences, long GainQuantity, long LossQuantity, long GainValue, long LossValue,
+    string CreatedBy, DateTime CreatedAt, string? PostedBy, DateTime? PostedAt);
+
+/// <summary>
+/// A line as the review page shows it. In blind mode, while counting, the book figures are null. MovementsSince is what
+/// moved between the snapshot and the count (or now, when not counted yet); Difference = Counted − (Snapshot + MovementsSince).
+/// </summary>
+public sealed record StocktakeLineView(
+    Guid SkuId, string SkuCode, string SkuName, string Condition, long? Snapshot, long? MovementsSince, int? Counted, long? Difference, long UnitCost,
+    long? DifferenceValue, DateTime? CountedAt, string? CountedBy);
+
+public sealed record StocktakeLineFilter(string? Search = null, bool DifferencesOnly = false, bool UncountedOnly = false);
+
+/// <summary>Count sheets (盘点): start (snapshot), count line by line, review, post gains and losses, or cancel.</summary>
+public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, StockPosting posting, CurrentUser user)
+{
+    public const int MaxLines = 200_000;
+
+    private DateTime Now => db.Time.StoredUtcNow();
+
+    public async Task<StocktakeView> StartAsync(StartStocktakeInput input, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        var note = check.Optional("note", input.Note, 500);
+        var warehouse = input.WarehouseId is { } wid ? await db.Set<Warehouse>().AsNoTracking().SingleOrDefaultAsync(w => w.Id == wid, ct) : null;
+        if (input.WarehouseId is null) check.Add("warehouseId", "required", "warehouseId is required.");
+        else if (warehouse is null) check.Add("warehouseId", "unknown_warehouse", $"No warehouse has the id {input.WarehouseId}.", input.WarehouseId);
+        else if (!warehouse.Active) check.Add("warehouseId", "inactive_warehouse", "The warehouse is inactive.");
+        var codes = input.SkuCodes?.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()).Distinct().ToList() ?? [];
+        var named = codes.Count == 0 ? new Dictionary<string, SkuSummary>() : await skus.FindByCodesAsync(codes, ct);
+        for (var i = 0; i < codes.Count; i++)
+            if (!named.TryGetValue(codes[i], out var s)) check.Add($"skuCodes[{i}]", "unknown_sku", $"skuCodes[{i}]: no SKU, alias or barcode is '{codes[i]}'.", codes[i]);
+            else if (s.IsCombo) check.Add($"skuCodes[{i}]", "combo_not_stocked", $"skuCodes[{i}]: {s.Code} is a combo; count its parts.", s.Code);
+        check.ThrowIfAny();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var balances = await db.Set<StockBalance>().AsNoTracking()
+            .Where(b => b.WarehouseId == warehouse!.Id && b.Condition != StockCondition.InTransit).ToListAsync(ct);
+        // The SKUs in scope: named ones, or a category's plain SKUs, or every SKU with stock here.
+        HashSet<Guid> scope;
+        string scopeText;
+        if (codes.Count > 0)
+        {
+            scope = named.Values.Select(s => s.Id).ToHashSet();
+            scopeText = $"SKU × {scope.Count}";
+        }
+        else if (input.CategoryIds is { Count: > 0 } categories)
+        {
+            var all = await skus.CategoriesWithDescendantsAsync(categories, ct);
+            scope = (await skus.Skus.Where(s => !s.IsCombo && s.Active && s.CategoryId != null && all.Contains(s.CategoryId.Value)).Select(s => s.Id).ToListAsync(ct)).ToHashSet();
+            scope.UnionWith(await SkusWithStockInAsync(balances.Select(b => b.SkuId).Distinct().ToList(), all, ct));
+            scopeText = $"category × {categories.Count}";
+        }
+        else
+        {
+            scope = balances.Where(b => b.OnHand != 0).Select(b => b.SkuId).ToHashSet();
+            scopeText = "all";
+        }
+        var byKey = balances.ToDictionary(b => (b.SkuId, b.Condition));
+        var lines = new List<StocktakeLine>();
+        var stocktake = Stocktake.Start("", warehouse!.Id, input.Blind, scopeText, note, 0, user.UserName, Now);
+        foreach (var sku in scope)
+        {
+            lines.Add(new StocktakeLine { StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.Sellable, Snapshot = byKey.GetValueOrDefault((sku, StockCondition.Sellable))?.OnHand ?? 0 });
+            if (byKey.TryGetValue((sku, StockCondition.NonSellable), out var bad) && bad.OnHand != 0)
+                lines.Add(new StocktakeLine { StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.NonSellable, Snapshot = bad.OnHand });
+        }
+        if (lines.Count == 0) throw new InputRejectedException("scope", "empty", "Nothing to count: no SKU is in this scope.");
+        if (lines.Count > MaxLines) throw new InputRejectedException("scope", "too_many", $"A count sheet has at most {MaxLines} lines; count by category.", MaxLines);
+        stocktake.AddLines(lines.Count, Now);
+        db.Set<Stocktake>().Add(stocktake);
+        await DocumentNumbers.SaveNumberedAsync(db,
+            c => DocumentNumbers.NextAsync(db.Set<Stocktake>().Select(s => s.No), "PD", Now, user, c), stocktake.Renumber, ct);
+        await db.BulkInsertAsync(lines, ct);
+        await transaction.CommitAsync(ct);
+        return await GetAsync(stocktake.Id, ct);
+    }
+
+    private async Task<List<Guid>> SkusWithStockInAsync(List<Guid> stocked, IReadOnlyList<Guid> categories, CancellationToken ct)
+    {
+        var result = new List<Guid>();
+        foreach (var chunk in stocked.Chunk(500))
+            result.AddRange(await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id) && s.CategoryId != null && categories.Contains(s.CategoryId.Value)).Select(s => s.Id).ToListAsync(ct));
+        return result;
+    }
+
+    /// <summary>Saves one count (one row written, never the sheet). A scanned SKU not on a whole-warehouse sheet is added to it.</summary>
+    public async Task<StocktakeLineView> CountAsync(Guid id, CountInput input, CancellationToken ct)
+    {
+        var stocktake = await FindAsync(id, ct);
+        stocktake.EnsureCounting();
+        var check = new InputCheck();
+        var add = string.IsNullOrWhiteSpace(input.Mode) || input.Mode.Trim().Equals("add", StringComparison.OrdinalIgnoreCase);
+        if (!add && !input.Mode!.Trim().Equals("set", StringComparison.OrdinalIgnoreCase)) check.Add("mode", "unknown_value", "mode is Add or Set.");
+        var quantity = input.Quantity ?? (add ? 1 : -1);
+        if (quantity < 0 || (add && quantity == 0)) check.Add("quantity", add ? "positive" : "not_negative", add ? "quantity must be at least 1." : "quantity must be 0 or more.");
+        var condition = string.IsNullOrWhiteSpace(input.Condition) ? StockCondition.Sellable : check.OneOf<StockCondition>("condition", input.Condition) ?? StockCondition.Sellable;
+        var found = await SkuLines.ResolveAsync(skus, [(input.SkuId, input.Code)], check, ct);
+        if (check.HasErrors)
+        {
+            // The line-shaped field names of the shared lookup read as the count's own fields here.
+            throw new InputRejectedException(check.ToErrors().Select(e => e with { Field = e.Field.Replace("lines[0].", "", StringComparison.Ordinal) }).ToList());
+        }
+        var sku = found[0]!;
+        var book = await db.Set<StockBalance>().AsNoTracking()
+            .Where(b => b.WarehouseId == stocktake.WarehouseId && b.SkuId == sku.Id && b.Condition == condition).Select(b => (long?)b.OnHand).SingleOrDefaultAsync(ct) ?? 0;
+        var now = Now;
+        var lines = db.Set<StocktakeLine>().Where(l => l.StocktakeId == id && l.SkuId == sku.Id && l.Condition == condition);
+        var changed = add
+            ? await lines.ExecuteUpdateAsync(u => u.SetProperty(l => l.Counted, l => (l.Counted ?? 0) + quantity).SetProperty(l => l.BookAtCount, book)
+                .SetProperty(l => l.CountedAt, now).SetProperty(l => l.CountedBy, user.UserName), ct)
+            : await lines.ExecuteUpdateAsync(u => u.SetProperty(l => l.Counted, quantity).SetProperty(l => l.BookAtCount, book)
+                .SetProperty(l => l.CountedAt, now).SetProperty(l => l.CountedBy, user.UserName), ct);
+        if (changed == 0)
+        {
+            if (stocktake.Scope != "all")
+                throw new InputRejectedException(input.SkuId is null ? "code" : "skuId", "not_on_sheet", $"{sku.Code} is not on this count sheet.", sku.Code);
+            // Found goods on a whole-warehouse count (盘盈): the line is added with the book as it is now.
+            db.Set<StocktakeLine>().Add(new StocktakeLine
+            {
+                StocktakeId = id, SkuId = sku.Id, Condition = condition, Snapshot = book, Counted = quantity, BookAtCount = book, CountedAt = now, CountedBy = user.UserName,
+            });
+            var tracked = await db.Set<Stocktake>().SingleAsync(s => s.Id == id, ct);
+            tracked.AddLines(1, now);
+            await db.SaveChangesAsync(ct);
+        }
+        var page = await LinesAsync(id, new StocktakeLineFilter(sku.Code), new PageRequest(null, PageRequest.MaxLimit), ct);
+        return page.Items.First(l => l.SkuId == sku.Id && l.Condition == condition.ToString());
+    }
+
+    public async Task<Page<StocktakeLineView>> LinesAsync(Guid id, StocktakeLineFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var stocktake = await FindAsync(id, ct, tracked: false);
+        var hideBook = stocktake.Blind && stocktake.Status == StocktakeStatus.Counting;
+        var query = from l in db.Set<StocktakeLine>().AsNoTracking().Where(l => l.StocktakeId == id)
+            join s in skus.Skus on l.SkuId equals s.Id
+            select new { Line = l, s.NormalizedCode, s.Code, s.ProductName, s.Spec, s.CostPrice };
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            var upper = term.ToUpperInvariant();
+            query = query.Where(r => r.NormalizedCode.StartsWith(upper) || r.ProductName.Contains(term));
+        }
+        if (filter.UncountedOnly) query = query.Where(r => r.Line.Counted == null);
+        if (filter.DifferencesOnly && !hideBook) query = query.Where(r => r.Line.Counted != null && r.Line.Counted != r.Line.BookAtCount);
+        if (page.AfterKey() is { } after && after.Split('|') is [var code, var cond] && Enum.TryParse<StockCondition>(cond, out var afterCondition))
+            query = query.Where(r => r.NormalizedCode.CompareTo(code) > 0 || (r.NormalizedCode == code && r.Line.Condition > afterCondition));
+        var rows = await query.OrderBy(r => r.NormalizedCode).ThenBy(r => r.Line.Condition).Take(page.Limit + 1).ToListAsync(ct);
+        var skuIds = rows.Select(r => r.Line.SkuId).Distinct().ToList();
+        var costs = await db.Set<SkuCost>().AsNoTracking().Where(c => skuIds.Contains(c.SkuId)).ToDictionaryAsync(c => c.SkuId, c => c.AverageCost, ct);
+        var current = stocktake.Status == StocktakeStatus.Counting
+            ? await db.Set<StockBalance>().AsNoTracking().Where(b => b.WarehouseId == stocktake.WarehouseId && skuIds.Contains(b.SkuId))
+                .ToDictionaryAsync(b => (b.SkuId, b.Condition), b => b.OnHand, ct)
+            : [];
+        var views = rows.Select(r =>
+        {
+            var l = r.Line;
+            var cost = costs.GetValueOrDefault(l.SkuId, r.CostPrice);
+            var bookNow = l.BookAtCount ?? (current.TryGetValue((l.SkuId, l.Condition), out var b) ? b : l.Snapshot);
+            long? difference = l.Counted is { } counted ? counted - bookNow : null;
+            return new StocktakeLineView(l.SkuId, r.Code, r.ProductName + (r.Spec is null ? "" : " " + r.Spec), l.Condition.ToString(),
+                hideBook ? null : l.Snapshot, hideBook ? null : bookNow - l.Snapshot, l.Counted, hideBook ? null : difference, cost,
+                hideBook || difference is null ? null : difference * cost, l.CountedAt, l.CountedBy);
+        }).ToList();
+        return Page.From(views, page.Limit, v => v.SkuCode.Trim().ToUpperInvariant() + "|" + v.Condition);
+    }
+
+    /// <summary>Posts the differences of the counted lines (and, when asked, uncounted lines as counted zero) as gains and losses.</summary>
+    public async Task<StocktakeView> PostAsync(Guid id, PostStocktakeInput input, CancellationToken ct)
+    {
+        var reason = string.IsNullOrWhiteSpace(input.Reason) ? "count_difference" : input.Reason.Trim();
+        if (!await db.Set<StockReason>().AnyAsync(r => r.Code == reason && r.Active, ct))
+            throw new InputRejectedException("reason", "unknown_reason", $"'{reason}' is not an active reason code.", reason);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var stocktake = await FindAsync(id, ct);
+        stocktake.MarkPosted(reason, user.UserName, Now);
+        var lines = await db.Set<StocktakeLine>().AsNoTracking().Where(l => l.StocktakeId == id && (input.UncountedAsZero || l.Counted != null)).ToListAsync(ct);
+        // An uncounted line taken as zero is compared with the book now, read under the posting's locks below.
+        var now = await db.Set<StockBalance>().AsNoTracking().Where(b => b.WarehouseId == stocktake.WarehouseId && b.Condition != StockCondition.InTransit)
+            .ToDictionaryAsync(b => (b.SkuId, b.Condition), b => b.OnHand, ct);
+        var drafts = new List<MovementDraft>();
+        var index = 0;
+        foreach (var l in lines)
+        {
+            var book = l.Counted is null ? now.GetValueOrDefault((l.SkuId, l.Condition)) : l.BookAtCount ?? l.Snapshot;
+            var difference = (l.Counted ?? 0) - book;
+            if (difference == 0) continue;
+            drafts.Add(new MovementDraft(stocktake.WarehouseId, l.SkuId, l.Condition, checked((int)difference),
+                difference > 0 ? MovementType.StocktakeGain : MovementType.StocktakeLoss, $"stocktake:{id}:{l.SkuId}:{l.Condition}", $"lines[{index++}]",
+                reason, "stocktake", id.ToString(), stocktake.No, Guard: StockGuard.OnHand));
+        }
+        var posted = await posting.PostAsync(drafts, ct);
+        if (posted.Replayed && drafts.Count > 0) throw new RuleViolatedException("stocktake.already_posted", $"{stocktake.No} is posted already.", stocktake.No);
+        AuditRecorder.Describe(stocktake, "post");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<StocktakeView> CancelAsync(Guid id, CancellationToken ct)
+    {
+        var stocktake = await FindAsync(id, ct);
+        stocktake.Cancel(Now);
+        AuditRecorder.Describe(stocktake, "cancel");
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(id, ct);
+    }
+
+    public async Task<StocktakeView> GetAsync(Guid id, CancellationToken ct)
+    {
+        var s = await FindAsync(id, ct, tracked: false);
+        return (await ViewsAsync([s], ct))[0];
+    }
+
+    public async Task<Page<StocktakeView>> ListAsync(Guid? warehouseId, string? status, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Set<Stocktake>().AsNoTracking();
+        if (warehouseId is { } w) query = query.Where(s => s.WarehouseId == w);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            var check = new InputCheck();
+            var parsed = check.OneOf<StocktakeStatus>("status", status);
+            check.ThrowIfAny();
+            query = query.Where(s => s.Status == parsed);
+        }
+        if (page.AfterKey() is { } after && Guid.TryParse(after, out var afterId)) query = query.Where(s => s.Id.CompareTo(afterId) < 0);
+        var rows = await query.OrderByDescending(s => s.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return Page.From(await ViewsAsync(rows, ct), page.Limit, v => v.Id.ToString());
+    }
+
+    private async Task<List<StocktakeView>> ViewsAsync(List<Stocktake> sheets, CancellationToken ct)
+    {
+        var ids = sheets.Select(s => s.Id).ToList();
+        var warehouseIds = sheets.Select(s => s.WarehouseId).Distinct().ToList();
+        var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
+        // Totals per sheet in one grouped query: counted lines, and the differences against the book at count.
+        var totals = await db.Set<StocktakeLine>().AsNoTracking().Where(l => ids.Contains(l.StocktakeId) && l.Counted != null)
+            .Select(l => new { l.StocktakeId, l.SkuId, Difference = (long)l.Counted!.Value - (l.BookAtCount ?? l.Snapshot) })
+            .ToListAsync(ct);
+        var skuIds = totals.Where(t => t.Difference != 0).Select(t => t.SkuId).Distinct().ToList();
+        var costs = new Dictionary<Guid, long>();
+        foreach (var chunk in skuIds.Chunk(500))
+        {
+            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.CostPrice }).ToListAsync(ct)) costs[s.Id] = s.CostPrice;
+            foreach (var c in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId)).ToListAsync(ct)) costs[c.SkuId] = c.AverageCost;
+        }
+        var bySheet = totals.ToLookup(t => t.StocktakeId);
+        return sheets.Select(s =>
+        {
+            var hide = s.Blind && s.Status == StocktakeStatus.Counting;
+            var t = bySheet[s.Id].ToList();
+            var gains = t.Where(x => x.Difference > 0).ToList();
+            var losses = t.Where(x => x.Difference < 0).ToList();
+            return new StocktakeView(s.Id, s.No, s.WarehouseId, codes.GetValueOrDefault(s.WarehouseId, "?"), s.Status.ToString(), s.Blind, s.Scope, s.Note, s.Reason,
+                s.LineCount, t.Count, hide ? 0 : gains.Count + losses.Count, hide ? 0 : gains.Sum(x => x.Difference), hide ? 0 : -losses.Sum(x => x.Difference),
+                hide ? 0 : gains.Sum(x => x.Difference * costs.GetValueOrDefault(x.SkuId)), hide ? 0 : -losses.Sum(x => x.Difference * costs.GetValueOrDefault(x.SkuId)),
+                s.CreatedBy, s.CreatedAt, s.PostedBy, s.PostedAt);
+        }).ToList();
+    }
+
+    private async Task<Stocktake> FindAsync(Guid id, CancellationToken ct, bool tracked = true)
+    {
+        var set = tracked ? db.Set<Stocktake>() : db.Set<Stocktake>().AsNoTracking();
+        return await set.SingleOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("stocktake", id);
+    }
+}
