@@ -303,6 +303,81 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=import-result-products]", new() { HasText = "新建 1" }).WaitForAsync(new() { Timeout = 60_000 });
     }
 
+    private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
+    {
+        var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",
+            new { code = "SH", name = "上海仓", type = "Own" }, System.Net.HttpStatusCode.Created);
+        var product = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+            new { name = "马克杯", skus = new[] { new { code = "CUP", barcodes = new[] { "6900001" } } } }, System.Net.HttpStatusCode.Created);
+        var id = warehouse.GetProperty("id").GetGuid();
+        if (quantity > 0)
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/movements", new
+            {
+                movements = new[] { new { idempotencyKey = "open-1", type = "ManualIn", quantity, warehouseId = id, skuCode = "CUP", reason = "opening" } },
+            });
+        return (id, product.GetProperty("skus")[0].GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_manual_receipt_is_entered_posted_and_shows_on_the_stock_page()
+    {
+        var (page, _) = await SignInAsync(session => StockedAsync(session, 0));
+        await page.GetByRole(AriaRole.Link, new() { Name = "出入库单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+
+        await page.ClickAsync("[data-testid=document-new]");
+        await page.ClickAsync("[data-testid=document-warehouse]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "SH 上海仓" }).ClickAsync();
+        await page.ClickAsync("[data-testid=document-reason]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "期初入库" }).ClickAsync();
+        await Field(page, "line-code").FillAsync("6900001");
+        await Field(page, "line-quantity").FillAsync("7");
+        await page.ClickAsync("[data-testid=document-save]");
+        var row = page.Locator("[data-testid=document-table] tr", new() { HasText = "RK-" });
+        await row.Locator("text=草稿").WaitForAsync();
+        await row.Locator("[data-testid=document-post]").ClickAsync();
+        await row.Locator("text=已过账").WaitForAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "库存查询", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        var stock = page.Locator("[data-testid=stock-table] tr", new() { HasText = "CUP" });
+        await stock.WaitForAsync();
+        Assert.Contains("SH: 7", await stock.InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task A_stocktake_is_counted_by_scanning_and_posted()
+    {
+        TenantSession? tenant = null;
+        Guid warehouse = default, sku = default;
+        var (page, _) = await SignInAsync(async session =>
+        {
+            tenant = session;
+            (warehouse, sku) = await StockedAsync(session, 3);
+        });
+        var sheet = await tenant!.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/stocktakes", new { warehouseId = warehouse }, System.Net.HttpStatusCode.Created);
+        await page.GotoAsync($"/stocktakes/{sheet.GetProperty("id").GetString()}");
+        await WaitInteractiveAsync(page);
+
+        var scan = Field(page, "stocktake-scan");
+        await scan.FillAsync("6900001");
+        await scan.PressAsync("Enter");
+        await page.Locator("[data-testid=stocktake-scan-result]", new() { HasText = "CUP 已盘 1" }).WaitForAsync();
+        await scan.FillAsync("6900001");
+        await scan.PressAsync("Enter");
+        await page.Locator("[data-testid=stocktake-scan-result]", new() { HasText = "CUP 已盘 2" }).WaitForAsync();
+        await scan.FillAsync("NO-SUCH-CODE");
+        await scan.PressAsync("Enter");
+        await page.Locator("[data-testid=stocktake-scan-result]", new() { HasText = "NO-SUCH-CODE" }).WaitForAsync();
+
+        await page.ClickAsync("[data-testid=stocktake-post]");
+        await page.Locator("[data-testid=stocktake-status]", new() { HasText = "已过账" }).WaitForAsync();
+        await using var db = tenant.OpenDb();
+        var balance = db.Set<Shelfbook.Inventory.Domain.StockBalance>().Single(b => b.WarehouseId == warehouse && b.SkuId == sku
+                                                                                       && b.Condition == Shelfbook.Inventory.Domain.StockCondition.Sellable);
+        Assert.Equal(2, balance.OnHand);
+    }
+
     [Fact]
     public async Task A_wrong_password_shows_a_message_on_the_sign_in_page()
     {

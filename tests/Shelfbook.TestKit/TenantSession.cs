@@ -143,8 +143,15 @@ public abstract class TenantTest(ShelfbookApp app) : IAsyncLifetime
         GC.SuppressFinalize(this);
         if (_session is null) return;
         _session.Api.Dispose();
-        await using var db = _session.OpenDb();
-        var drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync();
+        string? postgres;
+        IReadOnlyList<Shelfbook.Inventory.Features.Verify.StockDrift> drifts;
+        await using (var db = _session.OpenDb())
+        {
+            drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync();
+            postgres = db.Database.IsNpgsql() ? db.Database.GetConnectionString() : null;
+        }
+        // Each tenant schema has its own pool; idle connections of finished tests would otherwise pile up to PostgreSQL's limit.
+        if (postgres is not null) Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(postgres));
         Assert.True(drifts.Count == 0, "Stock drifted from the ledger:\n" + string.Join("\n", drifts));
     }
 }

@@ -60,6 +60,12 @@ public sealed class InventoryModule : ShelfbookModule
     public override IReadOnlyList<NavItem> Navigation =>
     [
         new(l => l.Text<InventoryStrings>("nav.warehouses"), "warehouses", Icons.Material.Outlined.Warehouse, InventoryPermissions.ViewWarehouses, 200),
+        new(l => l.Text<InventoryStrings>("nav.stock"), "stock", Icons.Material.Outlined.Inventory, InventoryPermissions.View, 201),
+        new(l => l.Text<InventoryStrings>("nav.documents"), "stock-documents", Icons.Material.Outlined.SwapVert, InventoryPermissions.View, 202),
+        new(l => l.Text<InventoryStrings>("nav.stocktakes"), "stocktakes", Icons.Material.Outlined.FactCheck, InventoryPermissions.View, 203),
+        new(l => l.Text<InventoryStrings>("nav.transfers"), "transfers", Icons.Material.Outlined.LocalShipping, InventoryPermissions.View, 204),
+        new(l => l.Text<InventoryStrings>("nav.quick_outbound"), "quick-outbound", Icons.Material.Outlined.Outbox, InventoryPermissions.Adjust, 205),
+        new(l => l.Text<InventoryStrings>("nav.alerts"), "stock-alerts", Icons.Material.Outlined.NotificationImportant, InventoryPermissions.View, 206),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>

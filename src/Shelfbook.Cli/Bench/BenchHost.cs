@@ -83,6 +83,15 @@ public sealed class BenchHost : IAsyncDisposable
         return new BenchHost(app, temp, TenantCode.Parse(code), api);
     }
 
+    /// <summary>A DI scope acting in the bench tenant (as the API would), for calling a module's services directly.</summary>
+    public AsyncServiceScope Scope()
+    {
+        var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(ShelfbookClaims.Tenant, Tenant.Value), new System.Security.Claims.Claim(ShelfbookClaims.DisplayName, "bench")], "bench"));
+        return scope;
+    }
+
     public TenantDbContext OpenTenant() => _app.Services.GetRequiredService<Databases>().OpenTenant(Tenant, new SystemActor("bench"), TimeProvider.System);
 
     public async ValueTask DisposeAsync()

@@ -1156,15 +1156,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.HasIndex("OrderNo")
                         .HasDatabaseName("ix_stock_reservations_order_no");
 
-                    b.HasIndex("WarehouseId")
-                        .HasDatabaseName("ix_stock_reservations_warehouse_id");
-
-                    b.HasIndex("SkuId", "WarehouseId")
-                        .HasDatabaseName("ix_stock_reservations_sku_id_warehouse_id");
-
-                    b.HasIndex("OrderLineId", "SkuId", "WarehouseId")
+                    b.HasIndex("OrderLineId", "SkuId")
                         .IsUnique()
-                        .HasDatabaseName("ix_stock_reservations_order_line_id_sku_id_warehouse_id");
+                        .HasDatabaseName("ix_stock_reservations_order_line_id_sku_id");
 
                     b.ToTable("stock_reservations", null, t =>
                         {
@@ -1662,16 +1656,6 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockReservation", b =>
-                {
-                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
-                        .WithMany()
-                        .HasForeignKey("WarehouseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_stock_reservations_warehouse_warehouse_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.Stocktake", b =>

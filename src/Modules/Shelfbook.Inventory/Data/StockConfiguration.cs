@@ -50,11 +50,12 @@ internal sealed class StockReservationConfiguration : IEntityTypeConfiguration<S
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedOnAdd();
         builder.Property(r => r.OrderNo).HasMaxLength(64).IsOrdinal();
-        builder.HasIndex(r => new { r.OrderLineId, r.SkuId, r.WarehouseId }).IsUnique();
+        // One reservation per line and SKU: an order line's part is allocated to one warehouse.
+        builder.HasIndex(r => new { r.OrderLineId, r.SkuId }).IsUnique();
         builder.HasIndex(r => r.OrderId);
         builder.HasIndex(r => r.OrderNo);
-        builder.HasIndex(r => new { r.SkuId, r.WarehouseId });
-        builder.HasOne<Warehouse>().WithMany().HasForeignKey(r => r.WarehouseId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key on the warehouse (and so no index of its own): reservations are written in batches of 100,000,
+        // the warehouse is checked before, and the balance row each one counts in carries the key.
     }
 }
 

@@ -11,7 +11,8 @@ namespace Shelfbook.Inventory.Data;
 /// Raw statements of the ledger's hot paths, in the caller's transaction. SQLite runs in the process, so a prepared
 /// statement executed per key costs microseconds and no round trip; PostgreSQL gets one statement per step over
 /// arrays (<c>unnest</c>). Parameters on SQLite are shaped by EF's type mappings, so a Guid or a time is written
-/// exactly as EF writes it.
+/// exactly as EF writes it. On SQLite a transaction begun through EF is <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's
+/// default, deferred: false): it holds the write lock from its first statement, so what it reads cannot change under it.
 /// </summary>
 internal sealed class StockSql(TenantDbContext db)
 {

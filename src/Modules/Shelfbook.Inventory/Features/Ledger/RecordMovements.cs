@@ -68,8 +68,8 @@ public sealed class RecordMovements(TenantDbContext db, ISkuDirectory skus, Stoc
         }
         check.ThrowIfAny();
         foreach (var d in drafts)
-            if (d.Reason is { Length: > 32 }) check.Add($"{d.Field}.reason", "too_long", $"{d.Field}: a reason code has at most 32 characters.");
-            else if (d.SourceNo is { Length: > 64 }) check.Add($"{d.Field}.sourceNo", "too_long", $"{d.Field}: a source number has at most 64 characters.");
+            if (d.Reason is { Length: > 32 }) check.Add($"{d.Field}.reason", "too_long", $"{d.Field}: a reason code has at most 32 characters.", 32);
+            else if (d.SourceNo is { Length: > 64 }) check.Add($"{d.Field}.sourceNo", "too_long", $"{d.Field}: a source number has at most 64 characters.", 64);
         check.ThrowIfAny();
         var posted = await posting.PostAsync(drafts, ct);
         var keys = drafts.Select(d => d.IdempotencyKey).ToList();

@@ -42,7 +42,7 @@ public sealed record PostedMovements(IReadOnlyList<StockMovement> Movements, boo
 /// </summary>
 public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
 {
-    private const int Chunk = 500;
+    private const int Chunk = 5000;
 
     private static readonly HashSet<MovementType> NewStockTypes =
         [MovementType.OpeningBalance, MovementType.PurchaseReceipt, MovementType.Return, MovementType.ManualIn, MovementType.StocktakeGain];
@@ -130,18 +130,20 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var now = db.Time.StoredUtcNow();
         var unknown = new InputCheck();
         var warehouses = await LoadWarehousesAsync(drafts, unknown, ct);
-        var skuInfo = await LoadSkusAsync(drafts, unknown, ct);
+        var known = new Dictionary<Guid, long>();
+        var skuInfo = await LoadSkusAsync(drafts, unknown, known, ct);
         unknown.ThrowIfAny();
 
         var sql = new StockSql(db);
         var skuIds = drafts.Select(d => d.SkuId).Distinct().Order().ToArray();
-        var costs = await LockCostsAsync(sql, skuIds, skuInfo, now, ct);
+        var costs = await LockCostsAsync(sql, skuIds, skuInfo, known, now, ct);
         var keys = drafts.Select(d => (d.WarehouseId, d.SkuId, d.Condition)).Distinct()
             .OrderBy(k => k.SkuId).ThenBy(k => k.WarehouseId).ThenBy(k => k.Condition).ToArray();
         var balances = await LockBalancesAsync(sql, keys, ct);
         var totals = await TotalsAsync(drafts.Where(d => d.Quantity > 0 && NewStockTypes.Contains(d.Type)).Select(d => d.SkuId).Distinct().ToList(), ct);
 
         var check = new InputCheck();
+        var shortLines = new List<(MovementDraft Draft, long Had)>();
         var movements = new List<StockMovement>(drafts.Count);
         var changedCosts = new HashSet<Guid>();
         foreach (var d in drafts)
@@ -176,13 +178,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
             if (d.Quantity < 0 && !warehouses[d.WarehouseId].AllowNegative)
             {
                 var left = d.Guard switch { StockGuard.OnHand => state.OnHand, StockGuard.Available => state.OnHand - state.Reserved, _ => 0 };
-                if (left < 0)
-                {
-                    var had = left - d.Quantity;
-                    check.Add($"{d.Field}.quantity", "insufficient_stock",
-                        $"{d.Field}: {skuInfo[d.SkuId].Code} in {warehouses[d.WarehouseId].Code} has {had} {(d.Guard == StockGuard.OnHand ? "on hand" : "available")}, {-d.Quantity} needed.",
-                        skuInfo[d.SkuId].Code, warehouses[d.WarehouseId].Code, had, -d.Quantity);
-                }
+                if (left < 0 && shortLines.Count < 50) shortLines.Add((d, left - d.Quantity));
             }
             movements.Add(new StockMovement
             {
@@ -190,6 +186,18 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                 SourceType = d.SourceType, SourceId = d.SourceId, SourceNo = d.SourceNo, UnitCost = unitCost, OnHandAfter = state.OnHand,
                 OperatorId = db.Actor.UserId, OperatorName = db.Actor.UserName, At = now, IdempotencyKey = d.IdempotencyKey,
             });
+        }
+        if (shortLines.Count > 0)
+        {
+            var shortSkus = shortLines.Select(l => l.Draft.SkuId).Distinct().ToList();
+            var codes = await skus.Skus.Where(s => shortSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Code, ct);
+            foreach (var (d, had) in shortLines)
+            {
+                var code = codes.GetValueOrDefault(d.SkuId, d.SkuId.ToString());
+                check.Add($"{d.Field}.quantity", "insufficient_stock",
+                    $"{d.Field}: {code} in {warehouses[d.WarehouseId].Code} has {had} {(d.Guard == StockGuard.OnHand ? "on hand" : "available")}, {-d.Quantity} needed.",
+                    code, warehouses[d.WarehouseId].Code, had, -d.Quantity);
+            }
         }
         if (balances.Values.Any(b => b.Reserved < 0))
             throw new RuleViolatedException("reservation.missing", "A shipment consumes more reserved stock than is held; release or re-reserve the order first.");
@@ -220,15 +228,23 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
 
     private sealed record SkuFacts(string Code, long CostPrice);
 
-    private async Task<Dictionary<Guid, SkuFacts>> LoadSkusAsync(IReadOnlyList<MovementDraft> drafts, InputCheck check, CancellationToken ct)
+    /// <summary>
+    /// Checks the SKUs are plain SKUs of the catalog. A SKU with a cost row was checked when stock first moved (SKUs are
+    /// never deleted and never change kind), so only the others are looked up; <paramref name="known"/> gets the cost rows.
+    /// </summary>
+    private async Task<Dictionary<Guid, SkuFacts>> LoadSkusAsync(IReadOnlyList<MovementDraft> drafts, InputCheck check, Dictionary<Guid, long> known, CancellationToken ct)
     {
         var ids = drafts.Select(d => d.SkuId).Distinct().ToList();
-        var found = new Dictionary<Guid, (string Code, bool IsCombo, long CostPrice)>();
         foreach (var chunk in ids.Chunk(Chunk))
+            foreach (var row in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId)).Select(c => new { c.SkuId, c.AverageCost }).ToListAsync(ct))
+                known[row.SkuId] = row.AverageCost;
+        var found = new Dictionary<Guid, (string Code, bool IsCombo, long CostPrice)>();
+        foreach (var chunk in ids.Where(id => !known.ContainsKey(id)).Chunk(Chunk))
             foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.Code, s.IsCombo, s.CostPrice }).ToListAsync(ct))
                 found[s.Id] = (s.Code, s.IsCombo, s.CostPrice);
         foreach (var d in drafts)
         {
+            if (known.ContainsKey(d.SkuId)) continue;
             if (!found.TryGetValue(d.SkuId, out var s)) check.Add($"{d.Field}.skuId", "unknown_sku", $"{d.Field}: no SKU has the id {d.SkuId}.", d.SkuId);
             else if (s.IsCombo) check.Add($"{d.Field}.skuId", "combo_not_stocked", $"{d.Field}: {s.Code} is a combo; its stock is that of its parts.", s.Code);
             if (check.Count >= 50) break;
@@ -237,16 +253,18 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
     }
 
     /// <summary>Creates missing cost rows (starting at the catalog's cost price) and locks them in SKU order.</summary>
-    private static async Task<Dictionary<Guid, long>> LockCostsAsync(StockSql sql, Guid[] skuIds, Dictionary<Guid, SkuFacts> info, DateTime now, CancellationToken ct)
+    private static async Task<Dictionary<Guid, long>> LockCostsAsync(StockSql sql, Guid[] skuIds, Dictionary<Guid, SkuFacts> info, Dictionary<Guid, long> known, DateTime now, CancellationToken ct)
     {
         var costs = new Dictionary<Guid, long>(skuIds.Length);
         if (sql.IsPostgres)
         {
-            await using (var insert = sql.Postgres(
-                "INSERT INTO sku_costs (sku_id, average_cost, updated_at) SELECT s, c, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING"))
+            var missing = skuIds.Where(s => !known.ContainsKey(s)).ToArray();
+            if (missing.Length > 0)
             {
-                insert.Parameters.AddWithValue("s", skuIds);
-                insert.Parameters.AddWithValue("c", skuIds.Select(s => info[s].CostPrice).ToArray());
+                await using var insert = sql.Postgres(
+                    "INSERT INTO sku_costs (sku_id, average_cost, updated_at) SELECT s, c, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING");
+                insert.Parameters.AddWithValue("s", missing);
+                insert.Parameters.AddWithValue("c", missing.Select(s => info[s].CostPrice).ToArray());
                 insert.Parameters.AddWithValue("now", now);
                 await insert.ExecuteNonQueryAsync(ct);
             }
@@ -256,19 +274,19 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
             while (await reader.ReadAsync(ct)) costs[reader.GetGuid(0)] = reader.GetInt64(1);
             return costs;
         }
-        using var ensure = sql.Prepare("INSERT INTO sku_costs (sku_id, average_cost, updated_at) VALUES (@p0, @p1, @p2) ON CONFLICT DO NOTHING", typeof(Guid), typeof(long), typeof(DateTime));
-        using var read = sql.Prepare("SELECT average_cost FROM sku_costs WHERE sku_id = @p0", typeof(Guid));
+        // SQLite: the write transaction already excludes every other writer; the rows read with the SKUs stand, add the missing.
+        foreach (var (sku, cost) in known) costs[sku] = cost;
+        using var ensure = sql.Prepare("INSERT INTO sku_costs (sku_id, average_cost, updated_at) VALUES (@p0, @p1, @p2)", typeof(Guid), typeof(long), typeof(DateTime));
         foreach (var s in skuIds)
-        {
-            ensure.Bind(s, info[s].CostPrice, now).Execute();
-            using var reader = read.Bind(s).Read();
-            reader.Read();
-            costs[s] = reader.GetInt64(0);
-        }
+            if (!costs.ContainsKey(s))
+            {
+                ensure.Bind(s, info[s].CostPrice, now).Execute();
+                costs[s] = info[s].CostPrice;
+            }
         return costs;
     }
 
-    private static async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> LockBalancesAsync(
+    private async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> LockBalancesAsync(
         StockSql sql, (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys, CancellationToken ct)
     {
         var states = new Dictionary<(Guid, Guid, StockCondition), BalanceState>(keys.Length);
@@ -295,18 +313,24 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                     new BalanceState { OnHand = reader.GetInt64(3), Reserved = reader.GetInt64(4) };
             return states;
         }
-        using var ensure = sql.Prepare("INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) VALUES (@p0, @p1, @p2, 0, 0) ON CONFLICT DO NOTHING",
-            typeof(Guid), typeof(Guid), typeof(string));
-        using var read = sql.Prepare("SELECT on_hand, reserved FROM stock_balances WHERE warehouse_id = @p0 AND sku_id = @p1 AND condition = @p2",
+        // SQLite: the write transaction excludes every other writer; read the rows in sets, per warehouse and condition (the key's order).
+        foreach (var group in keys.GroupBy(k => (k.WarehouseId, k.Condition)))
+        {
+            var (warehouse, condition) = group.Key;
+            foreach (var chunk in group.Select(k => k.SkuId).Chunk(Chunk))
+                foreach (var b in await db.Set<StockBalance>().AsNoTracking()
+                             .Where(b => b.WarehouseId == warehouse && b.Condition == condition && EF.Parameter(chunk).Contains(b.SkuId))
+                             .Select(b => new { b.SkuId, b.OnHand, b.Reserved }).ToListAsync(ct))
+                    states[(warehouse, b.SkuId, condition)] = new BalanceState { OnHand = b.OnHand, Reserved = b.Reserved };
+        }
+        using var ensure = sql.Prepare("INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) VALUES (@p0, @p1, @p2, 0, 0)",
             typeof(Guid), typeof(Guid), typeof(string));
         foreach (var k in keys)
-        {
-            var condition = k.Condition.ToString();
-            ensure.Bind(k.WarehouseId, k.SkuId, condition).Execute();
-            using var reader = read.Bind(k.WarehouseId, k.SkuId, condition).Read();
-            reader.Read();
-            states[k] = new BalanceState { OnHand = reader.GetInt64(0), Reserved = reader.GetInt64(1) };
-        }
+            if (!states.ContainsKey(k))
+            {
+                ensure.Bind(k.WarehouseId, k.SkuId, k.Condition.ToString()).Execute();
+                states[k] = new BalanceState();
+            }
         return states;
     }
 

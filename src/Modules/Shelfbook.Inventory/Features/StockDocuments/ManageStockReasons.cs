@@ -42,7 +42,7 @@ public sealed class ManageStockReasons(TenantDbContext db)
     {
         var name = check.Required("name", input.Name, 50);
         var direction = check.OneOf<ReasonDirection>("direction", input.Direction);
-        if (input.Sort is < 0 or > 100_000) check.Add("sort", "out_of_range", "sort is between 0 and 100000.");
+        if (input.Sort is < 0 or > 100_000) check.Add("sort", "out_of_range", "sort is between 0 and 100000.", 0, 100_000);
         check.ThrowIfAny();
         reason.Name = name;
         reason.Direction = direction!.Value;

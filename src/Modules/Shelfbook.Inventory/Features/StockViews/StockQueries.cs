@@ -28,14 +28,20 @@ public sealed record LedgerRow(
 /// <summary>The stock pages' reads: by SKU over warehouses, per warehouse, the ledger, and stock as of a past time.</summary>
 public sealed class StockQueries(TenantDbContext db, ISkuDirectory skus)
 {
-    public async Task<Page<SkuStock>> ListAsync(StockFilter filter, PageRequest page, DateTime? asOf, CancellationToken ct)
+    public async Task<Page<SkuStock>> ListAsync(StockFilter filter, PageRequest page, DateTime? asOf, CancellationToken ct, Guid? only = null)
     {
         var query = skus.Skus;
+        if (only is { } one) query = query.Where(s => s.Id == one);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
+            // Codes are typed in Latin letters and digits and searched by prefix (indexed); a term with Chinese in it is a name.
             var term = filter.Search.Trim();
-            var upper = term.ToUpperInvariant();
-            query = query.Where(s => s.NormalizedCode.StartsWith(upper) || s.ProductName.Contains(term));
+            if (term.Any(c => c > 127)) query = query.Where(s => s.ProductName.Contains(term));
+            else
+            {
+                var upper = term.ToUpperInvariant();
+                query = query.Where(s => s.NormalizedCode.StartsWith(upper));
+            }
         }
         if (filter.CategoryId is { } category)
         {

@@ -90,7 +90,7 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             if (byKey.TryGetValue((sku, StockCondition.NonSellable), out var bad) && bad.OnHand != 0)
                 lines.Add(new StocktakeLine { StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.NonSellable, Snapshot = bad.OnHand });
         }
-        if (lines.Count == 0) throw new InputRejectedException("scope", "empty", "Nothing to count: no SKU is in this scope.");
+        if (lines.Count == 0) throw new InputRejectedException("scope", "empty_scope", "Nothing to count: no SKU is in this scope.");
         if (lines.Count > MaxLines) throw new InputRejectedException("scope", "too_many", $"A count sheet has at most {MaxLines} lines; count by category.", MaxLines);
         stocktake.AddLines(lines.Count, Now);
         db.Set<Stocktake>().Add(stocktake);
@@ -116,7 +116,7 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         stocktake.EnsureCounting();
         var check = new InputCheck();
         var add = string.IsNullOrWhiteSpace(input.Mode) || input.Mode.Trim().Equals("add", StringComparison.OrdinalIgnoreCase);
-        if (!add && !input.Mode!.Trim().Equals("set", StringComparison.OrdinalIgnoreCase)) check.Add("mode", "unknown_value", "mode is Add or Set.");
+        if (!add && !input.Mode!.Trim().Equals("set", StringComparison.OrdinalIgnoreCase)) check.Add("mode", "unknown_value", "mode is Add or Set.", input.Mode!, "Add, Set");
         var quantity = input.Quantity ?? (add ? 1 : -1);
         if (quantity < 0 || (add && quantity == 0)) check.Add("quantity", add ? "positive" : "not_negative", add ? "quantity must be at least 1." : "quantity must be 0 or more.");
         var condition = string.IsNullOrWhiteSpace(input.Condition) ? StockCondition.Sellable : check.OneOf<StockCondition>("condition", input.Condition) ?? StockCondition.Sellable;
