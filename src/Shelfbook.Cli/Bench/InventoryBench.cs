@@ -8,6 +8,7 @@ using Shelfbook.Inventory.Contracts;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.ManageWarehouses;
+using Shelfbook.Inventory.Features.Stocktakes;
 using Shelfbook.Inventory.Features.StockViews;
 using Shelfbook.Kernel;
 
@@ -16,7 +17,8 @@ namespace Shelfbook.Cli.Bench;
 /// <summary>
 /// Issue 4's figures: post 1,000,000 movements through the ledger against the raw insert rate of the same rows on
 /// the same database, reserve 100,000 order lines in one batch, and the stock page's p95 through the API over
-/// 100,000 SKUs × 5 warehouses. <c>--quick</c> runs the same at a tenth.
+/// 100,000 SKUs × 5 warehouses; then a whole-warehouse count sheet (100,000 lines): its start, and single counts and
+/// line pages through the API. <c>--quick</c> runs the same at a tenth.
 /// </summary>
 public static class InventoryBench
 {
@@ -113,6 +115,35 @@ public static class InventoryBench
         report("inventory.stock_page.balances", (long)skuCount * Warehouses, "rows");
         report("inventory.stock_page.p50", times[times.Count / 2], "ms");
         report("inventory.stock_page.p95", times[(int)(times.Count * 0.95)], "ms");
+
+        // 5. A whole-warehouse count sheet (one line per SKU): starting it, then single counts and line pages through the API.
+        var start = Stopwatch.StartNew();
+        using var started = await host.Api.PostAsJsonAsync(new Uri("/api/v1/inventory/stocktakes", UriKind.Relative), new { warehouseId = warehouses[0] }, ct);
+        var sheet = await started.Content.ReadFromJsonAsync<StocktakeView>(ct);
+        start.Stop();
+        if (!started.IsSuccessStatusCode || sheet is null) throw new InvalidOperationException($"The stocktake did not start: {(int)started.StatusCode}");
+        report("inventory.stocktake.lines", sheet.Lines, "lines");
+        report("inventory.stocktake.start_seconds", start.Elapsed.TotalSeconds, "s");
+        var counts = new List<double>();
+        var linePages = new List<double>();
+        for (var i = 0; i < pages / 2 + 10; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var counted = await host.Api.PostAsJsonAsync(new Uri($"/api/v1/inventory/stocktakes/{sheet.Id}/counts", UriKind.Relative),
+                new { code = codes[random.Next(codes.Count)], quantity = random.Next(1, 50), mode = "Set" }, ct);
+            clock.Stop();
+            if (!counted.IsSuccessStatusCode) throw new InvalidOperationException($"A count failed: {(int)counted.StatusCode} {await counted.Content.ReadAsStringAsync(ct)}");
+            if (i >= 10) counts.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            using var lines100 = await host.Api.GetAsync(new Uri($"/api/v1/inventory/stocktakes/{sheet.Id}/lines?limit=100&after={Uri.EscapeDataString(PageRequest.Cursor(codes[random.Next(codes.Count)] + "|Sellable"))}", UriKind.Relative), ct);
+            clock.Stop();
+            if (!lines100.IsSuccessStatusCode) throw new InvalidOperationException($"A line page failed: {(int)lines100.StatusCode}");
+            if (i >= 10) linePages.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        counts.Sort();
+        linePages.Sort();
+        report("inventory.stocktake.count_p95", counts[(int)(counts.Count * 0.95)], "ms");
+        report("inventory.stocktake.lines_page_p95", linePages[(int)(linePages.Count * 0.95)], "ms");
 
         await using (var db = host.OpenTenant())
         {

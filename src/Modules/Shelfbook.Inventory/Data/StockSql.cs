@@ -23,6 +23,18 @@ internal sealed class StockSql(TenantDbContext db)
     public DbTransaction Transaction =>
         db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The ledger writes inside a transaction.");
 
+    /// <summary>
+    /// Locks a document's header row for the rest of the transaction, before any cost or balance, so that two requests
+    /// on one document (post and cancel, receive and close) run one after the other. SQLite's write transaction does this already.
+    /// </summary>
+    public async Task LockDocumentAsync(string table, Guid id, CancellationToken ct)
+    {
+        if (!IsPostgres) return;
+        await using var command = Postgres($"SELECT 1 FROM {table} WHERE id = @id FOR UPDATE");
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public NpgsqlCommand Postgres(string sql)
     {
         var command = (NpgsqlCommand)Connection.CreateCommand();

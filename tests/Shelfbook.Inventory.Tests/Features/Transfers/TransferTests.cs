@@ -30,6 +30,8 @@ public abstract class TransferTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal(("PartiallyReceived", 3L, 2), (second.Status, second.InTransit, second.Receipts));
         var stock = await Session.GetAsync<Page<SkuStock>>($"/api/v1/inventory/stock?warehouseId={gz}");
         Assert.Equal((7L, 3L), (stock.Items.Single().OnHand, stock.Items.Single().InTransit));
+        var open = await Session.WithAsync<ManageTransfers, IReadOnlyList<InTransitLine>>(h => h.InTransitAsync([cup], default));
+        Assert.Equal((draft.No, "GZ", 3), (open.Single().No, open.Single().ToWarehouseCode, open.Single().InTransit));
 
         await Session.ProblemAsync(HttpMethod.Post, $"{Url}/{draft.Id}/close", new { }, HttpStatusCode.BadRequest);
         var closed = await Session.PostAsync<TransferView>($"{Url}/{draft.Id}/close", new { reason = "transfer_difference" });

@@ -28,11 +28,14 @@ public sealed class RecordMovements(TenantDbContext db, ISkuDirectory skus, Stoc
 {
     public const int MaxMovements = 10_000;
 
+    /// <summary>The highest unit cost accepted, in minor units (¥10 billion): far beyond any SKU, far below an overflow.</summary>
+    public const long MaxUnitCost = 1_000_000_000_000;
+
     private static readonly MovementType[] Allowed = [MovementType.ManualIn, MovementType.ManualOut, MovementType.PurchaseReceipt, MovementType.Return];
 
     public async Task<RecordedMovements> RecordAsync(MovementsInput input, CancellationToken ct)
     {
-        var given = input.Movements ?? [];
+        var given = (input.Movements ?? []).Select(m => m ?? new MovementInput(null, null, null)).ToList();
         var check = new InputCheck();
         if (given.Count == 0) check.Add("movements", "required", "Send at least one movement.");
         if (given.Count > MaxMovements) check.Add("movements", "too_many", $"Send at most {MaxMovements} movements per request.", MaxMovements);
@@ -60,6 +63,9 @@ public sealed class RecordMovements(TenantDbContext db, ISkuDirectory skus, Stoc
             }
             var inbound = type is MovementType.ManualIn or MovementType.PurchaseReceipt or MovementType.Return;
             if (m.Quantity is not > 0) check.Add($"{field}.quantity", "positive", $"{field}: the quantity must be at least 1 (the type says in or out).");
+            if (m.Quantity > Reservations.StockReservations.MaxQuantity)
+                check.Add($"{field}.quantity", "out_of_range", $"{field}: the quantity is at most {Reservations.StockReservations.MaxQuantity}.", 1, Reservations.StockReservations.MaxQuantity);
+            if (m.UnitCost > MaxUnitCost) check.Add($"{field}.unitCost", "out_of_range", $"{field}: the unit cost is at most {MaxUnitCost}.", 0, MaxUnitCost);
             if (m.UnitCost is { } cost && (cost < 0 || !inbound)) check.Add($"{field}.unitCost", "not_allowed", $"{field}: only a receipt carries a unit cost, and it is not negative.");
             if (check.HasErrors || found[i] is null || warehouse is null || type is null || m.Quantity is null) continue;
             drafts.Add(new MovementDraft(warehouse.Value, found[i]!.Id, condition, inbound ? m.Quantity.Value : -m.Quantity.Value, type.Value,

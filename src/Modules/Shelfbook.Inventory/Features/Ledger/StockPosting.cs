@@ -25,11 +25,13 @@ public enum StockGuard
 /// <summary>
 /// A movement to post. <paramref name="Field"/> names the caller's line in errors (<c>lines[3]</c>);
 /// <paramref name="ReleasesReserved"/> is reserved stock the movement consumes (a shipment of reserved goods).
+/// <paramref name="SetOnHandTo"/> (stocktakes) asks for whatever quantity brings the locked balance to that figure:
+/// a gain or a loss, or no movement at all.
 /// </summary>
 public sealed record MovementDraft(
     Guid WarehouseId, Guid SkuId, StockCondition Condition, int Quantity, MovementType Type, string IdempotencyKey,
     string Field, string? Reason = null, string? SourceType = null, string? SourceId = null, string? SourceNo = null,
-    long? UnitCost = null, StockGuard Guard = StockGuard.Available, int ReleasesReserved = 0);
+    long? UnitCost = null, StockGuard Guard = StockGuard.Available, int ReleasesReserved = 0, long? SetOnHandTo = null);
 
 /// <summary>The movements as posted; <see cref="Replayed"/> when every key had been posted before and nothing changed.</summary>
 public sealed record PostedMovements(IReadOnlyList<StockMovement> Movements, bool Replayed);
@@ -91,7 +93,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in drafts)
         {
-            if (d.Quantity == 0) check.Add($"{d.Field}.quantity", "not_zero", $"{d.Field}: the quantity must not be zero.");
+            if (d.Quantity == 0 && d.SetOnHandTo is null) check.Add($"{d.Field}.quantity", "not_zero", $"{d.Field}: the quantity must not be zero.");
             if (string.IsNullOrEmpty(d.IdempotencyKey) || d.IdempotencyKey.Length > StockMovement.KeyMax)
                 check.Add($"{d.Field}.idempotencyKey", "invalid_key", $"{d.Field}: an idempotency key of 1 to {StockMovement.KeyMax} characters is required.");
             else if (!keys.Add(d.IdempotencyKey))
@@ -146,9 +148,16 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var shortLines = new List<(MovementDraft Draft, long Had)>();
         var movements = new List<StockMovement>(drafts.Count);
         var changedCosts = new HashSet<Guid>();
-        foreach (var d in drafts)
+        foreach (var given in drafts)
         {
-            var state = balances[(d.WarehouseId, d.SkuId, d.Condition)];
+            var state = balances[(given.WarehouseId, given.SkuId, given.Condition)];
+            var d = given;
+            if (given.SetOnHandTo is { } target)
+            {
+                var change = target - state.OnHand;
+                if (change == 0) continue;
+                d = given with { Quantity = checked((int)change), Type = change > 0 ? MovementType.StocktakeGain : MovementType.StocktakeLoss };
+            }
             if (d.ReleasesReserved > 0)
             {
                 state.Reserved -= d.ReleasesReserved;

@@ -52,8 +52,27 @@ public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, St
         return PostAsync(warehouseId, lines, ct);
     }
 
+    /// <summary>
+    /// Two shipments (tracking numbers) of one reservation in one report: the second is consumed against the reservation
+    /// as the first left it, so the row checks in the consume see the quantity they expect.
+    /// </summary>
+    private static IEnumerable<ReservationToConsume> Split(List<ReservationToConsume> parts)
+    {
+        var left = parts[0].Reservation.Quantity;
+        foreach (var part in parts)
+        {
+            var reservation = new StockReservation
+            {
+                Id = part.Reservation.Id, OrderId = part.Reservation.OrderId, OrderNo = part.Reservation.OrderNo, OrderLineId = part.Reservation.OrderLineId,
+                SkuId = part.Reservation.SkuId, WarehouseId = part.Reservation.WarehouseId, Quantity = left, CreatedAt = part.Reservation.CreatedAt,
+            };
+            left -= part.Quantity;
+            yield return part with { Reservation = reservation };
+        }
+    }
+
     public Task<QuickOutboundResult> FromApiAsync(QuickOutboundInput input, CancellationToken ct) =>
-        PostAsync(input.WarehouseId, (input.Lines ?? []).Select((l, i) => (i + 1, l)).ToList(), ct);
+        PostAsync(input.WarehouseId, (input.Lines ?? []).Select((l, i) => (i + 1, l ?? new ShippedLineInput(null, null, null))).ToList(), ct);
 
     private async Task<QuickOutboundResult> PostAsync(Guid? warehouseId, List<(int Row, ShippedLineInput Line)> lines, CancellationToken ct)
     {
@@ -72,7 +91,8 @@ public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, St
         foreach (var chunk in orderNos.Chunk(500))
             held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => r.WarehouseId == warehouse.Id && EF.Parameter(chunk).Contains(r.OrderNo)).ToListAsync(ct));
         var shipped = new HashSet<(string, Guid)>();
-        foreach (var chunk in orderNos.Chunk(500))
+        var withoutReservation = orderNos.Except(held.Select(r => r.OrderNo)).ToList();
+        foreach (var chunk in withoutReservation.Chunk(500))
             foreach (var m in await db.Set<StockMovement>().AsNoTracking()
                          .Where(m => m.WarehouseId == warehouse.Id && m.Type == MovementType.ThirdPartyOutbound && EF.Parameter(chunk).Contains(m.SourceNo!))
                          .Select(m => new { m.SourceNo, m.SkuId }).Distinct().ToListAsync(ct))
@@ -89,9 +109,10 @@ public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, St
             var orderNo = line.OrderNo?.Trim();
             var code = line.SkuCode?.Trim();
             UnmatchedLine Miss(string reason, string message, int posted = 0) => new(row, orderNo, code, line.Quantity, posted, reason, message);
-            if (string.IsNullOrEmpty(orderNo) || string.IsNullOrEmpty(code) || line.Quantity is not > 0)
+            if (string.IsNullOrEmpty(orderNo) || string.IsNullOrEmpty(code) || line.Quantity is not (> 0 and <= StockReservations.MaxQuantity)
+                || line.TrackingNo?.Trim().Length > 64 || orderNo.Length > 64)
             {
-                unmatched.Add(Miss("invalid", "The line needs an order number, a SKU code and a quantity of at least 1."));
+                unmatched.Add(Miss("invalid", "The line needs an order number, a SKU code, a quantity of at least 1 and a tracking number of at most 64 characters."));
                 continue;
             }
             if (!found.TryGetValue(code, out var sku))
@@ -116,14 +137,28 @@ public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, St
                 if (take == 0) continue;
                 holds[i] = (holds[i].Reservation, holds[i].Left - take);
                 taken += take;
-                parts.Add(new ReservationToConsume(holds[i].Reservation, take, MovementType.ThirdPartyOutbound, $"qo:{line.TrackingNo?.Trim() ?? "-"}:{row}",
+                // Keyed by the shipment (tracking number) and the order line, never the file row: a report sent again posts nothing twice.
+                parts.Add(new ReservationToConsume(holds[i].Reservation, take, MovementType.ThirdPartyOutbound, "qo:" + (line.TrackingNo?.Trim() ?? "-"),
                     line.TrackingNo?.Trim(), $"lines[{row - 1}]"));
             }
             if (taken > 0) postedLines++;
             if (taken < wanted) unmatched.Add(Miss("more_than_reserved", $"Order {orderNo} holds {taken} of {sku.Code}; {wanted - taken} more were reported.", taken));
         }
-        // Several lines may take parts of one reservation: merge them so each reservation is consumed once.
-        var merged = parts.GroupBy(p => p.Reservation.Id).Select(g => g.First() with { Quantity = g.Sum(p => p.Quantity) }).ToList();
+        // Several lines may take parts of one reservation under one shipment: merge them so each posts once. A shipment
+        // posted before (same tracking number and order line) is left out and its line reported.
+        var merged = parts.GroupBy(p => (p.Reservation.Id, p.ShipmentKey)).Select(g => g.First() with { Quantity = g.Sum(p => p.Quantity) }).ToList();
+        var keys = merged.Select(StockReservations.KeyOf).ToList();
+        var posted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(500))
+            posted.UnionWith(await db.Set<StockMovement>().AsNoTracking().Where(m => EF.Parameter(chunk).Contains(m.IdempotencyKey)).Select(m => m.IdempotencyKey).ToListAsync(ct));
+        foreach (var repeat in merged.Where(p => posted.Contains(StockReservations.KeyOf(p))))
+        {
+            var row = int.Parse(repeat.Field.AsSpan(6, repeat.Field.Length - 7), System.Globalization.CultureInfo.InvariantCulture) + 1;
+            unmatched.Add(new UnmatchedLine(row, repeat.Reservation.OrderNo, null, repeat.Quantity, 0, "already_posted", $"Order {repeat.Reservation.OrderNo} shipped under this tracking number before."));
+        }
+        merged = merged.Where(p => !posted.Contains(StockReservations.KeyOf(p))).ToList();
+        // A reservation shipped in two parts within one report is consumed as one change of its row.
+        merged = merged.GroupBy(p => p.Reservation.Id).SelectMany(g => g.Count() == 1 ? g : Split(g.ToList())).ToList();
         await reservations.ConsumeAsync(merged, ct);
         var result = new QuickOutboundResult(lines.Count, postedLines, merged.Sum(p => (long)p.Quantity), merged.Select(p => p.Reservation.OrderId).Distinct().Count(), unmatched);
         db.AuditEntries.Add(new AuditEntry

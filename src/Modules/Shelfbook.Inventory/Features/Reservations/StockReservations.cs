@@ -17,6 +17,9 @@ internal sealed record ReservationToConsume(StockReservation Reservation, int Qu
 public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, StockPosting posting) : IReserveStock
 {
     private const int Chunk = 5000;
+
+    /// <summary>The most one line may move: far above any real order or receipt, far below an overflow.</summary>
+    public const int MaxQuantity = 1_000_000;
     private const StockCondition Sellable = StockCondition.Sellable;
 
     public async Task<IReadOnlyList<OrderReservation>> ReserveAsync(IReadOnlyList<StockToReserve> lines, CancellationToken ct = default)
@@ -30,9 +33,20 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
         foreach (var chunk in orders.Select(o => o.Key).Chunk(Chunk))
             held.UnionWith(await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).Select(r => r.OrderId).Distinct().ToListAsync(ct));
 
+        var shipped = new HashSet<string>();
+        foreach (var chunk in orders.Select(o => o.Key.ToString()).Chunk(Chunk))
+            shipped.UnionWith(await db.Set<StockMovement>().Where(m => m.SourceType == "order" && EF.Parameter(chunk).Contains(m.SourceId!)).Select(m => m.SourceId!).Distinct().ToListAsync(ct));
+        if (shipped.Count > 0)
+        {
+            var check = new InputCheck();
+            for (var i = 0; i < lines.Count && check.Count < 50; i++)
+                if (shipped.Contains(lines[i].OrderId.ToString()) && !held.Contains(lines[i].OrderId))
+                    check.Add($"lines[{i}].orderId", "already_shipped", $"lines[{i}]: order {lines[i].OrderNo} has shipped; it reserves nothing again.", lines[i].OrderNo);
+            check.ThrowIfAny();
+        }
         var keys = lines.Where(l => !held.Contains(l.OrderId)).Select(l => (l.SkuId, l.WarehouseId)).Distinct().Order().ToArray();
         var sql = new StockSql(db);
-        var available = await LockAsync(sql, keys, ct);
+        var available = await LockAsync(sql, keys, allowNegative, ct);
 
         var now = db.Time.StoredUtcNow();
         var results = new List<OrderReservation>(orders.Count);
@@ -104,8 +118,13 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
             held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct));
         if (held.Count == 0) return 0;
         var sql = new StockSql(db);
+        await LockAsync(sql, held.Select(r => (r.SkuId, r.WarehouseId)).Distinct().Order().ToArray(), [], ct);
+        // Read again under the balance locks: a release or shipment of the same order that committed meanwhile has
+        // already taken its rows (and its reserved figure) away.
+        held.Clear();
+        foreach (var chunk in orderIds.Distinct().Chunk(Chunk))
+            held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct));
         var delta = held.GroupBy(r => (r.SkuId, r.WarehouseId)).ToDictionary(g => g.Key, g => -g.Sum(r => (long)r.Quantity));
-        await LockAsync(sql, delta.Keys.Order().ToArray(), ct);
         foreach (var chunk in held.Select(r => r.Id).Chunk(Chunk))
             await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.Id)).ExecuteDeleteAsync(ct);
         await AdjustReservedAsync(sql, delta, [], ct);
@@ -142,23 +161,40 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
             : new ConsumedOrder(id, 0, 0, true)).ToList();
     }
 
+    /// <summary>The idempotency key of a shipment from a reservation: the same shipment reported twice posts once.</summary>
+    internal static string KeyOf(ReservationToConsume part) =>
+        $"{part.Type}:{part.Reservation.OrderLineId}:{part.Reservation.SkuId}:{part.Reservation.WarehouseId}:{part.ShipmentKey}";
+
     /// <summary>Posts the parts as outbound movements that release what they consume, and shrinks or removes the reservations.</summary>
     internal async Task ConsumeAsync(IReadOnlyList<ReservationToConsume> parts, CancellationToken ct)
     {
         if (parts.Count == 0) return;
         var drafts = parts.Select(p => new MovementDraft(
             p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, -p.Quantity, p.Type,
-            $"{p.Type}:{p.Reservation.OrderLineId}:{p.Reservation.SkuId}:{p.Reservation.WarehouseId}:{p.ShipmentKey}", p.Field,
+            KeyOf(p), p.Field,
             SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
             Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity)).ToList();
         var posted = await posting.PostAsync(drafts, ct);
         if (posted.Replayed) return;
-        var whole = parts.Where(p => p.Quantity == p.Reservation.Quantity).Select(p => p.Reservation.Id).ToList();
+        // The reservations were read before the posting locked their balances: each must still be as read, or a release
+        // or another shipment got there first and the whole batch is rolled back rather than released twice.
+        var repeated = parts.GroupBy(p => p.Reservation.Id).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        var whole = parts.Where(p => !repeated.Contains(p) && p.Quantity == p.Reservation.Quantity).Select(p => p.Reservation).ToList();
         foreach (var chunk in whole.Chunk(Chunk))
-            await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.Id)).ExecuteDeleteAsync(ct);
-        foreach (var part in parts.Where(p => p.Quantity < p.Reservation.Quantity))
-            await db.Set<StockReservation>().Where(r => r.Id == part.Reservation.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity - part.Quantity), ct);
+        {
+            var ids = chunk.Select(r => r.Id).ToArray();
+            var deleted = await db.Set<StockReservation>().Where(r => EF.Parameter(ids).Contains(r.Id)).ExecuteDeleteAsync(ct);
+            if (deleted != chunk.Length) throw Conflict();
+        }
+        // Partial takes, and reservations taken more than once (two shipments in one report), one by one in order.
+        foreach (var part in parts.Where(p => repeated.Contains(p) || p.Quantity < p.Reservation.Quantity))
+        {
+            var row = db.Set<StockReservation>().Where(r => r.Id == part.Reservation.Id && r.Quantity == part.Reservation.Quantity);
+            var changed = part.Quantity == part.Reservation.Quantity
+                ? await row.ExecuteDeleteAsync(ct)
+                : await row.ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity - part.Quantity), ct);
+            if (changed != 1) throw Conflict();
+        }
     }
 
     public async Task<IReadOnlyList<StockLevel>> LevelsAsync(IReadOnlyCollection<Guid> skuIds, IReadOnlyCollection<Guid>? warehouseIds = null, CancellationToken ct = default)
@@ -176,6 +212,8 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
     /// <summary>Unknown or inactive warehouses, unknown or combo SKUs and quantities below one are errors naming the line.</summary>
     private async Task<HashSet<Guid>> CheckAsync(IReadOnlyList<StockToReserve> lines, CancellationToken ct)
     {
+        var empty = lines.Select((l, i) => (l, i)).Where(x => x.l is null).Select(x => new FieldError($"lines[{x.i}]", "required", $"lines[{x.i}] is empty.")).ToList();
+        if (empty.Count > 0) throw new InputRejectedException(empty);
         var warehouseIds = lines.Select(l => l.WarehouseId).Distinct().ToList();
         var warehouses = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id))
             .Select(w => new { w.Id, w.Active, w.AllowNegativeStock }).ToDictionaryAsync(w => w.Id, ct);
@@ -193,6 +231,12 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
         for (var i = 0; i < lines.Count && check.Count < 50; i++)
         {
             var l = lines[i];
+            if (l is null)
+            {
+                check.Add($"lines[{i}]", "required", $"lines[{i}] is empty.");
+                continue;
+            }
+            if (l.Quantity > MaxQuantity) check.Add($"lines[{i}].quantity", "out_of_range", $"lines[{i}]: the quantity is between 1 and {MaxQuantity}.", 1, MaxQuantity);
             if (warehouseOfPart.TryGetValue((l.OrderLineId, l.SkuId), out var first) && first != l.WarehouseId)
                 check.Add($"lines[{i}].warehouseId", "split_line", $"lines[{i}]: one order line's SKU is reserved in one warehouse; split the order to ship from two.");
             warehouseOfPart[(l.OrderLineId, l.SkuId)] = l.WarehouseId;
@@ -208,12 +252,23 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
     }
 
     /// <summary>Locks the sellable balances in (SKU, warehouse) order and returns what each has available (absent = none).</summary>
-    private async Task<Dictionary<(Guid, Guid), long>> LockAsync(StockSql sql, (Guid SkuId, Guid WarehouseId)[] keys, CancellationToken ct)
+    private async Task<Dictionary<(Guid, Guid), long>> LockAsync(StockSql sql, (Guid SkuId, Guid WarehouseId)[] keys, HashSet<Guid> allowNegative, CancellationToken ct)
     {
         var available = new Dictionary<(Guid, Guid), long>(keys.Length);
         if (keys.Length == 0) return available;
         if (sql.IsPostgres)
         {
+            // Rows a take may create (warehouses that allow negative stock) exist before anything is locked, in key order.
+            var free = keys.Where(k => allowNegative.Contains(k.WarehouseId)).ToArray();
+            if (free.Length > 0)
+            {
+                await using var ensure = sql.Postgres(
+                    "INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) " +
+                    "SELECT w, s, 'Sellable', 0, 0 FROM unnest(@w, @s) AS k(w, s) ORDER BY s, w ON CONFLICT DO NOTHING");
+                ensure.Parameters.AddWithValue("w", free.Select(k => k.WarehouseId).ToArray());
+                ensure.Parameters.AddWithValue("s", free.Select(k => k.SkuId).ToArray());
+                await ensure.ExecuteNonQueryAsync(ct);
+            }
             await using var select = sql.Postgres(
                 "SELECT b.sku_id, b.warehouse_id, b.on_hand - b.reserved FROM stock_balances b " +
                 "JOIN unnest(@w, @s) AS k(w, s) ON b.warehouse_id = k.w AND b.sku_id = k.s " +

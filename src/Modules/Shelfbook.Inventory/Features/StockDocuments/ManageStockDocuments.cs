@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Data;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Kernel;
@@ -35,11 +36,14 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
 
     public async Task<StockDocumentView> UpdateAsync(Guid id, StockDocumentInput input, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stock_documents", id, ct);
         var document = await FindAsync(id, ct);
         var (kind, warehouse, reason, note, lines) = await CheckAsync(input with { Kind = document.Kind.ToString() }, ct);
         _ = kind;
         document.Update(warehouse, reason, note, lines, Now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
@@ -47,6 +51,7 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
     public async Task<StockDocumentView> PostAsync(Guid id, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stock_documents", id, ct);
         var document = await FindAsync(id, ct);
         document.MarkPosted(user.UserName, Now);
         var drafts = new List<MovementDraft>();
@@ -85,10 +90,13 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
 
     public async Task<StockDocumentView> CancelAsync(Guid id, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stock_documents", id, ct);
         var document = await FindAsync(id, ct);
         document.Cancel(Now);
         AuditRecorder.Describe(document, "cancel");
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
@@ -164,7 +172,7 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
                 check.Add("reason", "wrong_direction", $"'{reason.Name}' is a reason for {(reason.Direction == ReasonDirection.In ? "receipts" : "issues")} only.", reason.Name);
         }
 
-        var given = input.Lines ?? [];
+        var given = (input.Lines ?? []).Select(l => l ?? new StockLineInput(null, null, null)).ToList();
         if (given.Count == 0) check.Add("lines", "required", "A document needs at least one line.");
         if (given.Count > StockDocument.MaxLines) check.Add("lines", "too_many", $"A document has at most {StockDocument.MaxLines} lines.", StockDocument.MaxLines);
         var found = await SkuLines.ResolveAsync(skus, given.Select(l => (l.SkuId, l.SkuCode)).ToList(), check, ct);
@@ -174,6 +182,10 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
         {
             var l = given[i];
             if (l.Quantity is not > 0) check.Add($"lines[{i}].quantity", "positive", $"lines[{i}]: the quantity must be at least 1.");
+            else if (l.Quantity > Reservations.StockReservations.MaxQuantity)
+                check.Add($"lines[{i}].quantity", "out_of_range", $"lines[{i}]: the quantity is at most {Reservations.StockReservations.MaxQuantity}.", 1, Reservations.StockReservations.MaxQuantity);
+            if (l.UnitCost > Ledger.RecordMovements.MaxUnitCost)
+                check.Add($"lines[{i}].unitCost", "out_of_range", $"lines[{i}]: the unit cost is at most {Ledger.RecordMovements.MaxUnitCost}.", 0, Ledger.RecordMovements.MaxUnitCost);
             var condition = StockCondition.Sellable;
             if (!string.IsNullOrWhiteSpace(l.Condition))
             {

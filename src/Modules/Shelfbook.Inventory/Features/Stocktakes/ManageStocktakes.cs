@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Data;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.StockDocuments;
@@ -92,6 +93,12 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         }
         if (lines.Count == 0) throw new InputRejectedException("scope", "empty_scope", "Nothing to count: no SKU is in this scope.");
         if (lines.Count > MaxLines) throw new InputRejectedException("scope", "too_many", $"A count sheet has at most {MaxLines} lines; count by category.", MaxLines);
+        // Two open sheets counting the same SKU would both book its difference.
+        var open = await db.Set<Stocktake>().Where(o => o.WarehouseId == warehouse.Id && o.Status == StocktakeStatus.Counting).Select(o => new { o.Id, o.No }).ToListAsync(ct);
+        foreach (var other in open)
+            foreach (var chunk in scope.Chunk(5000))
+                if (await db.Set<StocktakeLine>().AnyAsync(l => l.StocktakeId == other.Id && EF.Parameter(chunk).Contains(l.SkuId), ct))
+                    throw new RuleViolatedException("stocktake.overlap", $"{other.No} is still counting some of these SKUs in this warehouse; post or cancel it first.", other.No);
         stocktake.AddLines(lines.Count, Now);
         db.Set<Stocktake>().Add(stocktake);
         await DocumentNumbers.SaveNumberedAsync(db,
@@ -112,6 +119,8 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
     /// <summary>Saves one count (one row written, never the sheet). A scanned SKU not on a whole-warehouse sheet is added to it.</summary>
     public async Task<StocktakeLineView> CountAsync(Guid id, CountInput input, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stocktakes", id, ct);
         var stocktake = await FindAsync(id, ct);
         stocktake.EnsureCounting();
         var check = new InputCheck();
@@ -119,7 +128,10 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         if (!add && !input.Mode!.Trim().Equals("set", StringComparison.OrdinalIgnoreCase)) check.Add("mode", "unknown_value", "mode is Add or Set.", input.Mode!, "Add, Set");
         var quantity = input.Quantity ?? (add ? 1 : -1);
         if (quantity < 0 || (add && quantity == 0)) check.Add("quantity", add ? "positive" : "not_negative", add ? "quantity must be at least 1." : "quantity must be 0 or more.");
+        if (quantity > Reservations.StockReservations.MaxQuantity)
+            check.Add("quantity", "out_of_range", $"quantity is at most {Reservations.StockReservations.MaxQuantity}.", 0, Reservations.StockReservations.MaxQuantity);
         var condition = string.IsNullOrWhiteSpace(input.Condition) ? StockCondition.Sellable : check.OneOf<StockCondition>("condition", input.Condition) ?? StockCondition.Sellable;
+        if (condition == StockCondition.InTransit) check.Add("condition", "invalid", "In-transit stock is not counted; it moves only with its transfer.");
         var found = await SkuLines.ResolveAsync(skus, [(input.SkuId, input.Code)], check, ct);
         if (check.HasErrors)
         {
@@ -149,8 +161,17 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             tracked.AddLines(1, now);
             await db.SaveChangesAsync(ct);
         }
-        var page = await LinesAsync(id, new StocktakeLineFilter(sku.Code), new PageRequest(null, PageRequest.MaxLimit), ct);
-        return page.Items.First(l => l.SkuId == sku.Id && l.Condition == condition.ToString());
+        var line = await db.Set<StocktakeLine>().AsNoTracking().SingleAsync(l => l.StocktakeId == id && l.SkuId == sku.Id && l.Condition == condition, ct);
+        if (line.Counted > Reservations.StockReservations.MaxQuantity)
+            throw new InputRejectedException("quantity", "out_of_range", $"The count would pass {Reservations.StockReservations.MaxQuantity}.", 0, Reservations.StockReservations.MaxQuantity);
+        await transaction.CommitAsync(ct);
+        var cost = await db.Set<SkuCost>().AsNoTracking().Where(c => c.SkuId == sku.Id).Select(c => (long?)c.AverageCost).SingleOrDefaultAsync(ct) ?? sku.CostPrice;
+        var hide = stocktake.Blind;
+        var bookNow = line.BookAtCount ?? line.Snapshot;
+        long? difference = line.Counted - bookNow;
+        return new StocktakeLineView(sku.Id, sku.Code, sku.ProductName + (sku.Spec is null ? "" : " " + sku.Spec), condition.ToString(),
+            hide ? null : line.Snapshot, hide ? null : bookNow - line.Snapshot, line.Counted, hide ? null : difference, cost,
+            hide ? null : difference * cost, line.CountedAt, line.CountedBy);
     }
 
     public async Task<Page<StocktakeLineView>> LinesAsync(Guid id, StocktakeLineFilter filter, PageRequest page, CancellationToken ct)
@@ -194,28 +215,33 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
     public async Task<StocktakeView> PostAsync(Guid id, PostStocktakeInput input, CancellationToken ct)
     {
         var reason = string.IsNullOrWhiteSpace(input.Reason) ? "count_difference" : input.Reason.Trim();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stocktakes", id, ct);
         if (!await db.Set<StockReason>().AnyAsync(r => r.Code == reason && r.Active, ct))
             throw new InputRejectedException("reason", "unknown_reason", $"'{reason}' is not an active reason code.", reason);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var stocktake = await FindAsync(id, ct);
         stocktake.MarkPosted(reason, user.UserName, Now);
         var lines = await db.Set<StocktakeLine>().AsNoTracking().Where(l => l.StocktakeId == id && (input.UncountedAsZero || l.Counted != null)).ToListAsync(ct);
-        // An uncounted line taken as zero is compared with the book now, read under the posting's locks below.
-        var now = await db.Set<StockBalance>().AsNoTracking().Where(b => b.WarehouseId == stocktake.WarehouseId && b.Condition != StockCondition.InTransit)
-            .ToDictionaryAsync(b => (b.SkuId, b.Condition), b => b.OnHand, ct);
         var drafts = new List<MovementDraft>();
         var index = 0;
         foreach (var l in lines)
         {
-            var book = l.Counted is null ? now.GetValueOrDefault((l.SkuId, l.Condition)) : l.BookAtCount ?? l.Snapshot;
-            var difference = (l.Counted ?? 0) - book;
+            var key = $"stocktake:{id}:{l.SkuId}:{l.Condition}";
+            var field = $"lines[{index++}]";
+            if (l.Counted is null)
+            {
+                // Uncounted, taken as zero: the posting works the loss out from the balance it has locked.
+                drafts.Add(new MovementDraft(stocktake.WarehouseId, l.SkuId, l.Condition, 0, MovementType.StocktakeLoss, key, field,
+                    reason, "stocktake", id.ToString(), stocktake.No, Guard: StockGuard.OnHand, SetOnHandTo: 0));
+                continue;
+            }
+            var difference = l.Counted.Value - (l.BookAtCount ?? l.Snapshot);
             if (difference == 0) continue;
             drafts.Add(new MovementDraft(stocktake.WarehouseId, l.SkuId, l.Condition, checked((int)difference),
-                difference > 0 ? MovementType.StocktakeGain : MovementType.StocktakeLoss, $"stocktake:{id}:{l.SkuId}:{l.Condition}", $"lines[{index++}]",
+                difference > 0 ? MovementType.StocktakeGain : MovementType.StocktakeLoss, key, field,
                 reason, "stocktake", id.ToString(), stocktake.No, Guard: StockGuard.OnHand));
         }
-        var posted = await posting.PostAsync(drafts, ct);
-        if (posted.Replayed && drafts.Count > 0) throw new RuleViolatedException("stocktake.already_posted", $"{stocktake.No} is posted already.", stocktake.No);
+        await posting.PostAsync(drafts, ct);
         AuditRecorder.Describe(stocktake, "post");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -224,10 +250,13 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
 
     public async Task<StocktakeView> CancelAsync(Guid id, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("stocktakes", id, ct);
         var stocktake = await FindAsync(id, ct);
         stocktake.Cancel(Now);
         AuditRecorder.Describe(stocktake, "cancel");
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Data;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.StockDocuments;
@@ -26,6 +27,9 @@ public sealed record TransferView(
     int Receipts, string? CloseReason, long Quantity, long InTransit, string CreatedBy, DateTime CreatedAt, DateTime? ShippedAt, DateTime? ClosedAt,
     IReadOnlyList<TransferLineView> Lines);
 
+/// <summary>Units of a SKU still on their way to a warehouse under one open transfer.</summary>
+public sealed record InTransitLine(Guid TransferId, string No, Guid ToWarehouseId, string ToWarehouseCode, Guid SkuId, int InTransit);
+
 /// <summary>Transfers (调拨): draft → shipped (source down, in transit up) → partial receipts → closed with any difference written off.</summary>
 public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, StockPosting posting, CurrentUser user)
 {
@@ -44,16 +48,20 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
 
     public async Task<TransferView> UpdateAsync(Guid id, TransferInput input, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("transfers", id, ct);
         var transfer = await FindAsync(id, ct);
         var (from, to, note, lines) = await CheckAsync(input, ct);
         transfer.Update(from, to, note, lines, Now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
     public async Task<TransferView> ShipAsync(Guid id, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("transfers", id, ct);
         var transfer = await FindAsync(id, ct);
         transfer.MarkShipped(Now);
         var drafts = new List<MovementDraft>();
@@ -72,13 +80,14 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
     public async Task<TransferView> ReceiveAsync(Guid id, ReceiveTransferInput input, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("transfers", id, ct);
         var transfer = await FindAsync(id, ct);
         transfer.EnsureReceivable();
         var check = new InputCheck();
         var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
         if (reason is not null && !await db.Set<StockReason>().AnyAsync(r => r.Code == reason && r.Active, ct))
             check.Add("reason", "unknown_reason", $"'{reason}' is not an active reason code.", reason);
-        var given = input.Lines ?? [];
+        var given = (input.Lines ?? []).Select(l => l ?? new TransferLineInput()).ToList();
         if (given.Count == 0) check.Add("lines", "required", "Name at least one line that arrived.");
         var found = await SkuLines.ResolveAsync(skus, given.Select(l => (l.SkuId, l.SkuCode)).ToList(), check, ct);
         var receipt = transfer.Receipts + 1;
@@ -87,7 +96,11 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
         for (var i = 0; i < given.Count; i++)
         {
             var field = $"lines[{i}]";
-            if (given[i].Quantity is not > 0) { check.Add($"{field}.quantity", "positive", $"{field}: the quantity must be at least 1."); continue; }
+            if (given[i].Quantity is not (> 0 and <= Reservations.StockReservations.MaxQuantity))
+            {
+                check.Add($"{field}.quantity", "out_of_range", $"{field}: the quantity is between 1 and {Reservations.StockReservations.MaxQuantity}.", 1, Reservations.StockReservations.MaxQuantity);
+                continue;
+            }
             if (found[i] is not { } sku) continue;
             var line = transfer.Lines.FirstOrDefault(l => l.SkuId == sku.Id);
             if (line is null) { check.Add($"{field}.skuCode", "not_on_transfer", $"{field}: {sku.Code} is not on {transfer.No}.", sku.Code, transfer.No); continue; }
@@ -118,6 +131,7 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
     public async Task<TransferView> CloseAsync(Guid id, CloseTransferInput input, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("transfers", id, ct);
         var transfer = await FindAsync(id, ct);
         var missing = transfer.Lines.Where(l => l.Shipped > l.Received).ToList();
         var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
@@ -138,10 +152,13 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
 
     public async Task<TransferView> CancelAsync(Guid id, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await new StockSql(db).LockDocumentAsync("transfers", id, ct);
         var transfer = await FindAsync(id, ct);
         transfer.Cancel(Now);
         AuditRecorder.Describe(transfer, "cancel");
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return await GetAsync(id, ct);
     }
 
@@ -164,14 +181,16 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
         return Page.From(await ViewsAsync(rows, false, ct), page.Limit, v => v.Id.ToString());
     }
 
-    /// <summary>Quantities in transit per SKU and transfer (open transfers only), for the stock pages.</summary>
-    public async Task<IReadOnlyList<(Guid TransferId, string No, Guid ToWarehouseId, Guid SkuId, int InTransit)>> InTransitAsync(IReadOnlyCollection<Guid> skuIds, CancellationToken ct)
+    /// <summary>Quantities in transit per SKU and open transfer, for the stock pages.</summary>
+    public async Task<IReadOnlyList<InTransitLine>> InTransitAsync(IReadOnlyCollection<Guid> skuIds, CancellationToken ct)
     {
         var open = await db.Set<Transfer>().AsNoTracking()
             .Where(t => t.Status == TransferStatus.Shipped || t.Status == TransferStatus.PartiallyReceived || t.Status == TransferStatus.Received)
             .Where(t => t.Lines.Any(l => skuIds.Contains(l.SkuId) && l.Shipped > l.Received)).ToListAsync(ct);
+        var ids = open.Select(t => t.ToWarehouseId).Distinct().ToList();
+        var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
         return open.SelectMany(t => t.Lines.Where(l => skuIds.Contains(l.SkuId) && l.Shipped > l.Received)
-            .Select(l => (t.Id, t.No, t.ToWarehouseId, l.SkuId, l.Shipped - l.Received))).ToList();
+            .Select(l => new InTransitLine(t.Id, t.No, t.ToWarehouseId, codes.GetValueOrDefault(t.ToWarehouseId, "?"), l.SkuId, l.Shipped - l.Received))).ToList();
     }
 
     private static MovementDraft Draft(Transfer t, Guid warehouse, Guid sku, StockCondition condition, int quantity, MovementType type, string key, string field, StockGuard guard, string? reason = null) =>
@@ -216,7 +235,7 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
             else if (!warehouses.TryGetValue(id.Value, out var w)) check.Add(field, "unknown_warehouse", $"No warehouse has the id {id}.", id);
             else if (!w.Active) check.Add(field, "inactive_warehouse", $"Warehouse {w.Code} is inactive.", w.Code);
         if (input.FromWarehouseId is { } a && a == input.ToWarehouseId) check.Add("toWarehouseId", "same_warehouse", "A transfer goes to another warehouse.");
-        var given = input.Lines ?? [];
+        var given = (input.Lines ?? []).Select(l => l ?? new TransferLineInput()).ToList();
         if (given.Count == 0) check.Add("lines", "required", "A transfer needs at least one line.");
         if (given.Count > MaxLines) check.Add("lines", "too_many", $"A transfer has at most {MaxLines} lines.", MaxLines);
         var found = await SkuLines.ResolveAsync(skus, given.Select(l => (l.SkuId, l.SkuCode)).ToList(), check, ct);
@@ -225,6 +244,8 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
         for (var i = 0; i < given.Count; i++)
         {
             if (given[i].Quantity is not > 0) check.Add($"lines[{i}].quantity", "positive", $"lines[{i}]: the quantity must be at least 1.");
+            else if (given[i].Quantity > Reservations.StockReservations.MaxQuantity)
+                check.Add($"lines[{i}].quantity", "out_of_range", $"lines[{i}]: the quantity is at most {Reservations.StockReservations.MaxQuantity}.", 1, Reservations.StockReservations.MaxQuantity);
             if (found[i] is not { } sku) continue;
             if (seen.TryGetValue(sku.Id, out var other)) check.Add($"lines[{i}].skuCode", "duplicate", $"lines[{i}]: {sku.Code} is on line {other + 1} already.", sku.Code, other + 1);
             else seen[sku.Id] = i;

@@ -18,6 +18,13 @@ public sealed class StockVerification(TenantDbContext db)
 {
     public async Task<IReadOnlyList<StockDrift>> RunAsync(CancellationToken ct = default)
     {
+        // One snapshot for the three reads, so work committed in between on a live tenant is not reported as drift:
+        // REPEATABLE READ on PostgreSQL, a deferred (read) transaction on SQLite, which does not stop writers in WAL mode.
+        await db.Database.OpenConnectionAsync(ct);
+        await using var sqlite = db.Database.IsNpgsql() ? null : ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await using var snapshot = sqlite is null
+            ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct)
+            : await db.Database.UseTransactionAsync(sqlite, ct);
         var ledger = await db.Set<StockMovement>().AsNoTracking()
             .GroupBy(m => new { m.WarehouseId, m.SkuId, m.Condition })
             .Select(g => new { g.Key.WarehouseId, g.Key.SkuId, g.Key.Condition, OnHand = g.Sum(m => (long)m.Quantity) })
