@@ -754,6 +754,8 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasName("pk_sku_costs");
 
                     b.ToTable("sku_costs", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
@@ -797,6 +799,8 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         {
                             t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
@@ -1288,8 +1292,19 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("bigint")
                         .HasColumnName("snapshot");
 
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("sort_key")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
                     b.HasKey("StocktakeId", "SkuId", "Condition")
                         .HasName("pk_stocktake_lines");
+
+                    b.HasIndex("StocktakeId", "SortKey")
+                        .HasDatabaseName("ix_stocktake_lines_stocktake_id_sort_key");
 
                     b.ToTable("stocktake_lines", (string)null);
                 });

@@ -737,6 +737,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasName("pk_sku_costs");
 
                     b.ToTable("sku_costs", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
@@ -780,6 +782,8 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         {
                             t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
@@ -1262,8 +1266,18 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("INTEGER")
                         .HasColumnName("snapshot");
 
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sort_key")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
                     b.HasKey("StocktakeId", "SkuId", "Condition")
                         .HasName("pk_stocktake_lines");
+
+                    b.HasIndex("StocktakeId", "SortKey")
+                        .HasDatabaseName("ix_stocktake_lines_stocktake_id_sort_key");
 
                     b.ToTable("stocktake_lines", (string)null);
                 });

@@ -36,6 +36,8 @@ internal sealed class StockBalanceConfiguration : IEntityTypeConfiguration<Stock
     {
         builder.ToTable("stock_balances", t => t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0"));
         builder.HasKey(b => new { b.WarehouseId, b.SkuId, b.Condition });
+        // Every posting rewrites its balances: room on each page lets PostgreSQL update in place (HOT), without new index entries.
+        builder.HasStorageParameter("fillfactor", 80);
         builder.Property(b => b.Condition).HasConversion<string>().HasMaxLength(12);
         builder.HasIndex(b => new { b.SkuId, b.WarehouseId });
         builder.HasOne<Warehouse>().WithMany().HasForeignKey(b => b.WarehouseId).OnDelete(DeleteBehavior.Restrict);
@@ -65,6 +67,7 @@ internal sealed class SkuCostConfiguration : IEntityTypeConfiguration<SkuCost>
     {
         builder.ToTable("sku_costs");
         builder.HasKey(c => c.SkuId);
+        builder.HasStorageParameter("fillfactor", 80);
     }
 }
 
@@ -145,6 +148,8 @@ internal sealed class StocktakeLineConfiguration : IEntityTypeConfiguration<Stoc
         builder.HasKey(l => new { l.StocktakeId, l.SkuId, l.Condition });
         builder.Property(l => l.Condition).HasConversion<string>().HasMaxLength(12);
         builder.Property(l => l.CountedBy).HasMaxLength(100);
+        builder.Property(l => l.SortKey).HasMaxLength(80).IsOrdinal();
+        builder.HasIndex(l => new { l.StocktakeId, l.SortKey });
         builder.HasOne<Stocktake>().WithMany().HasForeignKey(l => l.StocktakeId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -82,6 +82,14 @@ public sealed class StocktakeLine
     public Guid SkuId { get; set; }
     public StockCondition Condition { get; set; }
 
+    /// <summary>
+    /// The SKU's code as it was when the line was made, upper-case, and the condition ("CUP-1|Sellable"): the sheet's
+    /// order and keyset key, indexed with the sheet, so a 100,000-line sheet pages without joining the catalog.
+    /// </summary>
+    public string SortKey { get; set; } = "";
+
+    public static string SortKeyOf(string normalizedCode, StockCondition condition) => normalizedCode + "|" + condition;
+
     /// <summary>The book when counting started.</summary>
     public long Snapshot { get; set; }
 

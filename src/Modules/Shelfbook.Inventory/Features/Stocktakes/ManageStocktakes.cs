@@ -83,13 +83,25 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             scopeText = "all";
         }
         var byKey = balances.ToDictionary(b => (b.SkuId, b.Condition));
+        var codeOf = new Dictionary<Guid, string>(scope.Count);
+        foreach (var chunk in scope.Chunk(5000))
+            foreach (var row in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.NormalizedCode }).ToListAsync(ct))
+                codeOf[row.Id] = row.NormalizedCode;
         var lines = new List<StocktakeLine>();
         var stocktake = Stocktake.Start("", warehouse!.Id, input.Blind, scopeText, note, 0, user.UserName, Now);
         foreach (var sku in scope)
         {
-            lines.Add(new StocktakeLine { StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.Sellable, Snapshot = byKey.GetValueOrDefault((sku, StockCondition.Sellable))?.OnHand ?? 0 });
+            var code = codeOf.GetValueOrDefault(sku, sku.ToString());
+            lines.Add(new StocktakeLine
+            {
+                StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.Sellable, SortKey = StocktakeLine.SortKeyOf(code, StockCondition.Sellable),
+                Snapshot = byKey.GetValueOrDefault((sku, StockCondition.Sellable))?.OnHand ?? 0,
+            });
             if (byKey.TryGetValue((sku, StockCondition.NonSellable), out var bad) && bad.OnHand != 0)
-                lines.Add(new StocktakeLine { StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.NonSellable, Snapshot = bad.OnHand });
+                lines.Add(new StocktakeLine
+                {
+                    StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.NonSellable, SortKey = StocktakeLine.SortKeyOf(code, StockCondition.NonSellable), Snapshot = bad.OnHand,
+                });
         }
         if (lines.Count == 0) throw new InputRejectedException("scope", "empty_scope", "Nothing to count: no SKU is in this scope.");
         if (lines.Count > MaxLines) throw new InputRejectedException("scope", "too_many", $"A count sheet has at most {MaxLines} lines; count by category.", MaxLines);
@@ -155,7 +167,7 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             // Found goods on a whole-warehouse count (盘盈): the line is added with the book as it is now.
             db.Set<StocktakeLine>().Add(new StocktakeLine
             {
-                StocktakeId = id, SkuId = sku.Id, Condition = condition, Snapshot = book, Counted = quantity, BookAtCount = book, CountedAt = now, CountedBy = user.UserName,
+                StocktakeId = id, SkuId = sku.Id, Condition = condition, SortKey = StocktakeLine.SortKeyOf(sku.NormalizedCode, condition), Snapshot = book, Counted = quantity, BookAtCount = book, CountedAt = now, CountedBy = user.UserName,
             });
             var tracked = await db.Set<Stocktake>().SingleAsync(s => s.Id == id, ct);
             tracked.AddLines(1, now);
@@ -178,20 +190,33 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
     {
         var stocktake = await FindAsync(id, ct, tracked: false);
         var hideBook = stocktake.Blind && stocktake.Status == StocktakeStatus.Counting;
-        var query = from l in db.Set<StocktakeLine>().AsNoTracking().Where(l => l.StocktakeId == id)
-            join s in skus.Skus on l.SkuId equals s.Id
-            select new { Line = l, s.NormalizedCode, s.Code, s.ProductName, s.Spec, s.CostPrice };
+        var query = db.Set<StocktakeLine>().AsNoTracking().Where(l => l.StocktakeId == id);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
+            // A code prefix rides the sheet's own index; a term with Chinese in it is a name, looked up in the catalog.
             var term = filter.Search.Trim();
-            var upper = term.ToUpperInvariant();
-            query = query.Where(r => r.NormalizedCode.StartsWith(upper) || r.ProductName.Contains(term));
+            if (term.Any(c => c > 127))
+            {
+                var named = skus.Skus.Where(s => s.ProductName.Contains(term)).Select(s => s.Id);
+                query = query.Where(l => named.Contains(l.SkuId));
+            }
+            else
+            {
+                var upper = term.ToUpperInvariant();
+                query = query.Where(l => l.SortKey.StartsWith(upper));
+            }
         }
-        if (filter.UncountedOnly) query = query.Where(r => r.Line.Counted == null);
-        if (filter.DifferencesOnly && !hideBook) query = query.Where(r => r.Line.Counted != null && r.Line.Counted != r.Line.BookAtCount);
-        if (page.AfterKey() is { } after && after.Split('|') is [var code, var cond] && Enum.TryParse<StockCondition>(cond, out var afterCondition))
-            query = query.Where(r => r.NormalizedCode.CompareTo(code) > 0 || (r.NormalizedCode == code && r.Line.Condition > afterCondition));
-        var rows = await query.OrderBy(r => r.NormalizedCode).ThenBy(r => r.Line.Condition).Take(page.Limit + 1).ToListAsync(ct);
+        if (filter.UncountedOnly) query = query.Where(l => l.Counted == null);
+        if (filter.DifferencesOnly && !hideBook) query = query.Where(l => l.Counted != null && l.Counted != l.BookAtCount);
+        if (page.AfterKey() is { } after) query = query.Where(l => l.SortKey.CompareTo(after) > 0);
+        var lines = await query.OrderBy(l => l.SortKey).Take(page.Limit + 1).ToListAsync(ct);
+        var pageSkus = lines.Select(l => l.SkuId).Distinct().ToList();
+        var summaries = await skus.Skus.Where(s => pageSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var rows = lines.Select(l => new
+        {
+            Line = l, Code = summaries.TryGetValue(l.SkuId, out var s) ? s.Code : l.SortKey[..l.SortKey.LastIndexOf('|')],
+            ProductName = s?.ProductName ?? "", s?.Spec, CostPrice = s?.CostPrice ?? 0,
+        }).ToList();
         var skuIds = rows.Select(r => r.Line.SkuId).Distinct().ToList();
         var costs = await db.Set<SkuCost>().AsNoTracking().Where(c => skuIds.Contains(c.SkuId)).ToDictionaryAsync(c => c.SkuId, c => c.AverageCost, ct);
         var current = stocktake.Status == StocktakeStatus.Counting
@@ -208,7 +233,8 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
                 hideBook ? null : l.Snapshot, hideBook ? null : bookNow - l.Snapshot, l.Counted, hideBook ? null : difference, cost,
                 hideBook || difference is null ? null : difference * cost, l.CountedAt, l.CountedBy);
         }).ToList();
-        return Page.From(views, page.Limit, v => v.SkuCode.Trim().ToUpperInvariant() + "|" + v.Condition);
+        var keyed = Page.From(views.Select((v, i) => (View: v, Key: rows[i].Line.SortKey)).ToList(), page.Limit, p => p.Key);
+        return new Page<StocktakeLineView>(keyed.Items.Select(p => p.View).ToList(), keyed.Next);
     }
 
     /// <summary>Posts the differences of the counted lines (and, when asked, uncounted lines as counted zero) as gains and losses.</summary>
