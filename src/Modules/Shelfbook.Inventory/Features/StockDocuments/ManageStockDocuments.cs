@@ -39,8 +39,7 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await new StockSql(db).LockDocumentAsync("stock_documents", id, ct);
         var document = await FindAsync(id, ct);
-        var (kind, warehouse, reason, note, lines) = await CheckAsync(input with { Kind = document.Kind.ToString() }, ct);
-        _ = kind;
+        var (_, warehouse, reason, note, lines) = await CheckAsync(input with { Kind = document.Kind.ToString() }, ct);
         document.Update(warehouse, reason, note, lines, Now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
