@@ -773,6 +773,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(12)")
                         .HasColumnName("condition");
 
+                    b.Property<DateTime?>("FirstMovementAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_movement_at");
+
                     b.Property<DateTime?>("LastMovementAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_movement_at");

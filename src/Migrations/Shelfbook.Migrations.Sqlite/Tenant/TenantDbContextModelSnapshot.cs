@@ -756,6 +756,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("condition");
 
+                    b.Property<DateTime?>("FirstMovementAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_movement_at");
+
                     b.Property<DateTime?>("LastMovementAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_movement_at");

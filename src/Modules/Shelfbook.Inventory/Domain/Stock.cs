@@ -78,6 +78,9 @@ public sealed class StockBalance
     public long Reserved { get; set; }
     public DateTime? LastMovementAt { get; set; }
     public DateTime? LastOutboundAt { get; set; }
+
+    /// <summary>When stock first moved here: stock that never went out is stagnant counting from then.</summary>
+    public DateTime? FirstMovementAt { get; set; }
 }
 
 /// <summary>

@@ -93,7 +93,7 @@ public abstract class StockViewTests(ShelfbookApp app) : TenantTest(app)
         Assert.Empty((await Session.GetAsync<Page<StagnantRow>>("/api/v1/inventory/alerts/stagnant")).Items);
         // Nothing went out since the stock arrived: backdate its arrival past the tenant's stagnant days.
         await using (var db = Session.OpenDb())
-            await db.Set<StockMovement>().ExecuteUpdateAsync(u => u.SetProperty(m => m.At, DateTime.UtcNow.AddDays(-40)));
+            await db.Set<StockBalance>().ExecuteUpdateAsync(u => u.SetProperty(b => b.FirstMovementAt, DateTime.UtcNow.AddDays(-40)));
         await Session.PutAsync<InventorySettingsInput>("/api/v1/inventory/settings", new { stagnantDays = 30 });
         var stagnant = await Session.GetAsync<Page<StagnantRow>>("/api/v1/inventory/alerts/stagnant");
         Assert.Equal(["FINE", "LOW"], stagnant.Items.Select(r => r.Code));

@@ -106,10 +106,9 @@ public sealed class StockAlerts(TenantDbContext db, ISkuDirectory skus)
     {
         var balances = db.Set<StockBalance>().Where(b => b.OnHand > 0 && b.Condition != StockCondition.InTransit);
         if (warehouseId is { } w) balances = balances.Where(b => b.WarehouseId == w);
-        var movements = db.Set<StockMovement>();
         return from b in balances
             join s in summaries on b.SkuId equals s.Id
-            let since = movements.Where(m => m.SkuId == b.SkuId && m.WarehouseId == b.WarehouseId).Min(m => (DateTime?)m.At)
+            let since = b.FirstMovementAt ?? b.LastMovementAt
             where b.LastOutboundAt != null ? b.LastOutboundAt < cutoff : since < cutoff
             select new StagnantQueryRow
             {

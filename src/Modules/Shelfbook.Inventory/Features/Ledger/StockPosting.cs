@@ -367,7 +367,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         if (sql.IsPostgres)
         {
             await using var update = sql.Postgres(
-                "UPDATE stock_balances b SET on_hand = b.on_hand + d.dq, reserved = b.reserved + d.dr, last_movement_at = @now, " +
+                "UPDATE stock_balances b SET on_hand = b.on_hand + d.dq, reserved = b.reserved + d.dr, last_movement_at = @now, first_movement_at = COALESCE(b.first_movement_at, @now), " +
                 "last_outbound_at = CASE WHEN d.o THEN @now ELSE b.last_outbound_at END " +
                 "FROM unnest(@w, @s, @c, @dq, @dr, @o) AS d(w, s, c, dq, dr, o) " +
                 "WHERE b.warehouse_id = d.w AND b.sku_id = d.s AND b.condition = d.c AND b.reserved + d.dr >= 0");
@@ -381,7 +381,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
             return;
         }
         using var apply = sql.Prepare(
-            "UPDATE stock_balances SET on_hand = on_hand + @p3, reserved = reserved + @p4, last_movement_at = @p5, " +
+            "UPDATE stock_balances SET on_hand = on_hand + @p3, reserved = reserved + @p4, last_movement_at = @p5, first_movement_at = COALESCE(first_movement_at, @p5), " +
             "last_outbound_at = CASE WHEN @p6 THEN @p5 ELSE last_outbound_at END " +
             "WHERE warehouse_id = @p0 AND sku_id = @p1 AND condition = @p2 AND reserved + @p4 >= 0",
             typeof(Guid), typeof(Guid), typeof(string), typeof(long), typeof(long), typeof(DateTime), typeof(bool));
