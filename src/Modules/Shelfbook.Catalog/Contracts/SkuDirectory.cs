@@ -47,6 +47,9 @@ public interface ISkuDirectory
 
     IQueryable<ComboPart> ComboParts { get; }
 
+    /// <summary>The summaries of the given SKUs, read in chunks (ids naming nothing are absent).</summary>
+    Task<IReadOnlyDictionary<Guid, SkuSummary>> ByIdsAsync(IEnumerable<Guid> ids, CancellationToken ct = default);
+
     /// <summary>The SKU each given code, alias or barcode names (keys as given; codes naming nothing are absent).</summary>
     Task<IReadOnlyDictionary<string, SkuSummary>> FindByCodesAsync(IEnumerable<string> codes, CancellationToken ct = default);
 

@@ -15,6 +15,15 @@ internal sealed class SkuDirectory(TenantDbContext db) : ISkuDirectory
     public IQueryable<ComboPart> ComboParts =>
         db.Set<ComboComponent>().AsNoTracking().Select(c => new ComboPart { ComboSkuId = c.ComboSkuId, ComponentSkuId = c.ComponentSkuId, Quantity = c.Quantity });
 
+    public async Task<IReadOnlyDictionary<Guid, SkuSummary>> ByIdsAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
+    {
+        var summaries = new Dictionary<Guid, SkuSummary>();
+        foreach (var chunk in ids.Distinct().Chunk(Chunk))
+            foreach (var sku in await Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct))
+                summaries[sku.Id] = sku;
+        return summaries;
+    }
+
     public async Task<IReadOnlyDictionary<string, SkuSummary>> FindByCodesAsync(IEnumerable<string> codes, CancellationToken ct = default)
     {
         var given = codes.Where(c => !string.IsNullOrWhiteSpace(c)).Distinct().ToList();
@@ -22,10 +31,7 @@ internal sealed class SkuDirectory(TenantDbContext db) : ISkuDirectory
         foreach (var chunk in given.Select(Sku.Normalize).Distinct().Chunk(Chunk))
             foreach (var row in await db.Set<CatalogCode>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Value)).Select(c => new { c.Value, c.SkuId }).ToListAsync(ct))
                 skuOfValue[row.Value] = row.SkuId;
-        var summaries = new Dictionary<Guid, SkuSummary>();
-        foreach (var chunk in skuOfValue.Values.Distinct().Chunk(Chunk))
-            foreach (var sku in await Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct))
-                summaries[sku.Id] = sku;
+        var summaries = await ByIdsAsync(skuOfValue.Values, ct);
         var found = new Dictionary<string, SkuSummary>(StringComparer.Ordinal);
         foreach (var code in given)
             if (skuOfValue.TryGetValue(Sku.Normalize(code), out var id) && summaries.TryGetValue(id, out var sku))

@@ -72,6 +72,10 @@ public sealed class ManageWarehouses(TenantDbContext db)
         return Page.From(rows.Select(View).ToList(), page.Limit, w => Warehouse.Normalize(w.Code));
     }
 
+    /// <summary>Every active warehouse in code order: the choices of a warehouse picker (a tenant has a handful).</summary>
+    public async Task<IReadOnlyList<WarehouseView>> ActiveAsync(CancellationToken ct) =>
+        (await db.Set<Warehouse>().AsNoTracking().Where(w => w.Active).OrderBy(w => w.NormalizedCode).ToListAsync(ct)).Select(View).ToList();
+
     private async Task<Warehouse> FindAsync(Guid id, CancellationToken ct, bool tracked = true)
     {
         var set = tracked ? db.Set<Warehouse>() : db.Set<Warehouse>().AsNoTracking();

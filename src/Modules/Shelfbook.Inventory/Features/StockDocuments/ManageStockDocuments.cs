@@ -126,11 +126,7 @@ public sealed class ManageStockDocuments(TenantDbContext db, ISkuDirectory skus,
     {
         var warehouseIds = documents.Select(d => d.WarehouseId).Distinct().ToList();
         var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
-        var skuIds = withLines ? documents.SelectMany(d => d.Lines).Select(l => l.SkuId).Distinct().ToList() : [];
-        var names = new Dictionary<Guid, SkuSummary>();
-        foreach (var chunk in skuIds.Chunk(500))
-            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct))
-                names[s.Id] = s;
+        var names = withLines ? await skus.ByIdsAsync(documents.SelectMany(d => d.Lines).Select(l => l.SkuId), ct) : new Dictionary<Guid, SkuSummary>();
         return documents.Select(d => new StockDocumentView(
             d.Id, d.No, d.Kind.ToString(), d.WarehouseId, codes.GetValueOrDefault(d.WarehouseId, "?"), d.Reason, d.Note, d.Status.ToString(),
             d.CreatedBy, d.CreatedAt, d.PostedBy, d.PostedAt, d.Lines.Count, d.Lines.Sum(l => (long)l.Quantity),

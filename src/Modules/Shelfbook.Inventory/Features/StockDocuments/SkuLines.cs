@@ -9,11 +9,7 @@ internal static class SkuLines
 {
     public static async Task<SkuSummary?[]> ResolveAsync(ISkuDirectory skus, IReadOnlyList<(Guid? Id, string? Code)> lines, InputCheck check, CancellationToken ct)
     {
-        var ids = lines.Where(l => l.Id is not null).Select(l => l.Id!.Value).Distinct().ToList();
-        var byId = new Dictionary<Guid, SkuSummary>();
-        foreach (var chunk in ids.Chunk(500))
-            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct))
-                byId[s.Id] = s;
+        var byId = await skus.ByIdsAsync(lines.Where(l => l.Id is not null).Select(l => l.Id!.Value), ct);
         var byCode = await skus.FindByCodesAsync(lines.Where(l => l.Id is null && !string.IsNullOrWhiteSpace(l.Code)).Select(l => l.Code!.Trim()), ct);
         var result = new SkuSummary?[lines.Count];
         for (var i = 0; i < lines.Count; i++)

@@ -83,15 +83,12 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             scopeText = "all";
         }
         var byKey = balances.ToDictionary(b => (b.SkuId, b.Condition));
-        var codeOf = new Dictionary<Guid, string>(scope.Count);
-        foreach (var chunk in scope.Chunk(5000))
-            foreach (var row in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.NormalizedCode }).ToListAsync(ct))
-                codeOf[row.Id] = row.NormalizedCode;
+        var inScope = await skus.ByIdsAsync(scope, ct);
         var lines = new List<StocktakeLine>();
         var stocktake = Stocktake.Start("", warehouse!.Id, input.Blind, scopeText, note, 0, user.UserName, Now);
         foreach (var sku in scope)
         {
-            var code = codeOf.GetValueOrDefault(sku, sku.ToString());
+            var code = inScope.TryGetValue(sku, out var summary) ? summary.NormalizedCode : sku.ToString();
             lines.Add(new StocktakeLine
             {
                 StocktakeId = stocktake.Id, SkuId = sku, Condition = StockCondition.Sellable, SortKey = StocktakeLine.SortKeyOf(code, StockCondition.Sellable),
@@ -211,7 +208,7 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         if (page.AfterKey() is { } after) query = query.Where(l => l.SortKey.CompareTo(after) > 0);
         var lines = await query.OrderBy(l => l.SortKey).Take(page.Limit + 1).ToListAsync(ct);
         var pageSkus = lines.Select(l => l.SkuId).Distinct().ToList();
-        var summaries = await skus.Skus.Where(s => pageSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var summaries = await skus.ByIdsAsync(pageSkus, ct);
         var rows = lines.Select(l => new
         {
             Line = l, Code = summaries.TryGetValue(l.SkuId, out var s) ? s.Code : l.SortKey[..l.SortKey.LastIndexOf('|')],
@@ -318,10 +315,9 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             .Select(l => new { l.StocktakeId, l.SkuId, Difference = (long)l.Counted!.Value - (l.BookAtCount ?? l.Snapshot) })
             .ToListAsync(ct);
         var skuIds = totals.Where(t => t.Difference != 0).Select(t => t.SkuId).Distinct().ToList();
-        var costs = new Dictionary<Guid, long>();
+        var costs = (await skus.ByIdsAsync(skuIds, ct)).ToDictionary(p => p.Key, p => p.Value.CostPrice);
         foreach (var chunk in skuIds.Chunk(500))
         {
-            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.CostPrice }).ToListAsync(ct)) costs[s.Id] = s.CostPrice;
             foreach (var c in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId)).ToListAsync(ct)) costs[c.SkuId] = c.AverageCost;
         }
         var bySheet = totals.ToLookup(t => t.StocktakeId);

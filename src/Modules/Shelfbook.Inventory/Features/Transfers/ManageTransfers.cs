@@ -208,10 +208,7 @@ public sealed class ManageTransfers(TenantDbContext db, ISkuDirectory skus, Stoc
     {
         var warehouseIds = transfers.SelectMany(t => new[] { t.FromWarehouseId, t.ToWarehouseId }).Distinct().ToList();
         var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
-        var skuIds = withLines ? transfers.SelectMany(t => t.Lines).Select(l => l.SkuId).Distinct().ToList() : [];
-        var names = new Dictionary<Guid, SkuSummary>();
-        foreach (var chunk in skuIds.Chunk(500))
-            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct)) names[s.Id] = s;
+        var names = withLines ? await skus.ByIdsAsync(transfers.SelectMany(t => t.Lines).Select(l => l.SkuId), ct) : new Dictionary<Guid, SkuSummary>();
         return transfers.Select(t => new TransferView(
             t.Id, t.No, t.FromWarehouseId, codes.GetValueOrDefault(t.FromWarehouseId, "?"), t.ToWarehouseId, codes.GetValueOrDefault(t.ToWarehouseId, "?"), t.Status.ToString(),
             t.Note, t.Receipts, t.CloseReason, t.Lines.Sum(l => (long)l.Quantity), t.Lines.Sum(l => (long)l.InTransit(t.Status)), t.CreatedBy, t.CreatedAt, t.ShippedAt, t.ClosedAt,
