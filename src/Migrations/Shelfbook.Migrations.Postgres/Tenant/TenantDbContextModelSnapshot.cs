@@ -746,6 +746,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("bigint")
                         .HasColumnName("average_cost");
 
+                    b.Property<long>("OnHand")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -755,7 +759,7 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.ToTable("sku_costs", (string)null);
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
@@ -804,7 +808,7 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                             t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
                         });
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>

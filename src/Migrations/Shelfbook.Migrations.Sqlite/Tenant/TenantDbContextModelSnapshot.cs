@@ -729,6 +729,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("INTEGER")
                         .HasColumnName("average_cost");
 
+                    b.Property<long>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -738,7 +742,7 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.ToTable("sku_costs", (string)null);
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
@@ -787,7 +791,7 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                             t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0");
                         });
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>

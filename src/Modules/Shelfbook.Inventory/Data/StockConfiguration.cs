@@ -36,8 +36,10 @@ internal sealed class StockBalanceConfiguration : IEntityTypeConfiguration<Stock
     {
         builder.ToTable("stock_balances", t => t.HasCheckConstraint("ck_stock_balances_reserved", "reserved >= 0"));
         builder.HasKey(b => new { b.WarehouseId, b.SkuId, b.Condition });
-        // Every posting rewrites its balances: room on each page lets PostgreSQL update in place (HOT), without new index entries.
-        builder.HasStorageParameter("fillfactor", 80);
+        // Every posting rewrites its balances, and a bulk posting may rewrite every row of a page in one transaction (whose
+        // old versions cannot be pruned until it ends): half of each page free keeps all of those updates in place (HOT),
+        // without new index entries. At 80 a whole-warehouse receipt updated only a quarter in place and took twice as long.
+        builder.HasStorageParameter("fillfactor", 50);
         builder.Property(b => b.Condition).HasConversion<string>().HasMaxLength(12);
         builder.HasIndex(b => new { b.SkuId, b.WarehouseId });
         builder.HasOne<Warehouse>().WithMany().HasForeignKey(b => b.WarehouseId).OnDelete(DeleteBehavior.Restrict);
@@ -67,7 +69,8 @@ internal sealed class SkuCostConfiguration : IEntityTypeConfiguration<SkuCost>
     {
         builder.ToTable("sku_costs");
         builder.HasKey(c => c.SkuId);
-        builder.HasStorageParameter("fillfactor", 80);
+        // Rewritten by every posting of the SKU; see the balances.
+        builder.HasStorageParameter("fillfactor", 50);
     }
 }
 

@@ -104,6 +104,13 @@ public sealed class SkuCost
 {
     public Guid SkuId { get; set; }
     public long AverageCost { get; set; }
+
+    /// <summary>
+    /// On hand over every warehouse and condition: the quantity the moving average weighs. Kept by the posting with the
+    /// balances, under this row's lock, so a receipt reads one row instead of summing the SKU's balances; verify checks it.
+    /// </summary>
+    public long OnHand { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }
 

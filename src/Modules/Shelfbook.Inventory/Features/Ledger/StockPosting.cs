@@ -125,6 +125,13 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         public long DeltaOnHand;
         public long DeltaReserved;
         public bool Outbound;
+        public bool Moved;
+
+        /// <summary>No row yet (PostgreSQL): it is inserted with its final figures instead of inserted and then updated.</summary>
+        public bool New;
+
+        /// <summary>Already moved by the statement that locked it (PostgreSQL, <see cref="MoveBalancesAsync"/>).</summary>
+        public bool Applied;
     }
 
     private async Task<PostedMovements> WriteAsync(IReadOnlyList<MovementDraft> drafts, CancellationToken ct)
@@ -132,7 +139,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var now = db.Time.StoredUtcNow();
         var unknown = new InputCheck();
         var warehouses = await LoadWarehousesAsync(drafts, unknown, ct);
-        var known = new Dictionary<Guid, long>();
+        var known = new Dictionary<Guid, CostState>();
         var skuInfo = await LoadSkusAsync(drafts, unknown, known, ct);
         unknown.ThrowIfAny();
 
@@ -141,13 +148,15 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var costs = await LockCostsAsync(sql, skuIds, skuInfo, known, now, ct);
         var keys = drafts.Select(d => (d.WarehouseId, d.SkuId, d.Condition)).Distinct()
             .OrderBy(k => k.SkuId).ThenBy(k => k.WarehouseId).ThenBy(k => k.Condition).ToArray();
-        var balances = await LockBalancesAsync(sql, keys, ct);
-        var totals = await TotalsAsync(drafts.Where(d => d.Quantity > 0 && NewStockTypes.Contains(d.Type)).Select(d => d.SkuId).Distinct().ToList(), ct);
+        // Without stocktake targets every balance's change is known before its figures are: PostgreSQL then locks and moves
+        // the existing rows in one statement, and the checks below run on the figures they had (a failed check rolls back).
+        var balances = sql.IsPostgres && drafts.All(d => d.SetOnHandTo is null)
+            ? await MoveBalancesAsync(sql, keys, drafts, now, ct)
+            : await LockBalancesAsync(sql, keys, ct);
 
         var check = new InputCheck();
         var shortLines = new List<(MovementDraft Draft, long Had)>();
         var movements = new List<StockMovement>(drafts.Count);
-        var changedCosts = new HashSet<Guid>();
         foreach (var given in drafts)
         {
             var state = balances[(given.WarehouseId, given.SkuId, given.Condition)];
@@ -163,26 +172,23 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                 state.Reserved -= d.ReleasesReserved;
                 state.DeltaReserved -= d.ReleasesReserved;
             }
-            var average = costs[d.SkuId];
+            var cost = costs[d.SkuId];
             long unitCost;
             if (d.Quantity > 0)
             {
-                unitCost = d.UnitCost ?? average;
+                unitCost = d.UnitCost ?? cost.Average;
                 if (NewStockTypes.Contains(d.Type))
                 {
-                    var total = totals.GetValueOrDefault(d.SkuId);
-                    var next = total <= 0 ? unitCost : (long)Math.Round((decimal)((Int128)total * average + (Int128)d.Quantity * unitCost) / (total + d.Quantity), MidpointRounding.AwayFromZero);
-                    if (next != average) { costs[d.SkuId] = next; changedCosts.Add(d.SkuId); }
-                    totals[d.SkuId] = total + d.Quantity;
+                    var next = cost.OnHand <= 0 ? unitCost
+                        : (long)Math.Round((decimal)((Int128)cost.OnHand * cost.Average + (Int128)d.Quantity * unitCost) / (cost.OnHand + d.Quantity), MidpointRounding.AwayFromZero);
+                    if (next != cost.Average) { cost.Average = next; cost.Changed = true; }
                 }
             }
-            else
-            {
-                unitCost = average;
-                if (totals.TryGetValue(d.SkuId, out var total)) totals[d.SkuId] = total + d.Quantity;
-            }
+            else unitCost = cost.Average;
+            if (d.Quantity != 0) { cost.OnHand += d.Quantity; cost.Changed = true; }
             state.OnHand += d.Quantity;
             state.DeltaOnHand += d.Quantity;
+            state.Moved = true;
             if (OutboundTypes.Contains(d.Type) && d.Quantity < 0) state.Outbound = true;
             if (d.Quantity < 0 && !warehouses[d.WarehouseId].AllowNegative)
             {
@@ -214,7 +220,7 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
 
         await db.BulkInsertAsync(movements, ct);
         await ApplyBalancesAsync(sql, balances, now, ct);
-        await SaveCostsAsync(sql, changedCosts.Select(s => (s, costs[s])).ToList(), now, ct);
+        await SaveCostsAsync(sql, costs.Where(c => c.Value.Changed).Select(c => (c.Key, c.Value)).ToList(), now, ct);
         return new PostedMovements(movements, false);
     }
 
@@ -237,16 +243,34 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
 
     private sealed record SkuFacts(string Code, long CostPrice);
 
+    /// <summary>A SKU's cost row as the posting moves it: the moving average and the on hand it weighs.</summary>
+    private sealed class CostState
+    {
+        public long Average;
+        public long OnHand;
+        public bool Changed;
+    }
+
     /// <summary>
     /// Checks the SKUs are plain SKUs of the catalog. A SKU with a cost row was checked when stock first moved (SKUs are
-    /// never deleted and never change kind), so only the others are looked up; <paramref name="known"/> gets the cost rows.
+    /// never deleted and never change kind), so only the others are looked up; <paramref name="known"/> gets the cost rows
+    /// (on PostgreSQL only their ids: the values are read under the lock).
     /// </summary>
-    private async Task<Dictionary<Guid, SkuFacts>> LoadSkusAsync(IReadOnlyList<MovementDraft> drafts, InputCheck check, Dictionary<Guid, long> known, CancellationToken ct)
+    private async Task<Dictionary<Guid, SkuFacts>> LoadSkusAsync(IReadOnlyList<MovementDraft> drafts, InputCheck check, Dictionary<Guid, CostState> known, CancellationToken ct)
     {
-        var ids = drafts.Select(d => d.SkuId).Distinct().ToList();
-        foreach (var chunk in ids.Chunk(Chunk))
-            foreach (var row in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId)).Select(c => new { c.SkuId, c.AverageCost }).ToListAsync(ct))
-                known[row.SkuId] = row.AverageCost;
+        var ids = drafts.Select(d => d.SkuId).Distinct().ToArray();
+        if (db.Database.IsNpgsql())
+        {
+            await using var select = new StockSql(db).Postgres("SELECT sku_id FROM sku_costs WHERE sku_id = ANY(@s)");
+            select.Parameters.AddWithValue("s", ids);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) known[reader.GetGuid(0)] = new CostState();
+        }
+        else
+            foreach (var chunk in ids.Chunk(Chunk))
+                foreach (var row in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId))
+                             .Select(c => new { c.SkuId, c.AverageCost, c.OnHand }).ToListAsync(ct))
+                    known[row.SkuId] = new CostState { Average = row.AverageCost, OnHand = row.OnHand };
         var found = new Dictionary<Guid, (string Code, bool IsCombo, long CostPrice)>();
         foreach (var chunk in ids.Where(id => !known.ContainsKey(id)).Chunk(Chunk))
             foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.Code, s.IsCombo, s.CostPrice }).ToListAsync(ct))
@@ -261,66 +285,72 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         return found.ToDictionary(p => p.Key, p => new SkuFacts(p.Value.Code, p.Value.CostPrice));
     }
 
-    /// <summary>Creates missing cost rows (starting at the catalog's cost price) and locks them in SKU order.</summary>
-    private static async Task<Dictionary<Guid, long>> LockCostsAsync(StockSql sql, Guid[] skuIds, Dictionary<Guid, SkuFacts> info, Dictionary<Guid, long> known, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Creates missing cost rows (starting at the catalog's cost price, nothing on hand: a SKU's first movement creates
+    /// its row) and locks them in SKU order.
+    /// </summary>
+    private static async Task<Dictionary<Guid, CostState>> LockCostsAsync(StockSql sql, Guid[] skuIds, Dictionary<Guid, SkuFacts> info, Dictionary<Guid, CostState> known, DateTime now, CancellationToken ct)
     {
-        var costs = new Dictionary<Guid, long>(skuIds.Length);
+        var costs = new Dictionary<Guid, CostState>(skuIds.Length);
         if (sql.IsPostgres)
         {
             var missing = skuIds.Where(s => !known.ContainsKey(s)).ToArray();
             if (missing.Length > 0)
             {
                 await using var insert = sql.Postgres(
-                    "INSERT INTO sku_costs (sku_id, average_cost, updated_at) SELECT s, c, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING");
+                    "INSERT INTO sku_costs (sku_id, average_cost, on_hand, updated_at) SELECT s, c, 0, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING");
                 insert.Parameters.AddWithValue("s", missing);
                 insert.Parameters.AddWithValue("c", missing.Select(s => info[s].CostPrice).ToArray());
                 insert.Parameters.AddWithValue("now", now);
                 await insert.ExecuteNonQueryAsync(ct);
             }
-            await using var select = sql.Postgres("SELECT sku_id, average_cost FROM sku_costs WHERE sku_id = ANY(@s) ORDER BY sku_id FOR UPDATE");
+            await using var select = sql.Postgres("SELECT sku_id, average_cost, on_hand FROM sku_costs WHERE sku_id = ANY(@s) ORDER BY sku_id FOR UPDATE");
             select.Parameters.AddWithValue("s", skuIds);
             await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) costs[reader.GetGuid(0)] = reader.GetInt64(1);
+            while (await reader.ReadAsync(ct)) costs[reader.GetGuid(0)] = new CostState { Average = reader.GetInt64(1), OnHand = reader.GetInt64(2) };
             return costs;
         }
         // SQLite: the write transaction already excludes every other writer; the rows read with the SKUs stand, add the missing.
         foreach (var (sku, cost) in known) costs[sku] = cost;
-        using var ensure = sql.Prepare("INSERT INTO sku_costs (sku_id, average_cost, updated_at) VALUES (@p0, @p1, @p2)", typeof(Guid), typeof(long), typeof(DateTime));
+        using var ensure = sql.Prepare("INSERT INTO sku_costs (sku_id, average_cost, on_hand, updated_at) VALUES (@p0, @p1, 0, @p2)", typeof(Guid), typeof(long), typeof(DateTime));
         foreach (var s in skuIds)
             if (!costs.ContainsKey(s))
             {
                 ensure.Bind(s, info[s].CostPrice, now).Execute();
-                costs[s] = info[s].CostPrice;
+                costs[s] = new CostState { Average = info[s].CostPrice };
             }
         return costs;
     }
 
+    /// <summary>
+    /// Locks the balances in (SKU, warehouse, condition) order. On SQLite the missing rows are created here; on PostgreSQL
+    /// they are marked new and inserted with their final figures when the posting writes: only a posting creates
+    /// balances, and it holds the SKU's cost row, so no one else can be creating (or have locked) them meanwhile.
+    /// </summary>
     private async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> LockBalancesAsync(
         StockSql sql, (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys, CancellationToken ct)
     {
         var states = new Dictionary<(Guid, Guid, StockCondition), BalanceState>(keys.Length);
         if (sql.IsPostgres)
         {
-            var w = keys.Select(k => k.WarehouseId).ToArray();
-            var s = keys.Select(k => k.SkuId).ToArray();
-            var c = keys.Select(k => k.Condition.ToString()).ToArray();
-            await using (var insert = sql.Postgres(
-                "INSERT INTO stock_balances (warehouse_id, sku_id, condition, on_hand, reserved) " +
-                "SELECT w, s, c, 0, 0 FROM unnest(@w, @s, @c) AS k(w, s, c) ORDER BY s, w, c ON CONFLICT DO NOTHING"))
-            {
-                AddKeys(insert, w, s, c);
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-            await using var select = sql.Postgres(
-                "SELECT b.warehouse_id, b.sku_id, b.condition, b.on_hand, b.reserved FROM stock_balances b " +
-                "JOIN unnest(@w, @s, @c) AS k(w, s, c) ON b.warehouse_id = k.w AND b.sku_id = k.s AND b.condition = k.c " +
-                "ORDER BY b.sku_id, b.warehouse_id, b.condition FOR UPDATE OF b");
-            AddKeys(select, w, s, c);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                states[(reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<StockCondition>(reader.GetString(2)))] =
-                    new BalanceState { OnHand = reader.GetInt64(3), Reserved = reader.GetInt64(4) };
+            await SortInMemoryAsync(sql, keys.Length, ct);
+            await LockExistingAsync(keys);
+            foreach (var k in keys)
+                if (!states.ContainsKey(k)) states[k] = new BalanceState { New = true };
             return states;
+
+            async Task LockExistingAsync((Guid WarehouseId, Guid SkuId, StockCondition Condition)[] these)
+            {
+                await using var select = sql.Postgres(
+                    "SELECT b.warehouse_id, b.sku_id, b.condition, b.on_hand, b.reserved FROM stock_balances b " +
+                    "JOIN unnest(@w, @s, @c) AS k(w, s, c) ON b.warehouse_id = k.w AND b.sku_id = k.s AND b.condition = k.c " +
+                    "ORDER BY b.sku_id, b.warehouse_id, b.condition FOR UPDATE OF b");
+                AddKeys(select, these.Select(k => k.WarehouseId).ToArray(), these.Select(k => k.SkuId).ToArray(), these.Select(k => k.Condition.ToString()).ToArray());
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    states[(reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<StockCondition>(reader.GetString(2)))] =
+                        new BalanceState { OnHand = reader.GetInt64(3), Reserved = reader.GetInt64(4) };
+            }
         }
         // SQLite: the write transaction excludes every other writer; read the rows in sets, per warehouse and condition (the key's order).
         foreach (var group in keys.GroupBy(k => (k.WarehouseId, k.Condition)))
@@ -343,6 +373,65 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         return states;
     }
 
+    /// <summary>Sorting 100,000 locked rows takes some 15 MB: in memory rather than spilled to disk (for this transaction only).</summary>
+    private static async Task SortInMemoryAsync(StockSql sql, int rows, CancellationToken ct)
+    {
+        if (rows <= 20_000) return;
+        await using var memory = sql.Postgres("SET LOCAL work_mem = '64MB'");
+        await memory.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL, when every change is a known quantity: locks the existing balances in (SKU, warehouse, condition) order
+    /// and moves them in the same statement, answering the figures each had before; the others are new (see
+    /// <see cref="LockBalancesAsync"/>). Reserved stock never goes below zero here: a shortfall leaves it as it was and
+    /// the posting's check refuses the batch.
+    /// </summary>
+    private static async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> MoveBalancesAsync(
+        StockSql sql, (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys, IReadOnlyList<MovementDraft> drafts, DateTime now, CancellationToken ct)
+    {
+        var change = keys.ToDictionary(k => k, _ => (OnHand: 0L, Reserved: 0L, Outbound: false));
+        foreach (var d in drafts)
+        {
+            var key = (d.WarehouseId, d.SkuId, d.Condition);
+            var c = change[key];
+            change[key] = (c.OnHand + d.Quantity, c.Reserved - d.ReleasesReserved, c.Outbound || (d.Quantity < 0 && OutboundTypes.Contains(d.Type)));
+        }
+        await SortInMemoryAsync(sql, keys.Length, ct);
+        await using var update = sql.Postgres(
+            "UPDATE stock_balances b SET on_hand = b.on_hand + x.dq, " +
+            "reserved = CASE WHEN b.reserved + x.dr >= 0 THEN b.reserved + x.dr ELSE b.reserved END, " +
+            "last_movement_at = @now, first_movement_at = COALESCE(b.first_movement_at, @now), " +
+            "last_outbound_at = CASE WHEN x.o THEN @now ELSE b.last_outbound_at END " +
+            "FROM (SELECT l.warehouse_id, l.sku_id, l.condition, l.on_hand, l.reserved, d.dq, d.dr, d.o FROM stock_balances l " +
+            "JOIN unnest(@w, @s, @c, @dq, @dr, @o) AS d(w, s, c, dq, dr, o) ON l.warehouse_id = d.w AND l.sku_id = d.s AND l.condition = d.c " +
+            "ORDER BY l.sku_id, l.warehouse_id, l.condition FOR UPDATE OF l) x " +
+            // By key, not by ctid: a row updated after the statement's snapshot is found again (in its locked version) by its key.
+            "WHERE b.warehouse_id = x.warehouse_id AND b.sku_id = x.sku_id AND b.condition = x.condition " +
+            "RETURNING x.warehouse_id, x.sku_id, x.condition, x.on_hand, x.reserved, b.on_hand, b.reserved");
+        AddKeys(update, keys.Select(k => k.WarehouseId).ToArray(), keys.Select(k => k.SkuId).ToArray(), keys.Select(k => k.Condition.ToString()).ToArray());
+        update.Parameters.AddWithValue("dq", keys.Select(k => change[k].OnHand).ToArray());
+        update.Parameters.AddWithValue("dr", keys.Select(k => change[k].Reserved).ToArray());
+        update.Parameters.AddWithValue("o", keys.Select(k => change[k].Outbound).ToArray());
+        update.Parameters.AddWithValue("now", now);
+        var states = new Dictionary<(Guid, Guid, StockCondition), BalanceState>(keys.Length);
+        await using (var reader = await update.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<StockCondition>(reader.GetString(2)));
+                var state = new BalanceState { OnHand = reader.GetInt64(3), Reserved = reader.GetInt64(4), Applied = true };
+                // The figures locked are the ones moved: what each row had plus its change (reserved unchanged on a shortfall).
+                var (dq, dr, _) = change[key];
+                var reserved = state.Reserved + dr >= 0 ? state.Reserved + dr : state.Reserved;
+                if (reader.GetInt64(5) != state.OnHand + dq || reader.GetInt64(6) != reserved)
+                    throw new InvalidOperationException("A balance moved by the posting does not match the figures it locked.");
+                states[key] = state;
+            }
+        foreach (var k in keys)
+            if (!states.ContainsKey(k)) states[k] = new BalanceState { New = true };
+        return states;
+    }
+
     internal static void AddKeys(Npgsql.NpgsqlCommand command, Guid[] w, Guid[] s, string[] c)
     {
         command.Parameters.AddWithValue("w", NpgsqlDbType.Array | NpgsqlDbType.Uuid, w);
@@ -350,22 +439,29 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         command.Parameters.AddWithValue("c", NpgsqlDbType.Array | NpgsqlDbType.Text, c);
     }
 
-    /// <summary>On hand per SKU over every warehouse and condition: the quantity a moving average weighs.</summary>
-    private async Task<Dictionary<Guid, long>> TotalsAsync(List<Guid> skuIds, CancellationToken ct)
+    private async Task ApplyBalancesAsync(StockSql sql, Dictionary<(Guid, Guid, StockCondition), BalanceState> balances, DateTime now, CancellationToken ct)
     {
-        var totals = new Dictionary<Guid, long>();
-        foreach (var chunk in skuIds.Chunk(Chunk))
-            foreach (var row in await db.Set<StockBalance>().AsNoTracking().Where(b => EF.Parameter(chunk).Contains(b.SkuId))
-                         .GroupBy(b => b.SkuId).Select(g => new { g.Key, Total = g.Sum(b => b.OnHand) }).ToListAsync(ct))
-                totals[row.Key] = row.Total;
-        return totals;
-    }
-
-    private static async Task ApplyBalancesAsync(StockSql sql, Dictionary<(Guid, Guid, StockCondition), BalanceState> balances, DateTime now, CancellationToken ct)
-    {
-        var changed = balances.Where(b => b.Value.DeltaOnHand != 0 || b.Value.DeltaReserved != 0).ToList();
+        var changed = balances.Where(b => !b.Value.New && !b.Value.Applied && (b.Value.DeltaOnHand != 0 || b.Value.DeltaReserved != 0)).ToList();
         if (sql.IsPostgres)
         {
+            var created = balances.Where(b => b.Value.New && b.Value.Moved).ToList();
+            if (created.Count > 0)
+            {
+                // The binary COPY of the bulk path: new rows no one else can insert (the posting holds their SKUs' cost rows).
+                try
+                {
+                    await db.BulkInsertAsync(created.Select(b => new StockBalance
+                    {
+                        WarehouseId = b.Key.Item1, SkuId = b.Key.Item2, Condition = b.Key.Item3, OnHand = b.Value.DeltaOnHand,
+                        LastMovementAt = now, FirstMovementAt = now, LastOutboundAt = b.Value.Outbound ? now : null,
+                    }), ct);
+                }
+                catch (DbUpdateException e)
+                {
+                    throw new InvalidOperationException("A balance was created under the posting.", e);
+                }
+            }
+            if (changed.Count == 0) return;
             await using var update = sql.Postgres(
                 "UPDATE stock_balances b SET on_hand = b.on_hand + d.dq, reserved = b.reserved + d.dr, last_movement_at = @now, first_movement_at = COALESCE(b.first_movement_at, @now), " +
                 "last_outbound_at = CASE WHEN d.o THEN @now ELSE b.last_outbound_at END " +
@@ -390,20 +486,22 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                 throw new InvalidOperationException("A locked balance changed under the posting.");
     }
 
-    private static async Task SaveCostsAsync(StockSql sql, List<(Guid Sku, long Cost)> costs, DateTime now, CancellationToken ct)
+    private static async Task SaveCostsAsync(StockSql sql, List<(Guid Sku, CostState Cost)> costs, DateTime now, CancellationToken ct)
     {
         if (costs.Count == 0) return;
         if (sql.IsPostgres)
         {
             await using var update = sql.Postgres(
-                "UPDATE sku_costs c SET average_cost = d.a, updated_at = @now FROM unnest(@s, @a) AS d(s, a) WHERE c.sku_id = d.s");
+                "UPDATE sku_costs c SET average_cost = d.a, on_hand = d.q, updated_at = @now FROM unnest(@s, @a, @q) AS d(s, a, q) WHERE c.sku_id = d.s");
             update.Parameters.AddWithValue("s", costs.Select(c => c.Sku).ToArray());
-            update.Parameters.AddWithValue("a", costs.Select(c => c.Cost).ToArray());
+            update.Parameters.AddWithValue("a", costs.Select(c => c.Cost.Average).ToArray());
+            update.Parameters.AddWithValue("q", costs.Select(c => c.Cost.OnHand).ToArray());
             update.Parameters.AddWithValue("now", now);
             await update.ExecuteNonQueryAsync(ct);
             return;
         }
-        using var save = sql.Prepare("UPDATE sku_costs SET average_cost = @p1, updated_at = @p2 WHERE sku_id = @p0", typeof(Guid), typeof(long), typeof(DateTime));
-        foreach (var (sku, cost) in costs) save.Bind(sku, cost, now).Execute();
+        using var save = sql.Prepare("UPDATE sku_costs SET average_cost = @p1, on_hand = @p2, updated_at = @p3 WHERE sku_id = @p0",
+            typeof(Guid), typeof(long), typeof(long), typeof(DateTime));
+        foreach (var (sku, cost) in costs) save.Bind(sku, cost.Average, cost.OnHand, now).Execute();
     }
 }

@@ -7,12 +7,17 @@ namespace Shelfbook.Inventory.Features.Verify;
 /// <summary>A balance that does not match the ledger: what the balance says (<see cref="Book"/>) and what the ledger adds up to.</summary>
 public sealed record StockDrift(Guid WarehouseId, Guid SkuId, StockCondition Condition, string Field, long Book, long Ledger)
 {
-    public override string ToString() => $"{Field} of SKU {SkuId} in warehouse {WarehouseId} ({Condition}): balance {Book}, ledger {Ledger}";
+    /// <summary>The field of a SKU's cost row: its on hand over every warehouse (<see cref="WarehouseId"/> is empty).</summary>
+    public const string SkuOnHand = "sku_on_hand";
+
+    public override string ToString() => Field == SkuOnHand
+        ? $"on hand of SKU {SkuId} over every warehouse: cost row {Book}, ledger {Ledger}"
+        : $"{Field} of SKU {SkuId} in warehouse {WarehouseId} ({Condition}): balance {Book}, ledger {Ledger}";
 }
 
 /// <summary>
 /// 账实相符, checked: recomputes every balance's on hand from the movements and every reserved from the reservations,
-/// and lists each difference. The answer must always be empty; <c>shelfbook verify</c> and the tests run it.
+/// and each SKU's on hand over every warehouse (the cost row's, which the moving average weighs), and lists each difference. The answer must always be empty; <c>shelfbook verify</c> and the tests run it.
 /// </summary>
 public sealed class StockVerification(TenantDbContext db)
 {
@@ -48,6 +53,16 @@ public sealed class StockVerification(TenantDbContext db)
             if (!seen.Contains(key) && onHand != 0) drifts.Add(new StockDrift(key.Item1, key.Item2, key.Item3, "on_hand", 0, onHand));
         foreach (var (key, held) in reserved)
             if (!seen.Contains(key)) drifts.Add(new StockDrift(key.Item1, key.Item2, key.Item3, "reserved", 0, held));
+        var perSku = ledger.GroupBy(l => l.Key.Item2).ToDictionary(g => g.Key, g => g.Sum(l => l.Value));
+        var costed = new HashSet<Guid>();
+        await foreach (var c in db.Set<SkuCost>().AsNoTracking().Select(c => new { c.SkuId, c.OnHand }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            costed.Add(c.SkuId);
+            var onHand = perSku.GetValueOrDefault(c.SkuId);
+            if (c.OnHand != onHand) drifts.Add(new StockDrift(Guid.Empty, c.SkuId, StockCondition.Sellable, StockDrift.SkuOnHand, c.OnHand, onHand));
+        }
+        foreach (var (sku, onHand) in perSku)
+            if (!costed.Contains(sku) && onHand != 0) drifts.Add(new StockDrift(Guid.Empty, sku, StockCondition.Sellable, StockDrift.SkuOnHand, 0, onHand));
         return drifts;
     }
 }
