@@ -105,7 +105,7 @@ public static class ShelfbookCommands
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var overrides = new Dictionary<string, string?> { ["Demo:Enabled"] = "false" };
+        var overrides = new Dictionary<string, string?> { ["Demo:Enabled"] = "false", ["Channels:Sync:Enabled"] = "false" };
         if (parse.GetValue(data) is { } d) overrides["Database:DataPath"] = d;
         if (parse.GetValue(provider) is { } p) overrides["Database:Provider"] = p;
         if (parse.GetValue(connection) is { } c) overrides["Database:ConnectionString"] = c;

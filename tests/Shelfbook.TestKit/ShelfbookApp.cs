@@ -91,6 +91,9 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Database:ControlSchema"] = ControlSchema,
             ["Database:TenantSchemaPrefix"] = TenantSchemaPrefix,
             ["Demo:Enabled"] = "false",
+            // Tests run order syncs themselves; the schedule would race them.
+            ["Channels:Sync:Enabled"] = "false",
+            ["Channels:Sync:LagSeconds"] = "0",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));

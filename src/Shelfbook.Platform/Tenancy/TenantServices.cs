@@ -67,3 +67,15 @@ public sealed class OperationScopes(IServiceScopeFactory scopes, AuthenticationS
         return scope;
     }
 }
+
+/// <summary>Scopes for work no user started (schedules, background jobs): the tenant's database, written as the named system actor.</summary>
+public static class BackgroundScopes
+{
+    public static AsyncServiceScope ForTenant(this IServiceScopeFactory scopes, TenantCode tenant, string actor)
+    {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(ShelfbookClaims.Tenant, tenant.Value), new System.Security.Claims.Claim(ShelfbookClaims.DisplayName, actor)], "system"));
+        return scope;
+    }
+}

@@ -50,8 +50,25 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         }, HttpStatusCode.Created);
         await tenantB.PostAsync<System.Text.Json.JsonElement>($"/api/v1/inventory/documents/{documentB.GetProperty("id").GetString()}/post", null);
         var stocktakeB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/stocktakes", new { warehouseId = warehouseB.Id, note = "B 的仓库 盘点" }, HttpStatusCode.Created);
+        var platformOrderB = new Channels.Domain.PlatformOrder
+        {
+            ShopId = shopB.GetProperty("id").GetGuid(), Platform = Catalog.Contracts.ShopPlatform.Jd, PlatformOrderId = "B-ORDER", PlatformStatus = "WAIT_SELLER_STOCK_OUT",
+            RawPayload = "{}", PlacedAt = DateTime.UtcNow, PlatformUpdatedAt = DateTime.UtcNow, FirstStoredAt = DateTime.UtcNow, StoredAt = DateTime.UtcNow,
+        };
+        var quarantinedB = new Channels.Domain.QuarantinedRecord
+        {
+            ShopId = platformOrderB.ShopId, PlatformOrderId = "B-BAD", Error = "B 的仓库 错误", Payload = "{}", FirstSeenAt = DateTime.UtcNow, LastSeenAt = DateTime.UtcNow,
+        };
+        await using (var db = tenantB.OpenDb())
+        {
+            db.AddRange(platformOrderB, quarantinedB);
+            await db.SaveChangesAsync();
+        }
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/channels/shops/"] = shopB.GetProperty("id").GetString()!,
+            ["/api/v1/channels/orders/"] = platformOrderB.Id.ToString(),
+            ["/api/v1/channels/quarantine/"] = quarantinedB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["/api/v1/inventory/transfers/"] = transferB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/stocktakes/"] = stocktakeB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/stock/ledger/"] = skuB,

@@ -632,6 +632,425 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("suppliers", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<string>("BuyerMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("buyer_message");
+
+                    b.Property<string>("BuyerNick")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("buyer_nick");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Discount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("discount");
+
+                    b.Property<string>("District")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("district");
+
+                    b.Property<DateTime>("FirstStoredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_stored_at");
+
+                    b.Property<long>("GoodsAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("goods_amount");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_count");
+
+                    b.Property<long>("Paid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid");
+
+                    b.Property<DateTime?>("PaidAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paid_at");
+
+                    b.Property<DateTime>("PlacedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("placed_at");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("PlatformOrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_order_id")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("PlatformStatus")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_status");
+
+                    b.Property<DateTime>("PlatformUpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_updated_at");
+
+                    b.Property<long>("Postage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("postage");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("postal_code");
+
+                    b.Property<string>("Province")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("province");
+
+                    b.Property<string>("RawPayload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_payload");
+
+                    b.Property<string>("ReceiverName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receiver_name");
+
+                    b.Property<string>("ReceiverPhone")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receiver_phone");
+
+                    b.Property<string>("Refund")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SellerMemo")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller_memo");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_platform_orders");
+
+                    b.HasIndex("PlatformUpdatedAt", "PlatformOrderId")
+                        .HasDatabaseName("ix_platform_orders_platform_updated_at_platform_order_id");
+
+                    b.HasIndex("ShopId", "PlatformOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_platform_orders_shop_id_platform_order_id");
+
+                    b.ToTable("platform_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrderEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PlatformOrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_order_id");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_platform_order_events");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_platform_order_events_order_id");
+
+                    b.ToTable("platform_order_events", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrderLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("Paid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid");
+
+                    b.Property<string>("PlatformItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_item_id");
+
+                    b.Property<string>("PlatformLineId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_line_id");
+
+                    b.Property<string>("PlatformSkuId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_sku_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Refund")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund");
+
+                    b.Property<string>("SellerCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller_code");
+
+                    b.Property<string>("Spec")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_platform_order_lines");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_platform_order_lines_order_id");
+
+                    b.ToTable("platform_order_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.QuarantinedRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurrences");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("PlatformOrderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_order_id");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quarantined_records");
+
+                    b.HasIndex("ShopId", "State", "PlatformOrderId")
+                        .HasDatabaseName("ix_quarantined_records_shop_id_state_platform_order_id");
+
+                    b.ToTable("quarantined_records", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShopConnection", b =>
+                {
+                    b.Property<Guid>("ShopId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_base_url");
+
+                    b.Property<string>("CredentialNames")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("credential_names");
+
+                    b.Property<DateTime?>("CredentialsChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("credentials_changed_at");
+
+                    b.Property<DateTime?>("Cursor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor");
+
+                    b.Property<DateTime>("FirstPullFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_pull_from");
+
+                    b.Property<string>("Health")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("health");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime?>("NextSyncAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_sync_at");
+
+                    b.Property<string>("ProtectedCredentials")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_credentials");
+
+                    b.Property<bool>("SyncEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_enabled");
+
+                    b.Property<int>("SyncIntervalSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_interval_seconds");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ShopId")
+                        .HasName("pk_shop_connections");
+
+                    b.HasIndex("SyncEnabled", "NextSyncAt")
+                        .HasDatabaseName("ix_shop_connections_sync_enabled_next_sync_at");
+
+                    b.ToTable("shop_connections", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1588,6 +2007,16 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sku_replacements_skus_to_sku_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrderLine", b =>
+                {
+                    b.HasOne("Shelfbook.Channels.Domain.PlatformOrder", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_platform_order_lines_platform_orders_order_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>

@@ -1,23 +1,8 @@
 using Shelfbook.Data.Audit;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Kernel;
 
 namespace Shelfbook.Catalog.Domain;
-
-public enum ShopPlatform
-{
-    Taobao,
-    Tmall,
-    Pinduoduo,
-    Jd,
-    Douyin,
-    Amazon,
-    Ebay,
-    Shopify,
-    AliExpress,
-
-    /// <summary>Offline and other sales (线下), entered by hand or imported.</summary>
-    Offline,
-}
 
 public sealed record ShopInput(string? Platform, string? Code, string? Name);
 

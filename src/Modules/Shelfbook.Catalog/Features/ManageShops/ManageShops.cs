@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;

@@ -1,0 +1,97 @@
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Domain;
+
+namespace Shelfbook.Channels.Connectors;
+
+/// <summary>A shop's credentials as the platform names them (app_key, app_secret, session …), decrypted for one call.</summary>
+public sealed class ShopCredentials(IReadOnlyDictionary<string, string> values)
+{
+    public IReadOnlyDictionary<string, string> Values { get; } = values;
+
+    /// <summary>The value, or an authorization failure naming the missing credential.</summary>
+    public string Require(string name) =>
+        Values.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+            ? value
+            : throw new PlatformCallException(PlatformFailure.Authorization, "missing_credential", $"The shop has no '{name}' credential.");
+}
+
+/// <summary>What a connector needs for one shop: where the API is, the shop's credentials and the clock.</summary>
+public sealed record ConnectorContext(Guid ShopId, HttpClient Http, Uri BaseUrl, ShopCredentials Credentials, TimeProvider Time);
+
+/// <summary>Why a platform call failed, which decides what the sync does next.</summary>
+public enum PlatformFailure
+{
+    /// <summary>Too many calls: wait and try again.</summary>
+    Throttled,
+
+    /// <summary>The credentials were refused (expired or revoked token, wrong secret, no permission): a person must act.</summary>
+    Authorization,
+
+    /// <summary>A fault on the platform's side (5xx, isp.* sub-codes, a page of HTML): try again later.</summary>
+    Server,
+
+    /// <summary>The platform refused the request itself (bad argument, window too long, clock skew): retrying the same fails again.</summary>
+    Request,
+}
+
+/// <summary>A platform call that failed, with the platform's own code and message.</summary>
+public sealed class PlatformCallException(PlatformFailure failure, string code, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public PlatformFailure Failure { get; } = failure;
+    public string Code { get; } = code;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>A platform order line as read, before it is stored.</summary>
+public sealed record PlatformLineData(
+    string PlatformLineId, string? PlatformItemId, string? PlatformSkuId, string? SellerCode, string? Title, string? Spec,
+    int Quantity, long Price, long Paid, RefundState Refund);
+
+/// <summary>A platform order as read and normalized: amounts in minor units of <see cref="Currency"/>, times in UTC.</summary>
+public sealed record PlatformOrderData(
+    string PlatformOrderId, PlatformOrderStatus Status, string PlatformStatus, RefundState Refund,
+    DateTime PlacedAt, DateTime? PaidAt, DateTime UpdatedAt,
+    string? BuyerNick, string? BuyerMessage, string? SellerMemo,
+    string? ReceiverName, string? ReceiverPhone, string? Country, string? Province, string? City, string? District, string? Address, string? PostalCode,
+    string Currency, long GoodsAmount, long Discount, long Postage, long Paid,
+    IReadOnlyList<PlatformLineData> Lines);
+
+/// <summary>One record of a page: the order read from it, or the error that kept it from being read (it goes to quarantine).</summary>
+public sealed record PulledRecord(string Payload, PlatformOrderData? Order, string? Error, string? PlatformOrderId)
+{
+    public static PulledRecord Read(string payload, PlatformOrderData order) => new(payload, order, null, order.PlatformOrderId);
+
+    public static PulledRecord Unreadable(string payload, string error, string? platformOrderId) => new(payload, null, error, platformOrderId);
+}
+
+/// <summary>
+/// One platform's order API behind the connector interface (one folder per platform). Pulls orders changed in a
+/// window, paging as the platform requires, and fetches one order.
+/// </summary>
+public interface IOrderConnector
+{
+    /// <summary>The catalog platforms this connector serves (Taobao and Tmall share TOP).</summary>
+    IReadOnlyList<ShopPlatform> Platforms { get; }
+
+    /// <summary>The platform's production address.</summary>
+    Uri DefaultBaseUrl { get; }
+
+    /// <summary>The credentials a shop must have, by the platform's names.</summary>
+    IReadOnlyList<string> CredentialNames { get; }
+
+    /// <summary>The longest window one pull may ask for (the platform refuses more).</summary>
+    TimeSpan MaxWindow { get; }
+
+    /// <summary>How far a pull reaches back before the stored cursor, for records the platform indexed late.</summary>
+    TimeSpan Overlap { get; }
+
+    /// <summary>How far behind the platform's clock a window ends, so that it is complete when read.</summary>
+    TimeSpan Lag { get; }
+
+    /// <summary>The orders updated in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>] (UTC), a page at a time.</summary>
+    IAsyncEnumerable<IReadOnlyList<PulledRecord>> PullAsync(ConnectorContext context, DateTime windowStart, DateTime windowEnd, CancellationToken ct);
+
+    /// <summary>One order by its platform id, or null when the platform does not know it.</summary>
+    Task<PulledRecord?> FetchAsync(ConnectorContext context, string platformOrderId, CancellationToken ct);
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Shelfbook.Channels.Connectors;
+
+/// <summary>The HTTP part every connector shares: a status or a body that is not JSON becomes a classified platform failure.</summary>
+public static class PlatformHttp
+{
+    public static async Task<JsonDocument> PostFormAsync(HttpClient http, Uri url, IEnumerable<KeyValuePair<string, string?>> form, CancellationToken ct)
+    {
+        using var content = new FormUrlEncodedContent(form.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Key, p.Value!)));
+        return await SendAsync(http, new HttpRequestMessage(HttpMethod.Post, url) { Content = content }, ct);
+    }
+
+    public static async Task<JsonDocument> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PlatformCallException(PlatformFailure.Server, "network", $"{request.RequestUri?.Host}: {e.Message}", inner: e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new PlatformCallException(PlatformFailure.Server, "timeout", $"{request.RequestUri?.Host} did not answer in time.", inner: e);
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && !LooksLikeJson(text))
+                throw new PlatformCallException(PlatformFailure.Authorization, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), $"The platform refused the credentials (HTTP {(int)response.StatusCode}).");
+            if (!LooksLikeJson(text))
+                throw new PlatformCallException(PlatformFailure.Server, "not_json",
+                    $"The platform answered HTTP {(int)response.StatusCode} with {(text.TrimStart().StartsWith('<') ? "HTML" : "text")} instead of JSON: {Start(text)}");
+            if ((int)response.StatusCode >= 500)
+                throw new PlatformCallException(PlatformFailure.Server, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), $"The platform failed (HTTP {(int)response.StatusCode}): {Start(text)}");
+            try
+            {
+                return JsonDocument.Parse(text);
+            }
+            catch (JsonException e)
+            {
+                throw new PlatformCallException(PlatformFailure.Server, "bad_json", $"The platform's answer is not valid JSON: {e.Message}", inner: e);
+            }
+        }
+    }
+
+    private static bool LooksLikeJson(string text) => text.TrimStart() is { Length: > 0 } t && (t[0] == '{' || t[0] == '[');
+
+    private static string Start(string text) => text.Length > 200 ? text[..200] + "…" : text;
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Channels.Features.ManageConnections;
+using Shelfbook.Data.Tenancy;
+
+namespace Shelfbook.Channels.Connectors;
+
+/// <summary>A shop ready to call its platform: the catalog's shop, its link, its connector and the call context.</summary>
+public sealed record ShopLink(ShopSummary Shop, ShopConnection Connection, IOrderConnector Connector, ConnectorContext Context);
+
+/// <summary>Opens a shop's link to its platform: the connector for its platform, its API address and its decrypted credentials.</summary>
+public sealed class ShopLinks(TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets, IHttpClientFactory http)
+{
+    /// <summary>
+    /// The shop's link; an unsupported platform is a <see cref="Shelfbook.Kernel.RuleViolatedException"/>, missing or
+    /// unreadable credentials a <see cref="PlatformCallException"/> of kind Authorization.
+    /// </summary>
+    public async Task<ShopLink> OpenAsync(Guid shopId, CancellationToken ct)
+    {
+        var shop = await ShopQueries.Summaries(db).SingleAsync(s => s.Id == shopId, ct);
+        var connection = await db.Set<ShopConnection>().AsNoTracking().SingleAsync(c => c.ShopId == shopId, ct);
+        var connector = connectors.For(shop.Platform);
+        var context = new ConnectorContext(shopId, http.CreateClient(ChannelsModule.HttpClientName),
+            new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), secrets.Read(connection), db.Time);
+        return new ShopLink(shop, connection, connector, context);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Channels.Features.PlatformOrders;
+using Shelfbook.Channels.Features.Quarantine;
+using Shelfbook.Channels.Features.SyncOrders;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+
+namespace Shelfbook.Channels.Features.ManageConnections;
+
+internal static class ChannelEndpoints
+{
+    public static void Map(IEndpointRouteBuilder channels)
+    {
+        var shops = channels.MapGroup("/shops").WithTags("Shop connections 店铺授权与同步");
+        shops.MapGet("/", (string? after, int? limit, ManageConnections handler, CancellationToken ct) => handler.ListAsync(PageRequest.From(after, limit), ct))
+            .WithSummary("Shops with their platform link and sync status (credentials are never returned)")
+            .RequirePermission(ChannelsPermissions.View);
+        shops.MapGet("/{id:guid}", (Guid id, ManageConnections handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("One shop's platform link")
+            .RequirePermission(ChannelsPermissions.View);
+        shops.MapPut("/{id:guid}/credentials", (Guid id, CredentialsInput input, ManageConnections handler, CancellationToken ct) => handler.SetCredentialsAsync(id, input, ct))
+            .WithSummary("Set the shop's credentials (encrypted at rest; write-only)")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPut("/{id:guid}/settings", (Guid id, ConnectionSettings input, ManageConnections handler, CancellationToken ct) => handler.ConfigureAsync(id, input, ct))
+            .WithSummary("Sync on/off, interval, first pull start, API address")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPost("/{id:guid}/sync", async (Guid id, ManageConnections connections, SyncShopOrders sync, CancellationToken ct) =>
+            {
+                await connections.GetAsync(id, ct);
+                return await sync.RunAsync(id, "api:" + Guid.NewGuid().ToString("N"), ct);
+            })
+            .WithSummary("Sync the shop's orders now (同步); answers what the run did")
+            .RequirePermission(ChannelsPermissions.Manage);
+
+        var orders = channels.MapGroup("/orders").WithTags("Platform orders 原始单");
+        orders.MapGet("/", (Guid? shopId, string? search, string? status, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>
+            {
+                var check = new InputCheck();
+                var parsed = status is null ? null : check.OneOf<PlatformOrderStatus>("status", status);
+                check.ThrowIfAny();
+                return queries.ListAsync(shopId, search, parsed, PageRequest.From(after, limit), ct);
+            })
+            .WithSummary("Platform orders, most recently updated first")
+            .RequirePermission(ChannelsPermissions.View);
+        orders.MapGet("/{id:guid}", (Guid id, PlatformOrderQueries queries, CancellationToken ct) => queries.GetAsync(id, ct))
+            .WithSummary("One platform order with its lines, raw payload and status events")
+            .RequirePermission(ChannelsPermissions.View);
+
+        var quarantine = channels.MapGroup("/quarantine").WithTags("Quarantine 隔离记录");
+        quarantine.MapGet("/", (Guid? shopId, string? state, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>
+            {
+                var check = new InputCheck();
+                var parsed = state is null ? null : check.OneOf<QuarantineState>("state", state);
+                check.ThrowIfAny();
+                return queries.QuarantineAsync(shopId, parsed, PageRequest.From(after, limit), ct);
+            })
+            .WithSummary("Records a pull could not read, with their error and payload")
+            .RequirePermission(ChannelsPermissions.View);
+        quarantine.MapPost("/{id:long}/retry", (long id, ManageQuarantine handler, CancellationToken ct) => handler.RetryAsync(id, ct))
+            .WithSummary("Fetch the order from its platform again and store it (重试)")
+            .RequirePermission(ChannelsPermissions.Manage);
+        quarantine.MapPost("/{id:long}/dismiss", (long id, ManageQuarantine handler, CancellationToken ct) => handler.DismissAsync(id, ct))
+            .WithSummary("Close an entry nobody needs (忽略)")
+            .RequirePermission(ChannelsPermissions.Manage);
+    }
+}

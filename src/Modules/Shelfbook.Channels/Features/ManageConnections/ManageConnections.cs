@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Connectors;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Channels.Features.ManageConnections;
+
+/// <summary>A shop with its platform link as the API and the pages show it: which credentials are set, never their values.</summary>
+public sealed record ShopConnectionView(
+    Guid ShopId, string Code, string Name, ShopPlatform Platform, bool Supported, IReadOnlyList<string> RequiredCredentials, IReadOnlyList<string> CredentialsSet,
+    DateTime? CredentialsChangedAt, string? ApiBaseUrl, bool SyncEnabled, int SyncIntervalSeconds, DateTime FirstPullFrom, DateTime? Cursor,
+    DateTime? NextSyncAt, DateTime? LastSuccessAt, string? LastError, DateTime? LastErrorAt, ConnectionHealth Health, bool Syncing);
+
+public sealed record CredentialsInput(Dictionary<string, string?>? Values);
+
+/// <summary>Shops' platform links: credentials (encrypted, write-only), sync settings, and the list the sync monitor reads.</summary>
+public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets)
+{
+    public async Task<Page<ShopConnectionView>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var after = page.AfterKey();
+        var shops = await ShopQueries.Summaries(db).Where(s => s.Active && s.Platform != ShopPlatform.Offline)
+            .Where(s => after == null || s.Code.CompareTo(after) > 0)
+            .OrderBy(s => s.Code).Take(page.Limit + 1).ToListAsync(ct);
+        var ids = shops.Select(s => s.Id).ToList();
+        var links = await db.Set<ShopConnection>().AsNoTracking().Where(c => ids.Contains(c.ShopId)).ToDictionaryAsync(c => c.ShopId, ct);
+        var now = db.Time.StoredUtcNow();
+        return Page.From(shops.Select(s => View(s, links.GetValueOrDefault(s.Id), now)).ToList(), page.Limit, v => v.Code);
+    }
+
+    public async Task<ShopConnectionView> GetAsync(Guid shopId, CancellationToken ct)
+    {
+        var shop = await ShopAsync(shopId, ct);
+        return View(shop, await db.Set<ShopConnection>().AsNoTracking().SingleOrDefaultAsync(c => c.ShopId == shopId, ct), db.Time.StoredUtcNow());
+    }
+
+    /// <summary>Replaces the shop's credentials: every one the platform needs, none it does not know; blank values are refused.</summary>
+    public async Task<ShopConnectionView> SetCredentialsAsync(Guid shopId, CredentialsInput input, CancellationToken ct)
+    {
+        var shop = await ShopAsync(shopId, ct);
+        var connector = connectors.For(shop.Platform);
+        var check = new InputCheck();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in connector.CredentialNames)
+        {
+            var value = input.Values?.GetValueOrDefault(name)?.Trim();
+            if (string.IsNullOrEmpty(value)) check.Add($"values.{name}", "required", $"{name} is required for {shop.Platform}.", name);
+            else if (value.Length > 2000) check.Add($"values.{name}", "too_long", $"{name} is longer than 2000 characters.", name, 2000);
+            else values[name] = value;
+        }
+        foreach (var name in input.Values?.Keys ?? Enumerable.Empty<string>())
+            if (!connector.CredentialNames.Contains(name))
+                check.Add($"values.{name}", "unknown_credential", $"{shop.Platform} has no credential '{name}'; it takes {string.Join(", ", connector.CredentialNames)}.", name);
+        check.ThrowIfAny();
+        var now = db.Time.StoredUtcNow();
+        var connection = await LinkAsync(shopId, now, ct);
+        connection.SetCredentials(values.Keys, secrets.Protect(shopId, values), now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(shopId, ct);
+    }
+
+    public async Task<ShopConnectionView> ConfigureAsync(Guid shopId, ConnectionSettings input, CancellationToken ct)
+    {
+        var shop = await ShopAsync(shopId, ct);
+        connectors.For(shop.Platform);
+        var now = db.Time.StoredUtcNow();
+        var connection = await LinkAsync(shopId, now, ct);
+        connection.Configure(input, now);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(shopId, ct);
+    }
+
+    private async Task<ShopConnection> LinkAsync(Guid shopId, DateTime now, CancellationToken ct)
+    {
+        var connection = await db.Set<ShopConnection>().SingleOrDefaultAsync(c => c.ShopId == shopId, ct);
+        if (connection is not null) return connection;
+        connection = ShopConnection.Create(shopId, now);
+        db.Set<ShopConnection>().Add(connection);
+        return connection;
+    }
+
+    private async Task<ShopSummary> ShopAsync(Guid shopId, CancellationToken ct) =>
+        await ShopQueries.Summaries(db).SingleOrDefaultAsync(s => s.Id == shopId, ct) ?? throw new NotFoundException("shop", shopId);
+
+    private ShopConnectionView View(ShopSummary shop, ShopConnection? c, DateTime now)
+    {
+        var connector = connectors.Find(shop.Platform);
+        return new ShopConnectionView(
+            shop.Id, shop.Code, shop.Name, shop.Platform, connector is not null, connector?.CredentialNames ?? [],
+            c is null || c.CredentialNames == "" ? [] : c.CredentialNames.Split(','), c?.CredentialsChangedAt, c?.ApiBaseUrl,
+            c?.SyncEnabled ?? false, c?.SyncIntervalSeconds ?? 300, c?.FirstPullFrom ?? now.AddDays(-1), c?.Cursor, c?.NextSyncAt, c?.LastSuccessAt,
+            c?.LastError, c?.LastErrorAt, c?.Health ?? ConnectionHealth.New, c?.LeaseUntil > now);
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Data;
+using Shelfbook.Data.Audit;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Channels.Features.SyncOrders;
+
+/// <summary>
+/// The order-sync schedule on every app node: every few seconds it looks through the active tenants for shops whose
+/// next sync is due and runs them; the lease in <see cref="SyncShopOrders"/> keeps two nodes off the same shop.
+/// Off with <c>Channels:Sync:Enabled=false</c> (the tests run syncs themselves).
+/// </summary>
+public sealed class OrderSyncWorker(IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, ILogger<OrderSyncWorker> log)
+    : BackgroundService
+{
+    private readonly string _node = Node();
+
+    /// <summary>This process, unique across nodes and restarts (the lease owner; at most 64 characters).</summary>
+    private static string Node()
+    {
+        var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        return node.Length > 64 ? node[^64..] : node;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Channels:Sync:Enabled", true)) return;
+        var every = TimeSpan.FromSeconds(configuration.GetValue("Channels:Sync:PollSeconds", 5));
+        using var timer = new PeriodicTimer(every, time);
+        do
+        {
+            try
+            {
+                await RunDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The order sync round failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task RunDueAsync(CancellationToken ct)
+    {
+        List<string> tenants;
+        await using (var control = databases.OpenControl(new SystemActor("sync"), time))
+            tenants = await control.Tenants.AsNoTracking().Where(t => t.Active).Select(t => t.Code).ToListAsync(ct);
+        foreach (var code in tenants)
+        {
+            var tenant = TenantCode.Parse(code);
+            var now = time.StoredUtcNow();
+            List<Guid> due;
+            await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
+                due = await db.Set<ShopConnection>().AsNoTracking()
+                    .Where(c => c.SyncEnabled && c.NextSyncAt != null && c.NextSyncAt <= now && (c.LeaseOwner == null || c.LeaseUntil < now))
+                    .OrderBy(c => c.NextSyncAt).Select(c => c.ShopId).Take(20).ToListAsync(ct);
+            foreach (var shopId in due)
+            {
+                await using var scope = scopes.ForTenant(tenant, "订单同步");
+                var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
+                if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, code, error);
+            }
+        }
+    }
+}

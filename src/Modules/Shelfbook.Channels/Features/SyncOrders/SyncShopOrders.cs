@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Connectors;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Channels.Features.SyncOrders;
+
+/// <summary>What one sync run of a shop did; <see cref="Error"/> is the platform's message when it stopped early.</summary>
+public sealed record SyncRun(Guid ShopId, int Windows, int Pages, int Inserted, int Updated, int Unchanged, int Quarantined, int Throttled, string? Error)
+{
+    public static SyncRun Skipped(Guid shopId) => new(shopId, 0, 0, 0, 0, 0, 0, 0, "leased");
+}
+
+/// <summary>
+/// Pulls one shop's orders from its cursor (less the platform's overlap) up to the platform's clock less its lag, in
+/// windows no longer than the platform allows. Each window's pages are stored before the cursor moves to the window's
+/// end, so a crash repeats at most one window (and storing is idempotent). A database lease (owner and expiry on the
+/// shop's row, taken with one conditional update) lets any number of app nodes run the sync without double work;
+/// every cursor write is guarded by the lease. Throttling waits and retries the window with back-off.
+/// </summary>
+public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePlatformOrders store, IConfiguration configuration)
+{
+    public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
+    private const int ThrottleRetries = 5;
+
+    public async Task<SyncRun> RunAsync(Guid shopId, string node, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var until = now + LeaseTime;
+        var claimed = await db.Set<ShopConnection>()
+            .Where(c => c.ShopId == shopId && (c.LeaseOwner == null || c.LeaseUntil < now || c.LeaseOwner == node))
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, node).SetProperty(c => c.LeaseUntil, until), ct);
+        if (claimed == 0) return SyncRun.Skipped(shopId);
+
+        var connection = await db.Set<ShopConnection>().AsNoTracking().SingleAsync(c => c.ShopId == shopId, ct);
+        var (windows, pages, inserted, updated, unchanged, quarantined, throttled) = (0, 0, 0, 0, 0, 0, 0);
+        string? error = null;
+        try
+        {
+            var (shop, _, connector, context) = await links.OpenAsync(shopId, ct);
+            // Channels:Sync:LagSeconds overrides the platform's lag (the tests run against a sandbox whose indexes are never late).
+            var end = now - (configuration.GetValue<int?>("Channels:Sync:LagSeconds") is { } lag ? TimeSpan.FromSeconds(lag) : connector.Lag);
+            var from = connection.PullStart(connector.Overlap);
+            while (from < end)
+            {
+                var to = from + connector.MaxWindow < end ? from + connector.MaxWindow : end;
+                for (var attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        await foreach (var page in connector.PullAsync(context, from, to, ct))
+                        {
+                            var stored = await store.StoreAsync(shopId, shop.Platform, page, ct);
+                            (pages, inserted, updated, unchanged, quarantined) =
+                                (pages + 1, inserted + stored.Inserted, updated + stored.Updated, unchanged + stored.Unchanged, quarantined + stored.Quarantined);
+                        }
+                        break;
+                    }
+                    catch (PlatformCallException e) when (e.Failure == PlatformFailure.Throttled && attempt < ThrottleRetries)
+                    {
+                        throttled++;
+                        var wait = (e.RetryAfter ?? TimeSpan.FromSeconds(1)) * Math.Pow(2, attempt);
+                        await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), db.Time, ct);
+                    }
+                }
+                windows++;
+                var leaseUntil = db.Time.StoredUtcNow() + LeaseTime;
+                var moved = await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Cursor, to).SetProperty(c => c.LeaseUntil, leaseUntil), ct);
+                if (moved == 0) return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, "lease lost");
+                from = to;
+            }
+            var done = db.Time.StoredUtcNow();
+            await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.LastSuccessAt, done).SetProperty(c => c.Health, ConnectionHealth.Ok).SetProperty(c => c.LastError, (string?)null)
+                .SetProperty(c => c.LastErrorAt, (DateTime?)null).SetProperty(c => c.NextSyncAt, done.AddSeconds(connection.SyncIntervalSeconds)), ct);
+        }
+        catch (Exception e) when (e is PlatformCallException or RuleViolatedException)
+        {
+            error = e.Message;
+            var authorization = e is PlatformCallException { Failure: PlatformFailure.Authorization } or RuleViolatedException;
+            var failedAt = db.Time.StoredUtcNow();
+            DateTime? retryAt = authorization ? null : failedAt.AddSeconds(Math.Min(connection.SyncIntervalSeconds, 60));
+            var message = PlatformValues.Cut(e.Message, 1000);
+            await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.LastError, message).SetProperty(c => c.LastErrorAt, failedAt)
+                .SetProperty(c => c.Health, authorization ? ConnectionHealth.AuthorizationNeeded : ConnectionHealth.Failing)
+                .SetProperty(c => c.NextSyncAt, retryAt), CancellationToken.None);
+        }
+        finally
+        {
+            await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        }
+        return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, error);
+    }
+}

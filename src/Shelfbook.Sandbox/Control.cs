@@ -1,0 +1,84 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Shelfbook.Sandbox.Taobao;
+
+namespace Shelfbook.Sandbox;
+
+public sealed record TopSellerInput(string AppKey, string AppSecret, string Session, string Nick);
+
+public sealed record FaultsInput(
+    int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
+    int? UpdateDuringPaging = null, string[]? Malformed = null);
+
+public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
+
+/// <summary>The control API under <c>/_sandbox</c>: seed sellers and orders, change orders, inject faults, move the clock, read call counts.</summary>
+public static class Control
+{
+    public static void Map(WebApplication app)
+    {
+        var control = app.MapGroup("/_sandbox");
+        control.MapPost("/taobao/sellers", (TopSellerInput input, SandboxState state) =>
+        {
+            lock (state.Taobao.Gate)
+            {
+                if (!state.Taobao.Apps.TryGetValue(input.AppKey, out var existing)) state.Taobao.Apps[input.AppKey] = new TopApp(input.AppKey, input.AppSecret);
+                else if (existing.Secret != input.AppSecret) return Results.Conflict(new { error = "app_key exists with another secret" });
+                state.Taobao.Sellers[input.Session] = new TopSeller(input.Nick, input.AppKey, input.Session);
+            }
+            return Results.Ok(new { input.Nick, input.Session });
+        });
+        control.MapPost("/taobao/sellers/{session}/orders", (string session, GenerateOrders input, SandboxState state) =>
+        {
+            var seller = Seller(state, session);
+            if (seller is null) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var trades = TopGenerator.Generate(state.Taobao, seller, input, state.Clock.GetUtcNow().UtcDateTime);
+            return Results.Ok(new { count = trades.Count, tids = trades.Select(t => t.Tid.ToString(CultureInfo.InvariantCulture)) });
+        });
+        control.MapPost("/taobao/sellers/{session}/orders/{tid}", (string session, long tid, TradeChange change, SandboxState state) =>
+        {
+            var seller = Seller(state, session);
+            if (seller is null) return Results.NotFound();
+            lock (seller.Gate)
+            {
+                if (!seller.Trades.TryGetValue(tid, out var trade)) return Results.NotFound();
+                if (change.Status is not null) trade.Status = change.Status;
+                if (change.RefundStatus is not null) trade.Lines[0].RefundStatus = change.RefundStatus;
+                if (change.ReceiverAddress is not null) trade.ReceiverAddress = change.ReceiverAddress;
+                trade.Modified = state.Clock.GetUtcNow().UtcDateTime;
+                trade.Modified = trade.Modified.AddTicks(-(trade.Modified.Ticks % TimeSpan.TicksPerSecond));
+            }
+            return Results.Ok();
+        });
+        control.MapPost("/taobao/sellers/{session}/revoke", (string session, SandboxState state) =>
+        {
+            var seller = Seller(state, session);
+            if (seller is null) return Results.NotFound();
+            seller.Revoked = true;
+            return Results.Ok();
+        });
+        control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
+        {
+            var faults = state.FaultsOf(platform);
+            faults.FailNext(input.ThrottleNext, input.ServerErrorNext, input.HtmlNext);
+            if (input.LatencyMs is { } l) faults.LatencyMs = l;
+            if (input.DuplicateAcrossPages is { } d) faults.DuplicateAcrossPages = d;
+            if (input.UpdateDuringPaging is { } u) faults.UpdateDuringPaging = u;
+            if (input.Malformed is { } m) { faults.Malformed.Clear(); faults.Malformed.UnionWith(m); }
+            return Results.Ok();
+        });
+        control.MapPost("/clock/advance", (int seconds, SandboxState state) =>
+        {
+            state.Clock.Advance(TimeSpan.FromSeconds(seconds));
+            return Results.Ok(new { now = state.Clock.GetUtcNow() });
+        });
+        control.MapGet("/calls", (SandboxState state) => Results.Ok(state.Calls.ToDictionary(c => c.Key, c => c.Value)));
+    }
+
+    private static TopSeller? Seller(SandboxState state, string session)
+    {
+        lock (state.Taobao.Gate) return state.Taobao.Sellers.GetValueOrDefault(session);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+
+namespace Shelfbook.Sandbox;
+
+/// <summary>The sandbox's clock: real time plus whatever the control API advanced it by.</summary>
+public sealed class SandboxClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+}
+
+/// <summary>
+/// Faults the control API switches on, per platform: each "next" counter fails that many calls, then calls pass again.
+/// </summary>
+public sealed class Faults
+{
+    private int _throttleNext;
+    private int _serverErrorNext;
+    private int _htmlNext;
+
+    public int LatencyMs { get; set; }
+
+    /// <summary>Each page also repeats the first record of the page after it (a platform that pages unstably).</summary>
+    public bool DuplicateAcrossPages { get; set; }
+
+    /// <summary>After serving a page, this many orders of the window are modified again (moved past the window's end).</summary>
+    public int UpdateDuringPaging { get; set; }
+
+    /// <summary>Order ids whose records come back malformed (an amount that is not a number).</summary>
+    public HashSet<string> Malformed { get; } = [];
+
+    /// <summary>The next calls to fail: throttled, with a server error, with an HTML page instead of JSON.</summary>
+    public void FailNext(int? throttled, int? serverErrors, int? html)
+    {
+        if (throttled is { } t) Volatile.Write(ref _throttleNext, t);
+        if (serverErrors is { } s) Volatile.Write(ref _serverErrorNext, s);
+        if (html is { } h) Volatile.Write(ref _htmlNext, h);
+    }
+
+    public bool TakeThrottle() => Take(ref _throttleNext);
+
+    public bool TakeServerError() => Take(ref _serverErrorNext);
+
+    public bool TakeHtml() => Take(ref _htmlNext);
+
+    private static bool Take(ref int counter)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current <= 0) return false;
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current) return true;
+        }
+    }
+}
+
+/// <summary>Everything the sandbox holds: platforms' sellers and orders, faults, call counts and what it received.</summary>
+public sealed class SandboxState
+{
+    public SandboxClock Clock { get; } = new();
+
+    public ConcurrentDictionary<string, Faults> Faults { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
+
+    public Taobao.TopPlatform Taobao { get; } = new();
+
+    /// <summary>The faults set for <paramref name="key"/> (a platform, or "platform:seller" for one seller only).</summary>
+    public Faults FaultsOf(string key) => Faults.GetOrAdd(key, _ => new Faults());
+
+    /// <summary>The faults a call by this seller meets: the seller's own when set, else the platform's.</summary>
+    public Faults FaultsFor(string platform, string? seller) =>
+        seller is not null && Faults.TryGetValue(platform + ":" + seller, out var own) ? own : FaultsOf(platform);
+
+    public void Count(string key) => Calls.AddOrUpdate(key, 1, (_, n) => n + 1);
+}

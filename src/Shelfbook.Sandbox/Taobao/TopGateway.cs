@@ -1,0 +1,134 @@
+// MD5 and HMAC-MD5 are what TOP's signing prescribes; the sandbox checks them as TOP does.
+#pragma warning disable CA5351
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Shelfbook.Sandbox.Taobao;
+
+/// <summary>
+/// TOP's router (platform-apis.md §1): form posts to <c>/taobao/router/rest</c>, the signature checked with the app's
+/// secret, the timestamp within ±10 minutes of the sandbox clock, the session checked; TOP's error envelope and codes.
+/// </summary>
+public static class TopGateway
+{
+    public static void Map(WebApplication app) => app.MapPost("/taobao/router/rest", HandleAsync);
+
+    /// <summary>TOP's signature, written apart from the connector's so that a mistake in one is caught by the other.</summary>
+    public static string Signature(IReadOnlyDictionary<string, string> form, string secret, string method)
+    {
+        var keys = form.Keys.Where(k => k != "sign" && form[k].Length > 0).ToList();
+        keys.Sort(StringComparer.Ordinal);
+        var text = string.Concat(keys.Select(k => k + form[k]));
+        byte[] hash = method switch
+        {
+            "md5" => MD5.HashData(Encoding.UTF8.GetBytes(secret + text + secret)),
+            "hmac" => new HMACMD5(Encoding.UTF8.GetBytes(secret)).ComputeHash(Encoding.UTF8.GetBytes(text)),
+            "hmac-sha256" => new HMACSHA256(Encoding.UTF8.GetBytes(secret)).ComputeHash(Encoding.UTF8.GetBytes(text)),
+            _ => [],
+        };
+        return Convert.ToHexString(hash);
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, SandboxState state)
+    {
+        var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var faults = state.FaultsFor("taobao", form.GetValueOrDefault("session"));
+        if (faults.LatencyMs > 0) await Task.Delay(faults.LatencyMs);
+        var method = form.GetValueOrDefault("method");
+        state.Count("taobao:" + (method ?? "?"));
+        state.Count($"taobao:{form.GetValueOrDefault("session")}:{method}");
+        if (faults.TakeHtml())
+            return Results.Content("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>Tengine</body></html>", "text/html", statusCode: 502);
+        if (string.IsNullOrEmpty(method)) return Error(21, "Missing Method");
+        var top = state.Taobao;
+        TopApp? app;
+        TopSeller? seller;
+        lock (top.Gate)
+        {
+            app = top.Apps.GetValueOrDefault(form.GetValueOrDefault("app_key") ?? "");
+            seller = top.Sellers.GetValueOrDefault(form.GetValueOrDefault("session") ?? "");
+        }
+        if (app is null) return Error(29, "Invalid app Key");
+        var signMethod = form.GetValueOrDefault("sign_method") ?? "md5";
+        if (signMethod is not ("md5" or "hmac" or "hmac-sha256")) return Error(40, "Missing required arguments:sign_method");
+        if (!string.Equals(form.GetValueOrDefault("sign"), Signature(form, app.Secret, signMethod), StringComparison.Ordinal))
+            return Error(25, "Invalid signature");
+        if (!DateTime.TryParseExact(form.GetValueOrDefault("timestamp"), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            || Math.Abs((local - TopTrade.Beijing - state.Clock.GetUtcNow().UtcDateTime).TotalMinutes) > 10)
+            return Error(31, "Invalid timestamp", "isv.invalid-timestamp", "时间戳与服务器时间相差超过 10 分钟");
+        if (seller is null || seller.Revoked || seller.AppKey != app.AppKey)
+            return Error(27, "Invalid session", "invalid-sessionkey", "SessionKey非法或已过期");
+        if (faults.TakeThrottle())
+            return Error(7, "App Call Limited", "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds");
+        if (faults.TakeServerError())
+            return Error(15, "Remote service error", "isp.top-remote-connection-timeout", "远程服务调用超时");
+        return method switch
+        {
+            "taobao.trades.sold.increment.get" => Increment(form, seller, state, faults),
+            "taobao.trade.fullinfo.get" => FullInfo(form, seller, faults),
+            _ => Error(22, "Invalid Method"),
+        };
+    }
+
+    private static IResult Increment(Dictionary<string, string> form, TopSeller seller, SandboxState state, Faults faults)
+    {
+        var fields = form.GetValueOrDefault("fields");
+        if (string.IsNullOrEmpty(fields)) return Error(40, "Missing required arguments:fields");
+        if (!TryLocal(form, "start_modified", out var start) || !TryLocal(form, "end_modified", out var end))
+            return Error(41, "Invalid arguments:start_modified/end_modified", "isv.invalid-parameter", "start_modified 和 end_modified 必须是 yyyy-MM-dd HH:mm:ss");
+        if (end < start || end - start > TimeSpan.FromDays(1))
+            return Error(41, "Invalid arguments:end_modified", "isv.invalid-parameter:end_modified", "时间间隔不能超过一天");
+        var pageNo = int.TryParse(form.GetValueOrDefault("page_no") ?? "1", CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var pageSize = int.TryParse(form.GetValueOrDefault("page_size") ?? "40", CultureInfo.InvariantCulture, out var s) ? s : 0;
+        if (pageNo < 1 || pageSize is < 1 or > 100) return Error(41, "Invalid arguments:page_no/page_size", "isv.invalid-parameter", "page_size 取值 1~100");
+        var onlyTid = fields.Split(',').All(f => f.Trim() == "tid");
+        JsonArray page;
+        int total;
+        lock (seller.Gate)
+        {
+            var matching = seller.Trades.Values.Where(t => t.Modified >= start && t.Modified <= end)
+                .OrderByDescending(t => t.Modified).ThenByDescending(t => t.Tid).ToList();
+            total = matching.Count;
+            var slice = matching.Skip((pageNo - 1) * pageSize).Take(pageSize + (faults.DuplicateAcrossPages ? 1 : 0)).ToList();
+            page = new JsonArray(slice.Select(t => (JsonNode)t.ToJson(onlyTid, faults.Malformed.Contains(t.Tid.ToString(CultureInfo.InvariantCulture)))).ToArray());
+            if (!onlyTid && faults.UpdateDuringPaging > 0)
+                foreach (var moved in matching.Where(t => !slice.Contains(t)).Take(faults.UpdateDuringPaging))
+                    moved.Modified = state.Clock.GetUtcNow().UtcDateTime;
+        }
+        var body = new JsonObject { ["total_results"] = total, ["has_next"] = pageNo * pageSize < total, ["request_id"] = RequestId() };
+        if (page.Count > 0) body["trades"] = new JsonObject { ["trade"] = page };
+        return Results.Text(new JsonObject { ["trades_sold_increment_get_response"] = body }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    private static IResult FullInfo(Dictionary<string, string> form, TopSeller seller, Faults faults)
+    {
+        if (!long.TryParse(form.GetValueOrDefault("tid"), NumberStyles.None, CultureInfo.InvariantCulture, out var tid))
+            return Error(41, "Invalid arguments:tid", "isv.invalid-parameter", "tid 必须是数字");
+        TopTrade? trade;
+        lock (seller.Gate) trade = seller.Trades.GetValueOrDefault(tid);
+        if (trade is null) return Error(15, "Remote service error", "isv.trade-not-exist", "交易不存在");
+        var json = trade.ToJson(false, faults.Malformed.Contains(tid.ToString(CultureInfo.InvariantCulture)));
+        return Results.Text(new JsonObject { ["trade_fullinfo_get_response"] = new JsonObject { ["trade"] = json, ["request_id"] = RequestId() } }.ToJsonString(),
+            "application/json; charset=utf-8");
+    }
+
+    private static bool TryLocal(Dictionary<string, string> form, string name, out DateTime utc)
+    {
+        var ok = DateTime.TryParseExact(form.GetValueOrDefault(name), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local);
+        utc = DateTime.SpecifyKind(local - TopTrade.Beijing, DateTimeKind.Utc);
+        return ok;
+    }
+
+    private static string RequestId() => Guid.NewGuid().ToString("N")[..13];
+
+    private static IResult Error(int code, string msg, string? subCode = null, string? subMsg = null)
+    {
+        var error = new JsonObject { ["code"] = code, ["msg"] = msg, ["request_id"] = RequestId() };
+        if (subCode is not null) (error["sub_code"], error["sub_msg"]) = (subCode, subMsg);
+        return Results.Text(new JsonObject { ["error_response"] = error }.ToJsonString(), "application/json; charset=utf-8");
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Shelfbook.Sandbox.Taobao;
+
+/// <summary>A TOP app: its key, its secret and the sellers who authorized it (by session key).</summary>
+public sealed class TopApp(string appKey, string secret)
+{
+    public string AppKey { get; } = appKey;
+    public string Secret { get; } = secret;
+}
+
+public sealed class TopLine
+{
+    public long Oid { get; set; }
+    public long NumIid { get; set; }
+    public long SkuId { get; set; }
+    public string? OuterSkuId { get; set; }
+    public string Title { get; set; } = "";
+    public string? SkuProperties { get; set; }
+    public int Num { get; set; }
+
+    /// <summary>Unit price and the line's paid amount after apportioned discount, in fen.</summary>
+    public long Price { get; set; }
+
+    public long Paid { get; set; }
+    public string RefundStatus { get; set; } = "NO_REFUND";
+}
+
+/// <summary>A trade as TOP describes it; money is kept in fen and written as yuan strings, times as Beijing time.</summary>
+public sealed class TopTrade
+{
+    public long Tid { get; set; }
+    public string Status { get; set; } = "WAIT_SELLER_SEND_GOODS";
+    public DateTime Created { get; set; }
+    public DateTime? PayTime { get; set; }
+    public DateTime Modified { get; set; }
+    public string BuyerNick { get; set; } = "";
+    public string? BuyerMessage { get; set; }
+    public string? SellerMemo { get; set; }
+    public string ReceiverName { get; set; } = "";
+    public string ReceiverMobile { get; set; } = "";
+    public string ReceiverState { get; set; } = "";
+    public string ReceiverCity { get; set; } = "";
+    public string ReceiverDistrict { get; set; } = "";
+    public string ReceiverAddress { get; set; } = "";
+    public string ReceiverZip { get; set; } = "";
+    public long PostFee { get; set; }
+    public long DiscountFee { get; set; }
+    public List<TopLine> Lines { get; } = [];
+
+    public long TotalFee => Lines.Sum(l => l.Price * l.Num);
+
+    public long Payment => TotalFee - DiscountFee + PostFee;
+
+    internal static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+
+    public static string Local(DateTime utc) => (utc + Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string Yuan(long fen) => (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>The trade in TOP's non-simplified JSON; <paramref name="malformed"/> spoils it the way a broken record would be.</summary>
+    public JsonObject ToJson(bool onlyTid, bool malformed)
+    {
+        var trade = new JsonObject { ["tid"] = Tid, ["tid_str"] = Tid.ToString(CultureInfo.InvariantCulture) };
+        if (onlyTid) return trade;
+        trade["status"] = Status;
+        trade["created"] = Local(Created);
+        trade["modified"] = Local(Modified);
+        if (PayTime is { } paid) trade["pay_time"] = Local(paid);
+        trade["buyer_nick"] = BuyerNick;
+        if (BuyerMessage is not null) trade["buyer_message"] = BuyerMessage;
+        if (SellerMemo is not null) trade["seller_memo"] = SellerMemo;
+        trade["payment"] = malformed ? "十二元" : Yuan(Payment);
+        trade["total_fee"] = Yuan(TotalFee);
+        trade["post_fee"] = Yuan(PostFee);
+        trade["discount_fee"] = Yuan(DiscountFee);
+        trade["receiver_name"] = ReceiverName;
+        trade["receiver_mobile"] = ReceiverMobile;
+        trade["receiver_state"] = ReceiverState;
+        trade["receiver_city"] = ReceiverCity;
+        trade["receiver_district"] = ReceiverDistrict;
+        trade["receiver_address"] = ReceiverAddress;
+        trade["receiver_zip"] = ReceiverZip;
+        var lines = new JsonArray();
+        foreach (var l in Lines)
+        {
+            var line = new JsonObject
+            {
+                ["oid"] = l.Oid, ["num_iid"] = l.NumIid, ["sku_id"] = l.SkuId.ToString(CultureInfo.InvariantCulture), ["title"] = l.Title,
+                ["num"] = l.Num, ["price"] = Yuan(l.Price), ["payment"] = Yuan(l.Paid), ["divide_order_fee"] = Yuan(l.Paid),
+                ["refund_status"] = l.RefundStatus, ["status"] = Status,
+            };
+            if (l.OuterSkuId is not null) line["outer_sku_id"] = l.OuterSkuId;
+            if (l.SkuProperties is not null) line["sku_properties_name"] = l.SkuProperties;
+            lines.Add(line);
+        }
+        trade["orders"] = new JsonObject { ["order"] = lines };
+        return trade;
+    }
+}
+
+/// <summary>A seller (shop) who authorized an app: its session key and its trades.</summary>
+public sealed class TopSeller(string nick, string appKey, string session)
+{
+    public string Nick { get; } = nick;
+    public string AppKey { get; } = appKey;
+    public string Session { get; } = session;
+    public bool Revoked { get; set; }
+    public object Gate { get; } = new();
+    public Dictionary<long, TopTrade> Trades { get; } = [];
+}
+
+/// <summary>Taobao/Tmall as the sandbox holds it.</summary>
+public sealed class TopPlatform
+{
+    private long _nextTid = 3_900_000_000_000_000;
+
+    public Dictionary<string, TopApp> Apps { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TopSeller> Sellers { get; } = new(StringComparer.Ordinal);
+    public object Gate { get; } = new();
+
+    public long NextTid() => Interlocked.Add(ref _nextTid, 1 + Random.Shared.Next(1, 997));
+}
