@@ -16,7 +16,26 @@ public sealed class ShopCredentials(IReadOnlyDictionary<string, string> values)
 }
 
 /// <summary>What a connector needs for one shop: where the API is, the shop's credentials and the clock.</summary>
-public sealed record ConnectorContext(Guid ShopId, HttpClient Http, Uri BaseUrl, ShopCredentials Credentials, TimeProvider Time);
+public sealed record ConnectorContext(Guid ShopId, HttpClient Http, Uri BaseUrl, ShopCredentials Credentials, TimeProvider Time)
+{
+    /// <summary>Where the connector's time went (the sync monitor and the bench read it).</summary>
+    public CallTimings Timings { get; } = new();
+}
+
+/// <summary>Time spent on the wire (request to last byte) and parsing answers into records; safe across threads.</summary>
+public sealed class CallTimings
+{
+    private long _http;
+    private long _parse;
+
+    public TimeSpan Http => TimeSpan.FromTicks(Interlocked.Read(ref _http));
+
+    public TimeSpan Parse => TimeSpan.FromTicks(Interlocked.Read(ref _parse));
+
+    public void AddHttp(TimeSpan time) => Interlocked.Add(ref _http, time.Ticks);
+
+    public void AddParse(TimeSpan time) => Interlocked.Add(ref _parse, time.Ticks);
+}
 
 /// <summary>Why a platform call failed, which decides what the sync does next.</summary>
 public enum PlatformFailure

@@ -6,14 +6,16 @@ namespace Shelfbook.Channels.Connectors;
 /// <summary>The HTTP part every connector shares: a status or a body that is not JSON becomes a classified platform failure.</summary>
 public static class PlatformHttp
 {
-    public static async Task<JsonDocument> PostFormAsync(HttpClient http, Uri url, IEnumerable<KeyValuePair<string, string?>> form, CancellationToken ct)
+    public static async Task<JsonDocument> PostFormAsync(ConnectorContext context, IEnumerable<KeyValuePair<string, string?>> form, CancellationToken ct)
     {
         using var content = new FormUrlEncodedContent(form.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Key, p.Value!)));
-        return await SendAsync(http, new HttpRequestMessage(HttpMethod.Post, url) { Content = content }, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, context.BaseUrl) { Content = content };
+        return await SendAsync(context, request, ct);
     }
 
-    public static async Task<JsonDocument> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken ct)
+    public static async Task<JsonDocument> SendAsync(ConnectorContext context, HttpRequestMessage request, CancellationToken ct)
     {
+        var (http, clock) = (context.Http, System.Diagnostics.Stopwatch.StartNew());
         HttpResponseMessage response;
         try
         {
@@ -30,6 +32,7 @@ public static class PlatformHttp
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
+            context.Timings.AddHttp(clock.Elapsed);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && !LooksLikeJson(text))
@@ -41,7 +44,10 @@ public static class PlatformHttp
                 throw new PlatformCallException(PlatformFailure.Server, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), $"The platform failed (HTTP {(int)response.StatusCode}): {Start(text)}");
             try
             {
-                return JsonDocument.Parse(text);
+                clock.Restart();
+                var document = JsonDocument.Parse(text);
+                context.Timings.AddParse(clock.Elapsed);
+                return document;
             }
             catch (JsonException e)
             {

@@ -48,7 +48,10 @@ public sealed class TaobaoConnector : IOrderConnector
         {
             using var response = await CallAsync(context, "taobao.trades.sold.increment.get",
                 new(window) { ["fields"] = TradeFields, ["page_no"] = page.ToString(CultureInfo.InvariantCulture) }, ct);
-            yield return Trades(response.RootElement);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var records = Trades(response.RootElement);
+            context.Timings.AddParse(clock.Elapsed);
+            yield return records;
         }
     }
 
@@ -155,7 +158,7 @@ public sealed class TaobaoConnector : IOrderConnector
             ["timestamp"] = Local(context.Time.GetUtcNow().UtcDateTime), ["format"] = "json", ["v"] = "2.0", ["sign_method"] = "hmac-sha256",
         };
         parameters["sign"] = TopSigner.Sign(parameters, context.Credentials.Require("app_secret"), "hmac-sha256");
-        var body = await PlatformHttp.PostFormAsync(context.Http, context.BaseUrl, parameters, ct);
+        var body = await PlatformHttp.PostFormAsync(context, parameters, ct);
         var root = body.RootElement;
         if (root.TryGetProperty("error_response", out var error))
         {

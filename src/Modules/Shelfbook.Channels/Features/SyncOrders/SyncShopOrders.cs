@@ -11,6 +11,13 @@ namespace Shelfbook.Channels.Features.SyncOrders;
 /// <summary>What one sync run of a shop did; <see cref="Error"/> is the platform's message when it stopped early.</summary>
 public sealed record SyncRun(Guid ShopId, int Windows, int Pages, int Inserted, int Updated, int Unchanged, int Quarantined, int Throttled, string? Error)
 {
+    /// <summary>Time on the wire, parsing answers into records, and storing them.</summary>
+    public TimeSpan Http { get; init; }
+
+    public TimeSpan Parse { get; init; }
+
+    public TimeSpan Store { get; init; }
+
     public static SyncRun Skipped(Guid shopId) => new(shopId, 0, 0, 0, 0, 0, 0, 0, "leased");
 }
 
@@ -38,9 +45,12 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
         var connection = await db.Set<ShopConnection>().AsNoTracking().SingleAsync(c => c.ShopId == shopId, ct);
         var (windows, pages, inserted, updated, unchanged, quarantined, throttled) = (0, 0, 0, 0, 0, 0, 0);
         string? error = null;
+        var storing = new System.Diagnostics.Stopwatch();
+        ConnectorContext? context = null;
         try
         {
-            var (shop, _, connector, context) = await links.OpenAsync(shopId, ct);
+            var (shop, _, connector, opened) = await links.OpenAsync(shopId, ct);
+            context = opened;
             // Channels:Sync:LagSeconds overrides the platform's lag (the tests run against a sandbox whose indexes are never late).
             var end = now - (configuration.GetValue<int?>("Channels:Sync:LagSeconds") is { } lag ? TimeSpan.FromSeconds(lag) : connector.Lag);
             var from = connection.PullStart(connector.Overlap);
@@ -53,7 +63,9 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                     {
                         await foreach (var page in connector.PullAsync(context, from, to, ct))
                         {
+                            storing.Start();
                             var stored = await store.StoreAsync(shopId, shop.Platform, page, ct);
+                            storing.Stop();
                             (pages, inserted, updated, unchanged, quarantined) =
                                 (pages + 1, inserted + stored.Inserted, updated + stored.Updated, unchanged + stored.Unchanged, quarantined + stored.Quarantined);
                         }
@@ -95,6 +107,9 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
             await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
         }
-        return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, error);
+        return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, error)
+        {
+            Http = context?.Timings.Http ?? TimeSpan.Zero, Parse = context?.Timings.Parse ?? TimeSpan.Zero, Store = storing.Elapsed,
+        };
     }
 }
