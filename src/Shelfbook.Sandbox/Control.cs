@@ -7,6 +7,8 @@ namespace Shelfbook.Sandbox;
 
 public sealed record TopSellerInput(string AppKey, string AppSecret, string Session, string Nick);
 
+public sealed record PddMallInput(string ClientId, string ClientSecret, string AccessToken, string MallName);
+
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null);
@@ -57,6 +59,36 @@ public static class Control
             var seller = Seller(state, session);
             if (seller is null) return Results.NotFound();
             seller.Revoked = true;
+            return Results.Ok();
+        });
+        control.MapPost("/pinduoduo/malls", (PddMallInput input, SandboxState state) =>
+        {
+            var pdd = state.Pinduoduo;
+            lock (pdd.Gate)
+            {
+                if (!pdd.Clients.TryGetValue(input.ClientId, out var existing)) pdd.Clients[input.ClientId] = new Pinduoduo.PddClient(input.ClientId, input.ClientSecret);
+                else if (existing.Secret != input.ClientSecret) return Results.Conflict(new { error = "client_id exists with another secret" });
+                pdd.Malls[input.AccessToken] = new Pinduoduo.PddMall(input.MallName, input.ClientId, input.AccessToken);
+            }
+            return Results.Ok(new { input.MallName, input.AccessToken });
+        });
+        control.MapPost("/pinduoduo/malls/{token}/orders", (string token, GenerateOrders input, SandboxState state) =>
+        {
+            Pinduoduo.PddMall? mall;
+            lock (state.Pinduoduo.Gate) mall = state.Pinduoduo.Malls.GetValueOrDefault(token);
+            if (mall is null) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var orders = TopGenerator.Generate(state.Pinduoduo.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            lock (mall.Gate)
+                foreach (var o in orders) mall.Orders[Pinduoduo.PddPlatform.OrderSn(o)] = o;
+            return Results.Ok(new { count = orders.Count, orderSns = orders.Where(Pinduoduo.PddPlatform.Listed).Select(Pinduoduo.PddPlatform.OrderSn) });
+        });
+        control.MapPost("/pinduoduo/malls/{token}/revoke", (string token, SandboxState state) =>
+        {
+            Pinduoduo.PddMall? mall;
+            lock (state.Pinduoduo.Gate) mall = state.Pinduoduo.Malls.GetValueOrDefault(token);
+            if (mall is null) return Results.NotFound();
+            mall.Revoked = true;
             return Results.Ok();
         });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>

@@ -18,6 +18,7 @@ public static class SandboxApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         var app = builder.Build();
         Taobao.TopGateway.Map(app);
+        Pinduoduo.PddGateway.Map(app);
         Control.Map(app);
         return app;
     }

@@ -68,6 +68,8 @@ public sealed class SandboxState
 
     public Taobao.TopPlatform Taobao { get; } = new();
 
+    public Pinduoduo.PddPlatform Pinduoduo { get; } = new();
+
     /// <summary>The faults set for <paramref name="key"/> (a platform, or "platform:seller" for one seller only).</summary>
     public Faults FaultsOf(string key) => Faults.GetOrAdd(key, _ => new Faults());
 

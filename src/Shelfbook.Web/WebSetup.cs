@@ -35,6 +35,7 @@ public static class WebSetup
             .AddSignInManager<ShelfbookSignInManager>()
             .AddDefaultTokenProviders();
         services.AddHostedService<BootstrapOnStart>();
+        services.AddHostedService<DemoSandbox>();
         // Enums travel by name ("Combo", "RetailPrice"): readable, and stable when members are added.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));

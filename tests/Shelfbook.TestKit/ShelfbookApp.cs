@@ -94,6 +94,7 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             // Tests run order syncs themselves; the schedule would race them.
             ["Channels:Sync:Enabled"] = "false",
             ["Channels:Sync:LagSeconds"] = "0",
+            ["Sandbox:Enabled"] = "false",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));

@@ -60,6 +60,7 @@ public sealed class ChannelsModule : ShelfbookModule
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<IOrderConnector, TaobaoConnector>();
+        services.AddSingleton<IOrderConnector, Connectors.Pinduoduo.PinduoduoConnector>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<ShopLinks>();

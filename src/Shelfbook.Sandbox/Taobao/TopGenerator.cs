@@ -10,7 +10,17 @@ public static class TopGenerator
     private static readonly string[] Titles = ["纯棉短袖T恤", "加厚保温杯 500ml", "无线蓝牙耳机", "儿童防晒帽", "真丝睡衣套装", "不锈钢炒锅 32cm", "手工香皂礼盒", "运动速干袜 5 双装"];
     private static readonly string[] Specs = ["颜色分类:白色;尺码:M", "颜色分类:黑色;尺码:L", "容量:500ml;颜色:蓝", "规格:标准版", "颜色分类:粉色;尺码:S"];
 
+    /// <summary>Generates the orders and gives them to the seller.</summary>
     public static List<TopTrade> Generate(TopPlatform platform, TopSeller seller, GenerateOrders request, DateTime now)
+    {
+        var trades = Generate(platform.NextTid, request, now);
+        lock (seller.Gate)
+            foreach (var t in trades) seller.Trades[t.Tid] = t;
+        return trades;
+    }
+
+    /// <summary>Generates orders in TOP's shape (the sandbox's common order model; other platforms write them in their own).</summary>
+    public static List<TopTrade> Generate(Func<long> nextId, GenerateOrders request, DateTime now)
     {
         var random = request.Seed is { } seed ? new Random(seed) : new Random();
         var to = request.To ?? now;
@@ -27,7 +37,7 @@ public static class TopGenerator
             var roll = random.NextDouble();
             var trade = new TopTrade
             {
-                Tid = platform.NextTid(), Created = created, Modified = modified, BuyerNick = "tb" + random.Next(10_000_000, 99_999_999),
+                Tid = nextId(), Created = created, Modified = modified, BuyerNick = "tb" + random.Next(10_000_000, 99_999_999),
                 Status = roll < request.UnpaidShare ? "WAIT_BUYER_PAY" : roll < request.UnpaidShare + request.ClosedShare ? "TRADE_CLOSED_BY_TAOBAO" : "WAIT_SELLER_SEND_GOODS",
                 BuyerMessage = Addresses.Remark(random, request.RemarkShare), ReceiverName = Addresses.Name(random), ReceiverMobile = Addresses.Mobile(random),
                 ReceiverState = place.Province, ReceiverCity = place.City, ReceiverDistrict = place.District, ReceiverAddress = place.Street, ReceiverZip = place.Zip,
@@ -59,8 +69,6 @@ public static class TopGenerator
             if (trade.PayTime is not null && random.NextDouble() < request.RefundShare) trade.Lines[0].RefundStatus = "WAIT_SELLER_AGREE";
             trades.Add(trade);
         }
-        lock (seller.Gate)
-            foreach (var t in trades) seller.Trades[t.Tid] = t;
         return trades;
     }
 }

@@ -55,6 +55,7 @@ public sealed class SigningTests
         };
 
         Assert.Equal("E4DE3ED21002510DED352819E7AE6775", PddSigner.Sign(Nullable(form), "testSecret"));
+        Assert.Equal("E4DE3ED21002510DED352819E7AE6775", Shelfbook.Sandbox.Pinduoduo.PddGateway.Signature(form, "testSecret"));
     }
 
     [Fact]

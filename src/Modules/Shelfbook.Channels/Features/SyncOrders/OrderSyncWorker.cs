@@ -16,7 +16,8 @@ namespace Shelfbook.Channels.Features.SyncOrders;
 /// next sync is due and runs them; the lease in <see cref="SyncShopOrders"/> keeps two nodes off the same shop.
 /// Off with <c>Channels:Sync:Enabled=false</c> (the tests run syncs themselves).
 /// </summary>
-public sealed class OrderSyncWorker(IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, ILogger<OrderSyncWorker> log)
+public sealed class OrderSyncWorker(
+    IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<OrderSyncWorker> log)
     : BackgroundService
 {
     private readonly string _node = Node();
@@ -31,6 +32,10 @@ public sealed class OrderSyncWorker(IServiceScopeFactory scopes, Databases datab
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!configuration.GetValue("Channels:Sync:Enabled", true)) return;
+        // Not before the host has started: start-up migrates the databases first (BootstrapOnStart).
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
         var every = TimeSpan.FromSeconds(configuration.GetValue("Channels:Sync:PollSeconds", 5));
         using var timer = new PeriodicTimer(every, time);
         do

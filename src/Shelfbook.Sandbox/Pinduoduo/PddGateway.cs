@@ -1,0 +1,111 @@
+// MD5 is what Pinduoduo's signing prescribes; the sandbox checks it as Pinduoduo does.
+#pragma warning disable CA5351
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Shelfbook.Sandbox.Taobao;
+
+namespace Shelfbook.Sandbox.Pinduoduo;
+
+/// <summary>
+/// Pinduoduo's router (platform-apis.md §2): form posts to <c>/pinduoduo/api/router</c>; the client, the signature, the
+/// timestamp (Unix seconds, ±10 minutes) and the access token checked in that order; Pinduoduo's error envelope.
+/// Error numbers follow the connector's reading (PddErrors, marked unconfirmed there).
+/// </summary>
+public static class PddGateway
+{
+    public static void Map(WebApplication app) => app.MapPost("/pinduoduo/api/router", HandleAsync);
+
+    /// <summary>Pinduoduo's signature, written apart from the connector's.</summary>
+    public static string Signature(IReadOnlyDictionary<string, string> form, string secret)
+    {
+        var text = new StringBuilder(secret);
+        foreach (var key in form.Keys.Where(k => k != "sign").Order(StringComparer.Ordinal)) text.Append(key).Append(form[key]);
+        text.Append(secret);
+        return Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, SandboxState state)
+    {
+        var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var type = form.GetValueOrDefault("type");
+        var token = form.GetValueOrDefault("access_token");
+        state.Count("pinduoduo:" + type);
+        state.Count($"pinduoduo:{token}:{type}");
+        var faults = state.FaultsFor("pinduoduo", token);
+        if (faults.LatencyMs > 0) await Task.Delay(faults.LatencyMs);
+        if (faults.TakeHtml())
+            return Results.Content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 502);
+        var pdd = state.Pinduoduo;
+        PddClient? client;
+        PddMall? mall;
+        lock (pdd.Gate)
+        {
+            client = pdd.Clients.GetValueOrDefault(form.GetValueOrDefault("client_id") ?? "");
+            mall = pdd.Malls.GetValueOrDefault(token ?? "");
+        }
+        if (client is null) return Error(10035, "client_id不存在");
+        if (!string.Equals(form.GetValueOrDefault("sign"), Signature(form, client.Secret), StringComparison.Ordinal)) return Error(10016, "签名验证失败");
+        if (!long.TryParse(form.GetValueOrDefault("timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
+            || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds()) > 600)
+            return Error(10000, "参数错误", "timestamp", "时间戳与服务器时间相差超过 10 分钟");
+        if (mall is null || mall.Revoked || mall.ClientId != client.ClientId) return Error(10019, "access_token已过期");
+        if (faults.TakeThrottle()) return Error(70031, "调用过于频繁，请调整调用频率");
+        if (faults.TakeServerError()) return Error(50000, "系统内部错误");
+        return type switch
+        {
+            "pdd.order.number.list.increment.get" => Increment(form, mall, state, faults),
+            "pdd.order.information.get" => Information(form, mall, faults),
+            _ => Error(10000, "参数错误", "type", $"未知接口 {type}"),
+        };
+    }
+
+    private static IResult Increment(Dictionary<string, string> form, PddMall mall, SandboxState state, Faults faults)
+    {
+        if (!long.TryParse(form.GetValueOrDefault("start_updated_at"), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            || !long.TryParse(form.GetValueOrDefault("end_updated_at"), NumberStyles.None, CultureInfo.InvariantCulture, out var end))
+            return Error(10000, "参数错误", "start_updated_at", "start_updated_at 和 end_updated_at 必填");
+        if (end < start || end - start > 1800) return Error(10000, "参数错误", "end_updated_at", "时间跨度不能超过 30 分钟");
+        var page = int.TryParse(form.GetValueOrDefault("page") ?? "1", CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var size = int.TryParse(form.GetValueOrDefault("page_size") ?? "100", CultureInfo.InvariantCulture, out var s) ? s : 0;
+        if (page < 1 || size is < 1 or > 100) return Error(10000, "参数错误", "page_size", "page_size 取值 1~100");
+        var (from, to) = (DateTimeOffset.FromUnixTimeSeconds(start).UtcDateTime, DateTimeOffset.FromUnixTimeSeconds(end).UtcDateTime);
+        JsonArray list;
+        int total;
+        lock (mall.Gate)
+        {
+            var matching = mall.Orders.Values.Where(o => PddPlatform.Listed(o) && o.Modified >= from && o.Modified <= to)
+                .OrderByDescending(o => o.Modified).ThenByDescending(o => o.Tid).ToList();
+            total = matching.Count;
+            var slice = matching.Skip((page - 1) * size).Take(size + (faults.DuplicateAcrossPages ? 1 : 0)).ToList();
+            list = new JsonArray(slice.Select(o => (JsonNode)PddPlatform.ToJson(o, faults.Malformed.Contains(PddPlatform.OrderSn(o)))).ToArray());
+            if (faults.UpdateDuringPaging > 0 && size > 1)
+                foreach (var moved in matching.Where(o => !slice.Contains(o)).Take(faults.UpdateDuringPaging))
+                    moved.Modified = state.Clock.GetUtcNow().UtcDateTime;
+        }
+        var body = new JsonObject { ["total_count"] = total, ["has_next"] = page * size < total, ["order_sn_list"] = list, ["request_id"] = Guid.NewGuid().ToString("N") };
+        return Results.Text(new JsonObject { ["order_sn_increment_get_response"] = body }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    private static IResult Information(Dictionary<string, string> form, PddMall mall, Faults faults)
+    {
+        var sn = form.GetValueOrDefault("order_sn") ?? "";
+        TopTrade? order;
+        lock (mall.Gate) order = mall.Orders.GetValueOrDefault(sn);
+        if (order is null || !PddPlatform.Listed(order)) return Error(10002, "订单不存在");
+        return Results.Text(new JsonObject
+        {
+            ["order_info_get_response"] = new JsonObject { ["order_info"] = PddPlatform.ToJson(order, faults.Malformed.Contains(sn)), ["request_id"] = Guid.NewGuid().ToString("N") },
+        }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    private static IResult Error(int code, string message, string? subCode = null, string? subMessage = null)
+    {
+        var error = new JsonObject { ["error_code"] = code, ["error_msg"] = message, ["request_id"] = Guid.NewGuid().ToString("N") };
+        if (subCode is not null) (error["sub_code"], error["sub_msg"]) = (subCode, subMessage);
+        return Results.Text(new JsonObject { ["error_response"] = error }.ToJsonString(), "application/json; charset=utf-8");
+    }
+}
