@@ -11,7 +11,7 @@ public sealed record PddMallInput(string ClientId, string ClientSecret, string A
 
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
-    int? UpdateDuringPaging = null, string[]? Malformed = null);
+    int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null);
 
 public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
 
@@ -95,6 +95,7 @@ public static class Control
         {
             var faults = state.FaultsOf(platform);
             faults.FailNext(input.ThrottleNext, input.ServerErrorNext, input.HtmlNext);
+            faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs);
             if (input.LatencyMs is { } l) faults.LatencyMs = l;
             if (input.DuplicateAcrossPages is { } d) faults.DuplicateAcrossPages = d;
             if (input.UpdateDuringPaging is { } u) faults.UpdateDuringPaging = u;
@@ -107,6 +108,8 @@ public static class Control
             return Results.Ok(new { now = state.Clock.GetUtcNow() });
         });
         control.MapGet("/calls", (SandboxState state) => Results.Ok(state.Calls.ToDictionary(c => c.Key, c => c.Value)));
+        control.MapGet("/received", (string? platform, string? seller, SandboxState state) =>
+            Results.Ok(state.Received.Where(r => (platform == null || r.Platform == platform) && (seller == null || r.Seller == seller)).ToList()));
     }
 
     private static TopSeller? Seller(SandboxState state, string session)

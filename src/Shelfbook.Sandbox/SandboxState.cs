@@ -20,6 +20,7 @@ public sealed class Faults
     private int _throttleNext;
     private int _serverErrorNext;
     private int _htmlNext;
+    private int _slowAnswerNext;
 
     public int LatencyMs { get; set; }
 
@@ -46,6 +47,17 @@ public sealed class Faults
 
     public bool TakeHtml() => Take(ref _htmlNext);
 
+    /// <summary>The next calls are carried out but answered only after <see cref="SlowAnswerMs"/> (a caller that times out never hears they worked).</summary>
+    public void AnswerSlowly(int? calls, int? milliseconds)
+    {
+        if (calls is { } c) Volatile.Write(ref _slowAnswerNext, c);
+        if (milliseconds is { } m) SlowAnswerMs = m;
+    }
+
+    public int SlowAnswerMs { get; private set; }
+
+    public bool TakeSlowAnswer() => Take(ref _slowAnswerNext);
+
     private static bool Take(ref int counter)
     {
         while (true)
@@ -56,6 +68,9 @@ public sealed class Faults
         }
     }
 }
+
+/// <summary>A shipment confirmation as a platform received it; <see cref="Accepted"/> false when it was refused (and why).</summary>
+public sealed record ReceivedConfirmation(string Platform, string Seller, string OrderId, string TrackingNo, string Carrier, bool Accepted, string? Refusal, DateTime At);
 
 /// <summary>Everything the sandbox holds: platforms' sellers and orders, faults, call counts and what it received.</summary>
 public sealed class SandboxState
@@ -71,6 +86,9 @@ public sealed class SandboxState
     public Pinduoduo.PddPlatform Pinduoduo { get; } = new();
 
     /// <summary>The faults set for <paramref name="key"/> (a platform, or "platform:seller" for one seller only).</summary>
+    /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
+    public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();
+
     public Faults FaultsOf(string key) => Faults.GetOrAdd(key, _ => new Faults());
 
     /// <summary>The faults a call by this seller meets: the seller's own when set, else the platform's.</summary>

@@ -95,6 +95,8 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Channels:Sync:Enabled"] = "false",
             ["Channels:Sync:LagSeconds"] = "0",
             ["Sandbox:Enabled"] = "false",
+            // A lost answer is tested by a sandbox that answers after this.
+            ["Channels:Http:TimeoutSeconds"] = "3",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Channels.Domain;
@@ -46,6 +47,7 @@ public sealed class ChannelsModule : ShelfbookModule
         new(l => l.Text<ChannelsStrings>("nav.connections"), "shop-connections", Icons.Material.Outlined.Storefront, ChannelsPermissions.View, 300),
         new(l => l.Text<ChannelsStrings>("nav.platform_orders"), "platform-orders", Icons.Material.Outlined.ReceiptLong, ChannelsPermissions.View, 301),
         new(l => l.Text<ChannelsStrings>("nav.quarantine"), "quarantine", Icons.Material.Outlined.ReportProblem, ChannelsPermissions.View, 302),
+        new(l => l.Text<ChannelsStrings>("nav.confirmations"), "shipment-confirmations", Icons.Material.Outlined.LocalShipping, ChannelsPermissions.View, 303),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -54,11 +56,15 @@ public sealed class ChannelsModule : ShelfbookModule
             (db, ct) => db.Set<ShopConnection>().LongCountAsync(c => c.Health == ConnectionHealth.Failing || c.Health == ConnectionHealth.AuthorizationNeeded, ct)),
         new(l => l.Text<ChannelsStrings>("dashboard.quarantine"), Icons.Material.Outlined.ReportProblem, "quarantine", ChannelsPermissions.View,
             (db, ct) => db.Set<QuarantinedRecord>().LongCountAsync(q => q.State == QuarantineState.Open, ct)),
+        new(l => l.Text<ChannelsStrings>("dashboard.confirmations_rejected"), Icons.Material.Outlined.LocalShipping, "shipment-confirmations?state=Rejected",
+            ChannelsPermissions.View, (db, ct) => db.Set<ShipmentConfirmation>().LongCountAsync(c => c.State == ConfirmationState.Rejected, ct)),
     ];
 
     public override void AddServices(IServiceCollection services)
     {
-        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        // Channels:Http:TimeoutSeconds (30): how long a platform call may take before it counts as failed (and is retried).
+        services.AddHttpClient(HttpClientName).ConfigureHttpClient((sp, client) =>
+            client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Channels:Http:TimeoutSeconds", 30)));
         services.AddSingleton<IOrderConnector, TaobaoConnector>();
         services.AddSingleton<IOrderConnector, Connectors.Pinduoduo.PinduoduoConnector>();
         services.AddSingleton<ConnectorRegistry>();
@@ -69,6 +75,8 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddScoped<StorePlatformOrders>();
         services.AddScoped<SyncShopOrders>();
         services.AddScoped<ManageQuarantine>();
+        services.AddScoped<Features.ConfirmShipments.SendConfirmations>();
+        services.AddScoped<Contracts.IConfirmShipments>(sp => sp.GetRequiredService<Features.ConfirmShipments.SendConfirmations>());
         services.AddHostedService<OrderSyncWorker>();
     }
 

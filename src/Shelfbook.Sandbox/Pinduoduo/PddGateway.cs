@@ -55,12 +55,15 @@ public static class PddGateway
         if (mall is null || mall.Revoked || mall.ClientId != client.ClientId) return Error(10019, "access_token已过期");
         if (faults.TakeThrottle()) return Error(70031, "调用过于频繁，请调整调用频率");
         if (faults.TakeServerError()) return Error(50000, "系统内部错误");
-        return type switch
+        var result = type switch
         {
             "pdd.order.number.list.increment.get" => Increment(form, mall, state, faults),
             "pdd.order.information.get" => Information(form, mall, faults),
+            "pdd.logistics.online.send" => OnlineSend(form, mall, state),
             _ => Error(10000, "参数错误", "type", $"未知接口 {type}"),
         };
+        if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
+        return result;
     }
 
     private static IResult Increment(Dictionary<string, string> form, PddMall mall, SandboxState state, Faults faults)
@@ -88,6 +91,32 @@ public static class PddGateway
         }
         var body = new JsonObject { ["total_count"] = total, ["has_next"] = page * size < total, ["order_sn_list"] = list, ["request_id"] = Guid.NewGuid().ToString("N") };
         return Results.Text(new JsonObject { ["order_sn_increment_get_response"] = body }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    private static IResult OnlineSend(Dictionary<string, string> form, PddMall mall, SandboxState state)
+    {
+        var (sn, carrier, tracking) = (form.GetValueOrDefault("order_sn") ?? "", form.GetValueOrDefault("logistics_id") ?? "", form.GetValueOrDefault("tracking_number") ?? "");
+        string? refusal = null;
+        lock (mall.Gate)
+        {
+            var order = mall.Orders.GetValueOrDefault(sn);
+            if (order is null || !PddPlatform.Listed(order)) refusal = "10002:订单不存在";
+            else if (!SandboxCarriers.Pdd.Contains(carrier)) refusal = "10000:logistics_id 不存在";
+            else if (tracking.Length == 0) refusal = "10000:tracking_number 必填";
+            else if (order.Status == "TRADE_CLOSED") refusal = "10000:订单已取消，不能发货";
+            else if (order.Lines.Any(l => l.InvoiceNo is not null)) refusal = "10000:订单已发货";
+            else
+            {
+                var now = state.Clock.GetUtcNow().UtcDateTime;
+                foreach (var line in order.Lines) (line.InvoiceNo, line.LogisticsCompany) = (tracking, carrier);
+                order.Status = "WAIT_BUYER_CONFIRM_GOODS";
+                order.Modified = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+            }
+        }
+        state.Received.Enqueue(new ReceivedConfirmation("pinduoduo", mall.AccessToken, sn, tracking, carrier, refusal is null, refusal, state.Clock.GetUtcNow().UtcDateTime));
+        if (refusal is not null) return Error(int.Parse(refusal[..refusal.IndexOf(':', StringComparison.Ordinal)], CultureInfo.InvariantCulture), refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+        return Results.Text(new JsonObject { ["logistics_online_send_response"] = new JsonObject { ["is_success"] = true, ["request_id"] = Guid.NewGuid().ToString("N") } }.ToJsonString(),
+            "application/json; charset=utf-8");
     }
 
     private static IResult Information(Dictionary<string, string> form, PddMall mall, Faults faults)

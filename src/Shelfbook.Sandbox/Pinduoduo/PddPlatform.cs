@@ -66,6 +66,7 @@ public sealed class PddPlatform
             ["receiver_name"] = o.ReceiverName, ["receiver_phone"] = o.ReceiverMobile, ["receiver_address"] = o.ReceiverAddress,
             ["province"] = o.ReceiverState, ["city"] = o.ReceiverCity, ["town"] = o.ReceiverDistrict, ["country"] = "中国",
             ["buyer_memo"] = o.BuyerMessage, ["remark"] = o.SellerMemo, ["item_list"] = items,
+            ["tracking_number"] = o.Lines[0].InvoiceNo, ["logistics_id"] = o.Lines[0].LogisticsCompany is { } carrier ? long.Parse(carrier, CultureInfo.InvariantCulture) : null,
         };
     }
 

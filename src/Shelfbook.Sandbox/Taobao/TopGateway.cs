@@ -66,12 +66,15 @@ public static class TopGateway
             return Error(7, "App Call Limited", "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds");
         if (faults.TakeServerError())
             return Error(15, "Remote service error", "isp.top-remote-connection-timeout", "远程服务调用超时");
-        return method switch
+        var result = method switch
         {
             "taobao.trades.sold.increment.get" => Increment(form, seller, state, faults),
             "taobao.trade.fullinfo.get" => FullInfo(form, seller, faults),
+            "taobao.logistics.offline.send" => OfflineSend(form, seller, state),
             _ => Error(22, "Invalid Method"),
         };
+        if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
+        return result;
     }
 
     private static IResult Increment(Dictionary<string, string> form, TopSeller seller, SandboxState state, Faults faults)
@@ -102,6 +105,47 @@ public static class TopGateway
         var body = new JsonObject { ["total_results"] = total, ["has_next"] = pageNo * pageSize < total, ["request_id"] = RequestId() };
         if (page.Count > 0) body["trades"] = new JsonObject { ["trade"] = page };
         return Results.Text(new JsonObject { ["trades_sold_increment_get_response"] = body }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>Marks the trade (or the given lines) shipped with the tracking number; a shipped or closed trade is refused.</summary>
+    private static IResult OfflineSend(Dictionary<string, string> form, TopSeller seller, SandboxState state)
+    {
+        var trackingNo = form.GetValueOrDefault("out_sid") ?? "";
+        var company = form.GetValueOrDefault("company_code") ?? "";
+        if (!long.TryParse(form.GetValueOrDefault("tid"), NumberStyles.None, CultureInfo.InvariantCulture, out var tid))
+            return Error(41, "Invalid arguments:tid", "isv.invalid-parameter", "tid 必须是数字");
+        if (trackingNo.Length == 0) return Error(40, "Missing required arguments:out_sid");
+        string? refusal = null;
+        lock (seller.Gate)
+        {
+            var trade = seller.Trades.GetValueOrDefault(tid);
+            var lines = form.GetValueOrDefault("sub_tid") is { Length: > 0 } sub
+                ? trade?.Lines.Where(l => sub.Split(',').Contains(l.Oid.ToString(CultureInfo.InvariantCulture))).ToList()
+                : trade?.Lines;
+            if (trade is null) refusal = "isv.trade-not-exist:交易不存在";
+            else if (!SandboxCarriers.Top.Contains(company)) refusal = "isv.logistics-company-not-exist:物流公司不存在";
+            else if (trade.Status is "WAIT_BUYER_PAY" or "TRADE_NO_CREATE_PAY") refusal = "isv.logistics-offline-service-error:B01:交易未付款，不能发货";
+            else if (trade.Status is "TRADE_CLOSED" or "TRADE_CLOSED_BY_TAOBAO") refusal = "isv.logistics-offline-service-error:B02:交易已关闭，不能发货";
+            else if (lines is null || lines.Count == 0 || lines.All(l => l.InvoiceNo is not null))
+                refusal = "isv.logistics-offline-service-error:B04:订单已发货，不能重复发货";
+            else
+            {
+                var now = state.Clock.GetUtcNow().UtcDateTime;
+                foreach (var line in lines.Where(l => l.InvoiceNo is null)) (line.InvoiceNo, line.LogisticsCompany) = (trackingNo, company);
+                trade.Status = trade.Lines.All(l => l.InvoiceNo is not null) ? "WAIT_BUYER_CONFIRM_GOODS" : "SELLER_CONSIGNED_PART";
+                trade.Modified = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+            }
+        }
+        state.Received.Enqueue(new ReceivedConfirmation("taobao", seller.Session, tid.ToString(CultureInfo.InvariantCulture), trackingNo, company, refusal is null, refusal,
+            state.Clock.GetUtcNow().UtcDateTime));
+        if (refusal is not null)
+        {
+            return Error(15, "Remote service error", refusal[..refusal.LastIndexOf(':')], refusal[(refusal.LastIndexOf(':') + 1)..]);
+        }
+        return Results.Text(new JsonObject
+        {
+            ["logistics_offline_send_response"] = new JsonObject { ["shipping"] = new JsonObject { ["is_success"] = true }, ["request_id"] = RequestId() },
+        }.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static IResult FullInfo(Dictionary<string, string> form, TopSeller seller, Faults faults)

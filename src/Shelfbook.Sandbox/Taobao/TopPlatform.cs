@@ -25,6 +25,11 @@ public sealed class TopLine
 
     public long Paid { get; set; }
     public string RefundStatus { get; set; } = "NO_REFUND";
+
+    /// <summary>The tracking number and carrier the line shipped with.</summary>
+    public string? InvoiceNo { get; set; }
+
+    public string? LogisticsCompany { get; set; }
 }
 
 /// <summary>A trade as TOP describes it; money is kept in fen and written as yuan strings, times as Beijing time.</summary>
@@ -93,11 +98,19 @@ public sealed class TopTrade
             };
             if (l.OuterSkuId is not null) line["outer_sku_id"] = l.OuterSkuId;
             if (l.SkuProperties is not null) line["sku_properties_name"] = l.SkuProperties;
+            if (l.InvoiceNo is not null) (line["invoice_no"], line["logistics_company"]) = (l.InvoiceNo, l.LogisticsCompany);
             lines.Add(line);
         }
         trade["orders"] = new JsonObject { ["order"] = lines };
         return trade;
     }
+}
+
+/// <summary>Carrier codes the sandbox's platforms accept (TOP's company codes, Pinduoduo's logistics ids).</summary>
+public static class SandboxCarriers
+{
+    public static readonly HashSet<string> Top = new(StringComparer.Ordinal) { "SF", "ZTO", "YTO", "STO", "YUNDA", "EMS", "POSTB", "JD", "HTKY" };
+    public static readonly HashSet<string> Pdd = new(StringComparer.Ordinal) { "44", "115", "85", "1", "121", "118", "132", "120", "384" };
 }
 
 /// <summary>A seller (shop) who authorized an app: its session key and its trades.</summary>

@@ -59,9 +59,14 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         {
             ShopId = platformOrderB.ShopId, PlatformOrderId = "B-BAD", Error = "B 的仓库 错误", Payload = "{}", FirstSeenAt = DateTime.UtcNow, LastSeenAt = DateTime.UtcNow,
         };
+        var confirmationB = new Channels.Domain.ShipmentConfirmation
+        {
+            ShopId = platformOrderB.ShopId, PlatformOrderId = "B-ORDER", TrackingNo = "B-TRACK", CarrierCode = "SF", CreatedAt = DateTime.UtcNow,
+            State = Channels.Domain.ConfirmationState.Rejected,
+        };
         await using (var db = tenantB.OpenDb())
         {
-            db.AddRange(platformOrderB, quarantinedB);
+            db.AddRange(platformOrderB, quarantinedB, confirmationB);
             await db.SaveChangesAsync();
         }
         var idsOfB = new Dictionary<string, string>
@@ -69,6 +74,7 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ["/api/v1/channels/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/channels/orders/"] = platformOrderB.Id.ToString(),
             ["/api/v1/channels/quarantine/"] = quarantinedB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["/api/v1/channels/confirmations/"] = confirmationB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["/api/v1/inventory/transfers/"] = transferB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/stocktakes/"] = stocktakeB.GetProperty("id").GetString()!,
             ["/api/v1/inventory/stock/ledger/"] = skuB,

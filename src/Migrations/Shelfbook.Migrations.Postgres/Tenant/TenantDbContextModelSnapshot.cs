@@ -984,6 +984,95 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("quarantined_records", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShipmentConfirmation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CarrierCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PlatformLineIds")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("platform_line_ids");
+
+                    b.Property<string>("PlatformOrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("platform_order_id")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TrackingNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipment_confirmations");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_shipment_confirmations_state_next_attempt_at");
+
+                    b.HasIndex("ShopId", "PlatformOrderId", "TrackingNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipment_confirmations_shop_id_platform_order_id_tracking_no");
+
+                    b.ToTable("shipment_confirmations", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Channels.Domain.ShopConnection", b =>
                 {
                     b.Property<Guid>("ShopId")

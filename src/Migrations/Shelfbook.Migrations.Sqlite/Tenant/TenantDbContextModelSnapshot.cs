@@ -964,6 +964,91 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("quarantined_records", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShipmentConfirmation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CarrierCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PlatformLineIds")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_line_ids");
+
+                    b.Property<string>("PlatformOrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_order_id")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TrackingNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipment_confirmations");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_shipment_confirmations_state_next_attempt_at");
+
+                    b.HasIndex("ShopId", "PlatformOrderId", "TrackingNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipment_confirmations_shop_id_platform_order_id_tracking_no");
+
+                    b.ToTable("shipment_confirmations", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Channels.Domain.ShopConnection", b =>
                 {
                     b.Property<Guid>("ShopId")

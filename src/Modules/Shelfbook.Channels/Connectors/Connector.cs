@@ -84,6 +84,9 @@ public sealed record PulledRecord(string Payload, PlatformOrderData? Order, stri
     public static PulledRecord Unreadable(string payload, string error, string? platformOrderId) => new(payload, null, error, platformOrderId);
 }
 
+/// <summary>A parcel to confirm on the platform: the order, the lines it carries (all when empty), tracking number and the platform's carrier code.</summary>
+public sealed record ShipmentToConfirm(string PlatformOrderId, IReadOnlyList<string> PlatformLineIds, string TrackingNo, string PlatformCarrierCode);
+
 /// <summary>
 /// One platform's order API behind the connector interface (one folder per platform). Pulls orders changed in a
 /// window, paging as the platform requires, and fetches one order.
@@ -113,4 +116,10 @@ public interface IOrderConnector
 
     /// <summary>One order by its platform id, or null when the platform does not know it.</summary>
     Task<PulledRecord?> FetchAsync(ConnectorContext context, string platformOrderId, CancellationToken ct);
+
+    /// <summary>
+    /// Confirms the parcel (回传). Returns normally when the platform accepted it or already shows the order shipped with
+    /// this tracking number (a retry after a lost answer); throws the platform's error otherwise.
+    /// </summary>
+    Task ConfirmShipmentAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct);
 }

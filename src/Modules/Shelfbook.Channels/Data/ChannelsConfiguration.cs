@@ -88,3 +88,23 @@ internal sealed class QuarantinedRecordConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(q => new { q.ShopId, q.State, q.PlatformOrderId });
     }
 }
+
+internal sealed class ShipmentConfirmationConfiguration : IEntityTypeConfiguration<ShipmentConfirmation>
+{
+    public void Configure(EntityTypeBuilder<ShipmentConfirmation> builder)
+    {
+        builder.ToTable("shipment_confirmations");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedOnAdd();
+        builder.Property(c => c.PlatformOrderId).HasMaxLength(PlatformOrder.IdMax).IsOrdinal();
+        builder.Property(c => c.TrackingNo).HasMaxLength(64).IsOrdinal();
+        builder.Property(c => c.PlatformLineIds).HasMaxLength(1000);
+        builder.Property(c => c.CarrierCode).HasMaxLength(16);
+        builder.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.LeaseOwner).HasMaxLength(64);
+        builder.Property(c => c.LastError).HasMaxLength(1000);
+        // One confirmation per parcel: queuing it again finds this row.
+        builder.HasIndex(c => new { c.ShopId, c.PlatformOrderId, c.TrackingNo }).IsUnique();
+        builder.HasIndex(c => new { c.State, c.NextAttemptAt });
+    }
+}

@@ -62,6 +62,29 @@ public sealed class PinduoduoConnector : IOrderConnector
         }
     }
 
+    /// <summary>
+    /// <c>pdd.logistics.online.send</c> (whole orders only). A refusal on an order that already carries this tracking
+    /// number is an earlier attempt whose answer was lost, and counts as accepted.
+    /// </summary>
+    public async Task ConfirmShipmentAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct)
+    {
+        if (shipment.PlatformLineIds.Count > 0)
+            throw new PlatformCallException(PlatformFailure.Request, "no_partial", "Pinduoduo confirms whole orders only; confirm the order without lines.");
+        try
+        {
+            using var response = await CallAsync(context, "pdd.logistics.online.send",
+                new() { ["order_sn"] = shipment.PlatformOrderId, ["logistics_id"] = shipment.PlatformCarrierCode, ["tracking_number"] = shipment.TrackingNo }, ct);
+            if (response.RootElement.TryGetProperty("is_success", out var ok) && (ok.ValueKind == JsonValueKind.True || ok.ToString() == "1")) return;
+            throw new PlatformCallException(PlatformFailure.Server, "not_success", "Pinduoduo answered logistics.online.send without success.");
+        }
+        catch (PlatformCallException e) when (e.Failure == PlatformFailure.Request && e.Code != "no_partial")
+        {
+            using var order = await CallAsync(context, "pdd.order.information.get", new() { ["order_sn"] = shipment.PlatformOrderId }, ct);
+            if (order.RootElement.TryGetProperty("order_info", out var info) && PlatformValues.Text(info, "tracking_number") == shipment.TrackingNo) return;
+            throw;
+        }
+    }
+
     internal static PulledRecord Read(JsonElement order)
     {
         var payload = order.GetRawText();
@@ -134,6 +157,7 @@ public sealed class PinduoduoConnector : IOrderConnector
     {
         ["pdd.order.number.list.increment.get"] = "order_sn_increment_get_response",
         ["pdd.order.information.get"] = "order_info_get_response",
+        ["pdd.logistics.online.send"] = "logistics_online_send_response",
     };
 
     private static async Task<JsonDocument> CallAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct)

@@ -69,6 +69,40 @@ public sealed class TaobaoConnector : IOrderConnector
         }
     }
 
+    /// <summary>
+    /// <c>taobao.logistics.offline.send</c> (sub_tid and is_split for a partial parcel). When TOP refuses because the
+    /// trade is shipped already, the trade is read back: carrying this tracking number means an earlier attempt whose
+    /// answer was lost got through, and that counts as accepted.
+    /// </summary>
+    public async Task ConfirmShipmentAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct)
+    {
+        var parameters = new Dictionary<string, string?>
+        {
+            ["tid"] = shipment.PlatformOrderId, ["out_sid"] = shipment.TrackingNo, ["company_code"] = shipment.PlatformCarrierCode,
+        };
+        if (shipment.PlatformLineIds.Count > 0) (parameters["sub_tid"], parameters["is_split"]) = (string.Join(",", shipment.PlatformLineIds), "1");
+        try
+        {
+            using var response = await CallAsync(context, "taobao.logistics.offline.send", parameters, ct);
+            if (response.RootElement.TryGetProperty("shipping", out var shipping) && shipping.TryGetProperty("is_success", out var ok) && ok.ValueKind == JsonValueKind.True)
+                return;
+            throw new PlatformCallException(PlatformFailure.Server, "not_success", "TOP answered logistics.offline.send without success.");
+        }
+        catch (PlatformCallException e) when (e.Failure == PlatformFailure.Request)
+        {
+            if (!await ShowsTrackingAsync(context, shipment, ct)) throw;
+        }
+    }
+
+    private static async Task<bool> ShowsTrackingAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct)
+    {
+        using var response = await CallAsync(context, "taobao.trade.fullinfo.get", new() { ["fields"] = "tid,status,orders.oid,orders.invoice_no", ["tid"] = shipment.PlatformOrderId }, ct);
+        if (!response.RootElement.TryGetProperty("trade", out var trade) || !trade.TryGetProperty("orders", out var orders) || !orders.TryGetProperty("order", out var list))
+            return false;
+        return list.EnumerateArray().Any(l => PlatformValues.Text(l, "invoice_no") == shipment.TrackingNo
+                                              && (shipment.PlatformLineIds.Count == 0 || shipment.PlatformLineIds.Contains(PlatformValues.Text(l, "oid") ?? "")));
+    }
+
     private static List<PulledRecord> Trades(JsonElement response)
     {
         var records = new List<PulledRecord>();
@@ -188,6 +222,8 @@ public sealed class TaobaoConnector : IOrderConnector
             "7" => PlatformFailure.Throttled,
             "11" or "25" or "26" or "27" or "53" => PlatformFailure.Authorization,
             _ when subCode.StartsWith("isp.", StringComparison.Ordinal) => PlatformFailure.Server,
+            // isv.* sub-codes are the caller's fault (a closed trade, an unknown carrier), even under code 15.
+            _ when subCode.StartsWith("isv.", StringComparison.Ordinal) => PlatformFailure.Request,
             "15" => PlatformFailure.Server,
             _ => PlatformFailure.Request,
         };

@@ -49,6 +49,31 @@ internal static class ChannelEndpoints
             .WithSummary("One platform order with its lines, raw payload and status events")
             .RequirePermission(ChannelsPermissions.View);
 
+        var confirmations = channels.MapGroup("/confirmations").WithTags("Shipment confirmations 回传");
+        confirmations.MapPost("/", async (Contracts.ConfirmShipmentRequest input, Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) =>
+            {
+                var queued = await handler.QueueAsync(input, ct);
+                return TypedResults.Created($"/api/v1/channels/confirmations/{queued.Id}", queued);
+            })
+            .WithSummary("Queue a shipment confirmation (tracking number and carrier) for its platform; queuing the same parcel again answers the same one")
+            .RequirePermission(ChannelsPermissions.Manage);
+        confirmations.MapGet("/", (Guid? shopId, string? state, string? after, int? limit, Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) =>
+            {
+                var check = new InputCheck();
+                var parsed = state is null ? null : check.OneOf<ConfirmationState>("state", state);
+                check.ThrowIfAny();
+                return handler.ListAsync(shopId, parsed, PageRequest.From(after, limit), ct);
+            })
+            .WithSummary("Shipment confirmations, newest first, with the platform's message of the last failure")
+            .RequirePermission(ChannelsPermissions.View);
+        confirmations.MapPost("/{id:long}/retry", (long id, Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) => handler.RetryAsync(id, ct))
+            .WithSummary("Send a refused or waiting confirmation again at the next round")
+            .RequirePermission(ChannelsPermissions.Manage);
+        confirmations.MapPost("/send", (Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) =>
+                handler.SendDueAsync("api:" + Guid.NewGuid().ToString("N"), 500, ct))
+            .WithSummary("Send the due confirmations now (the schedule does it every few seconds)")
+            .RequirePermission(ChannelsPermissions.Manage);
+
         var quarantine = channels.MapGroup("/quarantine").WithTags("Quarantine 隔离记录");
         quarantine.MapGet("/", (Guid? shopId, string? state, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>
             {

@@ -12,8 +12,8 @@ using Shelfbook.Platform.Tenancy;
 namespace Shelfbook.Channels.Features.SyncOrders;
 
 /// <summary>
-/// The order-sync schedule on every app node: every few seconds it looks through the active tenants for shops whose
-/// next sync is due and runs them; the lease in <see cref="SyncShopOrders"/> keeps two nodes off the same shop.
+/// The channels' schedule on every app node: every few seconds it looks through the active tenants for shops whose next
+/// sync is due and runs them, then sends the due shipment confirmations; leases keep two nodes off the same shop or row.
 /// Off with <c>Channels:Sync:Enabled=false</c> (the tests run syncs themselves).
 /// </summary>
 public sealed class OrderSyncWorker(
@@ -71,6 +71,11 @@ public sealed class OrderSyncWorker(
                 await using var scope = scopes.ForTenant(tenant, "订单同步");
                 var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, code, error);
+            }
+            await using (var scope = scopes.ForTenant(tenant, "回传"))
+            {
+                var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(_node, 200, ct);
+                if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, code);
             }
         }
     }

@@ -1,0 +1,35 @@
+using Shelfbook.Catalog.Contracts;
+
+namespace Shelfbook.Channels.Connectors;
+
+/// <summary>
+/// Shelfbook's carrier codes and each platform's own. [unconfirmed] The TOP codes follow Taobao's logistics company
+/// list as commonly published (SF, ZTO, YTO, STO, YUNDA, EMS, POSTB, JD); Pinduoduo's are numeric logistics ids whose
+/// values here are the sandbox's reading. Kept in one table so they are easy to correct.
+/// </summary>
+public static class CarrierCodes
+{
+    public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["SF"] = "顺丰速运", ["ZTO"] = "中通快递", ["YTO"] = "圆通速递", ["STO"] = "申通快递", ["YUNDA"] = "韵达快递", ["EMS"] = "EMS",
+        ["POST"] = "邮政快递包裹", ["JD"] = "京东物流", ["JT"] = "极兔速递",
+    };
+
+    private static readonly Dictionary<string, string> Top = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "SF", ["ZTO"] = "ZTO", ["YTO"] = "YTO", ["STO"] = "STO", ["YUNDA"] = "YUNDA", ["EMS"] = "EMS", ["POST"] = "POSTB", ["JD"] = "JD", ["JT"] = "HTKY",
+    };
+
+    private static readonly Dictionary<string, string> Pdd = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "44", ["ZTO"] = "115", ["YTO"] = "85", ["STO"] = "1", ["YUNDA"] = "121", ["EMS"] = "118", ["POST"] = "132", ["JD"] = "120", ["JT"] = "384",
+    };
+
+    /// <summary>The platform's code for the carrier, or null when the platform has none for it.</summary>
+    public static string? For(ShopPlatform platform, string carrier) => platform switch
+    {
+        ShopPlatform.Taobao or ShopPlatform.Tmall => Top.GetValueOrDefault(carrier),
+        ShopPlatform.Pinduoduo => Pdd.GetValueOrDefault(carrier),
+        _ => null,
+    };
+}

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Connectors;
+using Shelfbook.Channels.Contracts;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Channels.Features.ConfirmShipments;
+
+public sealed record ConfirmationRow(
+    long Id, Guid ShopId, string PlatformOrderId, string? PlatformLineIds, string TrackingNo, string CarrierCode, ConfirmationState State, int Attempts,
+    DateTime? NextAttemptAt, string? LastError, DateTime CreatedAt, DateTime? AcceptedAt);
+
+public sealed record SendRun(int Sent, int Accepted, int Retrying, int Rejected);
+
+/// <summary>
+/// The write-back outbox (回传): queues confirmations idempotently, and sends the due ones. A sender takes a row with a
+/// conditional update (state Sending, owner, expiry), so two nodes never send the same row at once; a row whose sender
+/// died is taken again when its lease expires. Passing failures (throttling, server errors, timeouts) wait 1, 2, 4 …
+/// minutes (at most an hour, twelve attempts); refusals (bad carrier, closed order, credentials) wait for a person.
+/// </summary>
+public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : IConfirmShipments
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    public async Task<long> EnqueueAsync(ConfirmShipmentRequest request, CancellationToken ct) => (await QueueAsync(request, ct)).Id;
+
+    public async Task<ConfirmationRow> QueueAsync(ConfirmShipmentRequest request, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        var order = check.Required("platformOrderId", request.PlatformOrderId, PlatformOrder.IdMax);
+        var tracking = check.Required("trackingNo", request.TrackingNo, 64);
+        var carrier = check.Required("carrierCode", request.CarrierCode?.Trim().ToUpperInvariant(), 16);
+        if (carrier.Length > 0 && !CarrierCodes.Names.ContainsKey(carrier))
+            check.Add("carrierCode", "unknown_carrier", $"carrierCode must be one of {string.Join(", ", CarrierCodes.Names.Keys)}.", string.Join(", ", CarrierCodes.Names.Keys));
+        var lines = request.PlatformLineIds?.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        if (lines.Any(l => l.Length > PlatformOrder.IdMax || l.Contains(',', StringComparison.Ordinal)))
+            check.Add("platformLineIds", "invalid", "platformLineIds are platform line ids without commas.");
+        check.ThrowIfAny();
+        var shop = await ShopQueries.Summaries(db).SingleOrDefaultAsync(s => s.Id == request.ShopId, ct) ?? throw new NotFoundException("shop", request.ShopId);
+        if (CarrierCodes.For(shop.Platform, carrier) is null)
+            throw new InputRejectedException("carrierCode", "carrier_not_on_platform", $"{shop.Platform} has no code for carrier {carrier}.", shop.Platform.ToString(), carrier);
+        var existing = await db.Set<ShipmentConfirmation>().AsNoTracking()
+            .SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.PlatformOrderId == order && c.TrackingNo == tracking, ct);
+        if (existing is null)
+        {
+            existing = new ShipmentConfirmation
+            {
+                ShopId = shop.Id, PlatformOrderId = order, TrackingNo = tracking, CarrierCode = carrier, PlatformLineIds = lines.Count == 0 ? null : string.Join(",", lines),
+                State = ConfirmationState.Pending, CreatedAt = db.Time.StoredUtcNow(),
+            };
+            db.Set<ShipmentConfirmation>().Add(existing);
+            await db.SaveChangesAsync(ct);
+        }
+        return Row(existing);
+    }
+
+    /// <summary>Sends up to <paramref name="max"/> due confirmations of the tenant, shop by shop.</summary>
+    public async Task<SendRun> SendDueAsync(string node, int max, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var due = await Due(now).OrderBy(c => c.Id).Take(max).Select(c => c.Id).ToListAsync(ct);
+        var (sent, accepted, retrying, rejected) = (0, 0, 0, 0);
+        var opened = new Dictionary<Guid, ShopLink?>();
+        foreach (var id in due)
+        {
+            var until = now + Lease;
+            if (await Due(now).Where(c => c.Id == id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, ConfirmationState.Sending).SetProperty(c => c.LeaseOwner, node).SetProperty(c => c.LeaseUntil, until), ct) == 0)
+                continue;
+            var row = await db.Set<ShipmentConfirmation>().AsNoTracking().SingleAsync(c => c.Id == id, ct);
+            sent++;
+            string? error = null;
+            var retry = false;
+            TimeSpan? wait = null;
+            try
+            {
+                if (!opened.TryGetValue(row.ShopId, out var link)) opened[row.ShopId] = link = await links.OpenAsync(row.ShopId, ct);
+                var code = CarrierCodes.For(link!.Shop.Platform, row.CarrierCode)
+                           ?? throw new PlatformCallException(PlatformFailure.Request, "carrier", $"{link.Shop.Platform} has no code for carrier {row.CarrierCode}.");
+                await link.Connector.ConfirmShipmentAsync(link.Context,
+                    new ShipmentToConfirm(row.PlatformOrderId, row.PlatformLineIds?.Split(',') ?? [], row.TrackingNo, code), ct);
+            }
+            catch (PlatformCallException e)
+            {
+                (error, retry, wait) = (e.Message, e.Failure is PlatformFailure.Throttled or PlatformFailure.Server, e.RetryAfter);
+            }
+            catch (RuleViolatedException e)
+            {
+                error = e.Message;
+            }
+            var attempts = row.Attempts + 1;
+            var at = db.Time.StoredUtcNow();
+            var message = PlatformValues.Cut(error, 1000);
+            var state = error is null ? ConfirmationState.Accepted
+                : retry && attempts < ShipmentConfirmation.MaxAttempts ? ConfirmationState.Pending : ConfirmationState.Rejected;
+            DateTime? next = state == ConfirmationState.Pending ? at + (wait is { } w && w > ShipmentConfirmation.Backoff(attempts) ? w : ShipmentConfirmation.Backoff(attempts)) : null;
+            DateTime? acceptedAt = error is null ? at : null;
+            await db.Set<ShipmentConfirmation>().Where(c => c.Id == id && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.State, state).SetProperty(c => c.Attempts, attempts).SetProperty(c => c.LastError, message)
+                .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.AcceptedAt, acceptedAt)
+                .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            switch (state)
+            {
+                case ConfirmationState.Accepted: accepted++; break;
+                case ConfirmationState.Pending: retrying++; break;
+                default: rejected++; break;
+            }
+        }
+        return new SendRun(sent, accepted, retrying, rejected);
+    }
+
+    /// <summary>Sends a refused or waiting confirmation again at the next round (after a person fixed the cause).</summary>
+    public async Task<ConfirmationRow> RetryAsync(long id, CancellationToken ct)
+    {
+        var row = await db.Set<ShipmentConfirmation>().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("shipment confirmation", id);
+        if (row.State == ConfirmationState.Accepted) throw new RuleViolatedException("confirmation.accepted", "The platform accepted this confirmation already; it is never sent twice.");
+        if (row.State == ConfirmationState.Sending) throw new RuleViolatedException("confirmation.sending", "The confirmation is being sent right now.");
+        (row.State, row.NextAttemptAt) = (ConfirmationState.Pending, db.Time.StoredUtcNow());
+        await db.SaveChangesAsync(ct);
+        return Row(row);
+    }
+
+    public async Task<Page<ConfirmationRow>> ListAsync(Guid? shopId, ConfirmationState? state, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Set<ShipmentConfirmation>().AsNoTracking();
+        if (shopId is { } shop) query = query.Where(c => c.ShopId == shop);
+        if (state is { } s) query = query.Where(c => c.State == s);
+        if (page.AfterKey() is { } after)
+        {
+            if (!long.TryParse(after, out var id)) throw new InputRejectedException("after", "invalid_cursor", "after is not a cursor returned by this list.");
+            query = query.Where(c => c.Id < id);
+        }
+        var rows = await query.OrderByDescending(c => c.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return Page.From(rows.Select(Row).ToList(), page.Limit, r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private IQueryable<ShipmentConfirmation> Due(DateTime now) =>
+        db.Set<ShipmentConfirmation>().Where(c => (c.State == ConfirmationState.Pending && (c.NextAttemptAt == null || c.NextAttemptAt <= now))
+                                                  || (c.State == ConfirmationState.Sending && c.LeaseUntil < now));
+
+    private static ConfirmationRow Row(ShipmentConfirmation c) =>
+        new(c.Id, c.ShopId, c.PlatformOrderId, c.PlatformLineIds, c.TrackingNo, c.CarrierCode, c.State, c.Attempts, c.NextAttemptAt, c.LastError, c.CreatedAt, c.AcceptedAt);
+}
