@@ -99,7 +99,7 @@ public static class Control
             if (input.LatencyMs is { } l) faults.LatencyMs = l;
             if (input.DuplicateAcrossPages is { } d) faults.DuplicateAcrossPages = d;
             if (input.UpdateDuringPaging is { } u) faults.UpdateDuringPaging = u;
-            if (input.Malformed is { } m) { faults.Malformed.Clear(); faults.Malformed.UnionWith(m); }
+            if (input.Malformed is { } m) faults.SetMalformed(m);
             return Results.Ok();
         });
         control.MapPost("/clock/advance", (int seconds, SandboxState state) =>

@@ -30,8 +30,22 @@ public sealed class Faults
     /// <summary>After serving a page, this many orders of the window are modified again (moved past the window's end).</summary>
     public int UpdateDuringPaging { get; set; }
 
-    /// <summary>Order ids whose records come back malformed (an amount that is not a number).</summary>
-    public HashSet<string> Malformed { get; } = [];
+    private readonly HashSet<string> _malformed = new(StringComparer.Ordinal);
+
+    /// <summary>Whether this order's record comes back malformed (an amount that is not a number).</summary>
+    public bool IsMalformed(string orderId)
+    {
+        lock (_malformed) return _malformed.Contains(orderId);
+    }
+
+    public void SetMalformed(IEnumerable<string> orderIds)
+    {
+        lock (_malformed)
+        {
+            _malformed.Clear();
+            _malformed.UnionWith(orderIds);
+        }
+    }
 
     /// <summary>The next calls to fail: throttled, with a server error, with an HTML page instead of JSON.</summary>
     public void FailNext(int? throttled, int? serverErrors, int? html)

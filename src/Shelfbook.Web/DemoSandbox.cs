@@ -90,8 +90,9 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
             var links = scope.ServiceProvider.GetRequiredService<ManageConnections>();
             var link = await links.GetAsync(shop.Id, ct);
             if (link.CredentialsSet.Count > 0) return;
+            await links.ConfigureAsync(shop.Id, new ConnectionSettings(null, 60, DateTime.UtcNow.AddHours(-1), router.ToString()), ct);
             await links.SetCredentialsAsync(shop.Id, new CredentialsInput(new() { ["app_key"] = AppKey, ["app_secret"] = AppSecret, ["session"] = SessionKey }), ct);
-            await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, 60, DateTime.UtcNow.AddHours(-1), router.ToString()), ct);
+            await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, null, null, null), ct);
             log.LogInformation("The demo shop TMALL-1 now syncs its orders from the sandbox at {Router}", router);
         }
         catch (Exception e) when (e is ShelfbookException or InvalidOperationException or FormatException or Microsoft.EntityFrameworkCore.DbUpdateException)

@@ -44,8 +44,9 @@ public static class ChannelsBench
             var shop = await scope.ServiceProvider.GetRequiredService<ManageShops>()
                 .CreateAsync(new ShopInput(i % 2 == 0 ? "Taobao" : "Tmall", $"CHB{i:D2}", $"渠道基准店{i}"), ct);
             var links = scope.ServiceProvider.GetRequiredService<ManageConnections>();
+            await links.ConfigureAsync(shop.Id, new ConnectionSettings(null, 300, now.AddHours(-3), new Uri(address, "/taobao/router/rest").ToString()), ct);
             await links.SetCredentialsAsync(shop.Id, new CredentialsInput(new() { ["app_key"] = "bench-app", ["app_secret"] = "bench-secret", ["session"] = session }), ct);
-            await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, 300, now.AddHours(-3), new Uri(address, "/taobao/router/rest").ToString()), ct);
+            await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, null, null, null), ct);
             shops.Add(shop.Id);
         }
 

@@ -84,7 +84,7 @@ public static class PddGateway
                 .OrderByDescending(o => o.Modified).ThenByDescending(o => o.Tid).ToList();
             total = matching.Count;
             var slice = matching.Skip((page - 1) * size).Take(size + (faults.DuplicateAcrossPages ? 1 : 0)).ToList();
-            list = new JsonArray(slice.Select(o => (JsonNode)PddPlatform.ToJson(o, faults.Malformed.Contains(PddPlatform.OrderSn(o)))).ToArray());
+            list = new JsonArray(slice.Select(o => (JsonNode)PddPlatform.ToJson(o, faults.IsMalformed(PddPlatform.OrderSn(o)))).ToArray());
             if (faults.UpdateDuringPaging > 0 && size > 1)
                 foreach (var moved in matching.Where(o => !slice.Contains(o)).Take(faults.UpdateDuringPaging))
                     moved.Modified = state.Clock.GetUtcNow().UtcDateTime;
@@ -127,7 +127,7 @@ public static class PddGateway
         if (order is null || !PddPlatform.Listed(order)) return Error(10002, "订单不存在");
         return Results.Text(new JsonObject
         {
-            ["order_info_get_response"] = new JsonObject { ["order_info"] = PddPlatform.ToJson(order, faults.Malformed.Contains(sn)), ["request_id"] = Guid.NewGuid().ToString("N") },
+            ["order_info_get_response"] = new JsonObject { ["order_info"] = PddPlatform.ToJson(order, faults.IsMalformed(sn)), ["request_id"] = Guid.NewGuid().ToString("N") },
         }.ToJsonString(), "application/json; charset=utf-8");
     }
 

@@ -24,7 +24,7 @@ public sealed class PddMall(string name, string clientId, string accessToken)
 /// <summary>Pinduoduo as the sandbox holds it, and how it writes an order.</summary>
 public sealed class PddPlatform
 {
-    private long _next = 100_000_000_000_000;
+    private long _next = 100_000_000_000_000 + DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000_000 * 1_000_000;
 
     public Dictionary<string, PddClient> Clients { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PddMall> Malls { get; } = new(StringComparer.Ordinal);

@@ -97,7 +97,7 @@ public static class TopGateway
                 .OrderByDescending(t => t.Modified).ThenByDescending(t => t.Tid).ToList();
             total = matching.Count;
             var slice = matching.Skip((pageNo - 1) * pageSize).Take(pageSize + (faults.DuplicateAcrossPages ? 1 : 0)).ToList();
-            page = new JsonArray(slice.Select(t => (JsonNode)t.ToJson(onlyTid, faults.Malformed.Contains(t.Tid.ToString(CultureInfo.InvariantCulture)))).ToArray());
+            page = new JsonArray(slice.Select(t => (JsonNode)t.ToJson(onlyTid, faults.IsMalformed(t.Tid.ToString(CultureInfo.InvariantCulture)))).ToArray());
             if (!onlyTid && faults.UpdateDuringPaging > 0)
                 foreach (var moved in matching.Where(t => !slice.Contains(t)).Take(faults.UpdateDuringPaging))
                     moved.Modified = state.Clock.GetUtcNow().UtcDateTime;
@@ -155,7 +155,7 @@ public static class TopGateway
         TopTrade? trade;
         lock (seller.Gate) trade = seller.Trades.GetValueOrDefault(tid);
         if (trade is null) return Error(15, "Remote service error", "isv.trade-not-exist", "交易不存在");
-        var json = trade.ToJson(false, faults.Malformed.Contains(tid.ToString(CultureInfo.InvariantCulture)));
+        var json = trade.ToJson(false, faults.IsMalformed(tid.ToString(CultureInfo.InvariantCulture)));
         return Results.Text(new JsonObject { ["trade_fullinfo_get_response"] = new JsonObject { ["trade"] = json, ["request_id"] = RequestId() } }.ToJsonString(),
             "application/json; charset=utf-8");
     }

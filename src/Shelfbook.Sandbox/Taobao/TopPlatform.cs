@@ -127,7 +127,8 @@ public sealed class TopSeller(string nick, string appKey, string session)
 /// <summary>Taobao/Tmall as the sandbox holds it.</summary>
 public sealed class TopPlatform
 {
-    private long _nextTid = 3_900_000_000_000_000;
+    // Started from the clock, so a sandbox restarted beside a Shelfbook that stored its earlier orders does not reuse their ids.
+    private long _nextTid = 3_900_000_000_000_000 + DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000_000 * 1_000_000;
 
     public Dictionary<string, TopApp> Apps { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, TopSeller> Sellers { get; } = new(StringComparer.Ordinal);

@@ -653,8 +653,8 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnName("id");
 
                     b.Property<string>("Address")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
                         .HasColumnName("address");
 
                     b.Property<string>("BuyerMessage")
@@ -760,19 +760,19 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnName("raw_payload");
 
                     b.Property<string>("ReceiverName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
                         .HasColumnName("receiver_name");
 
                     b.Property<string>("ReceiverPhone")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
                         .HasColumnName("receiver_phone");
 
                     b.Property<string>("Refund")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
                         .HasColumnName("refund");
 
                     b.Property<int>("Revision")
@@ -900,8 +900,8 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.Property<string>("Refund")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
                         .HasColumnName("refund");
 
                     b.Property<string>("SellerCode")

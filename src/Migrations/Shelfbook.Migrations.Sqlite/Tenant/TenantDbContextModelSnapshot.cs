@@ -640,7 +640,7 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnName("id");
 
                     b.Property<string>("Address")
-                        .HasMaxLength(300)
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
 
@@ -746,18 +746,18 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnName("raw_payload");
 
                     b.Property<string>("ReceiverName")
-                        .HasMaxLength(100)
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT")
                         .HasColumnName("receiver_name");
 
                     b.Property<string>("ReceiverPhone")
-                        .HasMaxLength(100)
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT")
                         .HasColumnName("receiver_phone");
 
                     b.Property<string>("Refund")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT")
                         .HasColumnName("refund");
 
@@ -882,7 +882,7 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.Property<string>("Refund")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT")
                         .HasColumnName("refund");
 

@@ -31,13 +31,15 @@ internal sealed class PlatformOrderConfiguration : IEntityTypeConfiguration<Plat
         builder.HasIndex(o => new { o.PlatformUpdatedAt, o.PlatformOrderId });
         builder.Property(o => o.Platform).HasConversion<string>().HasMaxLength(16);
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(24);
-        builder.Property(o => o.Refund).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.Refund).HasConversion<string>().HasMaxLength(24);
         builder.Property(o => o.PlatformStatus).HasMaxLength(48);
         builder.Property(o => o.Currency).HasMaxLength(3);
-        foreach (var text in new[] { nameof(PlatformOrder.BuyerNick), nameof(PlatformOrder.ReceiverName), nameof(PlatformOrder.ReceiverPhone),
-                     nameof(PlatformOrder.Country), nameof(PlatformOrder.Province), nameof(PlatformOrder.City), nameof(PlatformOrder.District), nameof(PlatformOrder.PostalCode) })
+        foreach (var text in new[] { nameof(PlatformOrder.BuyerNick), nameof(PlatformOrder.Country), nameof(PlatformOrder.Province), nameof(PlatformOrder.City),
+                     nameof(PlatformOrder.District), nameof(PlatformOrder.PostalCode) })
             builder.Property(text).HasMaxLength(100);
-        builder.Property(o => o.Address).HasMaxLength(300);
+        builder.Property(o => o.ReceiverName).HasMaxLength(PlatformOrder.ReceiverMax);
+        builder.Property(o => o.ReceiverPhone).HasMaxLength(PlatformOrder.ReceiverMax);
+        builder.Property(o => o.Address).HasMaxLength(PlatformOrder.AddressMax);
         builder.Property(o => o.BuyerMessage).HasMaxLength(500);
         builder.Property(o => o.SellerMemo).HasMaxLength(500);
     }
@@ -58,7 +60,7 @@ internal sealed class PlatformOrderLineConfiguration : IEntityTypeConfiguration<
         builder.Property(l => l.SellerCode).HasMaxLength(64);
         builder.Property(l => l.Title).HasMaxLength(200);
         builder.Property(l => l.Spec).HasMaxLength(200);
-        builder.Property(l => l.Refund).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.Refund).HasConversion<string>().HasMaxLength(24);
     }
 }
 

@@ -11,6 +11,9 @@ public enum PlatformOrderStatus
     /// <summary>Paid: to ship (待发货).</summary>
     AwaitingShipment,
 
+    /// <summary>Paid, but the platform forbids shipping it yet (a group buy not formed, a risk check): not to ship.</summary>
+    Held,
+
     PartiallyShipped,
     Shipped,
 
@@ -33,6 +36,9 @@ public enum RefundState
     Closed,
 
     Refunded,
+
+    /// <summary>Some lines refunded, others not: the rest may still ship.</summary>
+    PartiallyRefunded,
 }
 
 /// <summary>A status change that matters downstream, published for the Orders module (past tense, as events are).</summary>
@@ -41,6 +47,7 @@ public enum PlatformOrderChange
     RefundRequested,
     RefundClosed,
     Refunded,
+    PartiallyRefunded,
     Cancelled,
     AddressChanged,
 }
@@ -53,6 +60,11 @@ public enum PlatformOrderChange
 public sealed class PlatformOrder
 {
     public const int IdMax = 64;
+
+    /// <summary>Receiver name and phone, and the address: wide enough for the platforms' encrypted forms, which must not be cut.</summary>
+    public const int ReceiverMax = 300;
+
+    public const int AddressMax = 1000;
 
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid ShopId { get; set; }

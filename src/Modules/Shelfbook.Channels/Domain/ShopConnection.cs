@@ -77,9 +77,14 @@ public sealed class ShopConnection
         if (input.FirstPullFrom is { } from && (TenantTime.FromApi(from) > now.AddMinutes(5) || TenantTime.FromApi(from) < now.AddDays(-90)))
             check.Add("firstPullFrom", "out_of_range", "firstPullFrom must lie within the last 90 days.");
         var url = check.Optional("apiBaseUrl", input.ApiBaseUrl, 300);
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-            check.Add("apiBaseUrl", "invalid_url", "apiBaseUrl must be an absolute http(s) address.");
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
+            check.Add("apiBaseUrl", "invalid_url", "apiBaseUrl must be an absolute https address (plain http only on this machine, for a sandbox).");
         check.ThrowIfAny();
+        if (input.ApiBaseUrl is not null && url != ApiBaseUrl && ProtectedCredentials is not null)
+        {
+            // The credentials were given for the old address: they are not sent to a new one until someone enters them again.
+            (ProtectedCredentials, CredentialNames, CredentialsChangedAt, SyncEnabled) = (null, "", now, false);
+        }
         if (input.SyncEnabled is { } enabled)
         {
             if (enabled && ProtectedCredentials is null)

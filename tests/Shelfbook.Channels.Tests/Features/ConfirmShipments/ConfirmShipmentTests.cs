@@ -21,10 +21,10 @@ public abstract class ConfirmShipmentTests(ShelfbookApp app, Sandbox sandbox) : 
         await sandbox.PostAsync("/_sandbox/taobao/sellers", new { appKey, appSecret = Secret, session = _session, nick = "回传测试店" });
         var shop = (await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Taobao", code = "TBC" + Random.Shared.Next(1000, 9999), name = "回传测试店" },
             HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/settings",
+            new { firstPullFrom = DateTime.UtcNow.AddMinutes(-50), apiBaseUrl = new Uri(sandbox.BaseUrl, "/taobao/router/rest").ToString() });
         await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/credentials",
             new { values = new Dictionary<string, string> { ["app_key"] = appKey, ["app_secret"] = Secret, ["session"] = _session } });
-        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/settings",
-            new { syncEnabled = true, firstPullFrom = DateTime.UtcNow.AddMinutes(-50), apiBaseUrl = new Uri(sandbox.BaseUrl, "/taobao/router/rest").ToString() });
         var generated = await sandbox.PostAsync<JsonElement>($"/_sandbox/taobao/sellers/{_session}/orders",
             new { count = orders, from = DateTime.UtcNow.AddMinutes(-40), to = DateTime.UtcNow.AddMinutes(-5), unpaidShare = 0.0, closedShare = 0.0, refundShare = 0.0 });
         return (shop, generated.GetProperty("tids").EnumerateArray().Select(t => t.GetString()!).ToList());
@@ -122,9 +122,9 @@ public abstract class ConfirmShipmentTests(ShelfbookApp app, Sandbox sandbox) : 
         await sandbox.PostAsync("/_sandbox/pinduoduo/malls", new { clientId = client, clientSecret = Secret, accessToken = token, mallName = "拼多多回传店" });
         var shop = (await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Pinduoduo", code = "PDC" + Random.Shared.Next(1000, 9999), name = "拼多多回传店" },
             HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = new Uri(sandbox.BaseUrl, "/pinduoduo/api/router").ToString() });
         await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/credentials",
             new { values = new Dictionary<string, string> { ["client_id"] = client, ["client_secret"] = Secret, ["access_token"] = token } });
-        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = new Uri(sandbox.BaseUrl, "/pinduoduo/api/router").ToString() });
         var sn = (await sandbox.PostAsync<JsonElement>($"/_sandbox/pinduoduo/malls/{token}/orders", new { count = 1, unpaidShare = 0.0, closedShare = 0.0 }))
             .GetProperty("orderSns")[0].GetString()!;
 

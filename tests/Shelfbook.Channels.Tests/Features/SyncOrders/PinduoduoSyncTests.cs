@@ -22,10 +22,11 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
         var shop = await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Pinduoduo", code = "PDD" + Random.Shared.Next(1000, 9999), name = "拼多多沙箱店" },
             HttpStatusCode.Created);
         var id = shop.GetProperty("id").GetGuid();
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings",
+            new { firstPullFrom = _start, apiBaseUrl = new Uri(sandbox.BaseUrl, "/pinduoduo/api/router").ToString() });
         await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/credentials",
             new { values = new Dictionary<string, string> { ["client_id"] = _client, ["client_secret"] = secret, ["access_token"] = _token } });
-        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings",
-            new { syncEnabled = true, firstPullFrom = _start, apiBaseUrl = new Uri(sandbox.BaseUrl, "/pinduoduo/api/router").ToString() });
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings", new { syncEnabled = true });
         return id;
     }
 

@@ -23,10 +23,12 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         var shop = await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Taobao", code = "TB" + Random.Shared.Next(1000, 9999), name = "淘宝沙箱店" },
             HttpStatusCode.Created);
         var id = shop.GetProperty("id").GetGuid();
+        // The address first: credentials are given for an address, and changing it later clears them.
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings",
+            new { firstPullFrom = _start, apiBaseUrl = new Uri(sandbox.BaseUrl, "/taobao/router/rest").ToString() });
         await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/credentials",
             new { values = new Dictionary<string, string> { ["app_key"] = _appKey, ["app_secret"] = secret, ["session"] = _session } });
-        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings",
-            new { syncEnabled = true, firstPullFrom = _start, apiBaseUrl = new Uri(sandbox.BaseUrl, "/taobao/router/rest").ToString() });
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{id}/settings", new { syncEnabled = true });
         return id;
     }
 
@@ -229,6 +231,31 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
     }
 
     [Fact]
+    public async Task An_order_the_platform_forbids_to_ship_is_held_and_a_refund_of_one_line_is_partial()
+    {
+        var shop = await ShopAsync();
+        var tids = await GenerateAsync(40, seed: 5);
+        await SyncAsync(shop);
+        string multi;
+        await using (var db = Session.OpenDb())
+            multi = await db.Set<PlatformOrder>().Where(o => o.LineCount > 1 && o.Status == PlatformOrderStatus.AwaitingShipment).Select(o => o.PlatformOrderId).FirstAsync();
+        var held = tids.First(t => t != multi);
+
+        await sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/orders/{held}", new { status = "PAID_FORBID_CONSIGN" });
+        await sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/orders/{multi}", new { refundStatus = "SUCCESS" });
+        await Task.Delay(1100);
+        var second = await SyncAsync(shop);
+        Assert.Null(second.Error);
+        Assert.Equal(2, second.Updated);
+
+        await using var check = Session.OpenDb();
+        var heldOrder = await check.Set<PlatformOrder>().SingleAsync(o => o.PlatformOrderId == held);
+        Assert.Equal((PlatformOrderStatus.Held, "PAID_FORBID_CONSIGN", 1), (heldOrder.Status, heldOrder.PlatformStatus, heldOrder.Revision));
+        Assert.Equal(RefundState.PartiallyRefunded, (await check.Set<PlatformOrder>().SingleAsync(o => o.PlatformOrderId == multi)).Refund);
+        Assert.True(await check.Set<PlatformOrderEvent>().AnyAsync(e => e.PlatformOrderId == multi && e.Change == PlatformOrderChange.PartiallyRefunded));
+    }
+
+    [Fact]
     public async Task Two_workers_on_one_shop_store_each_order_once()
     {
         var shop = await ShopAsync();
@@ -240,6 +267,21 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         Assert.Equal(400, runs.Sum(r => r.Inserted));
         await using var db = Session.OpenDb();
         Assert.Equal(400, await db.Set<PlatformOrder>().CountAsync());
+    }
+
+    [Fact]
+    public async Task A_new_api_address_needs_the_credentials_again_and_plain_http_is_for_this_machine_only()
+    {
+        var shop = await ShopAsync();
+
+        var refused = await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = "http://example.com/router/rest" },
+            HttpStatusCode.BadRequest);
+        var moved = await Session.PutAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = "https://eco.taobao.com/router/rest" });
+
+        Assert.True(refused.GetProperty("errors").TryGetProperty("apiBaseUrl", out _));
+        Assert.Empty(moved.CredentialsSet);
+        Assert.False(moved.SyncEnabled);
+        Assert.Contains("credentials", (await SyncAsync(shop)).Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,6 +302,13 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         await using var db = Session.OpenDb();
         var stored = await db.Set<ShopConnection>().SingleAsync(c => c.ShopId == shop);
         Assert.DoesNotContain(Secret, stored.ProtectedCredentials!, StringComparison.Ordinal);
+        // The change log shows that the credentials changed, never what they are.
+        var audit = await db.AuditEntries.Where(a => a.EntityType == "shop_connection" && a.EntityId == shop.ToString()).ToListAsync();
+        Assert.NotEmpty(audit);
+        Assert.All(audit, a => Assert.Equal(Shelfbook.Data.Audit.AuditCategory.System, a.Category));
+        Assert.Contains(audit, a => a.Changes.Contains("credentialsChangedAt", StringComparison.OrdinalIgnoreCase));
+        Assert.All(audit, a => Assert.DoesNotContain(Secret, a.Changes, StringComparison.Ordinal));
+        Assert.All(audit, a => Assert.DoesNotContain(_session, a.Changes, StringComparison.Ordinal));
     }
 }
 

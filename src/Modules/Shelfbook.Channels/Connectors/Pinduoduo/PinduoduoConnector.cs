@@ -146,7 +146,7 @@ public sealed class PinduoduoConnector : IOrderConnector
             null, PlatformValues.Cut(PlatformValues.Text(order, "buyer_memo"), 500), PlatformValues.Cut(PlatformValues.Text(order, "remark"), 500),
             PlatformValues.Text(order, "receiver_name"), PlatformValues.Text(order, "receiver_phone"), PlatformValues.Text(order, "country") is null or "中国" ? "CN" : PlatformValues.Text(order, "country"),
             PlatformValues.Text(order, "province"), PlatformValues.Text(order, "city"), PlatformValues.Text(order, "town"),
-            PlatformValues.Cut(PlatformValues.Text(order, "receiver_address"), 300), null,
+            PlatformValues.Text(order, "receiver_address"), null,
             "CNY", PlatformValues.Major(order, "goods_amount"), PlatformValues.Major(order, "discount_amount", required: false), postage, paid, lines);
     }
 

@@ -146,8 +146,8 @@ public sealed class TaobaoConnector : IOrderConnector
         var refunds = lines.Select(l => l.Refund).ToList();
         var refund = refunds.Contains(RefundState.Requested) ? RefundState.Requested
             : refunds.All(r => r == RefundState.Refunded) ? RefundState.Refunded
-            : refunds.Contains(RefundState.Closed) ? RefundState.Closed
-            : refunds.Contains(RefundState.Refunded) ? RefundState.Refunded : RefundState.None;
+            : refunds.Contains(RefundState.Refunded) ? RefundState.PartiallyRefunded
+            : refunds.Contains(RefundState.Closed) ? RefundState.Closed : RefundState.None;
         return new PlatformOrderData(
             tid, MapStatus(status), status, refund,
             PlatformValues.LocalTime(trade, "created", Beijing, true)!.Value, PlatformValues.LocalTime(trade, "pay_time", Beijing, false),
@@ -155,7 +155,7 @@ public sealed class TaobaoConnector : IOrderConnector
             PlatformValues.Text(trade, "buyer_nick"), PlatformValues.Cut(PlatformValues.Text(trade, "buyer_message"), 500), PlatformValues.Cut(PlatformValues.Text(trade, "seller_memo"), 500),
             PlatformValues.Text(trade, "receiver_name"), PlatformValues.Text(trade, "receiver_mobile") ?? PlatformValues.Text(trade, "receiver_phone"),
             PlatformValues.Text(trade, "receiver_country") ?? "CN", PlatformValues.Text(trade, "receiver_state"), PlatformValues.Text(trade, "receiver_city"),
-            PlatformValues.Text(trade, "receiver_district"), PlatformValues.Cut(PlatformValues.Text(trade, "receiver_address"), 300), PlatformValues.Text(trade, "receiver_zip"),
+            PlatformValues.Text(trade, "receiver_district"), PlatformValues.Text(trade, "receiver_address"), PlatformValues.Text(trade, "receiver_zip"),
             "CNY", PlatformValues.Major(trade, "total_fee"), PlatformValues.Major(trade, "discount_fee", required: false), PlatformValues.Major(trade, "post_fee", required: false),
             PlatformValues.Major(trade, "payment"), lines);
     }
@@ -164,7 +164,8 @@ public sealed class TaobaoConnector : IOrderConnector
     internal static PlatformOrderStatus MapStatus(string status) => status switch
     {
         "TRADE_NO_CREATE_PAY" or "WAIT_BUYER_PAY" or "PAY_PENDING" or "WAIT_PRE_AUTH_CONFIRM" => PlatformOrderStatus.AwaitingPayment,
-        "WAIT_SELLER_SEND_GOODS" or "PAID_FORBID_CONSIGN" => PlatformOrderStatus.AwaitingShipment,
+        "WAIT_SELLER_SEND_GOODS" => PlatformOrderStatus.AwaitingShipment,
+        "PAID_FORBID_CONSIGN" => PlatformOrderStatus.Held,
         "SELLER_CONSIGNED_PART" => PlatformOrderStatus.PartiallyShipped,
         "WAIT_BUYER_CONFIRM_GOODS" => PlatformOrderStatus.Shipped,
         "TRADE_BUYER_SIGNED" or "TRADE_FINISHED" => PlatformOrderStatus.Completed,
@@ -220,13 +221,16 @@ public sealed class TaobaoConnector : IOrderConnector
         var failure = code switch
         {
             "7" => PlatformFailure.Throttled,
-            "11" or "25" or "26" or "27" or "53" => PlatformFailure.Authorization,
+            "11" or "25" or "26" or "27" or "28" or "29" or "53" => PlatformFailure.Authorization,
             _ when subCode.StartsWith("isp.", StringComparison.Ordinal) => PlatformFailure.Server,
             // isv.* sub-codes are the caller's fault (a closed trade, an unknown carrier), even under code 15.
             _ when subCode.StartsWith("isv.", StringComparison.Ordinal) => PlatformFailure.Request,
             "15" => PlatformFailure.Server,
             _ => PlatformFailure.Request,
         };
-        return new PlatformCallException(failure, subCode == "" ? code : subCode, message, failure == PlatformFailure.Throttled ? TimeSpan.FromSeconds(1) : null);
+        // "This ban will last for N more seconds": wait what TOP says, at least a second.
+        var ban = System.Text.RegularExpressions.Regex.Match(PlatformValues.Text(error, "sub_msg") ?? "", @"(\d+)\s+more\s+seconds");
+        var wait = ban.Success && int.TryParse(ban.Groups[1].Value, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 300)) : TimeSpan.FromSeconds(1);
+        return new PlatformCallException(failure, subCode == "" ? code : subCode, message, failure == PlatformFailure.Throttled ? wait : null);
     }
 }

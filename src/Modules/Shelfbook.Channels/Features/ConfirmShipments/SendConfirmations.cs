@@ -22,7 +22,8 @@ public sealed record SendRun(int Sent, int Accepted, int Retrying, int Rejected)
 /// </summary>
 public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : IConfirmShipments
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>A send is one or two platform calls of at most Channels:Http:TimeoutSeconds each; the lease outlasts both with room.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public async Task<long> EnqueueAsync(ConfirmShipmentRequest request, CancellationToken ct) => (await QueueAsync(request, ct)).Id;
 
@@ -41,16 +42,35 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
         var shop = await ShopQueries.Summaries(db).SingleOrDefaultAsync(s => s.Id == request.ShopId, ct) ?? throw new NotFoundException("shop", request.ShopId);
         if (CarrierCodes.For(shop.Platform, carrier) is null)
             throw new InputRejectedException("carrierCode", "carrier_not_on_platform", $"{shop.Platform} has no code for carrier {carrier}.", shop.Platform.ToString(), carrier);
-        var existing = await db.Set<ShipmentConfirmation>().AsNoTracking()
+        if (!await db.Set<ShopConnection>().AnyAsync(c => c.ShopId == shop.Id && c.ProtectedCredentials != null, ct))
+            throw new RuleViolatedException("connection.not_linked", $"Shop {shop.Code} has no platform credentials yet; link it before confirming shipments.", shop.Code);
+        var lineIds = lines.Count == 0 ? null : string.Join(",", lines);
+        var existing = await db.Set<ShipmentConfirmation>()
             .SingleOrDefaultAsync(c => c.ShopId == shop.Id && c.PlatformOrderId == order && c.TrackingNo == tracking, ct);
         if (existing is null)
         {
             existing = new ShipmentConfirmation
             {
-                ShopId = shop.Id, PlatformOrderId = order, TrackingNo = tracking, CarrierCode = carrier, PlatformLineIds = lines.Count == 0 ? null : string.Join(",", lines),
+                ShopId = shop.Id, PlatformOrderId = order, TrackingNo = tracking, CarrierCode = carrier, PlatformLineIds = lineIds,
                 State = ConfirmationState.Pending, CreatedAt = db.Time.StoredUtcNow(),
             };
             db.Set<ShipmentConfirmation>().Add(existing);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (Shelfbook.Data.DatabaseErrors.IsUniqueViolation(e))
+            {
+                // The same parcel queued at the same moment by someone else: theirs is the one.
+                db.ChangeTracker.Clear();
+                existing = await db.Set<ShipmentConfirmation>().AsNoTracking()
+                    .SingleAsync(c => c.ShopId == shop.Id && c.PlatformOrderId == order && c.TrackingNo == tracking, ct);
+            }
+        }
+        else if (existing.State is ConfirmationState.Pending or ConfirmationState.Rejected && (existing.CarrierCode, existing.PlatformLineIds) != (carrier, lineIds))
+        {
+            // Not sent successfully yet: queuing it again with a corrected carrier or lines corrects it.
+            (existing.CarrierCode, existing.PlatformLineIds, existing.State, existing.NextAttemptAt) = (carrier, lineIds, ConfirmationState.Pending, db.Time.StoredUtcNow());
             await db.SaveChangesAsync(ct);
         }
         return Row(existing);
@@ -59,12 +79,13 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
     /// <summary>Sends up to <paramref name="max"/> due confirmations of the tenant, shop by shop.</summary>
     public async Task<SendRun> SendDueAsync(string node, int max, CancellationToken ct)
     {
-        var now = db.Time.StoredUtcNow();
-        var due = await Due(now).OrderBy(c => c.Id).Take(max).Select(c => c.Id).ToListAsync(ct);
+        var due = await Due(db.Time.StoredUtcNow()).OrderBy(c => c.Id).Take(max).Select(c => c.Id).ToListAsync(ct);
         var (sent, accepted, retrying, rejected) = (0, 0, 0, 0);
         var opened = new Dictionary<Guid, ShopLink?>();
         foreach (var id in due)
         {
+            // Each row's lease starts when it is taken, not when the round began: a round of slow sends must not hand out expired leases.
+            var now = db.Time.StoredUtcNow();
             var until = now + Lease;
             if (await Due(now).Where(c => c.Id == id)
                     .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, ConfirmationState.Sending).SetProperty(c => c.LeaseOwner, node).SetProperty(c => c.LeaseUntil, until), ct) == 0)
@@ -89,6 +110,11 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
             catch (RuleViolatedException e)
             {
                 error = e.Message;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Anything else (the shop's link gone, a database hiccup) is an attempt that failed and waits like a passing failure.
+                (error, retry) = ($"{e.GetType().Name}: {e.Message}", true);
             }
             var attempts = row.Attempts + 1;
             var at = db.Time.StoredUtcNow();

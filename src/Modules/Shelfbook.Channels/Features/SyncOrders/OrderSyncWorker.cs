@@ -59,24 +59,36 @@ public sealed class OrderSyncWorker(
             tenants = await control.Tenants.AsNoTracking().Where(t => t.Active).Select(t => t.Code).ToListAsync(ct);
         foreach (var code in tenants)
         {
-            var tenant = TenantCode.Parse(code);
-            var now = time.StoredUtcNow();
-            List<Guid> due;
-            await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
-                due = await db.Set<ShopConnection>().AsNoTracking()
-                    .Where(c => c.SyncEnabled && c.NextSyncAt != null && c.NextSyncAt <= now && (c.LeaseOwner == null || c.LeaseUntil < now))
-                    .OrderBy(c => c.NextSyncAt).Select(c => c.ShopId).Take(20).ToListAsync(ct);
-            foreach (var shopId in due)
+            try
             {
-                await using var scope = scopes.ForTenant(tenant, "订单同步");
-                var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
-                if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, code, error);
+                await RunTenantAsync(TenantCode.Parse(code), ct);
             }
-            await using (var scope = scopes.ForTenant(tenant, "回传"))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(_node, 200, ct);
-                if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, code);
+                // One tenant's trouble (its database unreachable) does not stop the others'.
+                log.LogError(e, "The channels round of tenant {Tenant} failed", code);
             }
+        }
+    }
+
+    private async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
+    {
+        var now = time.StoredUtcNow();
+        List<Guid> due;
+        await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
+            due = await db.Set<ShopConnection>().AsNoTracking()
+                .Where(c => c.SyncEnabled && c.NextSyncAt != null && c.NextSyncAt <= now && (c.LeaseOwner == null || c.LeaseUntil < now))
+                .OrderBy(c => c.NextSyncAt).Select(c => c.ShopId).Take(20).ToListAsync(ct);
+        foreach (var shopId in due)
+        {
+            await using var scope = scopes.ForTenant(tenant, "订单同步");
+            var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
+            if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
+        }
+        await using (var scope = scopes.ForTenant(tenant, "回传"))
+        {
+            var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(_node, 200, ct);
+            if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
         }
     }
 }

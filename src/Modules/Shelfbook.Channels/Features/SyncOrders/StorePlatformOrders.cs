@@ -21,6 +21,8 @@ public sealed class StorePlatformOrders(TenantDbContext db)
     public async Task<StoredPage> StoreAsync(Guid shopId, ShopPlatform platform, IReadOnlyList<PulledRecord> records, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
+        // Ids and codes longer than their columns cannot be stored (nor cut: they would name something else): quarantined.
+        records = records.Select(r => r.Order is { } o && Misfit(o) is { } misfit ? PulledRecord.Unreadable(r.Payload, misfit, PlatformValues.Cut(o.PlatformOrderId, PlatformOrder.IdMax)) : r).ToList();
         // The same order twice in a page (a platform repeating a record across pages): the newest reading counts.
         var readable = records.Where(r => r.Order is not null).GroupBy(r => r.Order!.PlatformOrderId, StringComparer.Ordinal)
             .Select(g => g.MaxBy(r => r.Order!.UpdatedAt)!).ToList();
@@ -83,7 +85,7 @@ public sealed class StorePlatformOrders(TenantDbContext db)
         {
             if (record.PlatformOrderId is { } id && open.TryGetValue(id, out var entry))
             {
-                (entry.Error, entry.Payload, entry.LastSeenAt) = (record.Error!, record.Payload, now);
+                (entry.Error, entry.Payload, entry.LastSeenAt) = (PlatformValues.Cut(record.Error, 1000)!, record.Payload, now);
                 entry.Occurrences++;
                 continue;
             }
@@ -99,12 +101,27 @@ public sealed class StorePlatformOrders(TenantDbContext db)
         return unreadable.Count;
     }
 
+    /// <summary>What does not fit the columns, or null.</summary>
+    private static string? Misfit(PlatformOrderData o)
+    {
+        if (o.PlatformOrderId.Length > PlatformOrder.IdMax) return $"The order id is longer than {PlatformOrder.IdMax} characters.";
+        if (o.ReceiverName?.Length > PlatformOrder.ReceiverMax || o.ReceiverPhone?.Length > PlatformOrder.ReceiverMax)
+            return $"The receiver's name or phone is longer than {PlatformOrder.ReceiverMax} characters.";
+        if (o.Address?.Length > PlatformOrder.AddressMax) return $"The address is longer than {PlatformOrder.AddressMax} characters.";
+        foreach (var l in o.Lines)
+            if (l.PlatformLineId.Length > PlatformOrder.IdMax || l.PlatformItemId?.Length > PlatformOrder.IdMax || l.PlatformSkuId?.Length > PlatformOrder.IdMax
+                || l.SellerCode?.Length > 64)
+                return $"Line {l.PlatformLineId}: an id or the seller code is longer than {PlatformOrder.IdMax} characters.";
+        return null;
+    }
+
     private static IEnumerable<PlatformOrderEvent> Changes(PlatformOrder stored, PlatformOrderData data, DateTime now)
     {
         if (data.Refund != stored.Refund)
         {
             if (data.Refund == RefundState.Requested) yield return Event(stored, PlatformOrderChange.RefundRequested, now);
             else if (data.Refund == RefundState.Refunded) yield return Event(stored, PlatformOrderChange.Refunded, now);
+            else if (data.Refund == RefundState.PartiallyRefunded) yield return Event(stored, PlatformOrderChange.PartiallyRefunded, now);
             else if (stored.Refund == RefundState.Requested) yield return Event(stored, PlatformOrderChange.RefundClosed, now);
         }
         if (data.Status == PlatformOrderStatus.Cancelled && stored.Status != PlatformOrderStatus.Cancelled)
@@ -120,8 +137,12 @@ public sealed class StorePlatformOrders(TenantDbContext db)
     private static void Describe(PlatformOrder o, PlatformOrderData d, string payload, DateTime now)
     {
         (o.Status, o.PlatformStatus, o.Refund, o.PlacedAt, o.PaidAt, o.PlatformUpdatedAt) = (d.Status, d.PlatformStatus, d.Refund, d.PlacedAt, d.PaidAt, d.UpdatedAt);
-        (o.BuyerNick, o.BuyerMessage, o.SellerMemo, o.ReceiverName, o.ReceiverPhone) = (d.BuyerNick, d.BuyerMessage, d.SellerMemo, d.ReceiverName, d.ReceiverPhone);
-        (o.Country, o.Province, o.City, o.District, o.Address, o.PostalCode) = (d.Country, d.Province, d.City, d.District, d.Address, d.PostalCode);
+        // Free text is cut to its column; names, phones and addresses (which may be ciphertext) were checked whole above.
+        (o.BuyerNick, o.BuyerMessage, o.SellerMemo, o.ReceiverName, o.ReceiverPhone) =
+            (PlatformValues.Cut(d.BuyerNick, 100), PlatformValues.Cut(d.BuyerMessage, 500), PlatformValues.Cut(d.SellerMemo, 500), d.ReceiverName, d.ReceiverPhone);
+        (o.Country, o.Province, o.City, o.District, o.Address, o.PostalCode) =
+            (PlatformValues.Cut(d.Country, 100), PlatformValues.Cut(d.Province, 100), PlatformValues.Cut(d.City, 100), PlatformValues.Cut(d.District, 100), d.Address,
+                PlatformValues.Cut(d.PostalCode, 100));
         (o.Currency, o.GoodsAmount, o.Discount, o.Postage, o.Paid, o.LineCount) = (d.Currency, d.GoodsAmount, d.Discount, d.Postage, d.Paid, d.Lines.Count);
         (o.RawPayload, o.StoredAt) = (payload, now);
     }
@@ -130,6 +151,6 @@ public sealed class StorePlatformOrders(TenantDbContext db)
         data.Lines.Select((l, i) => new PlatformOrderLine
         {
             OrderId = orderId, Position = i, PlatformLineId = l.PlatformLineId, PlatformItemId = l.PlatformItemId, PlatformSkuId = l.PlatformSkuId,
-            SellerCode = l.SellerCode, Title = l.Title, Spec = l.Spec, Quantity = l.Quantity, Price = l.Price, Paid = l.Paid, Refund = l.Refund,
+            SellerCode = l.SellerCode, Title = PlatformValues.Cut(l.Title, 200), Spec = PlatformValues.Cut(l.Spec, 200), Quantity = l.Quantity, Price = l.Price, Paid = l.Paid, Refund = l.Refund,
         });
 }

@@ -33,6 +33,12 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
     private const int ThrottleRetries = 5;
 
+    /// <summary>One run's share of a long catch-up; the rest follows at the next round, so other shops and write-backs are not kept waiting.</summary>
+    private static readonly TimeSpan RunBudget = TimeSpan.FromMinutes(2);
+
+    /// <summary>The platforms serve the last three months of changes; a cursor older than that starts at the edge (the gap is reported).</summary>
+    private static readonly TimeSpan History = TimeSpan.FromDays(89);
+
     public async Task<SyncRun> RunAsync(Guid shopId, string node, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
@@ -54,8 +60,21 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
             // Channels:Sync:LagSeconds overrides the platform's lag (the tests run against a sandbox whose indexes are never late).
             var end = now - (configuration.GetValue<int?>("Channels:Sync:LagSeconds") is { } lag ? TimeSpan.FromSeconds(lag) : connector.Lag);
             var from = connection.PullStart(connector.Overlap);
+            string? gap = null;
+            if (from < now - History)
+            {
+                gap = $"Orders changed before {now - History:yyyy-MM-dd} are past what the platform still serves; the sync went on from there.";
+                from = now - History;
+            }
+            var budget = System.Diagnostics.Stopwatch.StartNew();
+            var more = false;
             while (from < end)
             {
+                if (budget.Elapsed > RunBudget)
+                {
+                    more = true;
+                    break;
+                }
                 var to = from + connector.MaxWindow < end ? from + connector.MaxWindow : end;
                 for (var attempt = 0; ; attempt++)
                 {
@@ -63,6 +82,12 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                     {
                         await foreach (var page in connector.PullAsync(context, from, to, ct))
                         {
+                            // The lease is renewed before each page is stored: a long window never outlives it, and a node
+                            // that lost it (it ran out while this one was stalled) stops before writing.
+                            var renewed = db.Time.StoredUtcNow() + LeaseTime;
+                            if (await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
+                                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, renewed), ct) == 0)
+                                return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, "lease lost");
                             storing.Start();
                             var stored = await store.StoreAsync(shopId, shop.Platform, page, ct);
                             storing.Stop();
@@ -86,17 +111,20 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                 from = to;
             }
             var done = db.Time.StoredUtcNow();
+            DateTime? gapAt = gap is null ? null : done;
             await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.LastSuccessAt, done).SetProperty(c => c.Health, ConnectionHealth.Ok).SetProperty(c => c.LastError, (string?)null)
-                .SetProperty(c => c.LastErrorAt, (DateTime?)null).SetProperty(c => c.NextSyncAt, done.AddSeconds(connection.SyncIntervalSeconds)), ct);
+                .SetProperty(c => c.LastSuccessAt, done).SetProperty(c => c.Health, ConnectionHealth.Ok).SetProperty(c => c.LastError, gap)
+                .SetProperty(c => c.LastErrorAt, gapAt).SetProperty(c => c.NextSyncAt, more ? done : done.AddSeconds(connection.SyncIntervalSeconds)), ct);
         }
-        catch (Exception e) when (e is PlatformCallException or RuleViolatedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = e.Message;
+            // A platform's refusal, or anything else (a database error, a shop whose link is gone): recorded on the shop,
+            // which waits before the next attempt instead of failing every round.
+            error = e is PlatformCallException or RuleViolatedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             var authorization = e is PlatformCallException { Failure: PlatformFailure.Authorization } or RuleViolatedException;
             var failedAt = db.Time.StoredUtcNow();
             DateTime? retryAt = authorization ? null : failedAt.AddSeconds(Math.Min(connection.SyncIntervalSeconds, 60));
-            var message = PlatformValues.Cut(e.Message, 1000);
+            var message = PlatformValues.Cut(error, 1000);
             await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
                 .SetProperty(c => c.LastError, message).SetProperty(c => c.LastErrorAt, failedAt)
                 .SetProperty(c => c.Health, authorization ? ConnectionHealth.AuthorizationNeeded : ConnectionHealth.Failing)
