@@ -317,6 +317,42 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=import-result-products]", new() { HasText = "新建 1" }).WaitForAsync(new() { Timeout = 60_000 });
     }
 
+    [Fact]
+    public async Task A_shop_is_linked_synced_and_its_orders_read_in_the_pages()
+    {
+        await using var sandbox = Shelfbook.Sandbox.SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await sandbox.StartAsync();
+        var address = new Uri(sandbox.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        using var control = new HttpClient { BaseAddress = address };
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/taobao/sellers",
+            new { appKey = "browser-app", appSecret = "browser-secret", session = "browser-session", nick = "浏览器店" })).EnsureSuccessStatusCode();
+        var generated = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/taobao/sellers/browser-session/orders",
+            new { count = 15, from = DateTime.UtcNow.AddHours(-20), to = DateTime.UtcNow.AddMinutes(-5), unpaidShare = 0.0, closedShare = 0.0 });
+        var tid = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(generated.Content)).GetProperty("tids")[0].GetString()!;
+        var (page, _) = await SignInAsync(session => session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops",
+            new { platform = "Taobao", code = "TB-B", name = "淘宝浏览器店" }, System.Net.HttpStatusCode.Created));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "店铺同步" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=connection-edit]");
+        await Field(page, "field-api-base-url").FillAsync(new Uri(address, "/taobao/router/rest").ToString());
+        await Field(page, "credential-app_key").FillAsync("browser-app");
+        await Field(page, "credential-app_secret").FillAsync("browser-secret");
+        await Field(page, "credential-session").FillAsync("browser-session");
+        await page.ClickAsync("[data-testid=dialog-save]");
+        await page.WaitForSelectorAsync("text=TB-B 已保存");
+        await page.ClickAsync("[data-testid=connection-sync]");
+        await page.WaitForSelectorAsync("text=TB-B 同步完成：新增 15");
+        await page.Locator("[data-testid=connection-health]", new() { HasText = "正常" }).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "原始单" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tr", new() { HasText = tid }).ClickAsync();
+        await page.Locator("[data-testid=platform-order-lines]").WaitForAsync();
+        await page.Locator("[data-testid=platform-order-dialog]", new() { HasText = "待发货" }).WaitForAsync();
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

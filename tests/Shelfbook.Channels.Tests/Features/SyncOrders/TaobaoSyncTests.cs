@@ -68,6 +68,8 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         Assert.Equal(ConnectionHealth.Ok, link.Health);
         Assert.NotNull(link.Cursor);
         Assert.Equal(["app_key", "app_secret", "session"], link.CredentialsSet);
+        Assert.Equal(new ShopMonitor(250, 0, 0, 0), link.Monitor);
+        Assert.InRange(link.LagSeconds!.Value, 0, 120);
 
         var again = await SyncAsync(shop);
         Assert.Equal((0, 0), (again.Inserted, again.Updated));

@@ -11,12 +11,24 @@ namespace Shelfbook.Channels.Features.ManageConnections;
 public sealed record ShopConnectionView(
     Guid ShopId, string Code, string Name, ShopPlatform Platform, bool Supported, IReadOnlyList<string> RequiredCredentials, IReadOnlyList<string> CredentialsSet,
     DateTime? CredentialsChangedAt, string? ApiBaseUrl, bool SyncEnabled, int SyncIntervalSeconds, DateTime FirstPullFrom, DateTime? Cursor,
-    DateTime? NextSyncAt, DateTime? LastSuccessAt, string? LastError, DateTime? LastErrorAt, ConnectionHealth Health, bool Syncing);
+    DateTime? NextSyncAt, DateTime? LastSuccessAt, string? LastError, DateTime? LastErrorAt, ConnectionHealth Health, bool Syncing)
+{
+    /// <summary>The sync monitor's figures: new platform orders stored today (the tenant's day), write-backs waiting or refused, open quarantine.</summary>
+    public ShopMonitor Monitor { get; init; } = ShopMonitor.None;
+
+    /// <summary>How far behind now the stored orders reach (now − cursor), in seconds; null before the first window.</summary>
+    public long? LagSeconds { get; init; }
+}
+
+public sealed record ShopMonitor(int OrdersToday, int ConfirmationsWaiting, int ConfirmationsRefused, int Quarantined)
+{
+    public static readonly ShopMonitor None = new(0, 0, 0, 0);
+}
 
 public sealed record CredentialsInput(Dictionary<string, string?>? Values);
 
 /// <summary>Shops' platform links: credentials (encrypted, write-only), sync settings, and the list the sync monitor reads.</summary>
-public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets)
+public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets, Shelfbook.Platform.Tenancy.CurrentUser user)
 {
     public async Task<Page<ShopConnectionView>> ListAsync(PageRequest page, CancellationToken ct)
     {
@@ -27,13 +39,33 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
         var ids = shops.Select(s => s.Id).ToList();
         var links = await db.Set<ShopConnection>().AsNoTracking().Where(c => ids.Contains(c.ShopId)).ToDictionaryAsync(c => c.ShopId, ct);
         var now = db.Time.StoredUtcNow();
-        return Page.From(shops.Select(s => View(s, links.GetValueOrDefault(s.Id), now)).ToList(), page.Limit, v => v.Code);
+        var monitors = await MonitorsAsync(ids, ct);
+        return Page.From(shops.Select(s => View(s, links.GetValueOrDefault(s.Id), now) with { Monitor = monitors.GetValueOrDefault(s.Id, ShopMonitor.None) }).ToList(),
+            page.Limit, v => v.Code);
     }
 
     public async Task<ShopConnectionView> GetAsync(Guid shopId, CancellationToken ct)
     {
         var shop = await ShopAsync(shopId, ct);
-        return View(shop, await db.Set<ShopConnection>().AsNoTracking().SingleOrDefaultAsync(c => c.ShopId == shopId, ct), db.Time.StoredUtcNow());
+        var view = View(shop, await db.Set<ShopConnection>().AsNoTracking().SingleOrDefaultAsync(c => c.ShopId == shopId, ct), db.Time.StoredUtcNow());
+        return view with { Monitor = (await MonitorsAsync([shopId], ct)).GetValueOrDefault(shopId, ShopMonitor.None) };
+    }
+
+    /// <summary>The monitor's counts for a page of shops: one grouped query per figure.</summary>
+    private async Task<Dictionary<Guid, ShopMonitor>> MonitorsAsync(List<Guid> shopIds, CancellationToken ct)
+    {
+        var today = TenantTime.StartOfToday(db.Time, Shelfbook.Platform.Tenancy.PrincipalExtensions.TenantZone(user.Principal));
+        var orders = await db.Set<PlatformOrder>().Where(o => shopIds.Contains(o.ShopId) && o.FirstStoredAt >= today)
+            .GroupBy(o => o.ShopId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var confirmations = await db.Set<ShipmentConfirmation>()
+            .Where(c => shopIds.Contains(c.ShopId) && c.State != ConfirmationState.Accepted)
+            .GroupBy(c => new { c.ShopId, Refused = c.State == ConfirmationState.Rejected }).Select(g => new { g.Key.ShopId, g.Key.Refused, Count = g.Count() })
+            .ToListAsync(ct);
+        var quarantined = await db.Set<QuarantinedRecord>().Where(q => shopIds.Contains(q.ShopId) && q.State == QuarantineState.Open)
+            .GroupBy(q => q.ShopId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        return shopIds.ToDictionary(id => id, id => new ShopMonitor(
+            orders.GetValueOrDefault(id), confirmations.Where(c => c.ShopId == id && !c.Refused).Sum(c => c.Count),
+            confirmations.Where(c => c.ShopId == id && c.Refused).Sum(c => c.Count), quarantined.GetValueOrDefault(id)));
     }
 
     /// <summary>Replaces the shop's credentials: every one the platform needs, none it does not know; blank values are refused.</summary>
@@ -91,6 +123,9 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
             shop.Id, shop.Code, shop.Name, shop.Platform, connector is not null, connector?.CredentialNames ?? [],
             c is null || c.CredentialNames == "" ? [] : c.CredentialNames.Split(','), c?.CredentialsChangedAt, c?.ApiBaseUrl,
             c?.SyncEnabled ?? false, c?.SyncIntervalSeconds ?? 300, c?.FirstPullFrom ?? now.AddDays(-1), c?.Cursor, c?.NextSyncAt, c?.LastSuccessAt,
-            c?.LastError, c?.LastErrorAt, c?.Health ?? ConnectionHealth.New, c?.LeaseUntil > now);
+            c?.LastError, c?.LastErrorAt, c?.Health ?? ConnectionHealth.New, c?.LeaseUntil > now)
+        {
+            LagSeconds = c?.Cursor is { } cursor ? (long)(now - cursor).TotalSeconds : null,
+        };
     }
 }
