@@ -11,7 +11,7 @@ public sealed record PddMallInput(string ClientId, string ClientSecret, string A
 
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
-    int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null);
+    int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null);
 
 public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
 
@@ -96,6 +96,7 @@ public static class Control
             var faults = state.FaultsOf(platform);
             faults.FailNext(input.ThrottleNext, input.ServerErrorNext, input.HtmlNext);
             faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs);
+            if (input.ClockSkewSeconds is { } skew) faults.ClockSkewSeconds = skew;
             if (input.LatencyMs is { } l) faults.LatencyMs = l;
             if (input.DuplicateAcrossPages is { } d) faults.DuplicateAcrossPages = d;
             if (input.UpdateDuringPaging is { } u) faults.UpdateDuringPaging = u;

@@ -24,6 +24,9 @@ public sealed class Faults
 
     public int LatencyMs { get; set; }
 
+    /// <summary>How far this platform's (or seller's) clock runs ahead of the sandbox clock when it checks timestamps.</summary>
+    public int ClockSkewSeconds { get; set; }
+
     /// <summary>Each page also repeats the first record of the page after it (a platform that pages unstably).</summary>
     public bool DuplicateAcrossPages { get; set; }
 

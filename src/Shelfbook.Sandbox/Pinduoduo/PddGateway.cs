@@ -50,7 +50,7 @@ public static class PddGateway
         if (client is null) return Error(10035, "client_id不存在");
         if (!string.Equals(form.GetValueOrDefault("sign"), Signature(form, client.Secret), StringComparison.Ordinal)) return Error(10016, "签名验证失败");
         if (!long.TryParse(form.GetValueOrDefault("timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
-            || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds()) > 600)
+            || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds() - faults.ClockSkewSeconds) > 600)
             return Error(10000, "参数错误", "timestamp", "时间戳与服务器时间相差超过 10 分钟");
         if (mall is null || mall.Revoked || mall.ClientId != client.ClientId) return Error(10019, "access_token已过期");
         if (faults.TakeThrottle()) return Error(70031, "调用过于频繁，请调整调用频率");

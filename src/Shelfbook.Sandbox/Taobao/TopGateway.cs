@@ -58,7 +58,7 @@ public static class TopGateway
         if (!string.Equals(form.GetValueOrDefault("sign"), Signature(form, app.Secret, signMethod), StringComparison.Ordinal))
             return Error(25, "Invalid signature");
         if (!DateTime.TryParseExact(form.GetValueOrDefault("timestamp"), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-            || Math.Abs((local - TopTrade.Beijing - state.Clock.GetUtcNow().UtcDateTime).TotalMinutes) > 10)
+            || Math.Abs((local - TopTrade.Beijing - state.Clock.GetUtcNow().UtcDateTime.AddSeconds(faults.ClockSkewSeconds)).TotalMinutes) > 10)
             return Error(31, "Invalid timestamp", "isv.invalid-timestamp", "时间戳与服务器时间相差超过 10 分钟");
         if (seller is null || seller.Revoked || seller.AppKey != app.AppKey)
             return Error(27, "Invalid session", "invalid-sessionkey", "SessionKey非法或已过期");

@@ -258,6 +258,29 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
     }
 
     [Fact]
+    public async Task An_unknown_status_is_quarantined_and_a_skewed_clock_is_named()
+    {
+        var shop = await ShopAsync();
+        var tids = await GenerateAsync(6);
+        await sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/orders/{tids[2]}", new { status = "WAIT_SOMETHING_NEW" });
+
+        var run = await SyncAsync(shop);
+        // TOP's window bounds are inclusive to the second: a record changed in the second where one window ends and the
+        // next begins is read by both (stored once; a quarantined one is counted twice).
+        Assert.Equal(5, run.Inserted);
+        Assert.InRange(run.Quarantined, 1, 2);
+        var open = await Session.GetAsync<JsonElement>($"/api/v1/channels/quarantine?shopId={shop}");
+        Assert.Contains("WAIT_SOMETHING_NEW", Assert.Single(open.GetProperty("items").EnumerateArray()).GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // The platform's clock runs 15 minutes ahead of this server's (for this seller only): TOP refuses the timestamp.
+        await sandbox.PostAsync($"/_sandbox/faults/taobao:{_session}", new { clockSkewSeconds = 15 * 60 });
+        var skewed = await SyncAsync(shop);
+
+        Assert.Contains("clock differs", skewed.Error, StringComparison.Ordinal);
+        Assert.Equal(ConnectionHealth.Failing, (await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}")).Health);
+    }
+
+    [Fact]
     public async Task Two_workers_on_one_shop_store_each_order_once()
     {
         var shop = await ShopAsync();

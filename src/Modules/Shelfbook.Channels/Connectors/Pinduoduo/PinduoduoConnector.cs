@@ -205,6 +205,8 @@ public static class PddErrors
         var code = PlatformValues.Text(error, "error_code") ?? "";
         var message = $"Pinduoduo error {code} {PlatformValues.Text(error, "error_msg")}"
                       + (PlatformValues.Text(error, "sub_msg") is { } sub ? $" ({PlatformValues.Text(error, "sub_code")}: {sub})" : "");
+        if (PlatformValues.Text(error, "sub_code") == "timestamp")
+            message += " — this server's clock differs from Pinduoduo's by more than 10 minutes; correct the server's time (NTP).";
         var failure = code switch
         {
             Throttled => PlatformFailure.Throttled,

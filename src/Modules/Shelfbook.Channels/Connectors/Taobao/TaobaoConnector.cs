@@ -218,6 +218,8 @@ public sealed class TaobaoConnector : IOrderConnector
         var code = PlatformValues.Text(error, "code") ?? "";
         var subCode = PlatformValues.Text(error, "sub_code") ?? "";
         var message = $"TOP error {code} {PlatformValues.Text(error, "msg")}" + (subCode == "" ? "" : $" ({subCode}: {PlatformValues.Text(error, "sub_msg")})");
+        // TOP accepts a timestamp within ten minutes of its own clock: say which clock to look at.
+        if (code == "31") message += " — this server's clock differs from Taobao's by more than 10 minutes; correct the server's time (NTP).";
         var failure = code switch
         {
             "7" => PlatformFailure.Throttled,
