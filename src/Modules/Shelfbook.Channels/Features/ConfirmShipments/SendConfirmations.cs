@@ -61,8 +61,9 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
             }
             catch (DbUpdateException e) when (Shelfbook.Data.DatabaseErrors.IsUniqueViolation(e))
             {
-                // The same parcel queued at the same moment by someone else: theirs is the one.
-                db.ChangeTracker.Clear();
+                // The same parcel queued at the same moment by someone else: theirs is the one. Only this row is let go;
+                // a caller's own pending changes (Fulfillment queues inside its transaction) stay tracked.
+                db.Entry(existing).State = EntityState.Detached;
                 existing = await db.Set<ShipmentConfirmation>().AsNoTracking()
                     .SingleAsync(c => c.ShopId == shop.Id && c.PlatformOrderId == order && c.TrackingNo == tracking, ct);
             }
