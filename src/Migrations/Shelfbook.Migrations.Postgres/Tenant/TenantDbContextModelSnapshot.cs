@@ -1160,6 +1160,65 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("shop_connections", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.SyncRunLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Inserted")
+                        .HasColumnType("integer")
+                        .HasColumnName("inserted");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages");
+
+                    b.Property<int>("Quarantined")
+                        .HasColumnType("integer")
+                        .HasColumnName("quarantined");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("Throttled")
+                        .HasColumnType("integer")
+                        .HasColumnName("throttled");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.Property<int>("Windows")
+                        .HasColumnType("integer")
+                        .HasColumnName("windows");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sync_run_logs");
+
+                    b.HasIndex("ShopId", "StartedAt")
+                        .HasDatabaseName("ix_sync_run_logs_shop_id_started_at");
+
+                    b.ToTable("sync_run_logs", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -1136,6 +1136,63 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("shop_connections", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.SyncRunLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Inserted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("inserted");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pages");
+
+                    b.Property<int>("Quarantined")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quarantined");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("Throttled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("throttled");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated");
+
+                    b.Property<int>("Windows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("windows");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sync_run_logs");
+
+                    b.HasIndex("ShopId", "StartedAt")
+                        .HasDatabaseName("ix_sync_run_logs_shop_id_started_at");
+
+                    b.ToTable("sync_run_logs", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

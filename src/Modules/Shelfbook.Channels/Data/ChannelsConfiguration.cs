@@ -110,3 +110,15 @@ internal sealed class ShipmentConfirmationConfiguration : IEntityTypeConfigurati
         builder.HasIndex(c => new { c.State, c.NextAttemptAt });
     }
 }
+
+internal sealed class SyncRunLogConfiguration : IEntityTypeConfiguration<SyncRunLog>
+{
+    public void Configure(EntityTypeBuilder<SyncRunLog> builder)
+    {
+        builder.ToTable("sync_run_logs");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedOnAdd();
+        builder.Property(r => r.Error).HasMaxLength(1000);
+        builder.HasIndex(r => new { r.ShopId, r.StartedAt });
+    }
+}

@@ -123,3 +123,24 @@ public sealed class ShopConnection
         NextSyncAt = authorization ? null : now + retryIn;
     }
 }
+
+/// <summary>
+/// One order-sync run of a shop (同步日志): when, how many windows, pages and orders, how often the platform throttled,
+/// and how it ended. The sync monitor sums today's; the page lists a shop's recent runs.
+/// </summary>
+public sealed class SyncRunLog
+{
+    public long Id { get; set; }
+    public Guid ShopId { get; set; }
+    public DateTime StartedAt { get; set; }
+    public DateTime FinishedAt { get; set; }
+    public int Windows { get; set; }
+    public int Pages { get; set; }
+    public int Inserted { get; set; }
+    public int Updated { get; set; }
+    public int Quarantined { get; set; }
+    public int Throttled { get; set; }
+
+    /// <summary>The platform's message when the run stopped early; null when it got through.</summary>
+    public string? Error { get; set; }
+}

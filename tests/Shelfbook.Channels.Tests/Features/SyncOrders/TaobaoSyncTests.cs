@@ -68,7 +68,8 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         Assert.Equal(ConnectionHealth.Ok, link.Health);
         Assert.NotNull(link.Cursor);
         Assert.Equal(["app_key", "app_secret", "session"], link.CredentialsSet);
-        Assert.Equal(new ShopMonitor(250, 0, 0, 0), link.Monitor);
+        Assert.Equal((250, 0, 0, 0, 1), (link.Monitor.OrdersToday, link.Monitor.ConfirmationsWaiting, link.Monitor.ConfirmationsRefused, link.Monitor.Quarantined,
+            link.Monitor.RunsToday));
         Assert.InRange(link.LagSeconds!.Value, 0, 120);
 
         var again = await SyncAsync(shop);
@@ -122,6 +123,10 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         Assert.Null(run.Error);
         Assert.Equal(2, run.Throttled);
         Assert.Equal(120, run.Inserted);
+        var link = await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}");
+        Assert.Equal((1, 2, 0), (link.Monitor.RunsToday, link.Monitor.ThrottledToday, link.Monitor.FailedRunsToday));
+        var logged = Assert.Single(await Session.GetAsync<List<JsonElement>>($"/api/v1/channels/shops/{shop}/runs"));
+        Assert.Equal((120, 2), (logged.GetProperty("inserted").GetInt32(), logged.GetProperty("throttled").GetInt32()));
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal static class ChannelEndpoints
         shops.MapGet("/{id:guid}", (Guid id, ManageConnections handler, CancellationToken ct) => handler.GetAsync(id, ct))
             .WithSummary("One shop's platform link")
             .RequirePermission(ChannelsPermissions.View);
+        shops.MapGet("/{id:guid}/runs", (Guid id, int? limit, ManageConnections handler, CancellationToken ct) => handler.RunsAsync(id, limit, ct))
+            .WithSummary("The shop's recent sync runs (同步日志): windows, pages, orders, throttling, how each ended")
+            .RequirePermission(ChannelsPermissions.View);
         shops.MapPut("/{id:guid}/credentials", (Guid id, CredentialsInput input, ManageConnections handler, CancellationToken ct) => handler.SetCredentialsAsync(id, input, ct))
             .WithSummary("Set the shop's credentials (encrypted at rest; write-only)")
             .RequirePermission(ChannelsPermissions.Manage);

@@ -23,6 +23,13 @@ public sealed record ShopConnectionView(
 public sealed record ShopMonitor(int OrdersToday, int ConfirmationsWaiting, int ConfirmationsRefused, int Quarantined)
 {
     public static readonly ShopMonitor None = new(0, 0, 0, 0);
+
+    /// <summary>Today's sync runs, how often the platform throttled them, and how many stopped early.</summary>
+    public int RunsToday { get; init; }
+
+    public int ThrottledToday { get; init; }
+
+    public int FailedRunsToday { get; init; }
 }
 
 public sealed record CredentialsInput(Dictionary<string, string?>? Values);
@@ -63,9 +70,15 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
             .ToListAsync(ct);
         var quarantined = await db.Set<QuarantinedRecord>().Where(q => shopIds.Contains(q.ShopId) && q.State == QuarantineState.Open)
             .GroupBy(q => q.ShopId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var runs = await db.Set<SyncRunLog>().Where(r => shopIds.Contains(r.ShopId) && r.StartedAt >= today)
+            .GroupBy(r => r.ShopId).Select(g => new { g.Key, Runs = g.Count(), Throttled = g.Sum(r => r.Throttled), Failed = g.Count(r => r.Error != null) })
+            .ToDictionaryAsync(x => x.Key, ct);
         return shopIds.ToDictionary(id => id, id => new ShopMonitor(
             orders.GetValueOrDefault(id), confirmations.Where(c => c.ShopId == id && !c.Refused).Sum(c => c.Count),
-            confirmations.Where(c => c.ShopId == id && c.Refused).Sum(c => c.Count), quarantined.GetValueOrDefault(id)));
+            confirmations.Where(c => c.ShopId == id && c.Refused).Sum(c => c.Count), quarantined.GetValueOrDefault(id))
+        {
+            RunsToday = runs.GetValueOrDefault(id)?.Runs ?? 0, ThrottledToday = runs.GetValueOrDefault(id)?.Throttled ?? 0, FailedRunsToday = runs.GetValueOrDefault(id)?.Failed ?? 0,
+        });
     }
 
     /// <summary>Replaces the shop's credentials: every one the platform needs, none it does not know; blank values are refused.</summary>
@@ -91,6 +104,14 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
         connection.SetCredentials(values.Keys, secrets.Protect(shopId, values), now);
         await db.SaveChangesAsync(ct);
         return await GetAsync(shopId, ct);
+    }
+
+    /// <summary>The shop's most recent sync runs (同步日志), newest first.</summary>
+    public async Task<IReadOnlyList<SyncRunLog>> RunsAsync(Guid shopId, int? limit, CancellationToken ct)
+    {
+        await ShopAsync(shopId, ct);
+        if (limit is < 1 or > 200) throw new InputRejectedException("limit", "out_of_range", "limit must be between 1 and 200.", 1, 200);
+        return await db.Set<SyncRunLog>().AsNoTracking().Where(r => r.ShopId == shopId).OrderByDescending(r => r.Id).Take(limit ?? 50).ToListAsync(ct);
     }
 
     public async Task<ShopConnectionView> ConfigureAsync(Guid shopId, ConnectionSettings input, CancellationToken ct)

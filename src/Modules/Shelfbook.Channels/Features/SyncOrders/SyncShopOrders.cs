@@ -39,6 +39,21 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
     /// <summary>The platforms serve the last three months of changes; a cursor older than that starts at the edge (the gap is reported).</summary>
     private static readonly TimeSpan History = TimeSpan.FromDays(89);
 
+    /// <summary>Keeps the run in the shop's sync log; a log that cannot be written does not undo the run.</summary>
+    private async Task LogAsync(SyncRunLog log)
+    {
+        try
+        {
+            db.ChangeTracker.Clear();
+            db.Set<SyncRunLog>().Add(log);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     public async Task<SyncRun> RunAsync(Guid shopId, string node, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
@@ -87,7 +102,10 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                             var renewed = db.Time.StoredUtcNow() + LeaseTime;
                             if (await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
                                     .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, renewed), ct) == 0)
-                                return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, "lease lost");
+                            {
+                                error = "lease lost";
+                                break;
+                            }
                             storing.Start();
                             var stored = await store.StoreAsync(shopId, shop.Platform, page, ct);
                             storing.Stop();
@@ -103,11 +121,16 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                         await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), db.Time, ct);
                     }
                 }
+                if (error is not null) break;
                 windows++;
                 var leaseUntil = db.Time.StoredUtcNow() + LeaseTime;
                 var moved = await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
                     .ExecuteUpdateAsync(u => u.SetProperty(c => c.Cursor, to).SetProperty(c => c.LeaseUntil, leaseUntil), ct);
-                if (moved == 0) return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, "lease lost");
+                if (moved == 0)
+                {
+                    error = "lease lost";
+                    break;
+                }
                 from = to;
             }
             var done = db.Time.StoredUtcNow();
@@ -135,6 +158,11 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
             await db.Set<ShopConnection>().Where(c => c.ShopId == shopId && c.LeaseOwner == node)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
         }
+        await LogAsync(new SyncRunLog
+        {
+            ShopId = shopId, StartedAt = now, FinishedAt = db.Time.StoredUtcNow(), Windows = windows, Pages = pages, Inserted = inserted, Updated = updated,
+            Quarantined = quarantined, Throttled = throttled, Error = PlatformValues.Cut(error, 1000),
+        });
         return new SyncRun(shopId, windows, pages, inserted, updated, unchanged, quarantined, throttled, error)
         {
             Http = context?.Timings.Http ?? TimeSpan.Zero, Parse = context?.Timings.Parse ?? TimeSpan.Zero, Store = storing.Elapsed,
