@@ -446,7 +446,9 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await Field(page, "transfer-line-code").FillAsync("CUP");
         await Field(page, "transfer-line-quantity").FillAsync("4");
         await page.ClickAsync("[data-testid=transfer-save]");
-        await page.WaitForURLAsync("**/transfers/*-*");
+        // The page navigates in the circuit (no load event); with the other test assemblies beside this one on two cores
+        // the save has once taken longer than the default 15 s.
+        await page.WaitForURLAsync("**/transfers/*-*", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await page.Locator("[data-testid=transfer-status]", new() { HasText = "草稿" }).WaitForAsync();
 
         await page.ClickAsync("[data-testid=transfer-ship]");
