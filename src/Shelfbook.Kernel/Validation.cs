@@ -57,6 +57,16 @@ public sealed class InputCheck
         return null;
     }
 
+    /// <summary>An optional filter by name (a query parameter): null when blank, else the value or a 400 naming the field.</summary>
+    public static TEnum? Filter<TEnum>(string field, string? value) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var check = new InputCheck();
+        var parsed = check.OneOf<TEnum>(field, value);
+        check.ThrowIfAny();
+        return parsed;
+    }
+
     /// <summary>Throws <see cref="InputRejectedException"/> when any error was recorded.</summary>
     public void ThrowIfAny()
     {

@@ -40,12 +40,7 @@ internal static class ChannelEndpoints
 
         var orders = channels.MapGroup("/orders").WithTags("Platform orders 原始单");
         orders.MapGet("/", (Guid? shopId, string? search, string? status, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>
-            {
-                var check = new InputCheck();
-                var parsed = status is null ? null : check.OneOf<PlatformOrderStatus>("status", status);
-                check.ThrowIfAny();
-                return queries.ListAsync(shopId, search, parsed, PageRequest.From(after, limit), ct);
-            })
+                queries.ListAsync(shopId, search, InputCheck.Filter<PlatformOrderStatus>("status", status), PageRequest.From(after, limit), ct))
             .WithSummary("Platform orders, most recently updated first")
             .RequirePermission(ChannelsPermissions.View);
         orders.MapGet("/{id:guid}", (Guid id, PlatformOrderQueries queries, CancellationToken ct) => queries.GetAsync(id, ct))
@@ -61,12 +56,7 @@ internal static class ChannelEndpoints
             .WithSummary("Queue a shipment confirmation (tracking number and carrier) for its platform; queuing the same parcel again answers the same one")
             .RequirePermission(ChannelsPermissions.Manage);
         confirmations.MapGet("/", (Guid? shopId, string? state, string? after, int? limit, Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) =>
-            {
-                var check = new InputCheck();
-                var parsed = state is null ? null : check.OneOf<ConfirmationState>("state", state);
-                check.ThrowIfAny();
-                return handler.ListAsync(shopId, parsed, PageRequest.From(after, limit), ct);
-            })
+                handler.ListAsync(shopId, InputCheck.Filter<ConfirmationState>("state", state), PageRequest.From(after, limit), ct))
             .WithSummary("Shipment confirmations, newest first, with the platform's message of the last failure")
             .RequirePermission(ChannelsPermissions.View);
         confirmations.MapPost("/{id:long}/retry", (long id, Features.ConfirmShipments.SendConfirmations handler, CancellationToken ct) => handler.RetryAsync(id, ct))
@@ -79,12 +69,7 @@ internal static class ChannelEndpoints
 
         var quarantine = channels.MapGroup("/quarantine").WithTags("Quarantine 隔离记录");
         quarantine.MapGet("/", (Guid? shopId, string? state, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>
-            {
-                var check = new InputCheck();
-                var parsed = state is null ? null : check.OneOf<QuarantineState>("state", state);
-                check.ThrowIfAny();
-                return queries.QuarantineAsync(shopId, parsed, PageRequest.From(after, limit), ct);
-            })
+                queries.QuarantineAsync(shopId, InputCheck.Filter<QuarantineState>("state", state), PageRequest.From(after, limit), ct))
             .WithSummary("Records a pull could not read, with their error and payload")
             .RequirePermission(ChannelsPermissions.View);
         quarantine.MapPost("/{id:long}/retry", (long id, ManageQuarantine handler, CancellationToken ct) => handler.RetryAsync(id, ct))
