@@ -79,6 +79,7 @@ public static class Control
             if (mall is null) return Results.NotFound();
             if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
             var orders = TopGenerator.Generate(state.Pinduoduo.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            mall.Listings.Dress(orders);
             lock (mall.Gate)
                 foreach (var o in orders) mall.Orders[Pinduoduo.PddPlatform.OrderSn(o)] = o;
             return Results.Ok(new { count = orders.Count, orderSns = orders.Where(Pinduoduo.PddPlatform.Listed).Select(Pinduoduo.PddPlatform.OrderSn) });
@@ -91,6 +92,18 @@ public static class Control
             mall.Revoked = true;
             return Results.Ok();
         });
+        control.MapPost("/taobao/sellers/{session}/listings", (string session, ListingsInput input, SandboxState state) =>
+            Seller(state, session) is { } seller ? AddListings(seller.Listings, input, state.Taobao.NextTid) : Results.NotFound());
+        control.MapPost("/pinduoduo/malls/{token}/listings", (string token, ListingsInput input, SandboxState state) =>
+        {
+            Pinduoduo.PddMall? mall;
+            lock (state.Pinduoduo.Gate) mall = state.Pinduoduo.Malls.GetValueOrDefault(token);
+            // Every Pinduoduo goods has at least one SKU.
+            return mall is null ? Results.NotFound()
+                : AddListings(mall.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Pinduoduo.NextId);
+        });
+        control.MapGet("/stock-updates", (string? platform, string? seller, SandboxState state) =>
+            Results.Ok(state.StockUpdates.Where(r => (platform == null || r.Platform == platform) && (seller == null || r.Seller == seller)).ToList()));
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);
@@ -111,6 +124,13 @@ public static class Control
         control.MapGet("/calls", (SandboxState state) => Results.Ok(state.Calls.ToDictionary(c => c.Key, c => c.Value)));
         control.MapGet("/received", (string? platform, string? seller, SandboxState state) =>
             Results.Ok(state.Received.Where(r => (platform == null || r.Platform == platform) && (seller == null || r.Seller == seller)).ToList()));
+    }
+
+    private static IResult AddListings(SellerListings listings, ListingsInput input, Func<long> nextId)
+    {
+        if (input.Listings is not { Length: > 0 } given) return Results.BadRequest(new { error = "listings is empty" });
+        var created = listings.Add(given, nextId);
+        return Results.Ok(created.Select(l => new { itemId = SellerListings.Id(l.ItemId), skuId = l.SkuId == 0 ? "" : SellerListings.Id(l.SkuId), sellerCode = l.OuterId, l.Quantity }));
     }
 
     private static TopSeller? Seller(SandboxState state, string session)

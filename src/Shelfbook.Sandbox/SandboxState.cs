@@ -102,10 +102,13 @@ public sealed class SandboxState
 
     public Pinduoduo.PddPlatform Pinduoduo { get; } = new();
 
-    /// <summary>The faults set for <paramref name="key"/> (a platform, or "platform:seller" for one seller only).</summary>
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();
 
+    /// <summary>Every stock update a platform accepted, in order.</summary>
+    public ConcurrentQueue<ReceivedStockUpdate> StockUpdates { get; } = new();
+
+    /// <summary>The faults set for <paramref name="key"/> (a platform, or "platform:seller" for one seller only).</summary>
     public Faults FaultsOf(string key) => Faults.GetOrAdd(key, _ => new Faults());
 
     /// <summary>The faults a call by this seller meets: the seller's own when set, else the platform's.</summary>

@@ -11,8 +11,8 @@ namespace Shelfbook.Web;
 
 /// <summary>
 /// The demo's marketplace (<c>Sandbox:Enabled</c>): the platform sandbox on a loopback port (<c>Sandbox:Url</c>), with a
-/// Tmall seller for the demo tenant's shop TMALL-1. At each start it generates the last hour's orders and links the
-/// shop (credentials, sync on) if it is not linked yet; then a new order arrives every half minute or so and now and
+/// Tmall seller for the demo tenant's shop TMALL-1 and its listings. At each start it generates the last hour's orders
+/// and links the shop (credentials, order sync and stock push on) if it is not linked yet; then a new order arrives every half minute or so and now and
 /// then a buyer asks for a refund or changes the address, so the platform order pages move while one looks.
 /// </summary>
 public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFactory scopes, IOptions<DemoOptions> demo, IHostApplicationLifetime lifetime,
@@ -50,6 +50,15 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
             state.Taobao.Apps[AppKey] = new TopApp(AppKey, AppSecret);
             state.Taobao.Sellers[SessionKey] = seller;
         }
+        // The demo shop's listings as its catalog knows them (same ids), showing more than the shelf holds until the first push.
+        seller.Listings.Add(
+        [
+            new SandboxListingInput("山海纯棉圆领T恤 白色", "TEE-WHT-M", "白色 M", 999, 5900, ItemId: 6001001, SkuId: 1),
+            new SandboxListingInput("山海纯棉圆领T恤 白色", "TEE-WHT-L", "白色 L", 999, 5900, ItemId: 6001001, SkuId: 2),
+            new SandboxListingInput("山海纯棉圆领T恤 白色", "TEE-BLK-M*2", "黑色 M ×2", 999, 10900, ItemId: 6001001, SkuId: 3),
+            new SandboxListingInput("帆布托特包 大容量", null, null, 999, 9900, NoVariants: true, Barcode: "6970000000042", ItemId: 6002002),
+            new SandboxListingInput("纯棉圆领T恤 买一送一", "T-GIFT", null, 999, 5900, NoVariants: true, ItemId: 6003003),
+        ], state.Taobao.NextTid);
         var now = state.Clock.GetUtcNow().UtcDateTime;
         TopGenerator.Generate(state.Taobao, seller, new GenerateOrders(40, now.AddMinutes(-55), now.AddMinutes(-2), SellerCodes), now);
         await LinkShopAsync(new Uri(new Uri(url), "/taobao/router/rest"), stoppingToken);
@@ -93,7 +102,9 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
             await links.ConfigureAsync(shop.Id, new ConnectionSettings(null, 60, DateTime.UtcNow.AddHours(-1), router.ToString()), ct);
             await links.SetCredentialsAsync(shop.Id, new CredentialsInput(new() { ["app_key"] = AppKey, ["app_secret"] = AppSecret, ["session"] = SessionKey }), ct);
             await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, null, null, null), ct);
-            log.LogInformation("The demo shop TMALL-1 now syncs its orders from the sandbox at {Router}", router);
+            await scope.ServiceProvider.GetRequiredService<Shelfbook.Channels.Features.PushStock.PushStock>()
+                .ConfigureAsync(shop.Id, new StockPushSettings(true, null, null, null), ct);
+            log.LogInformation("The demo shop TMALL-1 now syncs its orders and pushes its stock through the sandbox at {Router}", router);
         }
         catch (Exception e) when (e is ShelfbookException or InvalidOperationException or FormatException or Microsoft.EntityFrameworkCore.DbUpdateException)
         {

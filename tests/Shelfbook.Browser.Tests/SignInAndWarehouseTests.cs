@@ -317,13 +317,20 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=import-result-products]", new() { HasText = "新建 1" }).WaitForAsync(new() { Timeout = 60_000 });
     }
 
+    /// <summary>The platform sandbox on a free loopback port, and its address.</summary>
+    private static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Address)> SandboxAsync()
+    {
+        var sandbox = Shelfbook.Sandbox.SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await sandbox.StartAsync();
+        return (sandbox, new Uri(sandbox.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()));
+    }
+
     [Fact]
     public async Task A_shop_is_linked_synced_and_its_orders_read_in_the_pages()
     {
-        await using var sandbox = Shelfbook.Sandbox.SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
-        await sandbox.StartAsync();
-        var address = new Uri(sandbox.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        var (sandbox, address) = await SandboxAsync();
+        await using var _ = sandbox;
         using var control = new HttpClient { BaseAddress = address };
         (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/taobao/sellers",
             new { appKey = "browser-app", appSecret = "browser-secret", session = "browser-session", nick = "浏览器店" })).EnsureSuccessStatusCode();
@@ -351,6 +358,47 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-table] tr", new() { HasText = tid }).ClickAsync();
         await page.Locator("[data-testid=platform-order-lines]").WaitForAsync();
         await page.Locator("[data-testid=platform-order-dialog]", new() { HasText = "待发货" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_shops_listings_are_fetched_and_their_stock_pushed_from_the_stock_push_page()
+    {
+        var (sandbox, address) = await SandboxAsync();
+        await using var _ = sandbox;
+        using var control = new HttpClient { BaseAddress = address };
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/taobao/sellers",
+            new { appKey = "stock-app", appSecret = "stock-secret", session = "stock-session", nick = "库存浏览器店" })).EnsureSuccessStatusCode();
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/taobao/sellers/stock-session/listings",
+            new { listings = new[] { new { item = "陶瓷马克杯", sellerCode = "CUP", spec = "白色", quantity = 50 } } })).EnsureSuccessStatusCode();
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await StockedAsync(session, 7);
+            var shop = (await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops",
+                new { platform = "Taobao", code = "TB-S", name = "淘宝库存店" }, System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            await session.PutAsync<System.Text.Json.JsonElement>($"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = new Uri(address, "/taobao/router/rest").ToString() });
+            await session.PutAsync<System.Text.Json.JsonElement>($"/api/v1/channels/shops/{shop}/credentials",
+                new { values = new Dictionary<string, string> { ["app_key"] = "stock-app", ["app_secret"] = "stock-secret", ["session"] = "stock-session" } });
+        });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "库存同步" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=stock-settings]").WaitForAsync();
+        await page.ClickAsync("[data-testid=stock-fetch]");
+        await page.WaitForSelectorAsync("text=抓取 1 个平台商品");
+        var row = page.Locator("[data-testid=stock-table] tr", new() { HasText = "CUP" });
+        await row.Locator("[data-testid=stock-drift]", new() { HasText = "+43" }).WaitForAsync();
+        Assert.Equal("7", (await row.Locator("[data-testid=stock-wanted]").InnerTextAsync()).Trim());
+
+        await page.ClickAsync("[data-testid=stock-push]");
+        await page.WaitForSelectorAsync("text=已推送 1 个");
+        var updates = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(control, "/_sandbox/stock-updates?platform=taobao");
+        Assert.Equal(7, updates[0].GetProperty("quantity").GetInt64());
+
+        await row.Locator("[data-testid=stock-edit]").ClickAsync();
+        await Field(page, "field-fixed").FillAsync("3");
+        await page.ClickAsync("[data-testid=dialog-save]");
+        await row.Locator("[data-testid=stock-wanted]", new() { HasText = "3" }).WaitForAsync();
+        await row.Locator("text=固定数量 3").WaitForAsync();
     }
 
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)

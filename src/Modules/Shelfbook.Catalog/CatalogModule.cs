@@ -70,6 +70,7 @@ public sealed class CatalogModule : ShelfbookModule
         services.AddScoped<ManageCombos>();
         services.AddScoped<ManageShops>();
         services.AddScoped<MapListings>();
+        services.AddScoped<IShopListings, ShopListings>();
         services.AddScoped<ManageReplacements>();
         services.AddSingleton<ResolutionSnapshots>();
         services.AddScoped<IResolveLines, LineResolver>();

@@ -48,6 +48,7 @@ public sealed class ChannelsModule : ShelfbookModule
         new(l => l.Text<ChannelsStrings>("nav.platform_orders"), "platform-orders", Icons.Material.Outlined.ReceiptLong, ChannelsPermissions.View, 301),
         new(l => l.Text<ChannelsStrings>("nav.quarantine"), "quarantine", Icons.Material.Outlined.ReportProblem, ChannelsPermissions.View, 302),
         new(l => l.Text<ChannelsStrings>("nav.confirmations"), "shipment-confirmations", Icons.Material.Outlined.LocalShipping, ChannelsPermissions.View, 303),
+        new(l => l.Text<ChannelsStrings>("nav.stock_push"), "stock-push", Icons.Material.Outlined.Inventory, ChannelsPermissions.View, 304),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -65,8 +66,8 @@ public sealed class ChannelsModule : ShelfbookModule
         // Channels:Http:TimeoutSeconds (30): how long a platform call may take before it counts as failed (and is retried).
         services.AddHttpClient(HttpClientName).ConfigureHttpClient((sp, client) =>
             client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Channels:Http:TimeoutSeconds", 30)));
-        services.AddSingleton<IOrderConnector, TaobaoConnector>();
-        services.AddSingleton<IOrderConnector, Connectors.Pinduoduo.PinduoduoConnector>();
+        services.AddSingleton<IPlatformConnector, TaobaoConnector>();
+        services.AddSingleton<IPlatformConnector, Connectors.Pinduoduo.PinduoduoConnector>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<ShopLinks>();
@@ -75,6 +76,8 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddScoped<StorePlatformOrders>();
         services.AddScoped<SyncShopOrders>();
         services.AddScoped<ManageQuarantine>();
+        services.AddScoped<Features.PushStock.PushStock>();
+        services.AddScoped<Features.FetchListings.FetchListings>();
         services.AddScoped<Features.ConfirmShipments.SendConfirmations>();
         services.AddScoped<Contracts.IConfirmShipments>(sp => sp.GetRequiredService<Features.ConfirmShipments.SendConfirmations>());
         services.AddHostedService<OrderSyncWorker>();

@@ -60,6 +60,8 @@ public static class PddGateway
             "pdd.order.number.list.increment.get" => Increment(form, mall, state, faults),
             "pdd.order.information.get" => Information(form, mall, faults),
             "pdd.logistics.online.send" => OnlineSend(form, mall, state),
+            "pdd.goods.list.get" => GoodsList(form, mall),
+            "pdd.goods.quantity.update" => GoodsQuantity(form, mall, state),
             _ => Error(10000, "参数错误", "type", $"未知接口 {type}"),
         };
         if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
@@ -117,6 +119,55 @@ public static class PddGateway
         if (refusal is not null) return Error(int.Parse(refusal[..refusal.IndexOf(':', StringComparison.Ordinal)], CultureInfo.InvariantCulture), refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]);
         return Results.Text(new JsonObject { ["logistics_online_send_response"] = new JsonObject { ["is_success"] = true, ["request_id"] = Guid.NewGuid().ToString("N") } }.ToJsonString(),
             "application/json; charset=utf-8");
+    }
+
+    /// <summary>The mall's goods with their SKUs, by goods id, <c>page_size</c> up to 100.</summary>
+    private static IResult GoodsList(Dictionary<string, string> form, PddMall mall)
+    {
+        var page = int.TryParse(form.GetValueOrDefault("page") ?? "1", CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var size = int.TryParse(form.GetValueOrDefault("page_size") ?? "100", CultureInfo.InvariantCulture, out var s) ? s : 0;
+        if (page < 1 || size is < 1 or > 100) return Error(10000, "参数错误", "page_size", "page_size 取值 1~100");
+        JsonArray list;
+        int total;
+        lock (mall.Listings.Gate)
+        {
+            var goods = mall.Listings.All.GroupBy(l => l.ItemId).OrderBy(g => g.Key).ToList();
+            total = goods.Count;
+            list = new JsonArray(goods.Skip((page - 1) * size).Take(size).Select(g => (JsonNode)new JsonObject
+            {
+                ["goods_id"] = g.Key, ["goods_name"] = g.First().ItemTitle, ["goods_quantity"] = g.Sum(v => v.Quantity), ["is_onsale"] = 1,
+                ["sku_list"] = new JsonArray(g.Select(v => (JsonNode)new JsonObject
+                {
+                    ["sku_id"] = v.SkuId, ["outer_id"] = v.OuterId, ["outer_goods_id"] = v.OuterId, ["sku_quantity"] = v.Quantity, ["spec"] = v.Spec, ["is_sku_onsale"] = 1,
+                }).ToArray()),
+            }).ToArray());
+        }
+        return Results.Text(new JsonObject
+        {
+            ["goods_list_get_response"] = new JsonObject { ["total_count"] = total, ["goods_list"] = list, ["request_id"] = Guid.NewGuid().ToString("N") },
+        }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>One SKU's quantity (by <c>sku_id</c> or <c>outer_id</c>): update_type 1 sets it, 2 adds to it; never below zero.</summary>
+    private static IResult GoodsQuantity(Dictionary<string, string> form, PddMall mall, SandboxState state)
+    {
+        var (goodsId, skuId, outerId) = (form.GetValueOrDefault("goods_id") ?? "", form.GetValueOrDefault("sku_id"), form.GetValueOrDefault("outer_id"));
+        if (!long.TryParse(form.GetValueOrDefault("quantity"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
+            return Error(10000, "参数错误", "quantity", "quantity 必须是整数");
+        lock (mall.Listings.Gate)
+        {
+            var sku = mall.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == goodsId
+                                                            && (skuId is not null ? SellerListings.Id(l.SkuId) == skuId : outerId is not null && l.OuterId == outerId));
+            if (sku is null) return Error(10002, "商品或 SKU 不存在");
+            var next = form.GetValueOrDefault("update_type") == "2" ? sku.Quantity + quantity : quantity;
+            if (next < 0) return Error(10000, "参数错误", "quantity", "库存不能小于 0");
+            sku.Quantity = next;
+            state.StockUpdates.Enqueue(new ReceivedStockUpdate("pinduoduo", mall.AccessToken, goodsId, SellerListings.Id(sku.SkuId), next, state.Clock.GetUtcNow().UtcDateTime));
+        }
+        return Results.Text(new JsonObject
+        {
+            ["goods_quantity_update_response"] = new JsonObject { ["is_success"] = true, ["request_id"] = Guid.NewGuid().ToString("N") },
+        }.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static IResult Information(Dictionary<string, string> form, PddMall mall, Faults faults)

@@ -19,6 +19,7 @@ public sealed class PddMall(string name, string clientId, string accessToken)
     public bool Revoked { get; set; }
     public object Gate { get; } = new();
     public Dictionary<string, TopTrade> Orders { get; } = new(StringComparer.Ordinal);
+    public SellerListings Listings { get; } = new();
 }
 
 /// <summary>Pinduoduo as the sandbox holds it, and how it writes an order.</summary>

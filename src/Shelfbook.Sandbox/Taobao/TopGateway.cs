@@ -71,6 +71,10 @@ public static class TopGateway
             "taobao.trades.sold.increment.get" => Increment(form, seller, state, faults),
             "taobao.trade.fullinfo.get" => FullInfo(form, seller, faults),
             "taobao.logistics.offline.send" => OfflineSend(form, seller, state),
+            "taobao.items.onsale.get" => OnSale(form, seller),
+            "taobao.items.seller.list.get" => SellerList(form, seller),
+            "taobao.item.quantity.update" => ItemQuantity(form, seller, state),
+            "taobao.skus.quantity.update" => SkusQuantity(form, seller, state),
             _ => Error(22, "Invalid Method"),
         };
         if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
@@ -158,6 +162,106 @@ public static class TopGateway
         var json = trade.ToJson(false, faults.IsMalformed(tid.ToString(CultureInfo.InvariantCulture)));
         return Results.Text(new JsonObject { ["trade_fullinfo_get_response"] = new JsonObject { ["trade"] = json, ["request_id"] = RequestId() } }.ToJsonString(),
             "application/json; charset=utf-8");
+    }
+
+    /// <summary>The seller's items on sale, by item id, <c>page_size</c> up to 200.</summary>
+    private static IResult OnSale(Dictionary<string, string> form, TopSeller seller)
+    {
+        if (string.IsNullOrEmpty(form.GetValueOrDefault("fields"))) return Error(40, "Missing required arguments:fields");
+        var pageNo = int.TryParse(form.GetValueOrDefault("page_no") ?? "1", CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var pageSize = int.TryParse(form.GetValueOrDefault("page_size") ?? "40", CultureInfo.InvariantCulture, out var s) ? s : 0;
+        if (pageNo < 1 || pageSize is < 1 or > 200) return Error(41, "Invalid arguments:page_no/page_size", "isv.invalid-parameter", "page_size 取值 1~200");
+        List<long> items;
+        lock (seller.Listings.Gate) items = seller.Listings.All.Select(l => l.ItemId).Distinct().Order().ToList();
+        var page = items.Skip((pageNo - 1) * pageSize).Take(pageSize).Select(id => (JsonNode)new JsonObject { ["num_iid"] = id }).ToArray();
+        var body = new JsonObject { ["total_results"] = items.Count, ["request_id"] = RequestId() };
+        if (page.Length > 0) body["items"] = new JsonObject { ["item"] = new JsonArray(page) };
+        return Results.Text(new JsonObject { ["items_onsale_get_response"] = body }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>Up to 20 items by <c>num_iids</c>, with their SKUs under <c>skus.sku</c>.</summary>
+    private static IResult SellerList(Dictionary<string, string> form, TopSeller seller)
+    {
+        var ids = (form.GetValueOrDefault("num_iids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (ids.Length is 0 or > 20) return Error(41, "Invalid arguments:num_iids", "isv.invalid-parameter", "num_iids 取值 1~20 个");
+        var items = new JsonArray();
+        lock (seller.Listings.Gate)
+            foreach (var id in ids)
+            {
+                var variants = seller.Listings.All.Where(l => SellerListings.Id(l.ItemId) == id).ToList();
+                if (variants.Count == 0) continue;
+                var first = variants[0];
+                var item = new JsonObject
+                {
+                    ["num_iid"] = first.ItemId, ["title"] = first.ItemTitle, ["num"] = variants.Sum(v => v.Quantity), ["price"] = TopTrade.Yuan(variants.Min(v => v.Price)),
+                };
+                if (first.SkuId == 0)
+                {
+                    if (first.OuterId is not null) item["outer_id"] = first.OuterId;
+                    if (first.Barcode is not null) item["barcode"] = first.Barcode;
+                }
+                else
+                    item["skus"] = new JsonObject
+                    {
+                        ["sku"] = new JsonArray(variants.Select(v => (JsonNode)new JsonObject
+                        {
+                            ["sku_id"] = v.SkuId, ["outer_id"] = v.OuterId, ["quantity"] = v.Quantity, ["properties_name"] = v.Spec, ["price"] = TopTrade.Yuan(v.Price),
+                            ["barcode"] = v.Barcode,
+                        }).ToArray()),
+                    };
+                items.Add(item);
+            }
+        return Results.Text(new JsonObject
+        {
+            ["items_seller_list_get_response"] = new JsonObject { ["items"] = new JsonObject { ["item"] = items }, ["request_id"] = RequestId() },
+        }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>An item's (or, with <c>sku_id</c>, one SKU's) quantity: type 1 sets it, type 2 adds to it; never below zero.</summary>
+    private static IResult ItemQuantity(Dictionary<string, string> form, TopSeller seller, SandboxState state)
+    {
+        var itemId = form.GetValueOrDefault("num_iid") ?? "";
+        var skuId = form.GetValueOrDefault("sku_id");
+        if (!long.TryParse(form.GetValueOrDefault("quantity"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
+            return Error(41, "Invalid arguments:quantity", "isv.invalid-parameter", "quantity 必须是整数");
+        var type = form.GetValueOrDefault("type") ?? "1";
+        lock (seller.Listings.Gate)
+        {
+            var listing = seller.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == itemId && (skuId is null ? l.SkuId == 0 : SellerListings.Id(l.SkuId) == skuId));
+            if (listing is null) return Error(15, "Remote service error", "isv.item-not-exist", "商品不存在或不属于当前卖家");
+            var next = type == "2" ? listing.Quantity + quantity : quantity;
+            if (next < 0 || (type != "1" && type != "2")) return Error(41, "Invalid arguments:quantity", "isv.invalid-parameter", "库存不能小于 0");
+            listing.Quantity = next;
+            state.StockUpdates.Enqueue(new ReceivedStockUpdate("taobao", seller.Session, itemId, skuId ?? "", next, state.Clock.GetUtcNow().UtcDateTime));
+        }
+        return Results.Text(new JsonObject
+        {
+            ["item_quantity_update_response"] = new JsonObject { ["item"] = new JsonObject { ["num_iid"] = long.Parse(itemId, CultureInfo.InvariantCulture) }, ["request_id"] = RequestId() },
+        }.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>Up to 20 SKUs of one item as <c>skuid_quantities</c> "id:qty;id:qty"; all or none are taken.</summary>
+    private static IResult SkusQuantity(Dictionary<string, string> form, TopSeller seller, SandboxState state)
+    {
+        var itemId = form.GetValueOrDefault("num_iid") ?? "";
+        var pairs = (form.GetValueOrDefault("skuid_quantities") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(':')).ToList();
+        if (pairs.Count is 0 or > 20 || pairs.Any(p => p.Length != 2 || !long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            return Error(41, "Invalid arguments:skuid_quantities", "isv.invalid-parameter", "skuid_quantities 格式为 sku_id:数量;…，最多 20 个");
+        lock (seller.Listings.Gate)
+        {
+            var variants = pairs.Select(p => seller.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == itemId && SellerListings.Id(l.SkuId) == p[0])).ToList();
+            if (variants.Any(v => v is null)) return Error(15, "Remote service error", "isv.item-sku-not-exist", "SKU 不存在或不属于该商品");
+            var at = state.Clock.GetUtcNow().UtcDateTime;
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                variants[i]!.Quantity = long.Parse(pairs[i][1], CultureInfo.InvariantCulture);
+                state.StockUpdates.Enqueue(new ReceivedStockUpdate("taobao", seller.Session, itemId, pairs[i][0], variants[i]!.Quantity, at));
+            }
+        }
+        return Results.Text(new JsonObject
+        {
+            ["skus_quantity_update_response"] = new JsonObject { ["item"] = new JsonObject { ["num_iid"] = long.Parse(itemId, CultureInfo.InvariantCulture) }, ["request_id"] = RequestId() },
+        }.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static bool TryLocal(Dictionary<string, string> form, string name, out DateTime utc)

@@ -14,6 +14,7 @@ public static class TopGenerator
     public static List<TopTrade> Generate(TopPlatform platform, TopSeller seller, GenerateOrders request, DateTime now)
     {
         var trades = Generate(platform.NextTid, request, now);
+        seller.Listings.Dress(trades);
         lock (seller.Gate)
             foreach (var t in trades) seller.Trades[t.Tid] = t;
         return trades;

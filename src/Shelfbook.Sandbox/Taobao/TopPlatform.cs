@@ -122,6 +122,7 @@ public sealed class TopSeller(string nick, string appKey, string session)
     public bool Revoked { get; set; }
     public object Gate { get; } = new();
     public Dictionary<long, TopTrade> Trades { get; } = [];
+    public SellerListings Listings { get; } = new();
 }
 
 /// <summary>Taobao/Tmall as the sandbox holds it.</summary>

@@ -645,6 +645,83 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("suppliers", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ListingStock", b =>
+                {
+                    b.Property<Guid>("ListingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("listing_id");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<int?>("FixedQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("fixed_quantity");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<int?>("MaxQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_quantity");
+
+                    b.Property<int?>("MinQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_quantity");
+
+                    b.Property<bool>("OptOut")
+                        .HasColumnType("boolean")
+                        .HasColumnName("opt_out");
+
+                    b.Property<long?>("PlatformQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("platform_quantity");
+
+                    b.Property<DateTime?>("PlatformQuantityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("platform_quantity_at");
+
+                    b.Property<DateTime?>("PushedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pushed_at");
+
+                    b.Property<long?>("PushedQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pushed_quantity");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_at");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("WantedQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wanted_quantity");
+
+                    b.HasKey("ListingId")
+                        .HasName("pk_listing_stock");
+
+                    b.HasIndex("ShopId")
+                        .HasDatabaseName("ix_listing_stock_shop_id");
+
+                    b.ToTable("listing_stock", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1158,6 +1235,89 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasDatabaseName("ix_shop_connections_sync_enabled_next_sync_at");
 
                     b.ToTable("shop_connections", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShopStockPush", b =>
+                {
+                    b.Property<Guid>("ShopId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<int>("Buffer")
+                        .HasColumnType("integer")
+                        .HasColumnName("buffer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTime?>("LastPushAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_push_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime?>("NextPushAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_push_at");
+
+                    b.Property<int>("RatioPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("ratio_percent");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ShopId")
+                        .HasName("pk_shop_stock_pushes");
+
+                    b.HasIndex("Enabled", "NextPushAt")
+                        .HasDatabaseName("ix_shop_stock_pushes_enabled_next_push_at");
+
+                    b.ToTable("shop_stock_pushes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShopWarehouse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shop_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_warehouses");
+
+                    b.HasIndex("ShopId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shop_warehouses_shop_id_warehouse_id");
+
+                    b.ToTable("shop_warehouses", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Channels.Domain.SyncRunLog", b =>

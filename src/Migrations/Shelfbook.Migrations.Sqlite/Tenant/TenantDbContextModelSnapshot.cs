@@ -632,6 +632,83 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("suppliers", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ListingStock", b =>
+                {
+                    b.Property<Guid>("ListingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("listing_id");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<int?>("FixedQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fixed_quantity");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<int?>("MaxQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_quantity");
+
+                    b.Property<int?>("MinQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_quantity");
+
+                    b.Property<bool>("OptOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opt_out");
+
+                    b.Property<long?>("PlatformQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("platform_quantity");
+
+                    b.Property<DateTime?>("PlatformQuantityAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_quantity_at");
+
+                    b.Property<DateTime?>("PushedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pushed_at");
+
+                    b.Property<long?>("PushedQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pushed_quantity");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retry_at");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("WantedQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wanted_quantity");
+
+                    b.HasKey("ListingId")
+                        .HasName("pk_listing_stock");
+
+                    b.HasIndex("ShopId")
+                        .HasDatabaseName("ix_listing_stock_shop_id");
+
+                    b.ToTable("listing_stock", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Channels.Domain.PlatformOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1134,6 +1211,89 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_shop_connections_sync_enabled_next_sync_at");
 
                     b.ToTable("shop_connections", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShopStockPush", b =>
+                {
+                    b.Property<Guid>("ShopId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<int>("Buffer")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("buffer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTime?>("LastPushAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_push_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTime?>("NextPushAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_push_at");
+
+                    b.Property<int>("RatioPercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ratio_percent");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ShopId")
+                        .HasName("pk_shop_stock_pushes");
+
+                    b.HasIndex("Enabled", "NextPushAt")
+                        .HasDatabaseName("ix_shop_stock_pushes_enabled_next_push_at");
+
+                    b.ToTable("shop_stock_pushes", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Channels.Domain.ShopWarehouse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_warehouses");
+
+                    b.HasIndex("ShopId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shop_warehouses_shop_id_warehouse_id");
+
+                    b.ToTable("shop_warehouses", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Channels.Domain.SyncRunLog", b =>

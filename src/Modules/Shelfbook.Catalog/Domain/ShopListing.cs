@@ -1,3 +1,4 @@
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Kernel;
 
@@ -14,11 +15,6 @@ public enum ListingMatch
     /// <summary>Mapped or confirmed by a person; a later change of the seller code does not undo it.</summary>
     Confirmed,
 }
-
-/// <summary>What a platform says about one of a shop's sellable variants (what the Channels module fetches).</summary>
-public sealed record ListingInput(
-    string? PlatformItemId, string? PlatformSkuId = null, string? SellerCode = null, string? Title = null, string? Spec = null,
-    long? Price = null, string? Barcode = null);
 
 /// <summary>
 /// A shop listing (店铺商品): one variant as a shop sells it, keyed by (shop, platform item id, platform SKU id), and

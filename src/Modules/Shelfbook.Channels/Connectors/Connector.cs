@@ -87,11 +87,21 @@ public sealed record PulledRecord(string Payload, PlatformOrderData? Order, stri
 /// <summary>A parcel to confirm on the platform: the order, the lines it carries (all when empty), tracking number and the platform's carrier code.</summary>
 public sealed record ShipmentToConfirm(string PlatformOrderId, IReadOnlyList<string> PlatformLineIds, string TrackingNo, string PlatformCarrierCode);
 
+/// <summary>One of a shop's sellable variants as its platform lists it, with the quantity the platform shows.</summary>
+public sealed record PlatformListing(
+    string PlatformItemId, string PlatformSkuId, string? SellerCode, string? Title, string? Spec, long? Price, long? Quantity, string? Barcode = null);
+
+/// <summary>A listing's quantity to set on the platform (a full quantity, never a delta).</summary>
+public sealed record StockToPush(Guid ListingId, string PlatformItemId, string PlatformSkuId, string? SellerCode, long Quantity);
+
+/// <summary>How one listing's push went: <see cref="Error"/> is null when the platform took the quantity.</summary>
+public sealed record StockPushResult(Guid ListingId, PlatformCallException? Error);
+
 /// <summary>
-/// One platform's order API behind the connector interface (one folder per platform). Pulls orders changed in a
-/// window, paging as the platform requires, and fetches one order.
+/// One platform's API behind the connector interface (one folder per platform): pulls orders changed in a window,
+/// paging as the platform requires, fetches one order, confirms shipments, fetches listings and pushes stock.
 /// </summary>
-public interface IOrderConnector
+public interface IPlatformConnector
 {
     /// <summary>The catalog platforms this connector serves (Taobao and Tmall share TOP).</summary>
     IReadOnlyList<ShopPlatform> Platforms { get; }
@@ -122,4 +132,14 @@ public interface IOrderConnector
     /// this tracking number (a retry after a lost answer); throws the platform's error otherwise.
     /// </summary>
     Task ConfirmShipmentAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct);
+
+    /// <summary>The shop's listings (一键抓取), a page at a time, each variant with the quantity the platform shows.</summary>
+    IAsyncEnumerable<IReadOnlyList<PlatformListing>> FetchListingsAsync(ConnectorContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Sets the listings' quantities, as many per call as the platform allows. Answers one result per listing tried, in
+    /// order; a listing the platform refused carries its error and the rest go on. On throttling, refused credentials or a
+    /// server fault the push stops there: that listing carries the error and the ones after it are left out.
+    /// </summary>
+    Task<IReadOnlyList<StockPushResult>> PushStockAsync(ConnectorContext context, IReadOnlyList<StockToPush> listings, CancellationToken ct);
 }

@@ -54,6 +54,23 @@ public static class PlatformValues
             : throw new UnreadableRecordException($"{field} is not a quantity: '{text}'.");
     }
 
+    /// <summary>A whole number of units (a listing's quantity), or null when absent or not one.</summary>
+    public static long? Units(JsonElement record, string field) =>
+        Text(record, field) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>An amount in major units → minor units, or null when absent or unreadable (listings are described, not booked).</summary>
+    public static long? MajorOrNull(JsonElement record, string field)
+    {
+        try
+        {
+            return record.TryGetProperty(field, out _) ? Major(record, field, required: false) : null;
+        }
+        catch (UnreadableRecordException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Cuts text to a column's length (platform titles and addresses can be long).</summary>
     public static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
 }

@@ -7,7 +7,7 @@ using Shelfbook.Data.Tenancy;
 namespace Shelfbook.Channels.Connectors;
 
 /// <summary>A shop ready to call its platform: the catalog's shop, its link, its connector and the call context.</summary>
-public sealed record ShopLink(ShopSummary Shop, ShopConnection Connection, IOrderConnector Connector, ConnectorContext Context);
+public sealed record ShopLink(ShopSummary Shop, ShopConnection Connection, IPlatformConnector Connector, ConnectorContext Context);
 
 /// <summary>Opens a shop's link to its platform: the connector for its platform, its API address and its decrypted credentials.</summary>
 public sealed class ShopLinks(TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets, IHttpClientFactory http)

@@ -122,3 +122,36 @@ internal sealed class SyncRunLogConfiguration : IEntityTypeConfiguration<SyncRun
         builder.HasIndex(r => new { r.ShopId, r.StartedAt });
     }
 }
+
+internal sealed class ShopStockPushConfiguration : IEntityTypeConfiguration<ShopStockPush>
+{
+    public void Configure(EntityTypeBuilder<ShopStockPush> builder)
+    {
+        builder.ToTable("shop_stock_pushes");
+        builder.HasKey(p => p.ShopId);
+        builder.Property(p => p.LeaseOwner).HasMaxLength(64);
+        builder.Property(p => p.LastError).HasMaxLength(1000);
+        builder.HasIndex(p => new { p.Enabled, p.NextPushAt });
+    }
+}
+
+internal sealed class ShopWarehouseConfiguration : IEntityTypeConfiguration<ShopWarehouse>
+{
+    public void Configure(EntityTypeBuilder<ShopWarehouse> builder)
+    {
+        builder.ToTable("shop_warehouses");
+        builder.HasKey(w => w.Id);
+        builder.HasIndex(w => new { w.ShopId, w.WarehouseId }).IsUnique();
+    }
+}
+
+internal sealed class ListingStockConfiguration : IEntityTypeConfiguration<ListingStock>
+{
+    public void Configure(EntityTypeBuilder<ListingStock> builder)
+    {
+        builder.ToTable("listing_stock");
+        builder.HasKey(l => l.ListingId);
+        builder.Property(l => l.LastError).HasMaxLength(1000);
+        builder.HasIndex(l => l.ShopId);
+    }
+}

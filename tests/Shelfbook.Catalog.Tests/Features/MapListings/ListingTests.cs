@@ -1,4 +1,5 @@
 using System.Net;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Catalog.Features.ManageShops;

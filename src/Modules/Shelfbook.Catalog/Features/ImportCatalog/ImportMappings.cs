@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.MapListings;

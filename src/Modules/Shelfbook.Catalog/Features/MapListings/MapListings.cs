@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -7,8 +8,6 @@ using Shelfbook.Kernel;
 namespace Shelfbook.Catalog.Features.MapListings;
 
 public sealed record ListingsBatch(IReadOnlyList<ListingInput>? Listings);
-
-public sealed record ListingsStored(int Created, int Updated, int MatchedAutomatically, int Unmatched);
 
 public sealed record ListingRow(
     Guid Id, Guid ShopId, string PlatformItemId, string PlatformSkuId, string? SellerCode, string? Barcode, string? Title, string? Spec, long Price,

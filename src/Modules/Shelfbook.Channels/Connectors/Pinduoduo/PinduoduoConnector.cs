@@ -11,7 +11,7 @@ namespace Shelfbook.Channels.Connectors.Pinduoduo;
 /// update time (windows of at most 30 minutes, kept 3 minutes behind the platform, overlapping by 10), a one-record call
 /// for the count and then the pages from the last back to the first.
 /// </summary>
-public sealed class PinduoduoConnector : IOrderConnector
+public sealed class PinduoduoConnector : IPlatformConnector
 {
     internal const int PageSize = 100;
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
@@ -158,7 +158,63 @@ public sealed class PinduoduoConnector : IOrderConnector
         ["pdd.order.number.list.increment.get"] = "order_sn_increment_get_response",
         ["pdd.order.information.get"] = "order_info_get_response",
         ["pdd.logistics.online.send"] = "logistics_online_send_response",
+        ["pdd.goods.list.get"] = "goods_list_get_response",
+        ["pdd.goods.quantity.update"] = "goods_quantity_update_response",
     };
+
+    /// <summary><c>pdd.goods.list.get</c>, 100 goods a page with their SKUs [unconfirmed: the reading PddErrors' note describes].</summary>
+    public async IAsyncEnumerable<IReadOnlyList<PlatformListing>> FetchListingsAsync(ConnectorContext context, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; ; page++)
+        {
+            using var response = await CallAsync(context, "pdd.goods.list.get",
+                new() { ["page"] = page.ToString(CultureInfo.InvariantCulture), ["page_size"] = PageSize.ToString(CultureInfo.InvariantCulture) }, ct);
+            var root = response.RootElement;
+            var goods = root.TryGetProperty("goods_list", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [];
+            var listings = new List<PlatformListing>();
+            foreach (var item in goods)
+            {
+                if (PlatformValues.Text(item, "goods_id") is not { } goodsId) continue;
+                var title = PlatformValues.Cut(PlatformValues.Text(item, "goods_name"), 200);
+                if (!item.TryGetProperty("sku_list", out var skus) || skus.ValueKind != JsonValueKind.Array) continue;
+                foreach (var sku in skus.EnumerateArray())
+                    if (PlatformValues.Text(sku, "sku_id") is { } skuId)
+                        listings.Add(new PlatformListing(goodsId, skuId, PlatformValues.Cut(PlatformValues.Text(sku, "outer_id"), 64), title,
+                            PlatformValues.Cut(PlatformValues.Text(sku, "spec"), 200), null, PlatformValues.Units(sku, "sku_quantity")));
+            }
+            if (listings.Count > 0) yield return listings;
+            var total = root.TryGetProperty("total_count", out var t) && t.TryGetInt32(out var n) ? n : 0;
+            if (goods.Count == 0 || page * PageSize >= total) yield break;
+        }
+    }
+
+    /// <summary><c>pdd.goods.quantity.update</c> one SKU a call, full quantity (update_type 1).</summary>
+    public async Task<IReadOnlyList<StockPushResult>> PushStockAsync(ConnectorContext context, IReadOnlyList<StockToPush> listings, CancellationToken ct)
+    {
+        var results = new List<StockPushResult>();
+        foreach (var listing in listings)
+        {
+            try
+            {
+                var parameters = new Dictionary<string, string?>
+                {
+                    ["goods_id"] = listing.PlatformItemId, ["quantity"] = listing.Quantity.ToString(CultureInfo.InvariantCulture), ["update_type"] = "1",
+                };
+                if (listing.PlatformSkuId.Length > 0) parameters["sku_id"] = listing.PlatformSkuId;
+                else parameters["outer_id"] = listing.SellerCode;
+                using var response = await CallAsync(context, "pdd.goods.quantity.update", parameters, ct);
+                if (!(response.RootElement.TryGetProperty("is_success", out var ok) && (ok.ValueKind == JsonValueKind.True || ok.ToString() == "1")))
+                    throw new PlatformCallException(PlatformFailure.Server, "not_success", "Pinduoduo answered goods.quantity.update without success.");
+                results.Add(new StockPushResult(listing.ListingId, null));
+            }
+            catch (PlatformCallException e)
+            {
+                results.Add(new StockPushResult(listing.ListingId, e));
+                if (e.Failure != PlatformFailure.Request) break;
+            }
+        }
+        return results;
+    }
 
     private static async Task<JsonDocument> CallAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace Shelfbook.Channels.Connectors.Taobao;
 /// by modified time (windows of at most a day), read from the last page back to the first so that orders changing
 /// during the pull are not skipped, after a <c>fields=tid</c> call for the count.
 /// </summary>
-public sealed class TaobaoConnector : IOrderConnector
+public sealed class TaobaoConnector : IPlatformConnector
 {
     internal const int PageSize = 100;
 
@@ -102,6 +102,75 @@ public sealed class TaobaoConnector : IOrderConnector
         return list.EnumerateArray().Any(l => PlatformValues.Text(l, "invoice_no") == shipment.TrackingNo
                                               && (shipment.PlatformLineIds.Count == 0 || shipment.PlatformLineIds.Contains(PlatformValues.Text(l, "oid") ?? "")));
     }
+
+    /// <summary>
+    /// <c>taobao.items.onsale.get</c> a page of 200 items at a time, then <c>taobao.items.seller.list.get</c> for their SKUs,
+    /// 20 items a call [unconfirmed: page and batch limits as TopListings states them].
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<PlatformListing>> FetchListingsAsync(ConnectorContext context, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; ; page++)
+        {
+            using var onsale = await CallAsync(context, "taobao.items.onsale.get", new()
+            {
+                ["fields"] = "num_iid", ["page_no"] = page.ToString(CultureInfo.InvariantCulture), ["page_size"] = TopListings.PageSize.ToString(CultureInfo.InvariantCulture),
+            }, ct);
+            var ids = Items(onsale.RootElement).Select(i => PlatformValues.Text(i, "num_iid")).OfType<string>().ToList();
+            var listings = new List<PlatformListing>();
+            foreach (var chunk in ids.Chunk(TopListings.DetailBatch))
+            {
+                using var details = await CallAsync(context, "taobao.items.seller.list.get",
+                    new() { ["num_iids"] = string.Join(",", chunk), ["fields"] = "num_iid,title,num,outer_id,price,barcode,sku" }, ct);
+                foreach (var item in Items(details.RootElement)) listings.AddRange(TopListings.Read(item));
+            }
+            if (listings.Count > 0) yield return listings;
+            var total = onsale.RootElement.TryGetProperty("total_results", out var t) && t.TryGetInt32(out var n) ? n : 0;
+            if (ids.Count == 0 || page * TopListings.PageSize >= total) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Items with SKUs: <c>taobao.skus.quantity.update</c> with up to 20 <c>skuid_quantities</c> of one item a call; items
+    /// without: <c>taobao.item.quantity.update</c>. Full quantities (type 1), never deltas.
+    /// </summary>
+    public async Task<IReadOnlyList<StockPushResult>> PushStockAsync(ConnectorContext context, IReadOnlyList<StockToPush> listings, CancellationToken ct)
+    {
+        var results = new List<StockPushResult>();
+        var groups = listings.GroupBy(l => l.PlatformItemId)
+            .SelectMany(item => item.Key.Length == 0 || item.All(l => l.PlatformSkuId.Length == 0)
+                ? item.Select(l => (Item: item.Key, Calls: new[] { l }))
+                : item.Where(l => l.PlatformSkuId.Length > 0).Chunk(TopListings.SkuBatch).Select(c => (Item: item.Key, Calls: c))
+                    .Concat(item.Where(l => l.PlatformSkuId.Length == 0).Select(l => (Item: item.Key, Calls: new[] { l }))));
+        foreach (var (item, batch) in groups)
+        {
+            try
+            {
+                if (batch.Length == 1 && batch[0].PlatformSkuId.Length == 0)
+                    (await CallAsync(context, "taobao.item.quantity.update", new()
+                    {
+                        ["num_iid"] = item, ["quantity"] = batch[0].Quantity.ToString(CultureInfo.InvariantCulture), ["type"] = "1",
+                    }, ct)).Dispose();
+                else
+                    (await CallAsync(context, "taobao.skus.quantity.update", new()
+                    {
+                        ["num_iid"] = item, ["type"] = "1",
+                        ["skuid_quantities"] = string.Join(";", batch.Select(l => $"{l.PlatformSkuId}:{l.Quantity.ToString(CultureInfo.InvariantCulture)}")),
+                    }, ct)).Dispose();
+                results.AddRange(batch.Select(l => new StockPushResult(l.ListingId, null)));
+            }
+            catch (PlatformCallException e)
+            {
+                results.AddRange(batch.Select(l => new StockPushResult(l.ListingId, e)));
+                if (e.Failure != PlatformFailure.Request) break;
+            }
+        }
+        return results;
+    }
+
+    private static List<JsonElement> Items(JsonElement response) =>
+        response.TryGetProperty("items", out var items) && items.TryGetProperty("item", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().ToList()
+            : [];
 
     private static List<PulledRecord> Trades(JsonElement response)
     {
@@ -234,5 +303,38 @@ public sealed class TaobaoConnector : IOrderConnector
         var ban = System.Text.RegularExpressions.Regex.Match(PlatformValues.Text(error, "sub_msg") ?? "", @"(\d+)\s+more\s+seconds");
         var wait = ban.Success && int.TryParse(ban.Groups[1].Value, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 300)) : TimeSpan.FromSeconds(1);
         return new PlatformCallException(failure, subCode == "" ? code : subCode, message, failure == PlatformFailure.Throttled ? wait : null);
+    }
+}
+
+/// <summary>
+/// TOP's item calls as the connector reads them. [unconfirmed] platform-apis.md names only the stock calls; the listing
+/// calls (items.onsale.get pages of up to 200, items.seller.list.get for up to 20 items, skus under "skus.sku") follow
+/// the public SDK's reading and are kept here in one place so they are easy to correct.
+/// </summary>
+internal static class TopListings
+{
+    public const int PageSize = 200;
+    public const int DetailBatch = 20;
+
+    /// <summary>taobao.skus.quantity.update takes at most 20 SKUs a call (platform-apis.md §1).</summary>
+    public const int SkuBatch = 20;
+
+    public static IEnumerable<PlatformListing> Read(JsonElement item)
+    {
+        var itemId = PlatformValues.Text(item, "num_iid");
+        if (itemId is null) yield break;
+        var title = PlatformValues.Cut(PlatformValues.Text(item, "title"), 200);
+        var skus = item.TryGetProperty("skus", out var s) && s.TryGetProperty("sku", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [];
+        if (skus.Count == 0)
+        {
+            yield return new PlatformListing(itemId, "", PlatformValues.Cut(PlatformValues.Text(item, "outer_id"), 64), title, null,
+                PlatformValues.MajorOrNull(item, "price"), PlatformValues.Units(item, "num"), PlatformValues.Cut(PlatformValues.Text(item, "barcode"), 64));
+            yield break;
+        }
+        foreach (var sku in skus)
+            if (PlatformValues.Text(sku, "sku_id") is { } skuId)
+                yield return new PlatformListing(itemId, skuId, PlatformValues.Cut(PlatformValues.Text(sku, "outer_id"), 64), title,
+                    PlatformValues.Cut(PlatformValues.Text(sku, "properties_name"), 200), PlatformValues.MajorOrNull(sku, "price"), PlatformValues.Units(sku, "quantity"),
+                    PlatformValues.Cut(PlatformValues.Text(sku, "barcode"), 64));
     }
 }

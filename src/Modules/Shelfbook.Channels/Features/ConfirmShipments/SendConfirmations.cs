@@ -142,8 +142,8 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
     public async Task<ConfirmationRow> RetryAsync(long id, CancellationToken ct)
     {
         var row = await db.Set<ShipmentConfirmation>().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("shipment confirmation", id);
-        if (row.State == ConfirmationState.Accepted) throw new RuleViolatedException("confirmation.accepted", "The platform accepted this confirmation already; it is never sent twice.");
-        if (row.State == ConfirmationState.Sending) throw new RuleViolatedException("confirmation.sending", "The confirmation is being sent right now.");
+        if (row.State == ConfirmationState.Accepted) throw new RuleViolatedException("confirmation.already_accepted", "The platform accepted this confirmation already; it is never sent twice.");
+        if (row.State == ConfirmationState.Sending) throw new RuleViolatedException("confirmation.in_flight", "The confirmation is being sent right now.");
         (row.State, row.NextAttemptAt) = (ConfirmationState.Pending, db.Time.StoredUtcNow());
         await db.SaveChangesAsync(ct);
         return Row(row);

@@ -37,6 +37,28 @@ internal static class ChannelEndpoints
             })
             .WithSummary("Sync the shop's orders now (同步); answers what the run did")
             .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPost("/{id:guid}/listings/fetch", (Guid id, FetchListings.FetchListings handler, CancellationToken ct) => handler.RunAsync(id, ct))
+            .WithSummary("Fetch the shop's listings from its platform into the catalog (一键抓取平台货品); unmatched ones land in the catalog's queue")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapGet("/{id:guid}/stock", (Guid id, PushStock.PushStock handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("The shop's stock push rules (库存同步): on/off, buffer, ratio, warehouses, schedule, waiting and refused listings")
+            .RequirePermission(ChannelsPermissions.View);
+        shops.MapPut("/{id:guid}/stock", (Guid id, StockPushSettings input, PushStock.PushStock handler, CancellationToken ct) => handler.ConfigureAsync(id, input, ct))
+            .WithSummary("Set the shop's stock push rules; warehouseIds replaces the shop's warehouses (empty: every active warehouse)")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapGet("/{id:guid}/stock/listings", (Guid id, string? filter, string? search, string? after, int? limit, PushStock.PushStock handler, CancellationToken ct) =>
+                handler.ListAsync(id, InputCheck.Filter<PushStock.ListingStockFilter>("filter", filter) ?? PushStock.ListingStockFilter.All, search,
+                    PageRequest.From(after, limit), ct))
+            .WithSummary("Each listing's computed quantity beside what the platform last accepted and last showed (drift)")
+            .RequirePermission(ChannelsPermissions.View);
+        shops.MapPut("/{id:guid}/stock/listings/{listingId:guid}", (Guid id, Guid listingId, ListingStockSettings input, PushStock.PushStock handler, CancellationToken ct) =>
+                handler.ConfigureListingAsync(id, listingId, input, ct))
+            .WithSummary("One listing's own rules: left out, fixed (virtual) quantity, floor, ceiling")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPost("/{id:guid}/stock/push", (Guid id, bool? all, PushStock.PushStock handler, CancellationToken ct) =>
+                handler.RunAsync(id, "api:" + Guid.NewGuid().ToString("N"), all ?? false, ct))
+            .WithSummary("Push the shop's changed quantities now (all=true: every listing's); answers what the run did")
+            .RequirePermission(ChannelsPermissions.Manage);
 
         var orders = channels.MapGroup("/orders").WithTags("Platform orders 原始单");
         orders.MapGet("/", (Guid? shopId, string? search, string? status, string? after, int? limit, PlatformOrderQueries queries, CancellationToken ct) =>

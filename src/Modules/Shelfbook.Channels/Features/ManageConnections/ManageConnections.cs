@@ -30,6 +30,11 @@ public sealed record ShopMonitor(int OrdersToday, int ConfirmationsWaiting, int 
     public int ThrottledToday { get; init; }
 
     public int FailedRunsToday { get; init; }
+
+    /// <summary>The stock-push queue: listings whose quantity waits to be pushed, and listings the platform refused.</summary>
+    public int StockWaiting { get; init; }
+
+    public int StockRefused { get; init; }
 }
 
 public sealed record CredentialsInput(Dictionary<string, string?>? Values);
@@ -73,11 +78,15 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
         var runs = await db.Set<SyncRunLog>().Where(r => shopIds.Contains(r.ShopId) && r.StartedAt >= today)
             .GroupBy(r => r.ShopId).Select(g => new { g.Key, Runs = g.Count(), Throttled = g.Sum(r => r.Throttled), Failed = g.Count(r => r.Error != null) })
             .ToDictionaryAsync(x => x.Key, ct);
+        var stock = await db.Set<ListingStock>().Where(l => shopIds.Contains(l.ShopId) && (l.LastError != null || (l.WantedQuantity != null && l.WantedQuantity != l.PushedQuantity)))
+            .GroupBy(l => l.ShopId).Select(g => new { g.Key, Waiting = g.Count(l => l.WantedQuantity != l.PushedQuantity), Refused = g.Count(l => l.LastError != null) })
+            .ToDictionaryAsync(x => x.Key, ct);
         return shopIds.ToDictionary(id => id, id => new ShopMonitor(
             orders.GetValueOrDefault(id), confirmations.Where(c => c.ShopId == id && !c.Refused).Sum(c => c.Count),
             confirmations.Where(c => c.ShopId == id && c.Refused).Sum(c => c.Count), quarantined.GetValueOrDefault(id))
         {
             RunsToday = runs.GetValueOrDefault(id)?.Runs ?? 0, ThrottledToday = runs.GetValueOrDefault(id)?.Throttled ?? 0, FailedRunsToday = runs.GetValueOrDefault(id)?.Failed ?? 0,
+            StockWaiting = stock.GetValueOrDefault(id)?.Waiting ?? 0, StockRefused = stock.GetValueOrDefault(id)?.Refused ?? 0,
         });
     }
 

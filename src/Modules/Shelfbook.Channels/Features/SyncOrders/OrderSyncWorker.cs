@@ -13,7 +13,7 @@ namespace Shelfbook.Channels.Features.SyncOrders;
 
 /// <summary>
 /// The channels' schedule on every app node: every few seconds it looks through the active tenants for shops whose next
-/// sync is due and runs them, then sends the due shipment confirmations; leases keep two nodes off the same shop or row.
+/// sync is due and runs them, then the shops whose stock push is due, then sends the due shipment confirmations; leases keep two nodes off the same shop or row.
 /// Off with <c>Channels:Sync:Enabled=false</c> (the tests run syncs themselves).
 /// </summary>
 public sealed class OrderSyncWorker(
@@ -84,6 +84,17 @@ public sealed class OrderSyncWorker(
             await using var scope = scopes.ForTenant(tenant, "订单同步");
             var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
             if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
+        }
+        List<Guid> pushes;
+        await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
+            pushes = await db.Set<ShopStockPush>().AsNoTracking()
+                .Where(p => p.Enabled && p.NextPushAt != null && p.NextPushAt <= now && (p.LeaseOwner == null || p.LeaseUntil < now))
+                .OrderBy(p => p.NextPushAt).Select(p => p.ShopId).Take(20).ToListAsync(ct);
+        foreach (var shopId in pushes)
+        {
+            await using var scope = scopes.ForTenant(tenant, "库存同步");
+            var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, _node, false, ct);
+            if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
         }
         await using (var scope = scopes.ForTenant(tenant, "回传"))
         {

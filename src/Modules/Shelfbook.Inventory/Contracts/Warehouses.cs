@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Domain;
+
+namespace Shelfbook.Inventory.Contracts;
+
+/// <summary>What other modules may know of a warehouse.</summary>
+public sealed class WarehouseSummary
+{
+    public Guid Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+
+    public bool ShipsOrdersItself { get; init; }
+    public bool Active { get; init; }
+}
+
+public static class WarehouseQueries
+{
+    /// <summary>The tenant's warehouses, composable into the caller's query.</summary>
+    public static IQueryable<WarehouseSummary> Summaries(TenantDbContext db) =>
+        db.Set<Warehouse>().AsNoTracking().Select(w => new WarehouseSummary
+        {
+            Id = w.Id, Code = w.Code, Name = w.Name, ShipsOrdersItself = w.ShipsOrdersItself, Active = w.Active,
+        });
+}
