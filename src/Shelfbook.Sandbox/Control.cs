@@ -9,9 +9,18 @@ public sealed record TopSellerInput(string AppKey, string AppSecret, string Sess
 
 public sealed record PddMallInput(string ClientId, string ClientSecret, string AccessToken, string MallName);
 
+public sealed record DouyinShopInput(string AppKey, string AppSecret, string AccessToken, string ShopName);
+
+public sealed record DouyinShopChange(bool? AmountsInYuan = null);
+
+public sealed record ShopifyStoreInput(string Store, string AccessToken, long LocationId, string? Currency = null);
+
+public sealed record ShopifyStoreChange(string? Currency = null);
+
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
-    int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null);
+    int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
+    string? SlowAnswerOnly = null);
 
 public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
 
@@ -104,11 +113,79 @@ public static class Control
         });
         control.MapGet("/stock-updates", (string? platform, string? seller, SandboxState state) =>
             Results.Ok(state.StockUpdates.Where(r => (platform == null || r.Platform == platform) && (seller == null || r.Seller == seller)).ToList()));
+        control.MapPost("/douyin/shops", (DouyinShopInput input, SandboxState state) =>
+        {
+            var douyin = state.Douyin;
+            lock (douyin.Gate)
+            {
+                if (!douyin.Apps.TryGetValue(input.AppKey, out var existing)) douyin.Apps[input.AppKey] = new Douyin.DouyinApp(input.AppKey, input.AppSecret);
+                else if (existing.Secret != input.AppSecret) return Results.Conflict(new { error = "app_key exists with another secret" });
+                douyin.Shops[input.AccessToken] = new Douyin.DouyinShop(input.ShopName, input.AppKey, input.AccessToken);
+            }
+            return Results.Ok(new { input.ShopName, input.AccessToken });
+        });
+        control.MapPost("/douyin/shops/{token}/orders", (string token, GenerateOrders input, SandboxState state) =>
+        {
+            if (DouyinShop(state, token) is not { } shop) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var orders = TopGenerator.Generate(state.Douyin.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            shop.Listings.Dress(orders);
+            lock (shop.Gate)
+                foreach (var o in orders) shop.Orders[Douyin.DouyinPlatform.OrderId(o)] = o;
+            return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Douyin.DouyinPlatform.OrderId) });
+        });
+        control.MapPost("/douyin/shops/{token}", (string token, DouyinShopChange change, SandboxState state) =>
+        {
+            if (DouyinShop(state, token) is not { } shop) return Results.NotFound();
+            if (change.AmountsInYuan is { } yuan) shop.AmountsInYuan = yuan;
+            return Results.Ok();
+        });
+        control.MapPost("/douyin/shops/{token}/listings", (string token, ListingsInput input, SandboxState state) =>
+            DouyinShop(state, token) is { } shop
+                ? AddListings(shop.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Douyin.NextId)
+                : Results.NotFound());
+        control.MapPost("/douyin/shops/{token}/revoke", (string token, SandboxState state) =>
+        {
+            if (DouyinShop(state, token) is not { } shop) return Results.NotFound();
+            shop.Revoked = true;
+            return Results.Ok();
+        });
+        control.MapPost("/shopify/stores", (ShopifyStoreInput input, SandboxState state) =>
+        {
+            lock (state.Shopify.Gate) state.Shopify.Stores[input.Store] = new Shopify.ShopifyStore(input.Store, input.AccessToken, input.LocationId, input.Currency ?? "USD");
+            return Results.Ok(new { input.Store });
+        });
+        control.MapPost("/shopify/stores/{store}/orders", (string store, GenerateOrders input, SandboxState state) =>
+        {
+            if (ShopifyStore(state, store) is not { } found) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var orders = TopGenerator.Generate(state.Shopify.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            found.Listings.Dress(orders);
+            lock (found.Gate)
+                foreach (var o in orders) found.Orders[o.Tid] = o;
+            return Results.Ok(new { count = orders.Count, orderIds = orders.Select(o => o.Tid.ToString(CultureInfo.InvariantCulture)) });
+        });
+        control.MapPost("/shopify/stores/{store}", (string store, ShopifyStoreChange change, SandboxState state) =>
+        {
+            if (ShopifyStore(state, store) is not { } found) return Results.NotFound();
+            if (change.Currency is { } currency) found.Currency = currency;
+            return Results.Ok();
+        });
+        control.MapPost("/shopify/stores/{store}/listings", (string store, ListingsInput input, SandboxState state) =>
+            ShopifyStore(state, store) is { } found
+                ? AddListings(found.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Shopify.NextId)
+                : Results.NotFound());
+        control.MapPost("/shopify/stores/{store}/revoke", (string store, SandboxState state) =>
+        {
+            if (ShopifyStore(state, store) is not { } found) return Results.NotFound();
+            found.Revoked = true;
+            return Results.Ok();
+        });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);
             faults.FailNext(input.ThrottleNext, input.ServerErrorNext, input.HtmlNext);
-            faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs);
+            faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs, input.SlowAnswerOnly);
             if (input.ClockSkewSeconds is { } skew) faults.ClockSkewSeconds = skew;
             if (input.LatencyMs is { } l) faults.LatencyMs = l;
             if (input.DuplicateAcrossPages is { } d) faults.DuplicateAcrossPages = d;
@@ -131,6 +208,16 @@ public static class Control
         if (input.Listings is not { Length: > 0 } given) return Results.BadRequest(new { error = "listings is empty" });
         var created = listings.Add(given, nextId);
         return Results.Ok(created.Select(l => new { itemId = SellerListings.Id(l.ItemId), skuId = l.SkuId == 0 ? "" : SellerListings.Id(l.SkuId), sellerCode = l.OuterId, l.Quantity }));
+    }
+
+    private static Shopify.ShopifyStore? ShopifyStore(SandboxState state, string store)
+    {
+        lock (state.Shopify.Gate) return state.Shopify.Stores.GetValueOrDefault(store);
+    }
+
+    private static Douyin.DouyinShop? DouyinShop(SandboxState state, string token)
+    {
+        lock (state.Douyin.Gate) return state.Douyin.Shops.GetValueOrDefault(token);
     }
 
     private static TopSeller? Seller(SandboxState state, string session)

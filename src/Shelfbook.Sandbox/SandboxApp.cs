@@ -19,6 +19,8 @@ public static class SandboxApp
         var app = builder.Build();
         Taobao.TopGateway.Map(app);
         Pinduoduo.PddGateway.Map(app);
+        Douyin.DouyinGateway.Map(app);
+        Shopify.ShopifyGateway.Map(app);
         Control.Map(app);
         return app;
     }

@@ -65,15 +65,19 @@ public sealed class Faults
     public bool TakeHtml() => Take(ref _htmlNext);
 
     /// <summary>The next calls are carried out but answered only after <see cref="SlowAnswerMs"/> (a caller that times out never hears they worked).</summary>
-    public void AnswerSlowly(int? calls, int? milliseconds)
+    public void AnswerSlowly(int? calls, int? milliseconds, string? only)
     {
         if (calls is { } c) Volatile.Write(ref _slowAnswerNext, c);
         if (milliseconds is { } m) SlowAnswerMs = m;
+        if (calls is not null) SlowAnswerOnly = only;
     }
+
+    /// <summary>When set, only calls whose name contains it are answered slowly (a REST write, not the reads before it).</summary>
+    public string? SlowAnswerOnly { get; private set; }
 
     public int SlowAnswerMs { get; private set; }
 
-    public bool TakeSlowAnswer() => Take(ref _slowAnswerNext);
+    public bool TakeSlowAnswer(string call) => (SlowAnswerOnly is null || call.Contains(SlowAnswerOnly, StringComparison.Ordinal)) && Take(ref _slowAnswerNext);
 
     private static bool Take(ref int counter)
     {
@@ -101,6 +105,10 @@ public sealed class SandboxState
     public Taobao.TopPlatform Taobao { get; } = new();
 
     public Pinduoduo.PddPlatform Pinduoduo { get; } = new();
+
+    public Douyin.DouyinPlatform Douyin { get; } = new();
+
+    public Shopify.ShopifyPlatform Shopify { get; } = new();
 
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();

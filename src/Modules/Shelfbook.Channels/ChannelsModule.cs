@@ -68,6 +68,8 @@ public sealed class ChannelsModule : ShelfbookModule
             client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Channels:Http:TimeoutSeconds", 30)));
         services.AddSingleton<IPlatformConnector, TaobaoConnector>();
         services.AddSingleton<IPlatformConnector, Connectors.Pinduoduo.PinduoduoConnector>();
+        services.AddSingleton<IPlatformConnector, Connectors.Douyin.DouyinConnector>();
+        services.AddSingleton<IPlatformConnector, Connectors.Shopify.ShopifyConnector>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<ShopLinks>();

@@ -14,7 +14,8 @@ using Shelfbook.Sandbox;
 namespace Shelfbook.Cli.Bench;
 
 /// <summary>
-/// Issue 5's figure: ingest 100,000 orders from 10 sandbox shops (real HTTP on loopback, the platform's page sizes),
+/// Issue 5's figure: ingest 100,000 orders from 10 sandbox shops on three platforms (Taobao/Tmall, Pinduoduo, Douyin;
+/// real HTTP on loopback, each platform's signing and page size),
 /// all shops syncing at once, and where the time went: on the wire, parsing, storing. <c>--quick</c> runs a tenth.
 /// The sandbox runs in this process, so its own work (generating pages, signing checks) shares the two cores.
 /// </summary>
@@ -34,18 +35,33 @@ public static class ChannelsBench
         var shops = new List<Guid>();
         for (var i = 0; i < Shops; i++)
         {
-            var session = $"bench-session-{i}";
-            (await control.PostAsJsonAsync(new Uri("/_sandbox/taobao/sellers", UriKind.Relative),
-                new { appKey = "bench-app", appSecret = "bench-secret", session, nick = $"基准店{i}" }, ct)).EnsureSuccessStatusCode();
-            (await control.PostAsJsonAsync(new Uri($"/_sandbox/taobao/sellers/{session}/orders", UriKind.Relative),
-                new { count = perShop, from = now.AddMinutes(-170), to = now.AddMinutes(-2), sellerCodes = SellerCodes, seed = i }, ct))
+            // Four Taobao/Tmall shops, three Pinduoduo, three Douyin: each platform's signing, paging and page size.
+            var (platform, path, seller, credentials) = (i % 10) switch
+            {
+                < 4 => (i % 2 == 0 ? "Taobao" : "Tmall", "/taobao/router/rest", $"/_sandbox/taobao/sellers/bench-session-{i}",
+                    new Dictionary<string, string?> { ["app_key"] = "bench-app", ["app_secret"] = "bench-secret", ["session"] = $"bench-session-{i}" }),
+                < 7 => ("Pinduoduo", "/pinduoduo/api/router", $"/_sandbox/pinduoduo/malls/bench-token-{i}",
+                    new Dictionary<string, string?> { ["client_id"] = "bench-client", ["client_secret"] = "bench-secret", ["access_token"] = $"bench-token-{i}" }),
+                _ => ("Douyin", "/douyin", $"/_sandbox/douyin/shops/bench-douyin-{i}",
+                    new Dictionary<string, string?> { ["app_key"] = "bench-douyin", ["app_secret"] = "bench-secret", ["access_token"] = $"bench-douyin-{i}" }),
+            };
+            object registration = platform switch
+            {
+                "Pinduoduo" => new { clientId = "bench-client", clientSecret = "bench-secret", accessToken = $"bench-token-{i}", mallName = $"基准店{i}" },
+                "Douyin" => new { appKey = "bench-douyin", appSecret = "bench-secret", accessToken = $"bench-douyin-{i}", shopName = $"基准店{i}" },
+                _ => new { appKey = "bench-app", appSecret = "bench-secret", session = $"bench-session-{i}", nick = $"基准店{i}" },
+            };
+            (await control.PostAsJsonAsync(new Uri(seller[..seller.LastIndexOf('/')], UriKind.Relative), registration, ct)).EnsureSuccessStatusCode();
+            // Paid orders only (Pinduoduo does not list unpaid ones), all older than the longest lag (Pinduoduo's 3 minutes):
+            // every shop must store exactly its count.
+            (await control.PostAsJsonAsync(new Uri($"{seller}/orders", UriKind.Relative),
+                new { count = perShop, from = now.AddMinutes(-170), to = now.AddMinutes(-5), sellerCodes = SellerCodes, seed = i, unpaidShare = 0.0, closedShare = 0.0 }, ct))
                 .EnsureSuccessStatusCode();
             await using var scope = host.Scope();
-            var shop = await scope.ServiceProvider.GetRequiredService<ManageShops>()
-                .CreateAsync(new ShopInput(i % 2 == 0 ? "Taobao" : "Tmall", $"CHB{i:D2}", $"渠道基准店{i}"), ct);
+            var shop = await scope.ServiceProvider.GetRequiredService<ManageShops>().CreateAsync(new ShopInput(platform, $"CHB{i:D2}", $"渠道基准店{i}"), ct);
             var links = scope.ServiceProvider.GetRequiredService<ManageConnections>();
-            await links.ConfigureAsync(shop.Id, new ConnectionSettings(null, 300, now.AddHours(-3), new Uri(address, "/taobao/router/rest").ToString()), ct);
-            await links.SetCredentialsAsync(shop.Id, new CredentialsInput(new() { ["app_key"] = "bench-app", ["app_secret"] = "bench-secret", ["session"] = session }), ct);
+            await links.ConfigureAsync(shop.Id, new ConnectionSettings(null, 300, now.AddHours(-3), new Uri(address, path).ToString()), ct);
+            await links.SetCredentialsAsync(shop.Id, new CredentialsInput(credentials), ct);
             await links.ConfigureAsync(shop.Id, new ConnectionSettings(true, null, null, null), ct);
             shops.Add(shop.Id);
         }
@@ -62,7 +78,13 @@ public static class ChannelsBench
         await using (var db = host.OpenTenant())
         {
             var stored = await db.Set<PlatformOrder>().LongCountAsync(ct);
-            if (stored != (long)perShop * Shops) throw new InvalidOperationException($"{stored} orders stored of {perShop * Shops}.");
+            if (stored != (long)perShop * Shops)
+            {
+                var byShop = await db.Set<PlatformOrder>().GroupBy(o => o.ShopId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+                var quarantined = await db.Set<QuarantinedRecord>().CountAsync(ct);
+                throw new InvalidOperationException($"{stored} orders stored of {perShop * Shops} ({quarantined} quarantined); per shop: "
+                    + string.Join(", ", shops.Select((id, i) => $"{i}: {byShop.FirstOrDefault(b => b.Key == id)?.Count ?? 0}")));
+            }
         }
         var (http, parse, store) = (runs.Sum(r => r.Http.TotalSeconds), runs.Sum(r => r.Parse.TotalSeconds), runs.Sum(r => r.Store.TotalSeconds));
         var busy = http + parse + store;

@@ -64,7 +64,7 @@ public static class PddGateway
             "pdd.goods.quantity.update" => GoodsQuantity(form, mall, state),
             _ => Error(10000, "参数错误", "type", $"未知接口 {type}"),
         };
-        if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
+        if (faults.TakeSlowAnswer(type ?? "")) await Task.Delay(faults.SlowAnswerMs);
         return result;
     }
 

@@ -77,7 +77,7 @@ public static class TopGateway
             "taobao.skus.quantity.update" => SkusQuantity(form, seller, state),
             _ => Error(22, "Invalid Method"),
         };
-        if (faults.TakeSlowAnswer()) await Task.Delay(faults.SlowAnswerMs);
+        if (faults.TakeSlowAnswer(method)) await Task.Delay(faults.SlowAnswerMs);
         return result;
     }
 

@@ -111,6 +111,7 @@ public static class SandboxCarriers
 {
     public static readonly HashSet<string> Top = new(StringComparer.Ordinal) { "SF", "ZTO", "YTO", "STO", "YUNDA", "EMS", "POSTB", "JD", "HTKY" };
     public static readonly HashSet<string> Pdd = new(StringComparer.Ordinal) { "44", "115", "85", "1", "121", "118", "132", "120", "384" };
+    public static readonly HashSet<string> Douyin = new(StringComparer.Ordinal) { "shunfeng", "zhongtong", "yuantong", "shentong", "yunda", "ems", "youzhengguonei", "jd", "jtexpress" };
 }
 
 /// <summary>A seller (shop) who authorized an app: its session key and its trades.</summary>

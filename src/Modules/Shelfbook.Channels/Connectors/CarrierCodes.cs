@@ -5,7 +5,7 @@ namespace Shelfbook.Channels.Connectors;
 /// <summary>
 /// Shelfbook's carrier codes and each platform's own. [unconfirmed] The TOP codes follow Taobao's logistics company
 /// list as commonly published (SF, ZTO, YTO, STO, YUNDA, EMS, POSTB, JD); Pinduoduo's are numeric logistics ids whose
-/// values here are the sandbox's reading. Kept in one table so they are easy to correct.
+/// values here are the sandbox's reading, as are Douyin's pinyin company codes. Kept in one table so they are easy to correct.
 /// </summary>
 public static class CarrierCodes
 {
@@ -25,11 +25,26 @@ public static class CarrierCodes
         ["SF"] = "44", ["ZTO"] = "115", ["YTO"] = "85", ["STO"] = "1", ["YUNDA"] = "121", ["EMS"] = "118", ["POST"] = "132", ["JD"] = "120", ["JT"] = "384",
     };
 
+    private static readonly Dictionary<string, string> Douyin = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "shunfeng", ["ZTO"] = "zhongtong", ["YTO"] = "yuantong", ["STO"] = "shentong", ["YUNDA"] = "yunda", ["EMS"] = "ems", ["POST"] = "youzhengguonei",
+        ["JD"] = "jd", ["JT"] = "jtexpress",
+    };
+
+    /// <summary>Shopify takes a tracking company's name; these are names Shopify recognizes for Chinese carriers [unconfirmed].</summary>
+    private static readonly Dictionary<string, string> Shopify = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "SF Express", ["ZTO"] = "ZTO Express", ["YTO"] = "YTO Express", ["STO"] = "STO Express", ["YUNDA"] = "Yunda Express", ["EMS"] = "China EMS",
+        ["POST"] = "China Post", ["JD"] = "JD Logistics", ["JT"] = "J&T Express",
+    };
+
     /// <summary>The platform's code for the carrier, or null when the platform has none for it.</summary>
     public static string? For(ShopPlatform platform, string carrier) => platform switch
     {
         ShopPlatform.Taobao or ShopPlatform.Tmall => Top.GetValueOrDefault(carrier),
         ShopPlatform.Pinduoduo => Pdd.GetValueOrDefault(carrier),
+        ShopPlatform.Douyin => Douyin.GetValueOrDefault(carrier),
+        ShopPlatform.Shopify => Shopify.GetValueOrDefault(carrier),
         _ => null,
     };
 }

@@ -13,7 +13,15 @@ public static class PlatformHttp
         return await SendAsync(context, request, ct);
     }
 
-    public static async Task<JsonDocument> SendAsync(ConnectorContext context, HttpRequestMessage request, CancellationToken ct)
+    public static async Task<JsonDocument> SendAsync(ConnectorContext context, HttpRequestMessage request, CancellationToken ct) =>
+        (await SendForResponseAsync(context, request, ct)).Body;
+
+    /// <summary>
+    /// For REST platforms whose answer is in the status as much as in the body: throttling (429), server faults (5xx),
+    /// a body that is not JSON and credentials refused without a JSON body are thrown as classified failures; any other
+    /// status comes back with its JSON body and headers for the connector to read.
+    /// </summary>
+    public static async Task<PlatformResponse> SendForResponseAsync(ConnectorContext context, HttpRequestMessage request, CancellationToken ct)
     {
         var (http, clock) = (context.Http, System.Diagnostics.Stopwatch.StartNew());
         HttpResponseMessage response;
@@ -32,6 +40,8 @@ public static class PlatformHttp
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
+            // An empty body (a 204) reads as an empty object.
+            if (text.Length == 0) text = "{}";
             context.Timings.AddHttp(clock.Elapsed);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
@@ -47,7 +57,8 @@ public static class PlatformHttp
                 clock.Restart();
                 var document = JsonDocument.Parse(text);
                 context.Timings.AddParse(clock.Elapsed);
-                return document;
+                return new PlatformResponse(response.StatusCode, document,
+                    response.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null, response.Headers.Location);
             }
             catch (JsonException e)
             {
@@ -59,4 +70,10 @@ public static class PlatformHttp
     private static bool LooksLikeJson(string text) => text.TrimStart() is { Length: > 0 } t && (t[0] == '{' || t[0] == '[');
 
     private static string Start(string text) => text.Length > 200 ? text[..200] + "…" : text;
+}
+
+/// <summary>A platform's answer: status, JSON body, the <c>Link</c> header (cursor paging) and <c>Location</c>.</summary>
+public sealed record PlatformResponse(HttpStatusCode Status, JsonDocument Body, string? Link, Uri? Location) : IDisposable
+{
+    public void Dispose() => Body.Dispose();
 }

@@ -42,19 +42,7 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
         return id;
     }
 
-    private async Task<Guid> WarehouseAsync(string code) =>
-        (await Session.PostAsync<JsonElement>("/api/v1/inventory/warehouses", new { code, name = "仓 " + code, type = "Own" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-
-    private Task<JsonElement> StockAsync(string warehouse, string sku, int quantity) =>
-        Session.PostAsync<JsonElement>("/api/v1/inventory/movements", new
-        {
-            movements = new[] { new { idempotencyKey = Guid.NewGuid().ToString(), type = "PurchaseReceipt", quantity, warehouseCode = warehouse, skuCode = sku, unitCost = 500 } },
-        });
-
     private Task<StockPushRun> PushAsync(Guid shop, bool all = false) => Session.PostAsync<StockPushRun>($"/api/v1/channels/shops/{shop}/stock/push?all={all}", null);
-
-    private async Task<List<ReceivedStockUpdate>> UpdatesAsync(string platform, string seller) =>
-        (await sandbox.Control.GetFromJsonAsync<List<ReceivedStockUpdate>>($"/_sandbox/stock-updates?platform={platform}&seller={seller}", TenantSession.Json))!;
 
     private async Task<Dictionary<string, ListingStockRow>> RowsAsync(Guid shop, string filter = "All") =>
         (await Session.GetAsync<Page<ListingStockRow>>($"/api/v1/channels/shops/{shop}/stock/listings?filter={filter}&limit=500")).Items
@@ -63,14 +51,14 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
     [Fact]
     public async Task Fetched_listings_are_matched_and_each_gets_its_computed_quantity_pushed_once()
     {
-        var (main, other) = (await WarehouseAsync("MAIN"), await WarehouseAsync("OTHER"));
-        foreach (var code in new[] { "A-1", "B-2" })
-            await Session.PostAsync<JsonElement>("/api/v1/catalog/products", new { name = "货品 " + code, skus = new[] { new { code } } }, HttpStatusCode.Created);
+        var (main, other) = (await Session.WarehouseAsync("MAIN"), await Session.WarehouseAsync("OTHER"));
+        await Session.SkusAsync("货品 A", "A-1");
+        await Session.SkusAsync("货品 B", "B-2");
         await Session.PostAsync<JsonElement>("/api/v1/catalog/combos",
             new { name = "组合 C", code = "C-SET", components = new[] { new { code = "A-1", quantity = 2 }, new { code = "B-2", quantity = 1 } } }, HttpStatusCode.Created);
-        await StockAsync("MAIN", "A-1", 30);
-        await StockAsync("OTHER", "A-1", 7);
-        await StockAsync("MAIN", "B-2", 5);
+        await Session.ReceiveAsync("MAIN", "A-1", 30);
+        await Session.ReceiveAsync("OTHER", "A-1", 7);
+        await Session.ReceiveAsync("MAIN", "B-2", 5);
         var shop = await TaobaoShopAsync();
         await sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/listings", new
         {
@@ -106,8 +94,8 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
 
         Assert.Equal((3, 3, 0, (string?)null), (run.Planned, run.Pushed, run.Refused, run.Error));
         Assert.Equal((0, 0), (again.Planned, again.Pushed));
-        var updates = await UpdatesAsync("taobao", _session);
-        Assert.Equal([3L, 7L, 14L], updates.Select(u => u.Quantity).Order());
+        var updates = await sandbox.StockUpdatesAsync("taobao", _session);
+        Assert.Equal([3L, 7L, 14L], updates.Order());
         // The two variants of one item went in one skus.quantity.update; the item without variants in item.quantity.update.
         Assert.Equal(1, sandbox.State.Calls.GetValueOrDefault($"taobao:{_session}:taobao.skus.quantity.update"));
         Assert.Equal(1, sandbox.State.Calls.GetValueOrDefault($"taobao:{_session}:taobao.item.quantity.update"));
@@ -115,11 +103,11 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
         await Session.PostAsync<ListingsFetched>($"/api/v1/channels/shops/{shop}/listings/fetch", null);
         Assert.Empty(await RowsAsync(shop, "Drift"));
 
-        await StockAsync("MAIN", "A-1", 10);
-        await StockAsync("OTHER", "B-2", 50);
+        await Session.ReceiveAsync("MAIN", "A-1", 10);
+        await Session.ReceiveAsync("OTHER", "B-2", 50);
         var moved = await PushAsync(shop);
         Assert.Equal((2, 2), (moved.Planned, moved.Pushed));
-        Assert.Equal([9L, 19L], (await UpdatesAsync("taobao", _session)).Skip(3).Select(u => u.Quantity).Order());
+        Assert.Equal([9L, 19L], (await sandbox.StockUpdatesAsync("taobao", _session)).Skip(3).Order());
 
         var everything = await PushAsync(shop, all: true);
         Assert.Equal(3, everything.Pushed);
@@ -129,10 +117,9 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
     [Fact]
     public async Task A_pinduoduo_push_recovers_from_throttling_and_revoked_credentials_ask_for_authorization()
     {
-        await WarehouseAsync("PDD-WH");
-        await Session.PostAsync<JsonElement>("/api/v1/catalog/products", new { name = "拼多多货品", skus = new[] { new { code = "P-1" }, new { code = "P-2" } } },
-            HttpStatusCode.Created);
-        await StockAsync("PDD-WH", "P-1", 12);
+        await Session.WarehouseAsync("PDD-WH");
+        await Session.SkusAsync("拼多多货品", "P-1", "P-2");
+        await Session.ReceiveAsync("PDD-WH", "P-1", 12);
         var shop = await PinduoduoShopAsync();
         await sandbox.PostAsync($"/_sandbox/pinduoduo/malls/{_token}/listings", new
         {
@@ -149,9 +136,9 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
 
         var recovered = await PushAsync(shop);
         Assert.Equal((2, 2), (recovered.Planned, recovered.Pushed));
-        Assert.Equal([0L, 12L], (await UpdatesAsync("pinduoduo", _token)).Select(u => u.Quantity).Order());
+        Assert.Equal([0L, 12L], (await sandbox.StockUpdatesAsync("pinduoduo", _token)).Order());
 
-        await StockAsync("PDD-WH", "P-2", 4);
+        await Session.ReceiveAsync("PDD-WH", "P-2", 4);
         await sandbox.PostAsync($"/_sandbox/pinduoduo/malls/{_token}/revoke", new { });
         var refused = await PushAsync(shop);
         Assert.Contains("10019", refused.Error, StringComparison.Ordinal);
