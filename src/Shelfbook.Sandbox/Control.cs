@@ -17,6 +17,11 @@ public sealed record ShopifyStoreInput(string Store, string AccessToken, long Lo
 
 public sealed record ShopifyStoreChange(string? Currency = null);
 
+public sealed record EbaySellerInput(string ClientId, string ClientSecret, string RefreshToken, string Seller, string? Currency = null);
+
+public sealed record AmazonSellerInput(
+    string ClientId, string ClientSecret, string RefreshToken, string SellerId, string MarketplaceId, string? Currency = null, double? RateScale = null);
+
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
@@ -181,6 +186,79 @@ public static class Control
             found.Revoked = true;
             return Results.Ok();
         });
+        control.MapPost("/ebay/sellers", (EbaySellerInput input, SandboxState state) =>
+        {
+            var ebay = state.Ebay;
+            lock (ebay.Gate)
+            {
+                if (!ebay.Apps.TryGetValue(input.ClientId, out var existing)) ebay.Apps[input.ClientId] = new Ebay.EbayApp(input.ClientId, input.ClientSecret);
+                else if (existing.Secret != input.ClientSecret) return Results.Conflict(new { error = "client_id exists with another secret" });
+                ebay.Sellers[input.RefreshToken] = new Ebay.EbaySeller(input.Seller, input.ClientId, input.RefreshToken, input.Currency ?? "USD");
+            }
+            return Results.Ok(new { input.Seller });
+        });
+        control.MapPost("/ebay/sellers/{seller}/orders", (string seller, GenerateOrders input, SandboxState state) =>
+        {
+            if (EbaySeller(state, seller) is not { } found) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var orders = TopGenerator.Generate(state.Ebay.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            lock (found.Gate)
+                foreach (var o in orders) found.Orders[Ebay.EbayPlatform.OrderId(o)] = o;
+            return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Ebay.EbayPlatform.OrderId) });
+        });
+        control.MapPost("/ebay/sellers/{seller}/listings", (string seller, ListingsInput input, SandboxState state) =>
+            EbaySeller(state, seller) is { } found ? AddListings(found.Listings, input, state.Ebay.NextId) : Results.NotFound());
+        control.MapPost("/ebay/sellers/{seller}/expire-tokens", (string seller, SandboxState state) =>
+        {
+            if (EbaySeller(state, seller) is not { } found) return Results.NotFound();
+            lock (state.Ebay.Gate)
+                foreach (var token in state.Ebay.AccessTokens.Where(t => t.Value.Seller == found).Select(t => t.Key).ToList())
+                    state.Ebay.AccessTokens[token] = (found, DateTime.MinValue);
+            return Results.Ok();
+        });
+        control.MapPost("/ebay/sellers/{seller}/revoke", (string seller, SandboxState state) =>
+        {
+            if (EbaySeller(state, seller) is not { } found) return Results.NotFound();
+            found.Revoked = true;
+            return Results.Ok();
+        });
+        control.MapPost("/amazon/sellers", (AmazonSellerInput input, SandboxState state) =>
+        {
+            var amazon = state.Amazon;
+            lock (amazon.Gate)
+            {
+                if (!amazon.Apps.TryGetValue(input.ClientId, out var existing)) amazon.Apps[input.ClientId] = new Amazon.AmazonApp(input.ClientId, input.ClientSecret);
+                else if (existing.Secret != input.ClientSecret) return Results.Conflict(new { error = "client_id exists with another secret" });
+                amazon.Sellers[input.RefreshToken] = new Amazon.AmazonSeller(input.SellerId, input.ClientId, input.RefreshToken, input.MarketplaceId, input.Currency ?? "USD",
+                    input.RateScale ?? 1);
+            }
+            return Results.Ok(new { input.SellerId });
+        });
+        control.MapPost("/amazon/sellers/{seller}/orders", (string seller, GenerateOrders input, SandboxState state) =>
+        {
+            if (AmazonSeller(state, seller) is not { } found) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            var orders = TopGenerator.Generate(state.Amazon.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            lock (found.Gate)
+                foreach (var o in orders) found.Orders[Amazon.AmazonPlatform.OrderId(o)] = o;
+            return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Amazon.AmazonPlatform.OrderId) });
+        });
+        control.MapPost("/amazon/sellers/{seller}/listings", (string seller, ListingsInput input, SandboxState state) =>
+            AmazonSeller(state, seller) is { } found ? AddListings(found.Listings, input, state.Amazon.NextId) : Results.NotFound());
+        control.MapPost("/amazon/sellers/{seller}/expire-tokens", (string seller, SandboxState state) =>
+        {
+            if (AmazonSeller(state, seller) is not { } found) return Results.NotFound();
+            lock (state.Amazon.Gate)
+                foreach (var token in state.Amazon.AccessTokens.Where(t => t.Value.Seller == found).Select(t => t.Key).ToList())
+                    state.Amazon.AccessTokens[token] = (found, DateTime.MinValue);
+            return Results.Ok();
+        });
+        control.MapPost("/amazon/sellers/{seller}/revoke", (string seller, SandboxState state) =>
+        {
+            if (AmazonSeller(state, seller) is not { } found) return Results.NotFound();
+            found.Revoked = true;
+            return Results.Ok();
+        });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);
@@ -208,6 +286,16 @@ public static class Control
         if (input.Listings is not { Length: > 0 } given) return Results.BadRequest(new { error = "listings is empty" });
         var created = listings.Add(given, nextId);
         return Results.Ok(created.Select(l => new { itemId = SellerListings.Id(l.ItemId), skuId = l.SkuId == 0 ? "" : SellerListings.Id(l.SkuId), sellerCode = l.OuterId, l.Quantity }));
+    }
+
+    private static Amazon.AmazonSeller? AmazonSeller(SandboxState state, string seller)
+    {
+        lock (state.Amazon.Gate) return state.Amazon.Sellers.Values.FirstOrDefault(s => s.SellerId == seller);
+    }
+
+    private static Ebay.EbaySeller? EbaySeller(SandboxState state, string seller)
+    {
+        lock (state.Ebay.Gate) return state.Ebay.Sellers.Values.FirstOrDefault(s => s.Name == seller);
     }
 
     private static Shopify.ShopifyStore? ShopifyStore(SandboxState state, string store)

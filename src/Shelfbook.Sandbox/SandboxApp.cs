@@ -21,6 +21,8 @@ public static class SandboxApp
         Pinduoduo.PddGateway.Map(app);
         Douyin.DouyinGateway.Map(app);
         Shopify.ShopifyGateway.Map(app);
+        Ebay.EbayGateway.Map(app);
+        Amazon.AmazonGateway.Map(app);
         Control.Map(app);
         return app;
     }

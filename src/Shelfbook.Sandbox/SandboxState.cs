@@ -110,6 +110,10 @@ public sealed class SandboxState
 
     public Shopify.ShopifyPlatform Shopify { get; } = new();
 
+    public Ebay.EbayPlatform Ebay { get; } = new();
+
+    public Amazon.AmazonPlatform Amazon { get; } = new();
+
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();
 

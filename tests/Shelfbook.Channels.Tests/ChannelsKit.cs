@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shelfbook.Channels.Domain;
+using Shelfbook.Channels.Features.ConfirmShipments;
+using Shelfbook.Channels.Features.FetchListings;
+using Shelfbook.Channels.Features.PushStock;
 using Shelfbook.TestKit;
 
 namespace Shelfbook.Channels.Tests;
@@ -45,5 +48,46 @@ public static class ChannelsKit
         var lines = (await db.Set<PlatformOrderLine>().AsNoTracking().ToListAsync()).ToLookup(l => l.OrderId);
         foreach (var order in orders) Assert.Equal(order.Paid - order.Postage, lines[order.Id].Sum(l => l.Paid));
         return orders;
+    }
+
+    /// <summary>
+    /// Queues an SF parcel for the order and sends it while the platform answers too late (the work is done, the answer
+    /// lost); the retry must find it done and accept it. Answers what the platform received.
+    /// </summary>
+    public static async Task<List<JsonElement>> ConfirmAfterLostAnswerAsync(
+        this TenantSession session, Sandbox sandbox, Guid shop, string orderId, string trackingNo, string platform, string seller, string? slowOnly = null)
+    {
+        var queued = await session.PostAsync<ConfirmationRow>("/api/v1/channels/confirmations",
+            new { shopId = shop, platformOrderId = orderId, trackingNo, carrierCode = "SF" }, HttpStatusCode.Created);
+        await sandbox.PostAsync($"/_sandbox/faults/{platform}:{seller}", new { slowAnswerNext = 1, slowAnswerMs = 4500, slowAnswerOnly = slowOnly });
+        var first = await session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
+        Assert.Equal((1, 0), (first.Sent, first.Accepted));
+        await session.PostAsync<ConfirmationRow>($"/api/v1/channels/confirmations/{queued.Id}/retry", null);
+        var second = await session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
+        Assert.Equal(1, second.Accepted);
+        var received = await sandbox.ReceivedAsync(platform, seller);
+        Assert.Single(received, r => r.GetProperty("accepted").GetBoolean());
+        return received;
+    }
+
+    /// <summary>
+    /// Stocks <paramref name="units"/> of the second of two SKUs, lists both on the platform (at <paramref name="listingsPath"/>
+    /// of the control API), fetches them (both match), pushes, and answers the quantities the platform received.
+    /// </summary>
+    public static async Task<List<long>> FetchAndPushTwoAsync(
+        this TenantSession session, Sandbox sandbox, Guid shop, string listingsPath, string[] codes, int units, string platform, string seller)
+    {
+        await session.WarehouseAsync("PUSH-WH");
+        await session.SkusAsync("推送货品", codes);
+        await session.ReceiveAsync("PUSH-WH", codes[1], units);
+        await sandbox.PostAsync(listingsPath, new
+        {
+            listings = codes.Select((code, i) => new { item = "Listed item", sellerCode = code, spec = $"Variant {i}", quantity = 40 }).ToArray(),
+        });
+        var fetched = await session.PostAsync<ListingsFetched>($"/api/v1/channels/shops/{shop}/listings/fetch", null);
+        Assert.Equal((2, 2), (fetched.Fetched, fetched.MatchedAutomatically));
+        var push = await session.PostAsync<StockPushRun>($"/api/v1/channels/shops/{shop}/stock/push", null);
+        Assert.Equal((2, 2), (push.Planned, push.Pushed));
+        return await sandbox.StockUpdatesAsync(platform, seller);
     }
 }

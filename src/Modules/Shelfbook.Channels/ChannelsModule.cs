@@ -70,6 +70,9 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddSingleton<IPlatformConnector, Connectors.Pinduoduo.PinduoduoConnector>();
         services.AddSingleton<IPlatformConnector, Connectors.Douyin.DouyinConnector>();
         services.AddSingleton<IPlatformConnector, Connectors.Shopify.ShopifyConnector>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<IPlatformConnector, Connectors.Ebay.EbayConnector>();
+        services.AddSingleton<IPlatformConnector, Connectors.Amazon.AmazonConnector>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<ShopLinks>();

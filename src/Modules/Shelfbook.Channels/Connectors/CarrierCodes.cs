@@ -38,6 +38,20 @@ public static class CarrierCodes
         ["POST"] = "China Post", ["JD"] = "JD Logistics", ["JT"] = "J&T Express",
     };
 
+    /// <summary>eBay's shippingCarrierCode values for Chinese carriers [unconfirmed].</summary>
+    private static readonly Dictionary<string, string> Ebay = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "SFExpress", ["ZTO"] = "ZTOExpress", ["YTO"] = "YTOExpress", ["STO"] = "STOExpress", ["YUNDA"] = "Yunda", ["EMS"] = "ChinaPostEMS",
+        ["POST"] = "ChinaPost", ["JD"] = "JDLogistics", ["JT"] = "JTExpress",
+    };
+
+    /// <summary>Amazon's carrierCode values for Chinese carriers [unconfirmed].</summary>
+    private static readonly Dictionary<string, string> Amazon = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "SF Express", ["ZTO"] = "ZTO Express", ["YTO"] = "YTO Express", ["STO"] = "STO Express", ["YUNDA"] = "Yunda Express", ["EMS"] = "China EMS",
+        ["POST"] = "China Post", ["JD"] = "JD Logistics", ["JT"] = "J&T Express",
+    };
+
     /// <summary>The platform's code for the carrier, or null when the platform has none for it.</summary>
     public static string? For(ShopPlatform platform, string carrier) => platform switch
     {
@@ -45,6 +59,8 @@ public static class CarrierCodes
         ShopPlatform.Pinduoduo => Pdd.GetValueOrDefault(carrier),
         ShopPlatform.Douyin => Douyin.GetValueOrDefault(carrier),
         ShopPlatform.Shopify => Shopify.GetValueOrDefault(carrier),
+        ShopPlatform.Ebay => Ebay.GetValueOrDefault(carrier),
+        ShopPlatform.Amazon => Amazon.GetValueOrDefault(carrier),
         _ => null,
     };
 }

@@ -121,6 +121,9 @@ public interface IPlatformConnector
     /// <summary>How far behind the platform's clock a window ends, so that it is complete when read.</summary>
     TimeSpan Lag { get; }
 
+    /// <summary>The least lag the platform accepts (Amazon refuses windows ending less than two minutes back); no setting goes below it.</summary>
+    TimeSpan MinimumLag => TimeSpan.Zero;
+
     /// <summary>The orders updated in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>] (UTC), a page at a time.</summary>
     IAsyncEnumerable<IReadOnlyList<PulledRecord>> PullAsync(ConnectorContext context, DateTime windowStart, DateTime windowEnd, CancellationToken ct);
 

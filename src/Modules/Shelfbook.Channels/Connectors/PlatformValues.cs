@@ -48,6 +48,16 @@ public static class PlatformValues
             : throw new UnreadableRecordException($"{field} is not an amount in fen: '{text}'.");
     }
 
+    /// <summary>An ISO 8601 time with its offset → UTC.</summary>
+    public static DateTime? IsoTime(JsonElement record, string field, bool required)
+    {
+        var text = Text(record, field);
+        if (text is null) return required ? throw new UnreadableRecordException($"{field} is missing.") : null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at.UtcDateTime
+            : throw new UnreadableRecordException($"{field} is not an ISO 8601 time: '{text}'.");
+    }
+
     /// <summary>Unix seconds → UTC.</summary>
     public static DateTime? UnixTime(JsonElement record, string field, bool required)
     {

@@ -104,16 +104,8 @@ public abstract class DouyinSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         var shop = await ShopAsync();
         var ids = await GenerateAsync(2);
         await SyncAsync(shop);
-        var queued = await Session.PostAsync<ConfirmationRow>("/api/v1/channels/confirmations",
-            new { shopId = shop, platformOrderId = ids[0], trackingNo = "SF1400000001", carrierCode = "SF" }, HttpStatusCode.Created);
-        await sandbox.PostAsync($"/_sandbox/faults/douyin:{_token}", new { slowAnswerNext = 1, slowAnswerMs = 4500 });
-        var first = await Session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
-        Assert.Equal((1, 0), (first.Sent, first.Accepted));
-        await Session.PostAsync<ConfirmationRow>($"/api/v1/channels/confirmations/{queued.Id}/retry", null);
-        var second = await Session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
-        Assert.Equal(1, second.Accepted);
-        var accepted = Assert.Single(await sandbox.ReceivedAsync("douyin", _token), r => r.GetProperty("accepted").GetBoolean());
-        Assert.Equal("shunfeng", accepted.GetProperty("carrier").GetString());
+        var received = await Session.ConfirmAfterLostAnswerAsync(sandbox, shop, ids[0], "SF1400000001", "douyin", _token);
+        Assert.Equal("shunfeng", received.Single(r => r.GetProperty("accepted").GetBoolean()).GetProperty("carrier").GetString());
 
         await Session.WarehouseAsync("DY-WH");
         await Session.SkusAsync("抖店货品", "D-1");

@@ -90,31 +90,12 @@ public abstract class ShopifySyncTests(ShelfbookApp app, Sandbox sandbox) : Tena
         var shop = await ShopAsync();
         var ids = await GenerateAsync(3);
         await SyncAsync(shop);
-        var queued = await Session.PostAsync<ConfirmationRow>("/api/v1/channels/confirmations",
-            new { shopId = shop, platformOrderId = ids[0], trackingNo = "SF1500000001", carrierCode = "SF" }, HttpStatusCode.Created);
-        await sandbox.PostAsync($"/_sandbox/faults/shopify:{_store}", new { slowAnswerNext = 1, slowAnswerMs = 4500, slowAnswerOnly = "POST" });
         // The fulfillment is made but answered after the client's timeout; the retry finds nothing left to fulfill and
         // the fulfillment carrying this tracking number.
-        var first = await Session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
-        Assert.Equal((1, 0), (first.Sent, first.Accepted));
-        await Session.PostAsync<ConfirmationRow>($"/api/v1/channels/confirmations/{queued.Id}/retry", null);
-        var second = await Session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
-        Assert.Equal(1, second.Accepted);
-        var made = Assert.Single(await sandbox.ReceivedAsync("shopify", _store));
-        Assert.Equal(("SF Express", true), (made.GetProperty("carrier").GetString(), made.GetProperty("accepted").GetBoolean()));
+        var made = Assert.Single(await Session.ConfirmAfterLostAnswerAsync(sandbox, shop, ids[0], "SF1500000001", "shopify", _store, slowOnly: "POST"));
+        Assert.Equal("SF Express", made.GetProperty("carrier").GetString());
 
-        await Session.WarehouseAsync("US-WH");
-        await Session.SkusAsync("Shopify 货品", "S-1", "S-2");
-        await Session.ReceiveAsync("US-WH", "S-2", 8);
-        await sandbox.PostAsync($"/_sandbox/shopify/stores/{_store}/listings", new
-        {
-            listings = new[] { new { item = "Canvas Tote", sellerCode = "S-1", spec = "Natural", quantity = 3 }, new { item = "Canvas Tote", sellerCode = "S-2", spec = "Black", quantity = 3 } },
-        });
-        var fetched = await Session.PostAsync<ListingsFetched>($"/api/v1/channels/shops/{shop}/listings/fetch", null);
-        Assert.Equal((2, 2), (fetched.Fetched, fetched.MatchedAutomatically));
-        var push = await Session.PostAsync<StockPushRun>($"/api/v1/channels/shops/{shop}/stock/push", null);
-        Assert.Equal((2, 2), (push.Planned, push.Pushed));
-        Assert.Equal([0L, 8L], (await sandbox.StockUpdatesAsync("shopify", _store)).Order());
+        Assert.Equal([0L, 8L], (await Session.FetchAndPushTwoAsync(sandbox, shop, $"/_sandbox/shopify/stores/{_store}/listings", ["S-1", "S-2"], 8, "shopify", _store)).Order());
     }
 }
 

@@ -212,21 +212,12 @@ public sealed partial class ShopifyConnector : IPlatformConnector
             ? string.Join(" ", new[] { PlatformValues.Text(c, "first_name"), PlatformValues.Text(c, "last_name") }.Where(n => n is not null)) : null;
         return new PlatformOrderData(
             id, status, $"{financial}/{fulfillment ?? "unfulfilled"}{(cancelled ? "/cancelled" : "")}", refund,
-            IsoTime(order, "created_at", true)!.Value, financial is "paid" or "partially_refunded" or "refunded" ? IsoTime(order, "processed_at", false) : null,
-            IsoTime(order, "updated_at", true)!.Value,
+            PlatformValues.IsoTime(order, "created_at", true)!.Value, financial is "paid" or "partially_refunded" or "refunded" ? PlatformValues.IsoTime(order, "processed_at", false) : null,
+            PlatformValues.IsoTime(order, "updated_at", true)!.Value,
             PlatformValues.Cut(customer, 100), PlatformValues.Cut(PlatformValues.Text(order, "note"), 500), null,
             At("name"), At("phone"), At("country_code"), At("province"), At("city"), null, street.Length == 0 ? null : street, At("zip"),
             currency, lines.Sum(l => l.Price * l.Quantity), PlatformValues.Amount(order, "total_discounts", currency, required: false), shipping,
             PlatformValues.Amount(order, "total_price", currency), lines);
-    }
-
-    private static DateTime? IsoTime(JsonElement record, string field, bool required)
-    {
-        var text = PlatformValues.Text(record, field);
-        if (text is null) return required ? throw new UnreadableRecordException($"{field} is missing.") : null;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            ? at.UtcDateTime
-            : throw new UnreadableRecordException($"{field} is not an ISO 8601 time: '{text}'.");
     }
 
     private static string Iso(DateTime utc) => Uri.EscapeDataString(DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));

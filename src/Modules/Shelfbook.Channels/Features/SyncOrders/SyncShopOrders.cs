@@ -72,8 +72,10 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
         {
             var (shop, _, connector, opened) = await links.OpenAsync(shopId, ct);
             context = opened;
-            // Channels:Sync:LagSeconds overrides the platform's lag (the tests run against a sandbox whose indexes are never late).
-            var end = now - (configuration.GetValue<int?>("Channels:Sync:LagSeconds") is { } lag ? TimeSpan.FromSeconds(lag) : connector.Lag);
+            // Channels:Sync:LagSeconds overrides the platform's lag (the tests run against a sandbox whose indexes are never
+            // late), but never below the least lag the platform accepts.
+            var lag = configuration.GetValue<int?>("Channels:Sync:LagSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : connector.Lag;
+            var end = now - (lag > connector.MinimumLag ? lag : connector.MinimumLag);
             var from = connection.PullStart(connector.Overlap);
             string? gap = null;
             if (from < now - History)
