@@ -22,6 +22,8 @@ public sealed record EbaySellerInput(string ClientId, string ClientSecret, strin
 public sealed record AmazonSellerInput(
     string ClientId, string ClientSecret, string RefreshToken, string SellerId, string MarketplaceId, string? Currency = null, double? RateScale = null);
 
+public sealed record JdVendorInput(string AppKey, string AppSecret, string AccessToken, string VendorName);
+
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
@@ -259,6 +261,38 @@ public static class Control
             found.Revoked = true;
             return Results.Ok();
         });
+        control.MapPost("/jd/vendors", (JdVendorInput input, SandboxState state) =>
+        {
+            var jd = state.Jd;
+            lock (jd.Gate)
+            {
+                if (!jd.Apps.TryGetValue(input.AppKey, out var existing)) jd.Apps[input.AppKey] = new Jd.JdApp(input.AppKey, input.AppSecret);
+                else if (existing.Secret != input.AppSecret) return Results.Conflict(new { error = "app_key exists with another secret" });
+                jd.Vendors[input.AccessToken] = new Jd.JdVendor(input.VendorName, input.AppKey, input.AccessToken);
+            }
+            return Results.Ok(new { input.VendorName });
+        });
+        control.MapPost("/jd/vendors/{token}/orders", (string token, GenerateOrders input, SandboxState state) =>
+        {
+            if (JdVendor(state, token) is not { } vendor) return Results.NotFound();
+            if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
+            // JD lists orders once paid.
+            var orders = TopGenerator.Generate(state.Jd.NextId, input with { UnpaidShare = 0 }, state.Clock.GetUtcNow().UtcDateTime);
+            vendor.Listings.Dress(orders);
+            lock (vendor.Gate)
+                foreach (var o in orders) vendor.Orders[Jd.JdGateway.OrderId(o)] = o;
+            return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Jd.JdGateway.OrderId) });
+        });
+        control.MapPost("/jd/vendors/{token}/listings", (string token, ListingsInput input, SandboxState state) =>
+            JdVendor(state, token) is { } vendor
+                ? AddListings(vendor.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Jd.NextId)
+                : Results.NotFound());
+        control.MapPost("/jd/vendors/{token}/revoke", (string token, SandboxState state) =>
+        {
+            if (JdVendor(state, token) is not { } vendor) return Results.NotFound();
+            vendor.Revoked = true;
+            return Results.Ok();
+        });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);
@@ -286,6 +320,11 @@ public static class Control
         if (input.Listings is not { Length: > 0 } given) return Results.BadRequest(new { error = "listings is empty" });
         var created = listings.Add(given, nextId);
         return Results.Ok(created.Select(l => new { itemId = SellerListings.Id(l.ItemId), skuId = l.SkuId == 0 ? "" : SellerListings.Id(l.SkuId), sellerCode = l.OuterId, l.Quantity }));
+    }
+
+    private static Jd.JdVendor? JdVendor(SandboxState state, string token)
+    {
+        lock (state.Jd.Gate) return state.Jd.Vendors.GetValueOrDefault(token);
     }
 
     private static Amazon.AmazonSeller? AmazonSeller(SandboxState state, string seller)

@@ -23,6 +23,7 @@ public static class SandboxApp
         Shopify.ShopifyGateway.Map(app);
         Ebay.EbayGateway.Map(app);
         Amazon.AmazonGateway.Map(app);
+        Jd.JdGateway.Map(app);
         Control.Map(app);
         return app;
     }

@@ -114,6 +114,8 @@ public sealed class SandboxState
 
     public Amazon.AmazonPlatform Amazon { get; } = new();
 
+    public Jd.JdPlatform Jd { get; } = new();
+
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();
 

@@ -73,6 +73,7 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<IPlatformConnector, Connectors.Ebay.EbayConnector>();
         services.AddSingleton<IPlatformConnector, Connectors.Amazon.AmazonConnector>();
+        services.AddSingleton<IPlatformConnector, Connectors.Jd.JdConnector>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<ShopLinks>();

@@ -52,6 +52,12 @@ public static class CarrierCodes
         ["POST"] = "China Post", ["JD"] = "JD Logistics", ["JT"] = "J&T Express",
     };
 
+    /// <summary>JD's numeric logiCoprId values [unconfirmed].</summary>
+    private static readonly Dictionary<string, string> Jd = new(StringComparer.Ordinal)
+    {
+        ["SF"] = "467", ["ZTO"] = "1499", ["YTO"] = "463", ["STO"] = "470", ["YUNDA"] = "1327", ["EMS"] = "465", ["POST"] = "2170", ["JD"] = "2087", ["JT"] = "3046",
+    };
+
     /// <summary>The platform's code for the carrier, or null when the platform has none for it.</summary>
     public static string? For(ShopPlatform platform, string carrier) => platform switch
     {
@@ -61,6 +67,7 @@ public static class CarrierCodes
         ShopPlatform.Shopify => Shopify.GetValueOrDefault(carrier),
         ShopPlatform.Ebay => Ebay.GetValueOrDefault(carrier),
         ShopPlatform.Amazon => Amazon.GetValueOrDefault(carrier),
+        ShopPlatform.Jd => Jd.GetValueOrDefault(carrier),
         _ => null,
     };
 }

@@ -1,10 +1,13 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Shelfbook.Channels.Connectors.Douyin;
+namespace Shelfbook.Channels.Connectors;
 
-/// <summary>Douyin's <c>param_json</c>: keys sorted ordinally, no whitespace, no HTML escaping (platform-apis.md §4).</summary>
-public static class DouyinJson
+/// <summary>
+/// JSON as signing platforms want it inside a signed string (Douyin's <c>param_json</c>, JD's <c>360buy_param_json</c>):
+/// keys sorted ordinally, no whitespace, no HTML escaping (platform-apis.md §3, §4).
+/// </summary>
+public static class SortedJson
 {
     private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = false };
 

@@ -224,7 +224,7 @@ public sealed class DouyinConnector : IPlatformConnector
     private static async Task<JsonDocument> CallAsync(ConnectorContext context, string method, Dictionary<string, object?> business, CancellationToken ct)
     {
         var appKey = context.Credentials.Require("app_key");
-        var paramJson = DouyinJson.Serialize(business);
+        var paramJson = SortedJson.Serialize(business);
         var timestamp = context.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var sign = DouyinSigner.Sign(appKey, context.Credentials.Require("app_secret"), method, paramJson, timestamp);
         var query = string.Join("&", new Dictionary<string, string>

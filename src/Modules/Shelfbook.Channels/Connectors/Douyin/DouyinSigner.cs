@@ -9,7 +9,7 @@ namespace Shelfbook.Channels.Connectors.Douyin;
 /// Douyin (抖店) signing (platform-apis.md §4): secret + "app_key"+key + "method"+method + "param_json"+json +
 /// "timestamp"+ts + "v"+"2" + secret (the access token is not signed); <c>hmac-sha256</c> keyed by the secret or plain
 /// <c>md5</c>, lower-case hex. <paramref name="paramJson"/> must already have sorted keys, no whitespace and no HTML
-/// escaping (<see cref="DouyinJson"/>).
+/// escaping (<see cref="SortedJson"/>).
 /// </summary>
 public static class DouyinSigner
 {
