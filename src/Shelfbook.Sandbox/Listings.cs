@@ -58,6 +58,33 @@ public sealed class SellerListings
         return created;
     }
 
+    /// <summary>What a stock update found: no listing, a quantity that would fall below zero, or the listing with its new quantity.</summary>
+    public enum QuantityChange
+    {
+        NotFound,
+        BelowZero,
+        Set,
+    }
+
+    /// <summary>
+    /// Sets the quantity of the first listing <paramref name="which"/> picks (or adds to it when <paramref name="incremental"/>),
+    /// never below zero, and records the update as the platform received it.
+    /// </summary>
+    public QuantityChange SetQuantity(Func<SandboxListing, bool> which, long quantity, bool incremental, SandboxState state, string platform, string seller)
+    {
+        lock (Gate)
+        {
+            var listing = All.FirstOrDefault(which);
+            if (listing is null) return QuantityChange.NotFound;
+            var next = incremental ? listing.Quantity + quantity : quantity;
+            if (next < 0) return QuantityChange.BelowZero;
+            listing.Quantity = next;
+            state.StockUpdates.Enqueue(new ReceivedStockUpdate(platform, seller, Id(listing.ItemId), listing.SkuId == 0 ? "" : Id(listing.SkuId), next,
+                state.Clock.GetUtcNow().UtcDateTime));
+            return QuantityChange.Set;
+        }
+    }
+
     /// <summary>Order lines whose seller code a listing carries take that listing's ids and title, as a real platform's would.</summary>
     public void Dress(IEnumerable<TopTrade> trades)
     {

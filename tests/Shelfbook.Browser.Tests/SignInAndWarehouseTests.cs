@@ -401,6 +401,38 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await row.Locator("text=固定数量 3").WaitForAsync();
     }
 
+    [Fact]
+    public async Task An_ebay_shop_is_authorized_on_the_platforms_consent_page_and_comes_back_linked()
+    {
+        var (sandbox, address) = await SandboxAsync();
+        await using var _ = sandbox;
+        using var control = new HttpClient { BaseAddress = address };
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(control, "/_sandbox/ebay/sellers",
+            new { clientId = "Browser-APP", clientSecret = "browser-secret", refreshToken = "v^1.1#r^1#seed", seller = "seed" })).EnsureSuccessStatusCode();
+        var (page, session) = await SignInAsync(async session =>
+        {
+            var shop = (await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/shops",
+                new { platform = "Ebay", code = "EB-B", name = "eBay 浏览器店" }, System.Net.HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            await session.PutAsync<System.Text.Json.JsonElement>($"/api/v1/channels/shops/{shop}/settings", new { apiBaseUrl = new Uri(address, "/ebay").ToString() });
+        });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "店铺同步" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=connection-consent]");
+        await Field(page, "consent-client_id").FillAsync("Browser-APP");
+        await Field(page, "consent-client_secret").FillAsync("browser-secret");
+        await page.ClickAsync("[data-testid=consent-start]");
+
+        // The platform's own page: the seller agrees, and the browser comes back to Shelfbook.
+        await page.WaitForURLAsync($"{address}ebay/oauth2/authorize**");
+        await page.FillAsync("[data-testid=ebay-seller]", "browser-seller");
+        await page.ClickAsync("[data-testid=ebay-agree]");
+        await page.WaitForURLAsync("**/channels/authorized**");
+        await page.Locator("[data-testid=consent-done]", new() { HasText = "refresh_token" }).WaitForAsync();
+        await using var db = session.OpenDb();
+        Assert.Contains("refresh_token", db.Set<Channels.Domain.ShopConnection>().Single().CredentialNames, StringComparison.Ordinal);
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

@@ -84,6 +84,7 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddScoped<ManageQuarantine>();
         services.AddScoped<Features.PushStock.PushStock>();
         services.AddScoped<Features.FetchListings.FetchListings>();
+        services.AddScoped<Features.AuthorizeShops.AuthorizeShop>();
         services.AddScoped<Features.ConfirmShipments.SendConfirmations>();
         services.AddScoped<Contracts.IConfirmShipments>(sp => sp.GetRequiredService<Features.ConfirmShipments.SendConfirmations>());
         services.AddHostedService<OrderSyncWorker>();

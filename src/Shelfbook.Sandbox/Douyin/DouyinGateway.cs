@@ -183,16 +183,11 @@ public static class DouyinGateway
         var (productId, skuId, code) = (Text(param, "product_id") ?? "", Text(param, "sku_id"), Text(param, "code"));
         if (Number(param, "stock_num") is not { } quantity) return Error(40001, "参数错误", "isv.missing-parameter", "stock_num 必填");
         var incremental = param.TryGetProperty("incremental", out var inc) && inc.ValueKind == JsonValueKind.True;
-        lock (shop.Listings.Gate)
-        {
-            var sku = shop.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == productId
-                                                            && (skuId is not null ? SellerListings.Id(l.SkuId) == skuId : code is not null && l.OuterId == code));
-            if (sku is null) return Error(40002, "SKU 不存在", "isv.sku-not-exist");
-            var next = incremental ? sku.Quantity + quantity : quantity;
-            if (next < 0) return Error(40001, "参数错误", "isv.invalid-parameter", "库存不能小于 0");
-            sku.Quantity = next;
-            state.StockUpdates.Enqueue(new ReceivedStockUpdate("douyin", shop.AccessToken, productId, SellerListings.Id(sku.SkuId), next, state.Clock.GetUtcNow().UtcDateTime));
-        }
+        var change = shop.Listings.SetQuantity(l => SellerListings.Id(l.ItemId) == productId
+                                                    && (skuId is not null ? SellerListings.Id(l.SkuId) == skuId : code is not null && l.OuterId == code),
+            quantity, incremental, state, "douyin", shop.AccessToken);
+        if (change == SellerListings.QuantityChange.NotFound) return Error(40002, "SKU 不存在", "isv.sku-not-exist");
+        if (change == SellerListings.QuantityChange.BelowZero) return Error(40001, "参数错误", "isv.invalid-parameter", "库存不能小于 0");
         return Ok(new JsonObject());
     }
 

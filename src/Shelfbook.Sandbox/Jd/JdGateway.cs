@@ -239,13 +239,8 @@ public static class JdGateway
     {
         var skuId = Text(param, "skuId") ?? "";
         if (!long.TryParse(Text(param, "stockNum"), NumberStyles.None, CultureInfo.InvariantCulture, out var stock)) return Error(40, "stockNum 必须是非负整数", "Invalid stockNum");
-        lock (vendor.Listings.Gate)
-        {
-            var sku = vendor.Listings.All.FirstOrDefault(l => SellerListings.Id(l.SkuId) == skuId);
-            if (sku is null) return Error(42, "SKU 不存在", "SKU not found");
-            sku.Quantity = stock;
-            state.StockUpdates.Enqueue(new ReceivedStockUpdate("jd", vendor.AccessToken, SellerListings.Id(sku.ItemId), skuId, stock, state.Clock.GetUtcNow().UtcDateTime));
-        }
+        if (vendor.Listings.SetQuantity(l => SellerListings.Id(l.SkuId) == skuId, stock, false, state, "jd", vendor.AccessToken) == SellerListings.QuantityChange.NotFound)
+            return Error(42, "SKU 不存在", "SKU not found");
         return Ok("jingdong.stock.write.updateSkuStock", new JsonObject { ["success"] = true });
     }
 

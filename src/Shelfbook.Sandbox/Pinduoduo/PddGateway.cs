@@ -154,16 +154,11 @@ public static class PddGateway
         var (goodsId, skuId, outerId) = (form.GetValueOrDefault("goods_id") ?? "", form.GetValueOrDefault("sku_id"), form.GetValueOrDefault("outer_id"));
         if (!long.TryParse(form.GetValueOrDefault("quantity"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
             return Error(10000, "参数错误", "quantity", "quantity 必须是整数");
-        lock (mall.Listings.Gate)
-        {
-            var sku = mall.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == goodsId
-                                                            && (skuId is not null ? SellerListings.Id(l.SkuId) == skuId : outerId is not null && l.OuterId == outerId));
-            if (sku is null) return Error(10002, "商品或 SKU 不存在");
-            var next = form.GetValueOrDefault("update_type") == "2" ? sku.Quantity + quantity : quantity;
-            if (next < 0) return Error(10000, "参数错误", "quantity", "库存不能小于 0");
-            sku.Quantity = next;
-            state.StockUpdates.Enqueue(new ReceivedStockUpdate("pinduoduo", mall.AccessToken, goodsId, SellerListings.Id(sku.SkuId), next, state.Clock.GetUtcNow().UtcDateTime));
-        }
+        var change = mall.Listings.SetQuantity(l => SellerListings.Id(l.ItemId) == goodsId
+                                                    && (skuId is not null ? SellerListings.Id(l.SkuId) == skuId : outerId is not null && l.OuterId == outerId),
+            quantity, form.GetValueOrDefault("update_type") == "2", state, "pinduoduo", mall.AccessToken);
+        if (change == SellerListings.QuantityChange.NotFound) return Error(10002, "商品或 SKU 不存在");
+        if (change == SellerListings.QuantityChange.BelowZero) return Error(10000, "参数错误", "quantity", "库存不能小于 0");
         return Results.Text(new JsonObject
         {
             ["goods_quantity_update_response"] = new JsonObject { ["is_success"] = true, ["request_id"] = Guid.NewGuid().ToString("N") },

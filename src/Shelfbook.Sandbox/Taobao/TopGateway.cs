@@ -225,15 +225,11 @@ public static class TopGateway
         if (!long.TryParse(form.GetValueOrDefault("quantity"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quantity))
             return Error(41, "Invalid arguments:quantity", "isv.invalid-parameter", "quantity 必须是整数");
         var type = form.GetValueOrDefault("type") ?? "1";
-        lock (seller.Listings.Gate)
-        {
-            var listing = seller.Listings.All.FirstOrDefault(l => SellerListings.Id(l.ItemId) == itemId && (skuId is null ? l.SkuId == 0 : SellerListings.Id(l.SkuId) == skuId));
-            if (listing is null) return Error(15, "Remote service error", "isv.item-not-exist", "商品不存在或不属于当前卖家");
-            var next = type == "2" ? listing.Quantity + quantity : quantity;
-            if (next < 0 || (type != "1" && type != "2")) return Error(41, "Invalid arguments:quantity", "isv.invalid-parameter", "库存不能小于 0");
-            listing.Quantity = next;
-            state.StockUpdates.Enqueue(new ReceivedStockUpdate("taobao", seller.Session, itemId, skuId ?? "", next, state.Clock.GetUtcNow().UtcDateTime));
-        }
+        if (type is not ("1" or "2")) return Error(41, "Invalid arguments:type", "isv.invalid-parameter", "type 取值 1 或 2");
+        var change = seller.Listings.SetQuantity(l => SellerListings.Id(l.ItemId) == itemId && (skuId is null ? l.SkuId == 0 : SellerListings.Id(l.SkuId) == skuId),
+            quantity, type == "2", state, "taobao", seller.Session);
+        if (change == SellerListings.QuantityChange.NotFound) return Error(15, "Remote service error", "isv.item-not-exist", "商品不存在或不属于当前卖家");
+        if (change == SellerListings.QuantityChange.BelowZero) return Error(41, "Invalid arguments:quantity", "isv.invalid-parameter", "库存不能小于 0");
         return Results.Text(new JsonObject
         {
             ["item_quantity_update_response"] = new JsonObject { ["item"] = new JsonObject { ["num_iid"] = long.Parse(itemId, CultureInfo.InvariantCulture) }, ["request_id"] = RequestId() },

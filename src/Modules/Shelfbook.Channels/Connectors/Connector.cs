@@ -82,6 +82,19 @@ public sealed record PulledRecord(string Payload, PlatformOrderData? Order, stri
     public static PulledRecord Read(string payload, PlatformOrderData order) => new(payload, order, null, order.PlatformOrderId);
 
     public static PulledRecord Unreadable(string payload, string error, string? platformOrderId) => new(payload, null, error, platformOrderId);
+
+    /// <summary>Reads a record with <paramref name="parse"/>; a missing id (named <paramref name="idField"/>) or an unreadable field quarantines it.</summary>
+    public static PulledRecord From(string payload, string? platformOrderId, string idField, Func<string, PlatformOrderData> parse)
+    {
+        try
+        {
+            return Read(payload, parse(platformOrderId ?? throw new UnreadableRecordException($"{idField} is missing.")));
+        }
+        catch (UnreadableRecordException e)
+        {
+            return Unreadable(payload, e.Message, platformOrderId);
+        }
+    }
 }
 
 /// <summary>A parcel to confirm on the platform: the order, the lines it carries (all when empty), tracking number and the platform's carrier code.</summary>
@@ -145,4 +158,21 @@ public interface IPlatformConnector
     /// server fault the push stops there: that listing carries the error and the ones after it are left out.
     /// </summary>
     Task<IReadOnlyList<StockPushResult>> PushStockAsync(ConnectorContext context, IReadOnlyList<StockToPush> listings, CancellationToken ct);
+}
+
+/// <summary>
+/// A platform where the seller grants access on the platform's own consent page (OAuth authorization code): the shop
+/// is given its app's credentials, the seller agrees on the platform, and the code that comes back is exchanged for
+/// the tokens the connector needs.
+/// </summary>
+public interface IConsentFlow
+{
+    /// <summary>The credentials entered before consent (the app's); the others come from the exchange.</summary>
+    IReadOnlyList<string> AppCredentialNames { get; }
+
+    /// <summary>The platform's consent page for the app, sending the seller back to <paramref name="redirectUri"/> with a code and <paramref name="state"/>.</summary>
+    Uri ConsentUrl(ConnectorContext context, string redirectUri, string state);
+
+    /// <summary>The code exchanged for the credentials the app's do not cover (a refresh token …); a refusal is an authorization failure.</summary>
+    Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, CancellationToken ct);
 }

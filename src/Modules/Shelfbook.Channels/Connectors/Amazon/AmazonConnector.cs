@@ -169,14 +169,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
         var id = PlatformValues.Text(order, "AmazonOrderId");
         var items = id is null ? [] : await ItemsAsync(context, id, ct);
         var payload = $"{{\"order\":{order.GetRawText()},\"items\":[{string.Join(",", items.Select(i => i.GetRawText()))}]}}";
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, items, id ?? throw new UnreadableRecordException("AmazonOrderId is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, id);
-        }
+        return PulledRecord.From(payload, id, "AmazonOrderId", orderId => Parse(order, items, orderId));
     }
 
     private static PlatformOrderData Parse(JsonElement order, List<JsonElement> items, string id)

@@ -146,19 +146,8 @@ public sealed class DouyinConnector : IPlatformConnector
         }
     }
 
-    internal static PulledRecord Read(JsonElement order)
-    {
-        var payload = order.GetRawText();
-        var id = PlatformValues.Text(order, "order_id");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, id ?? throw new UnreadableRecordException("order_id is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, id);
-        }
-    }
+    internal static PulledRecord Read(JsonElement order) =>
+        PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "order_id"), "order_id", id => Parse(order, id));
 
     private static PlatformOrderData Parse(JsonElement order, string id)
     {

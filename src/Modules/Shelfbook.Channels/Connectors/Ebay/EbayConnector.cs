@@ -16,13 +16,15 @@ namespace Shelfbook.Channels.Connectors.Ebay;
 /// page back to the first after a one-record call for the total, so an order modified while paging (it leaves the
 /// window) shifts nothing not yet read. Inventory items are keyed by SKU: a listing's item id is its SKU.
 /// </summary>
-public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector
+public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, IConsentFlow
 {
     public IReadOnlyList<ShopPlatform> Platforms => [ShopPlatform.Ebay];
 
     public Uri DefaultBaseUrl { get; } = new("https://api.ebay.com/");
 
     public IReadOnlyList<string> CredentialNames => ["client_id", "client_secret", "refresh_token"];
+
+    public IReadOnlyList<string> AppCredentialNames => ["client_id", "client_secret"];
 
     public TimeSpan MaxWindow => TimeSpan.FromDays(1);
 
@@ -129,19 +131,8 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector
         return results;
     }
 
-    internal static PulledRecord Read(JsonElement order)
-    {
-        var payload = order.GetRawText();
-        var id = PlatformValues.Text(order, "orderId");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, id ?? throw new UnreadableRecordException("orderId is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, id);
-        }
-    }
+    internal static PulledRecord Read(JsonElement order) =>
+        PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "orderId"), "orderId", id => Parse(order, id));
 
     private static PlatformOrderData Parse(JsonElement order, string id)
     {
@@ -201,27 +192,56 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector
 
     private static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// eBay's consent page (auth.ebay.com for api.ebay.com, auth.sandbox.ebay.com for eBay's own sandbox; another API
+    /// address serves it at <c>/oauth2/authorize</c>). [unconfirmed] eBay names the return address by the app's RuName,
+    /// which must be set up to redirect to <paramref name="redirectUri"/>.
+    /// </summary>
+    public Uri ConsentUrl(ConnectorContext context, string redirectUri, string state)
+    {
+        var host = context.BaseUrl.Host;
+        var page = host == "api.ebay.com" ? "https://auth.ebay.com/oauth2/authorize"
+            : host == "api.sandbox.ebay.com" ? "https://auth.sandbox.ebay.com/oauth2/authorize"
+            : $"{context.BaseUrl.ToString().TrimEnd('/')}/oauth2/authorize";
+        var query = string.Join("&", new Dictionary<string, string>
+        {
+            ["client_id"] = context.Credentials.Require("client_id"), ["redirect_uri"] = redirectUri, ["response_type"] = "code", ["scope"] = EbayRules.Scopes, ["state"] = state,
+        }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        return new Uri($"{page}?{query}");
+    }
+
+    /// <summary><c>grant_type=authorization_code</c>: the seller's refresh token (the access token that comes with it is kept for use).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, CancellationToken ct)
+    {
+        var root = await TokenRequestAsync(context, new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri }, ct);
+        return PlatformValues.Text(root.RootElement, "refresh_token") is { } refresh
+            ? new Dictionary<string, string> { ["refresh_token"] = refresh }
+            : throw new PlatformCallException(PlatformFailure.Authorization, "no_refresh_token", "eBay answered the code without a refresh token.");
+    }
+
+    /// <summary>A call to the token endpoint with the app's Basic credentials; a refusal is an authorization failure with eBay's message.</summary>
+    private static async Task<JsonDocument> TokenRequestAsync(ConnectorContext context, Dictionary<string, string> form, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url(context, "identity/v1/oauth2/token")) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{context.Credentials.Require("client_id")}:{context.Credentials.Require("client_secret")}")));
+        var response = await PlatformHttp.SendForResponseAsync(context, request, ct);
+        var root = response.Body.RootElement;
+        if (response.Status == HttpStatusCode.OK && PlatformValues.Text(root, "access_token") is not null) return response.Body;
+        var error = new PlatformCallException(PlatformFailure.Authorization, PlatformValues.Text(root, "error") ?? ((int)response.Status).ToString(CultureInfo.InvariantCulture),
+            $"eBay refused the {form["grant_type"].Replace('_', ' ')}: {PlatformValues.Text(root, "error")} {PlatformValues.Text(root, "error_description")}".TrimEnd());
+        response.Dispose();
+        throw error;
+    }
+
     /// <summary>A user access token from the refresh token (<c>grant_type=refresh_token</c>, Basic client credentials).</summary>
     private async Task<string> TokenAsync(ConnectorContext context, CancellationToken ct)
     {
         var refresh = context.Credentials.Require("refresh_token");
         return await tokens.GetAsync(context, refresh, async () =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, Url(context, "identity/v1/oauth2/token"))
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["grant_type"] = "refresh_token", ["refresh_token"] = refresh, ["scope"] = EbayRules.Scopes,
-                }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{context.Credentials.Require("client_id")}:{context.Credentials.Require("client_secret")}")));
-            using var response = await PlatformHttp.SendForResponseAsync(context, request, ct);
-            var root = response.Body.RootElement;
-            if (response.Status != HttpStatusCode.OK || PlatformValues.Text(root, "access_token") is not { } token)
-                throw new PlatformCallException(PlatformFailure.Authorization, PlatformValues.Text(root, "error") ?? ((int)response.Status).ToString(CultureInfo.InvariantCulture),
-                    $"eBay refused the refresh token: {PlatformValues.Text(root, "error")} {PlatformValues.Text(root, "error_description")}".TrimEnd());
-            return (token, TimeSpan.FromSeconds(PlatformValues.Units(root, "expires_in") ?? 7200));
+            using var answer = await TokenRequestAsync(context, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh, ["scope"] = EbayRules.Scopes }, ct);
+            return (PlatformValues.Text(answer.RootElement, "access_token")!, TimeSpan.FromSeconds(PlatformValues.Units(answer.RootElement, "expires_in") ?? 7200));
         });
     }
 

@@ -130,19 +130,8 @@ public sealed class JdConnector : IPlatformConnector
     private static JsonElement? Result(JsonElement response, string name) =>
         response.TryGetProperty(name, out var result) && result.ValueKind == JsonValueKind.Object ? result : null;
 
-    internal static PulledRecord Read(JsonElement order)
-    {
-        var payload = order.GetRawText();
-        var id = PlatformValues.Text(order, "orderId");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, id ?? throw new UnreadableRecordException("orderId is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, id);
-        }
-    }
+    internal static PulledRecord Read(JsonElement order) =>
+        PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "orderId"), "orderId", id => Parse(order, id));
 
     private static PlatformOrderData Parse(JsonElement order, string id)
     {

@@ -85,19 +85,8 @@ public sealed class PinduoduoConnector : IPlatformConnector
         }
     }
 
-    internal static PulledRecord Read(JsonElement order)
-    {
-        var payload = order.GetRawText();
-        var sn = PlatformValues.Text(order, "order_sn");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, sn ?? throw new UnreadableRecordException("order_sn is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, sn);
-        }
-    }
+    internal static PulledRecord Read(JsonElement order) =>
+        PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "order_sn"), "order_sn", id => Parse(order, id));
 
     private static PlatformOrderData Parse(JsonElement order, string sn)
     {

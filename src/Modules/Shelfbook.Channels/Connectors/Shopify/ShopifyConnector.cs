@@ -158,19 +158,8 @@ public sealed partial class ShopifyConnector : IPlatformConnector
         return results;
     }
 
-    internal static PulledRecord Read(JsonElement order)
-    {
-        var payload = order.GetRawText();
-        var id = PlatformValues.Text(order, "id");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(order, id ?? throw new UnreadableRecordException("id is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, id);
-        }
-    }
+    internal static PulledRecord Read(JsonElement order) =>
+        PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "id"), "id", id => Parse(order, id));
 
     private static PlatformOrderData Parse(JsonElement order, string id)
     {

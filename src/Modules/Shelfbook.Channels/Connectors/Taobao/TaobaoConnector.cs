@@ -180,19 +180,8 @@ public sealed class TaobaoConnector : IPlatformConnector
         return records;
     }
 
-    internal static PulledRecord Read(JsonElement trade)
-    {
-        var payload = trade.GetRawText();
-        var tid = PlatformValues.Text(trade, "tid_str") ?? PlatformValues.Text(trade, "tid");
-        try
-        {
-            return PulledRecord.Read(payload, Parse(trade, tid ?? throw new UnreadableRecordException("tid is missing.")));
-        }
-        catch (UnreadableRecordException e)
-        {
-            return PulledRecord.Unreadable(payload, e.Message, tid);
-        }
-    }
+    internal static PulledRecord Read(JsonElement trade) =>
+        PulledRecord.From(trade.GetRawText(), PlatformValues.Text(trade, "tid_str") ?? PlatformValues.Text(trade, "tid"), "tid", id => Parse(trade, id));
 
     private static PlatformOrderData Parse(JsonElement trade, string tid)
     {

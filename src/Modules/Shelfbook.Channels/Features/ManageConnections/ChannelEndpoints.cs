@@ -37,6 +37,14 @@ internal static class ChannelEndpoints
             })
             .WithSummary("Sync the shop's orders now (同步); answers what the run did")
             .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPost("/{id:guid}/authorize", (Guid id, AuthorizeShops.AuthorizationRequest input, AuthorizeShops.AuthorizeShop handler, CancellationToken ct) =>
+                handler.StartAsync(id, input, ct))
+            .WithSummary("Start the platform's consent flow (店铺授权): store the app's credentials and answer the platform's consent page")
+            .RequirePermission(ChannelsPermissions.Manage);
+        shops.MapPost("/authorize/complete", (AuthorizeShops.AuthorizationCompletion input, AuthorizeShops.AuthorizeShop handler, CancellationToken ct) =>
+                handler.CompleteAsync(input, ct))
+            .WithSummary("Exchange the code the platform sent back (with the state) for the shop's tokens")
+            .RequirePermission(ChannelsPermissions.Manage);
         shops.MapPost("/{id:guid}/listings/fetch", (Guid id, FetchListings.FetchListings handler, CancellationToken ct) => handler.RunAsync(id, ct))
             .WithSummary("Fetch the shop's listings from its platform into the catalog (一键抓取平台货品); unmatched ones land in the catalog's queue")
             .RequirePermission(ChannelsPermissions.Manage);

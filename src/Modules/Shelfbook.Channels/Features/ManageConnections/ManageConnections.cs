@@ -18,6 +18,9 @@ public sealed record ShopConnectionView(
 
     /// <summary>How far behind now the stored orders reach (now − cursor), in seconds; null before the first window.</summary>
     public long? LagSeconds { get; init; }
+
+    /// <summary>The platform has its own consent page (店铺授权): the app's credentials are entered, the rest comes from the seller's consent.</summary>
+    public IReadOnlyList<string>? ConsentCredentials { get; init; }
 }
 
 public sealed record ShopMonitor(int OrdersToday, int ConfirmationsWaiting, int ConfirmationsRefused, int Quarantined)
@@ -156,6 +159,7 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
             c?.LastError, c?.LastErrorAt, c?.Health ?? ConnectionHealth.New, c?.LeaseUntil > now)
         {
             LagSeconds = c?.Cursor is { } cursor ? (long)(now - cursor).TotalSeconds : null,
+            ConsentCredentials = (connector as IConsentFlow)?.AppCredentialNames,
         };
     }
 }
