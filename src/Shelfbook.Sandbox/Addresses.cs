@@ -23,6 +23,27 @@ public static class Addresses
         new("新疆维吾尔自治区", "乌鲁木齐市", "天山区", "解放北路 90 号", "830002"),
     ];
 
+    /// <summary>Buyers abroad, for the cross-border platforms (Shopify, eBay, Amazon): country, state, city, street, postal code.</summary>
+    public static readonly (string Country, Place Place)[] Abroad =
+    [
+        ("US", new("CA", "San Jose", "", "2145 Hamilton Ave", "95125")),
+        ("US", new("NY", "Brooklyn", "", "391 Court St Apt 2R", "11231")),
+        ("US", new("TX", "Austin", "", "1100 Congress Ave", "78701")),
+        ("GB", new("England", "Manchester", "", "12 Deansgate", "M3 2BW")),
+        ("DE", new("Berlin", "Berlin", "", "Torstraße 109", "10119")),
+        ("JP", new("東京都", "渋谷区", "", "神宮前 1-2-3", "150-0001")),
+        ("AU", new("NSW", "Sydney", "", "88 George St", "2000")),
+        ("CA", new("ON", "Toronto", "", "250 Yonge St", "M5B 2L7")),
+    ];
+
+    private static readonly string[] FirstNames = ["Emma", "Liam", "Olivia", "Noah", "Sophie", "Lukas", "Yui", "Jack", "Mia", "Ethan"];
+    private static readonly string[] LastNames = ["Smith", "Johnson", "Müller", "Brown", "Tanaka", "Wilson", "Martin", "Taylor", "Schmidt", "Lee"];
+
+    public static string AbroadName(Random random) => FirstNames[random.Next(FirstNames.Length)] + " " + LastNames[random.Next(LastNames.Length)];
+
+    public static string AbroadPhone(Random random) => "+1 " + random.Next(200, 999).ToString(System.Globalization.CultureInfo.InvariantCulture) + "-555-"
+                                                        + random.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "林"];
     private static readonly string[] Given = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "晓燕", "志强"];
     private static readonly string[] Remarks = ["请尽快发货，谢谢", "不要发圆通", "送人的，不要放发票", "周末送货", "请用顺丰，补邮费", "包装结实一点"];

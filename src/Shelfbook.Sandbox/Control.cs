@@ -24,6 +24,9 @@ public sealed record AmazonSellerInput(
 
 public sealed record JdVendorInput(string AppKey, string AppSecret, string AccessToken, string VendorName);
 
+/// <summary>A lifecycle step: each paid, unshipped order (of one platform or seller, or all) changes at these odds.</summary>
+public sealed record LifecycleInput(string? Platform = null, string? Seller = null, double RefundShare = 0, double CancelShare = 0, double AddressShare = 0, int? Seed = null);
+
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
@@ -166,7 +169,7 @@ public static class Control
         {
             if (ShopifyStore(state, store) is not { } found) return Results.NotFound();
             if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
-            var orders = TopGenerator.Generate(state.Shopify.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            var orders = TopGenerator.Generate(state.Shopify.NextId, input with { Abroad = input.Abroad ?? true }, state.Clock.GetUtcNow().UtcDateTime);
             found.Listings.Dress(orders);
             lock (found.Gate)
                 foreach (var o in orders) found.Orders[o.Tid] = o;
@@ -203,7 +206,7 @@ public static class Control
         {
             if (EbaySeller(state, seller) is not { } found) return Results.NotFound();
             if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
-            var orders = TopGenerator.Generate(state.Ebay.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            var orders = TopGenerator.Generate(state.Ebay.NextId, input with { Abroad = input.Abroad ?? true }, state.Clock.GetUtcNow().UtcDateTime);
             lock (found.Gate)
                 foreach (var o in orders) found.Orders[Ebay.EbayPlatform.OrderId(o)] = o;
             return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Ebay.EbayPlatform.OrderId) });
@@ -240,7 +243,7 @@ public static class Control
         {
             if (AmazonSeller(state, seller) is not { } found) return Results.NotFound();
             if (input.Count is < 1 or > 1_000_000) return Results.BadRequest(new { error = "count must be 1–1,000,000" });
-            var orders = TopGenerator.Generate(state.Amazon.NextId, input, state.Clock.GetUtcNow().UtcDateTime);
+            var orders = TopGenerator.Generate(state.Amazon.NextId, input with { Abroad = input.Abroad ?? true }, state.Clock.GetUtcNow().UtcDateTime);
             lock (found.Gate)
                 foreach (var o in orders) found.Orders[Amazon.AmazonPlatform.OrderId(o)] = o;
             return Results.Ok(new { count = orders.Count, orderIds = orders.Select(Amazon.AmazonPlatform.OrderId) });
@@ -304,6 +307,30 @@ public static class Control
             if (input.UpdateDuringPaging is { } u) faults.UpdateDuringPaging = u;
             if (input.Malformed is { } m) faults.SetMalformed(m);
             return Results.Ok();
+        });
+        control.MapPost("/lifecycle", (LifecycleInput input, SandboxState state) =>
+        {
+            if (new[] { input.RefundShare, input.CancelShare, input.AddressShare }.Any(p => p is < 0 or > 1) || input.RefundShare + input.CancelShare + input.AddressShare > 1)
+                return Results.BadRequest(new { error = "shares must be 0–1 and add up to at most 1" });
+            var random = input.Seed is { } seed ? new Random(seed) : new Random();
+            var now = state.Clock.GetUtcNow().UtcDateTime;
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+            var (refunds, cancels, addresses) = (0, 0, 0);
+            foreach (var (platform, seller, gate, orders) in state.AllOrders())
+            {
+                if ((input.Platform is not null && input.Platform != platform) || (input.Seller is not null && input.Seller != seller)) continue;
+                lock (gate)
+                    foreach (var order in orders.Where(o => o.Status == "WAIT_SELLER_SEND_GOODS" && o.Lines.All(l => l.InvoiceNo is null && l.RefundStatus == "NO_REFUND")))
+                    {
+                        var roll = random.NextDouble();
+                        if (roll < input.RefundShare) (order.Lines[0].RefundStatus, refunds) = ("WAIT_SELLER_AGREE", refunds + 1);
+                        else if (roll < input.RefundShare + input.CancelShare) (order.Status, cancels) = ("TRADE_CLOSED", cancels + 1);
+                        else if (roll < input.RefundShare + input.CancelShare + input.AddressShare) (order.ReceiverAddress, addresses) = (order.ReceiverAddress + "（改）", addresses + 1);
+                        else continue;
+                        order.Modified = now;
+                    }
+            }
+            return Results.Ok(new { refunds, cancels, addresses });
         });
         control.MapPost("/clock/advance", (int seconds, SandboxState state) =>
         {

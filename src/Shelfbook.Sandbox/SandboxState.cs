@@ -129,5 +129,19 @@ public sealed class SandboxState
     public Faults FaultsFor(string platform, string? seller) =>
         seller is not null && Faults.TryGetValue(platform + ":" + seller, out var own) ? own : FaultsOf(platform);
 
+    /// <summary>Every seller's orders on every platform, with the lock that guards them (for lifecycle changes).</summary>
+    public IEnumerable<(string Platform, string Seller, object Gate, IEnumerable<Taobao.TopTrade> Orders)> AllOrders()
+    {
+        List<(string, string, object, IEnumerable<Taobao.TopTrade>)> all = [];
+        lock (Taobao.Gate) all.AddRange(Taobao.Sellers.Values.Select(s => ("taobao", s.Session, s.Gate, (IEnumerable<Taobao.TopTrade>)s.Trades.Values)));
+        lock (Pinduoduo.Gate) all.AddRange(Pinduoduo.Malls.Values.Select(m => ("pinduoduo", m.AccessToken, m.Gate, (IEnumerable<Taobao.TopTrade>)m.Orders.Values)));
+        lock (Douyin.Gate) all.AddRange(Douyin.Shops.Values.Select(s => ("douyin", s.AccessToken, s.Gate, (IEnumerable<Taobao.TopTrade>)s.Orders.Values)));
+        lock (Jd.Gate) all.AddRange(Jd.Vendors.Values.Select(v => ("jd", v.AccessToken, v.Gate, (IEnumerable<Taobao.TopTrade>)v.Orders.Values)));
+        lock (Shopify.Gate) all.AddRange(Shopify.Stores.Values.Select(s => ("shopify", s.Name, s.Gate, (IEnumerable<Taobao.TopTrade>)s.Orders.Values)));
+        lock (Ebay.Gate) all.AddRange(Ebay.Sellers.Values.Select(s => ("ebay", s.Name, s.Gate, (IEnumerable<Taobao.TopTrade>)s.Orders.Values)));
+        lock (Amazon.Gate) all.AddRange(Amazon.Sellers.Values.Select(s => ("amazon", s.SellerId, s.Gate, (IEnumerable<Taobao.TopTrade>)s.Orders.Values)));
+        return all;
+    }
+
     public void Count(string key) => Calls.AddOrUpdate(key, 1, (_, n) => n + 1);
 }

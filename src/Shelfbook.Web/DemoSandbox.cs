@@ -132,7 +132,7 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
         lock (state.Shopify.Gate) state.Shopify.Stores[store.Name] = store;
         shops.Add(new("SHOPIFY-1", "Shanhai US Store", ShopPlatform.Shopify, "/shopify/shanhai-demo",
             new() { ["access_token"] = store.AccessToken, ["location_id"] = "7100001" },
-            (request, now) => Add(TopGenerator.Generate(state.Shopify.NextId, request, now), store.Listings, store.Gate, store.Orders, o => o.Tid),
+            (request, now) => Add(TopGenerator.Generate(state.Shopify.NextId, request with { Abroad = true }, now), store.Listings, store.Gate, store.Orders, o => o.Tid),
             store.Listings));
 
         // The new shops list the demo catalog's SKUs under their own ids (the Tmall shop's are its catalog's).

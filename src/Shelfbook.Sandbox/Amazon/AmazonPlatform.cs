@@ -101,7 +101,7 @@ public sealed class AmazonPlatform
         ["ShippingAddress"] = new JsonObject
         {
             ["Name"] = o.ReceiverName, ["AddressLine1"] = o.ReceiverAddress, ["City"] = o.ReceiverCity, ["County"] = o.ReceiverDistrict, ["StateOrRegion"] = o.ReceiverState,
-            ["PostalCode"] = o.ReceiverZip, ["CountryCode"] = "CN", ["Phone"] = o.ReceiverMobile,
+            ["PostalCode"] = o.ReceiverZip, ["CountryCode"] = o.Country, ["Phone"] = o.ReceiverMobile,
         },
     };
 

@@ -106,7 +106,7 @@ public sealed class EbayPlatform
                         ["contactAddress"] = new JsonObject
                         {
                             ["addressLine1"] = o.ReceiverAddress, ["addressLine2"] = o.ReceiverDistrict, ["city"] = o.ReceiverCity, ["stateOrProvince"] = o.ReceiverState,
-                            ["postalCode"] = o.ReceiverZip, ["countryCode"] = "CN",
+                            ["postalCode"] = o.ReceiverZip, ["countryCode"] = o.Country,
                         },
                     },
                 },

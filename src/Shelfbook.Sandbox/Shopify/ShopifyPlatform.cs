@@ -100,7 +100,7 @@ public sealed class ShopifyPlatform
             ["shipping_address"] = new JsonObject
             {
                 ["name"] = o.ReceiverName, ["phone"] = o.ReceiverMobile, ["address1"] = o.ReceiverAddress, ["address2"] = o.ReceiverDistrict, ["city"] = o.ReceiverCity,
-                ["province"] = o.ReceiverState, ["country_code"] = "CN", ["zip"] = o.ReceiverZip,
+                ["province"] = o.ReceiverState, ["country_code"] = o.Country, ["zip"] = o.ReceiverZip,
             },
             ["line_items"] = lines,
         };

@@ -2,7 +2,7 @@ namespace Shelfbook.Sandbox.Taobao;
 
 /// <summary>What the control API asks the generator for.</summary>
 public sealed record GenerateOrders(int Count, DateTime? From = null, DateTime? To = null, string[]? SellerCodes = null, int? Seed = null,
-    double UnpaidShare = 0.05, double ClosedShare = 0.03, double RefundShare = 0.02, double RemarkShare = 0.15);
+    double UnpaidShare = 0.05, double ClosedShare = 0.03, double RefundShare = 0.02, double RemarkShare = 0.15, bool? Abroad = null);
 
 /// <summary>Generates realistic trades: one to three lines, seller codes from the given list (plus a few the shop never mapped), discounts and postage.</summary>
 public static class TopGenerator
@@ -34,13 +34,15 @@ public static class TopGenerator
             var modified = new DateTime(from.Ticks + (long)(random.NextDouble() * span), DateTimeKind.Utc);
             modified = modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond));
             var created = modified.AddMinutes(-random.Next(0, 120));
-            var place = Addresses.China[random.Next(Addresses.China.Length)];
+            var (country, place) = request.Abroad is true ? Addresses.Abroad[random.Next(Addresses.Abroad.Length)] : ("CN", Addresses.China[random.Next(Addresses.China.Length)]);
             var roll = random.NextDouble();
             var trade = new TopTrade
             {
                 Tid = nextId(), Created = created, Modified = modified, BuyerNick = "tb" + random.Next(10_000_000, 99_999_999),
                 Status = roll < request.UnpaidShare ? "WAIT_BUYER_PAY" : roll < request.UnpaidShare + request.ClosedShare ? "TRADE_CLOSED_BY_TAOBAO" : "WAIT_SELLER_SEND_GOODS",
-                BuyerMessage = Addresses.Remark(random, request.RemarkShare), ReceiverName = Addresses.Name(random), ReceiverMobile = Addresses.Mobile(random),
+                BuyerMessage = Addresses.Remark(random, request.RemarkShare), Country = country,
+                ReceiverName = country == "CN" ? Addresses.Name(random) : Addresses.AbroadName(random),
+                ReceiverMobile = country == "CN" ? Addresses.Mobile(random) : Addresses.AbroadPhone(random),
                 ReceiverState = place.Province, ReceiverCity = place.City, ReceiverDistrict = place.District, ReceiverAddress = place.Street, ReceiverZip = place.Zip,
                 PostFee = random.NextDouble() < 0.7 ? 0 : 600 + 400 * random.Next(2),
             };

@@ -50,6 +50,9 @@ public sealed class TopTrade
     public string ReceiverDistrict { get; set; } = "";
     public string ReceiverAddress { get; set; } = "";
     public string ReceiverZip { get; set; } = "";
+
+    /// <summary>ISO country code of the receiver: CN for the Chinese platforms, abroad for cross-border orders.</summary>
+    public string Country { get; set; } = "CN";
     public long PostFee { get; set; }
     public long DiscountFee { get; set; }
     public List<TopLine> Lines { get; } = [];

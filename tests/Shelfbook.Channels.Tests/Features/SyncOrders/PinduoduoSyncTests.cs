@@ -33,7 +33,7 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
     private async Task<List<string>> GenerateAsync(int count, int fromMinute = 5, int toMinute = 58)
     {
         var generated = await sandbox.PostAsync<JsonElement>($"/_sandbox/pinduoduo/malls/{_token}/orders",
-            new { count, from = _start.AddMinutes(fromMinute), to = _start.AddMinutes(toMinute), sellerCodes = new[] { "A-1", "B-2" }, unpaidShare = 0.0, closedShare = 0.0 });
+            new { count, from = _start.AddMinutes(fromMinute), to = _start.AddMinutes(toMinute), sellerCodes = new[] { "A-1", "B-2" }, unpaidShare = 0.0, closedShare = 0.0, refundShare = 0.0 });
         return generated.GetProperty("orderSns").EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 
@@ -63,6 +63,27 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
             Assert.Equal(order.Paid - order.Postage, lines.Sum(l => l.Paid));
             Assert.Equal(("CNY", "CN"), (order.Currency, order.Country));
         }
+    }
+
+    [Fact]
+    public async Task Buyers_refunding_cancelling_and_moving_house_become_events_for_the_orders_module()
+    {
+        var shop = await ShopAsync();
+        await GenerateAsync(80, fromMinute: 10, toMinute: 40);
+        await SyncAsync(shop);
+
+        var changed = await sandbox.PostAsync<JsonElement>("/_sandbox/lifecycle",
+            new { platform = "pinduoduo", seller = _token, refundShare = 0.2, cancelShare = 0.15, addressShare = 0.15, seed = 11 });
+        await Task.Delay(1100);
+        var run = await SyncAsync(shop);
+
+        var (refunds, cancels, addresses) = (changed.GetProperty("refunds").GetInt32(), changed.GetProperty("cancels").GetInt32(), changed.GetProperty("addresses").GetInt32());
+        Assert.True(refunds > 0 && cancels > 0 && addresses > 0, $"the seeded step changed {refunds}/{cancels}/{addresses}");
+        Assert.Equal(refunds + cancels + addresses, run.Updated);
+        await using var db = Session.OpenDb();
+        var events = await db.Set<PlatformOrderEvent>().GroupBy(e => e.Change).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
+        Assert.Equal((refunds, cancels, addresses),
+            (events.GetValueOrDefault(PlatformOrderChange.RefundRequested), events.GetValueOrDefault(PlatformOrderChange.Cancelled), events.GetValueOrDefault(PlatformOrderChange.AddressChanged)));
     }
 
     [Fact]
