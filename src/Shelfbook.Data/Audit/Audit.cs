@@ -30,6 +30,12 @@ public sealed class AuditedAttribute(AuditCategory category, string entityType) 
 
     /// <summary>Properties never written to the log (secrets, counters that change on every request).</summary>
     public string[] Ignore { get; init; } = [];
+
+    /// <summary>
+    /// A row that appears holding only default values (made by the system for its own bookkeeping) is not logged; once
+    /// a person sets a value, the change is.
+    /// </summary>
+    public bool QuietDefaults { get; init; }
 }
 
 /// <summary>Who is acting: the signed-in user, a token's user, or the system (CLI, jobs).</summary>
@@ -121,6 +127,10 @@ public static class AuditRecorder
             // a row that appears or disappears is always logged.
             var isDescribed = Actions.TryGetValue(entry.Entity, out var described);
             if (changes.Count == 0 && !isDescribed && entry.State == EntityState.Modified) continue;
+            if (audited.QuietDefaults && !isDescribed && entry.State == EntityState.Added
+                && entry.Properties.Where(p => !audited.Ignore.Contains(p.Metadata.Name) && !p.Metadata.IsPrimaryKey())
+                    .All(p => p.CurrentValue is null || Equals(p.CurrentValue, p.Metadata.ClrType.IsValueType ? Activator.CreateInstance(p.Metadata.ClrType) : null)))
+                continue;
 
             var action = described ?? entry.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" };
             Actions.Remove(entry.Entity);

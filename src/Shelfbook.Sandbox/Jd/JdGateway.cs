@@ -185,7 +185,10 @@ public static class JdGateway
         {
             ["orderDetailInfo"] = new JsonObject
             {
-                ["apiResult"] = new JsonObject { ["success"] = order is not null }, ["orderInfo"] = order is null ? null : ToJson(order, faults.IsMalformed(id)),
+                ["apiResult"] = order is null
+                    ? new JsonObject { ["success"] = false, ["englishErrCode"] = "ORDER_NOT_FOUND", ["chineseErrCode"] = "订单不存在" }
+                    : new JsonObject { ["success"] = true },
+                ["orderInfo"] = order is null ? null : ToJson(order, faults.IsMalformed(id)),
             },
         });
     }

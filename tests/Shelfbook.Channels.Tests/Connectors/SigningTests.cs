@@ -69,13 +69,20 @@ public sealed class SigningTests
         };
 
         Assert.Equal("D70825340F4084360B9362B60DFD7930", JdSigner.Sign(Nullable(form), "yourappSecret"));
+        Assert.Equal("D70825340F4084360B9362B60DFD7930", Shelfbook.Sandbox.Jd.JdGateway.Signature(form, "yourappSecret"));
     }
 
     [Theory]
     [InlineData("md5", "a84d3597bbb7aaeb0540d1022623165c")]
     [InlineData("hmac-sha256", "8a5350b8fdacaa753c0885ab9859d382a31de4add09c6943c1d34298bd2165f1")]
-    public void Douyin_signs_the_sdk_example_in_lower_case(string method, string expected) =>
-        Assert.Equal(expected, DouyinSigner.Sign("appkey123", "secret123", "order.searchList", """{"page":0,"size":100}""", "1800000000", method));
+    public void Douyin_signs_the_sdk_example_in_lower_case(string method, string expected)
+    {
+        // The connector writes param_json itself: sorted keys, no whitespace.
+        var paramJson = Shelfbook.Channels.Connectors.SortedJson.Serialize(new Dictionary<string, object?> { ["size"] = 100, ["page"] = 0 });
+        Assert.Equal("""{"page":0,"size":100}""", paramJson);
+        Assert.Equal(expected, DouyinSigner.Sign("appkey123", "secret123", "order.searchList", paramJson, "1800000000", method));
+        Assert.Equal(expected, Shelfbook.Sandbox.Douyin.DouyinGateway.Signature("appkey123", "secret123", "order.searchList", paramJson, "1800000000", method));
+    }
 
     [Fact]
     public void Shopify_webhook_signature_matches_the_documented_one_and_a_changed_body_fails()

@@ -1162,6 +1162,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(300)")
                         .HasColumnName("api_base_url");
 
+                    b.Property<string>("ConsentNonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("consent_nonce");
+
                     b.Property<string>("CredentialNames")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1211,6 +1216,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<DateTime?>("NextSyncAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_sync_at");
+
+                    b.Property<string>("PendingCredentials")
+                        .HasColumnType("text")
+                        .HasColumnName("pending_credentials");
 
                     b.Property<string>("ProtectedCredentials")
                         .HasColumnType("text")

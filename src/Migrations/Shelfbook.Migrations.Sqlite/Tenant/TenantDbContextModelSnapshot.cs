@@ -1138,6 +1138,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("api_base_url");
 
+                    b.Property<string>("ConsentNonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_nonce");
+
                     b.Property<string>("CredentialNames")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1187,6 +1192,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<DateTime?>("NextSyncAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("next_sync_at");
+
+                    b.Property<string>("PendingCredentials")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_credentials");
 
                     b.Property<string>("ProtectedCredentials")
                         .HasColumnType("TEXT")

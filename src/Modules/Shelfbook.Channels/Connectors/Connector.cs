@@ -94,6 +94,11 @@ public sealed record PulledRecord(string Payload, PlatformOrderData? Order, stri
         {
             return Unreadable(payload, e.Message, platformOrderId);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
+        {
+            // A field of an unexpected JSON kind (an object where a string was due …): the record, not the page, is at fault.
+            return Unreadable(payload, $"The record has an unexpected shape: {e.Message}", platformOrderId);
+        }
     }
 }
 

@@ -40,13 +40,13 @@ public static class PlatformHttp
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
-            // An empty body (a 204) reads as an empty object.
-            if (text.Length == 0) text = "{}";
             context.Timings.AddHttp(clock.Elapsed);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && !LooksLikeJson(text))
                 throw new PlatformCallException(PlatformFailure.Authorization, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), $"The platform refused the credentials (HTTP {(int)response.StatusCode}).");
+            // An empty answer otherwise (a 204, a bare 404) reads as an empty object; the status says the rest.
+            if (text.Length == 0) text = "{}";
             if (!LooksLikeJson(text))
                 throw new PlatformCallException(PlatformFailure.Server, "not_json",
                     $"The platform answered HTTP {(int)response.StatusCode} with {(text.TrimStart().StartsWith('<') ? "HTML" : "text")} instead of JSON: {Start(text)}");

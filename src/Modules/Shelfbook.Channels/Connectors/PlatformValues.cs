@@ -48,12 +48,12 @@ public static class PlatformValues
             : throw new UnreadableRecordException($"{field} is not an amount in fen: '{text}'.");
     }
 
-    /// <summary>An ISO 8601 time with its offset → UTC.</summary>
+    /// <summary>An ISO 8601 time → UTC (one written without an offset is read as UTC).</summary>
     public static DateTime? IsoTime(JsonElement record, string field, bool required)
     {
         var text = Text(record, field);
         if (text is null) return required ? throw new UnreadableRecordException($"{field} is missing.") : null;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at.UtcDateTime
             : throw new UnreadableRecordException($"{field} is not an ISO 8601 time: '{text}'.");
     }
@@ -109,9 +109,9 @@ public static class PlatformValues
             : throw new UnreadableRecordException($"{field} is not a quantity: '{text}'.");
     }
 
-    /// <summary>A whole number of units (a listing's quantity), or null when absent or not one.</summary>
+    /// <summary>A whole number of units (a listing's quantity; below zero when oversold), or null when absent or not one.</summary>
     public static long? Units(JsonElement record, string field) =>
-        Text(record, field) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        Text(record, field) is { } text && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>An amount in major units → minor units, or null when absent or unreadable (listings are described, not booked).</summary>
     public static long? MajorOrNull(JsonElement record, string field)

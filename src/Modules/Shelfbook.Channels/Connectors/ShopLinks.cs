@@ -16,13 +16,16 @@ public sealed class ShopLinks(TenantDbContext db, ConnectorRegistry connectors, 
     /// The shop's link; an unsupported platform is a <see cref="Shelfbook.Kernel.RuleViolatedException"/>, missing or
     /// unreadable credentials a <see cref="PlatformCallException"/> of kind Authorization.
     /// </summary>
-    public async Task<ShopLink> OpenAsync(Guid shopId, CancellationToken ct)
+    public Task<ShopLink> OpenAsync(Guid shopId, CancellationToken ct) => OpenAsync(shopId, secrets.Read, ct);
+
+    /// <summary>The shop's link with the credentials <paramref name="credentials"/> reads (the consent flow's pending ones).</summary>
+    public async Task<ShopLink> OpenAsync(Guid shopId, Func<ShopConnection, ShopCredentials> credentials, CancellationToken ct)
     {
         var shop = await ShopQueries.Summaries(db).SingleAsync(s => s.Id == shopId, ct);
         var connection = await db.Set<ShopConnection>().AsNoTracking().SingleAsync(c => c.ShopId == shopId, ct);
         var connector = connectors.For(shop.Platform);
         var context = new ConnectorContext(shopId, http.CreateClient(ChannelsModule.HttpClientName),
-            new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), secrets.Read(connection), db.Time);
+            new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), credentials(connection), db.Time);
         return new ShopLink(shop, connection, connector, context);
     }
 }

@@ -15,6 +15,7 @@ internal sealed class ShopConnectionConfiguration : IEntityTypeConfiguration<Sho
         builder.Property(c => c.ApiBaseUrl).HasMaxLength(300);
         builder.Property(c => c.LeaseOwner).HasMaxLength(64);
         builder.Property(c => c.LastError).HasMaxLength(1000);
+        builder.Property(c => c.ConsentNonce).HasMaxLength(64);
         builder.Property(c => c.Health).HasConversion<string>().HasMaxLength(24);
         builder.HasIndex(c => new { c.SyncEnabled, c.NextSyncAt });
     }

@@ -26,7 +26,7 @@ public sealed record ConnectionSettings(bool? SyncEnabled, int? SyncIntervalSeco
 /// and the lease that lets one app node at a time sync the shop.
 /// </summary>
 [Audited(AuditCategory.System, "shop_connection",
-    Ignore = [nameof(ProtectedCredentials), nameof(Cursor), nameof(NextSyncAt), nameof(LeaseOwner), nameof(LeaseUntil), nameof(LastSuccessAt),
+    Ignore = [nameof(ProtectedCredentials), nameof(PendingCredentials), nameof(ConsentNonce), nameof(Cursor), nameof(NextSyncAt), nameof(LeaseOwner), nameof(LeaseUntil), nameof(LastSuccessAt),
         nameof(LastError), nameof(LastErrorAt), nameof(Health), nameof(UpdatedAt)])]
 public sealed class ShopConnection
 {
@@ -41,6 +41,12 @@ public sealed class ShopConnection
     public string CredentialNames { get; private set; } = "";
 
     public string? ProtectedCredentials { get; private set; }
+
+    /// <summary>The app's credentials while the seller is on the platform's consent page (encrypted); the working ones stay until the code is exchanged.</summary>
+    public string? PendingCredentials { get; private set; }
+
+    /// <summary>The one consent round trip under way: its state must carry this, and a completed or newer one replaces it.</summary>
+    public string? ConsentNonce { get; private set; }
 
     /// <summary>When the credentials were last set: the audit log shows the change, never the values.</summary>
     public DateTime? CredentialsChangedAt { get; private set; }
@@ -104,6 +110,11 @@ public sealed class ShopConnection
         if (Health == ConnectionHealth.AuthorizationNeeded) Health = ConnectionHealth.New;
         NextSyncAt = SyncEnabled ? now : NextSyncAt;
     }
+
+    public void AwaitConsent(string protectedAppCredentials, string nonce, DateTime now) =>
+        (PendingCredentials, ConsentNonce, UpdatedAt) = (protectedAppCredentials, nonce, now);
+
+    public void EndConsent(DateTime now) => (PendingCredentials, ConsentNonce, UpdatedAt) = (null, null, now);
 
     /// <summary>Where the next pull starts: the stored cursor less the overlap, or the first pull's start.</summary>
     public DateTime PullStart(TimeSpan overlap) => Cursor is { } cursor ? cursor - overlap : FirstPullFrom;

@@ -80,8 +80,8 @@ public sealed record ListingStockSettings(bool OptOut = false, int? FixedQuantit
 /// the platform last accepted, the one the platform showed when its listings were last fetched, and the last refusal.
 /// A row exists once the listing has been pushed, fetched or given rules.
 /// </summary>
-[Audited(AuditCategory.Product, "listing_stock",
-    Ignore = [nameof(WantedQuantity), nameof(PushedQuantity), nameof(PushedAt), nameof(PlatformQuantity), nameof(PlatformQuantityAt),
+[Audited(AuditCategory.Product, "listing_stock", QuietDefaults = true,
+    Ignore = [nameof(ShopId), nameof(WantedQuantity), nameof(PushedQuantity), nameof(PushedAt), nameof(PlatformQuantity), nameof(PlatformQuantityAt),
         nameof(LastError), nameof(LastErrorAt), nameof(Failures), nameof(RetryAt), nameof(UpdatedAt)])]
 public sealed class ListingStock
 {
@@ -129,6 +129,8 @@ public sealed class ListingStock
         check.ThrowIfAny();
         (OptOut, FixedQuantity, MinQuantity, MaxQuantity, UpdatedAt) = (input.OptOut, input.FixedQuantity, input.MinQuantity, input.MaxQuantity, now);
         RetryAt = null;
+        // Left out: nothing waits to be pushed and an old refusal no longer applies.
+        if (OptOut) (WantedQuantity, LastError, LastErrorAt) = (null, null, null);
     }
 
     public void Want(long quantity, DateTime now)
@@ -137,8 +139,12 @@ public sealed class ListingStock
         (WantedQuantity, UpdatedAt) = (quantity, now);
     }
 
-    public void Pushed(long quantity, DateTime now) =>
+    /// <summary>The platform took the quantity, so that is what it shows now (until a fetch says otherwise).</summary>
+    public void Pushed(long quantity, DateTime now)
+    {
         (PushedQuantity, PushedAt, LastError, LastErrorAt, Failures, RetryAt, UpdatedAt) = (quantity, now, null, null, 0, null, now);
+        (PlatformQuantity, PlatformQuantityAt) = (quantity, now);
+    }
 
     public void Refused(string error, DateTime now)
     {

@@ -52,15 +52,24 @@ public abstract class ConsentTests(ShelfbookApp app, Sandbox sandbox) : TenantTe
         var returned = HttpUtility.ParseQueryString(back.Query);
         Assert.Equal(state, returned["state"]);
 
-        var linked = await Session.PostAsync<ShopConnectionView>("/api/v1/channels/shops/authorize/complete", new { state, code = returned["code"], redirectUri = Back });
+        var linked = await Session.PostAsync<ShopConnectionView>("/api/v1/channels/shops/authorize/complete", new { state, code = returned["code"] });
 
         Assert.Equal(["client_id", "client_secret", "refresh_token"], linked.CredentialsSet);
         await sandbox.PostAsync($"/_sandbox/ebay/sellers/{_seller}/orders", new { count = 3, from = DateTime.UtcNow.AddMinutes(-30), to = DateTime.UtcNow.AddMinutes(-5) });
         var run = await Session.WithAsync<SyncShopOrders, SyncRun>(s => s.RunAsync(shop, "test", CancellationToken.None));
         Assert.Equal((null, 3), (run.Error, run.Inserted));
-        var again = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete", new { state, code = returned["code"], redirectUri = Back },
-            HttpStatusCode.Conflict);
-        Assert.Contains("invalid_grant", again.ToString(), StringComparison.Ordinal);
+        // The round trip is over: its state cannot be used again.
+        var again = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete", new { state, code = returned["code"] },
+            HttpStatusCode.BadRequest);
+        Assert.Contains("stale", again.ToString(), StringComparison.Ordinal);
+
+        // A new consent that the seller declines leaves the working credentials as they were.
+        var (second, declined) = await ConsentAsync(shop, "decline");
+        await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete",
+            new { state = second, error = HttpUtility.ParseQueryString(declined.Query)["error"] }, HttpStatusCode.Conflict);
+        var still = await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}");
+        Assert.Equal(["client_id", "client_secret", "refresh_token"], still.CredentialsSet);
+        Assert.Null((await Session.WithAsync<SyncShopOrders, SyncRun>(s => s.RunAsync(shop, "test", CancellationToken.None))).Error);
     }
 
     [Fact]
@@ -75,11 +84,11 @@ public abstract class ConsentTests(ShelfbookApp app, Sandbox sandbox) : TenantTe
         var (state, back) = await ConsentAsync(shop, "decline");
         var returned = HttpUtility.ParseQueryString(back.Query);
         var declined = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete",
-            new { state, error = returned["error"], errorDescription = returned["error_description"], redirectUri = Back }, HttpStatusCode.Conflict);
+            new { state, error = returned["error"], errorDescription = returned["error_description"] }, HttpStatusCode.Conflict);
         Assert.Contains("access_denied", declined.ToString(), StringComparison.Ordinal);
 
         var forged = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete",
-            new { state = state[..^4] + "AAAA", code = "x", redirectUri = Back }, HttpStatusCode.BadRequest);
+            new { state = state[..^4] + "AAAA", code = "x" }, HttpStatusCode.BadRequest);
         Assert.Contains("state", forged.ToString(), StringComparison.Ordinal);
         var taobao = (await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Taobao", code = "TBNC", name = "淘宝店" }, HttpStatusCode.Created))
             .GetProperty("id").GetGuid();

@@ -111,6 +111,11 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
 
         var everything = await PushAsync(shop, all: true);
         Assert.Equal(3, everything.Pushed);
+
+        // The two rules a person set are in the audit log; the rows pushing and fetching made for their bookkeeping are not.
+        await using var db = Session.OpenDb();
+        Assert.Equal(2, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            db.Set<Shelfbook.Data.Audit.AuditEntry>(), a => a.EntityType == "listing_stock"));
         _ = other;
     }
 

@@ -71,8 +71,10 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
             {
                 packageReferenceId = shipment.TrackingNo, carrierCode = shipment.PlatformCarrierCode, trackingNumber = shipment.TrackingNo,
                 shipDate = context.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                // What is left to ship of each item (an earlier parcel may have carried some).
                 orderItems = items.Where(i => shipment.PlatformLineIds.Count == 0 || shipment.PlatformLineIds.Contains(PlatformValues.Text(i, "OrderItemId") ?? ""))
-                    .Select(i => new { orderItemId = PlatformValues.Text(i, "OrderItemId"), quantity = PlatformValues.Units(i, "QuantityOrdered") }).ToList(),
+                    .Select(i => new { orderItemId = PlatformValues.Text(i, "OrderItemId"), quantity = (PlatformValues.Units(i, "QuantityOrdered") ?? 0) - (PlatformValues.Units(i, "QuantityShipped") ?? 0) })
+                    .Where(i => i.quantity > 0).ToList(),
             },
         };
         using var response = await CallAsync(context, HttpMethod.Post, $"orders/v0/orders/{orderId}/shipmentConfirmation", JsonSerializer.Serialize(body), ct, allowNotFound: true);
@@ -192,7 +194,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
         long Money(JsonElement parent, string name) =>
             parent.TryGetProperty(name, out var money) && money.ValueKind == JsonValueKind.Object ? PlatformValues.Amount(money, "Amount", currency, required: false) : 0;
         var lines = new List<PlatformLineData>();
-        var (postage, discount) = (0L, 0L);
+        var (postage, discount, goods) = (0L, 0L, 0L);
         foreach (var item in items)
         {
             var quantity = PlatformValues.Count(item, "QuantityOrdered");
@@ -200,6 +202,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
             var promotion = Money(item, "PromotionDiscount");
             postage += Money(item, "ShippingPrice") - Money(item, "ShippingDiscount");
             discount += promotion;
+            goods += price;
             lines.Add(new PlatformLineData(PlatformValues.RequiredText(item, "OrderItemId"), PlatformValues.Text(item, "ASIN"), null, PlatformValues.Text(item, "SellerSKU"),
                 PlatformValues.Cut(PlatformValues.Text(item, "Title"), 200), null, quantity, price / quantity, price - promotion, RefundState.None));
         }
@@ -213,7 +216,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
             PlatformValues.IsoTime(order, "PurchaseDate", true)!.Value, mapped is PlatformOrderStatus.AwaitingPayment or PlatformOrderStatus.Cancelled ? null : PlatformValues.IsoTime(order, "PurchaseDate", false),
             PlatformValues.IsoTime(order, "LastUpdateDate", true)!.Value,
             null, null, null, At("Name"), At("Phone"), At("CountryCode"), At("StateOrRegion"), At("City"), At("County"), street.Length == 0 ? null : street, At("PostalCode"),
-            currency, lines.Sum(l => l.Price * l.Quantity), discount, postage, paid, lines);
+            currency, goods, discount, postage, paid, lines);
     }
 
     private static string Iso(DateTime utc) => Uri.EscapeDataString(DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
@@ -276,7 +279,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
                 tokens.Forget(context, context.Credentials.Require("refresh_token"));
                 continue;
             }
-            if ((int)response.Status < 400 || (allowNotFound && (int)response.Status < 500)) return response;
+            if ((int)response.Status < 400 || (allowNotFound && response.Status is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)) return response;
             var error = Error(response, path);
             response.Dispose();
             throw error;

@@ -169,7 +169,7 @@ public sealed class DouyinConnector : IPlatformConnector
         var refund = refunds.Contains(RefundState.Requested) ? RefundState.Requested
             : refunds.All(r => r == RefundState.Refunded) ? RefundState.Refunded
             : refunds.Contains(RefundState.Refunded) ? RefundState.PartiallyRefunded : RefundState.None;
-        var goods = lines.Sum(l => l.Price * l.Quantity);
+        var goods = list.EnumerateArray().Sum(l => PlatformValues.Minor(l, "origin_amount"));
         var postage = PlatformValues.Minor(order, "post_amount", required: false);
         var paid = PlatformValues.Minor(order, "pay_amount");
         var address = order.TryGetProperty("post_addr", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
@@ -258,6 +258,7 @@ public static class DouyinErrors
     public const string Success = "10000";
     public const string ServerError = "20000";
     public const string AuthorizationFailed = "30001";
+    public const string UnknownApp = "30002";
     public const string BadSignature = "40004";
     public const string BadTimestamp = "40003";
     public const string BadArgument = "40001";
@@ -273,7 +274,7 @@ public static class DouyinErrors
         var failure = code switch
         {
             Throttled => PlatformFailure.Throttled,
-            AuthorizationFailed or BadSignature => PlatformFailure.Authorization,
+            AuthorizationFailed or UnknownApp or BadSignature => PlatformFailure.Authorization,
             ServerError => PlatformFailure.Server,
             _ => PlatformFailure.Request,
         };

@@ -65,7 +65,10 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
         var orderId = Uri.EscapeDataString(shipment.PlatformOrderId);
         using var order = await CallAsync(context, HttpMethod.Get, $"sell/fulfillment/v1/order/{orderId}", null, ct, allowNotFound: true);
         if (order.Status == HttpStatusCode.NotFound) throw new PlatformCallException(PlatformFailure.Request, "404", $"eBay has no order {shipment.PlatformOrderId}.");
-        var lines = order.Body.RootElement.GetProperty("lineItems").EnumerateArray()
+        // A parcel whose fulfillment is already there (an earlier attempt whose answer was lost) is never sent again.
+        if (await CarriesAsync(context, orderId, shipment.TrackingNo, ct)) return;
+        var lines = (order.Body.RootElement.TryGetProperty("lineItems", out var items) ? items.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(l => PlatformValues.Text(l, "lineItemFulfillmentStatus") != "FULFILLED")
             .Where(l => shipment.PlatformLineIds.Count == 0 || shipment.PlatformLineIds.Contains(PlatformValues.Text(l, "lineItemId") ?? ""))
             .Select(l => new { lineItemId = PlatformValues.Text(l, "lineItemId"), quantity = PlatformValues.Units(l, "quantity") })
             .ToList();
@@ -76,11 +79,15 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
         };
         using var created = await CallAsync(context, HttpMethod.Post, $"sell/fulfillment/v1/order/{orderId}/shipping_fulfillment", JsonSerializer.Serialize(body), ct, allowNotFound: true);
         if (created.Status == HttpStatusCode.Created) return;
-        using var made = await CallAsync(context, HttpMethod.Get, $"sell/fulfillment/v1/order/{orderId}/shipping_fulfillment", null, ct);
-        if (made.Body.RootElement.TryGetProperty("fulfillments", out var fulfillments)
-            && fulfillments.EnumerateArray().Any(f => PlatformValues.Text(f, "shipmentTrackingNumber") == shipment.TrackingNo))
-            return;
+        if (await CarriesAsync(context, orderId, shipment.TrackingNo, ct)) return;
         throw Error(created, "shipping_fulfillment");
+    }
+
+    private async Task<bool> CarriesAsync(ConnectorContext context, string orderId, string trackingNo, CancellationToken ct)
+    {
+        using var made = await CallAsync(context, HttpMethod.Get, $"sell/fulfillment/v1/order/{orderId}/shipping_fulfillment", null, ct);
+        return made.Body.RootElement.TryGetProperty("fulfillments", out var fulfillments)
+               && fulfillments.EnumerateArray().Any(f => PlatformValues.Text(f, "shipmentTrackingNumber") == trackingNo);
     }
 
     /// <summary><c>inventory_item</c> pages (offset): one listing per SKU, with its ship-to-location quantity.</summary>
@@ -262,7 +269,8 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
                 tokens.Forget(context, context.Credentials.Require("refresh_token"));
                 continue;
             }
-            if ((int)response.Status < 400 || (allowNotFound && (int)response.Status < 500)) return response;
+            if ((int)response.Status < 400 || (allowNotFound && response.Status is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Conflict))
+                return response;
             var error = Error(response, path);
             response.Dispose();
             throw error;

@@ -53,8 +53,15 @@ public sealed class JdConnector : IPlatformConnector
     public async Task<PulledRecord?> FetchAsync(ConnectorContext context, string platformOrderId, CancellationToken ct)
     {
         using var response = await CallAsync(context, "jingdong.pop.order.get", new() { ["order_id"] = platformOrderId, ["optional_fields"] = JdRules.OrderFields }, ct);
-        return Result(response.RootElement, "orderDetailInfo") is { } detail && detail.TryGetProperty("orderInfo", out var order) && order.ValueKind == JsonValueKind.Object
-            ? Read(order) : null;
+        try
+        {
+            return Result(response.RootElement, "orderDetailInfo") is { } detail && detail.TryGetProperty("orderInfo", out var order) && order.ValueKind == JsonValueKind.Object
+                ? Read(order) : null;
+        }
+        catch (PlatformCallException e) when (e.Code == JdErrors.OrderNotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -76,9 +83,8 @@ public sealed class JdConnector : IPlatformConnector
         }
         catch (PlatformCallException e) when (e.Failure == PlatformFailure.Request && e.Code != "no_partial")
         {
-            using var order = await CallAsync(context, "jingdong.pop.order.get", new() { ["order_id"] = shipment.PlatformOrderId, ["optional_fields"] = "orderId,waybill" }, ct);
-            if (Result(order.RootElement, "orderDetailInfo") is { } detail && detail.TryGetProperty("orderInfo", out var info)
-                && (PlatformValues.Text(info, "waybill") ?? "").Split(',').Contains(shipment.TrackingNo))
+            if (await FetchAsync(context, shipment.PlatformOrderId, ct) is { Payload: var payload }
+                && JsonDocument.Parse(payload).RootElement is var info && (PlatformValues.Text(info, "waybill") ?? "").Split(',').Contains(shipment.TrackingNo))
                 return;
             throw;
         }
@@ -127,8 +133,21 @@ public sealed class JdConnector : IPlatformConnector
         return results;
     }
 
-    private static JsonElement? Result(JsonElement response, string name) =>
-        response.TryGetProperty(name, out var result) && result.ValueKind == JsonValueKind.Object ? result : null;
+    /// <summary>
+    /// The named result object; one whose <c>apiResult.success</c> is false is JD refusing inside a normal answer, thrown
+    /// as such (never read as "no orders", which would move the cursor past them).
+    /// </summary>
+    private static JsonElement? Result(JsonElement response, string name)
+    {
+        if (!response.TryGetProperty(name, out var result) || result.ValueKind != JsonValueKind.Object) return null;
+        if (result.TryGetProperty("apiResult", out var api) && api.TryGetProperty("success", out var success) && success.ValueKind == JsonValueKind.False)
+        {
+            var code = PlatformValues.Text(api, "englishErrCode") ?? PlatformValues.Text(api, "chineseErrCode") ?? "api_result";
+            throw new PlatformCallException(JdErrors.IsServer(code) ? PlatformFailure.Server : PlatformFailure.Request, code,
+                $"JD answered without success: {PlatformValues.Text(api, "chineseErrCode")} {PlatformValues.Text(api, "englishErrCode")}".TrimEnd());
+        }
+        return result;
+    }
 
     internal static PulledRecord Read(JsonElement order) =>
         PulledRecord.From(order.GetRawText(), PlatformValues.Text(order, "orderId"), "orderId", id => Parse(order, id));
@@ -233,6 +252,12 @@ public static class JdErrors
     public const string BadTimestamp = "11";
     public const string Throttled = "66";
     public const string ServerError = "1";
+
+    /// <summary>apiResult's code for an order the vendor does not have.</summary>
+    public const string OrderNotFound = "ORDER_NOT_FOUND";
+
+    /// <summary>apiResult codes that are JD's own fault: try again later.</summary>
+    public static bool IsServer(string code) => code.StartsWith("SYSTEM", StringComparison.Ordinal);
 
     public static PlatformCallException Exception(JsonElement error)
     {

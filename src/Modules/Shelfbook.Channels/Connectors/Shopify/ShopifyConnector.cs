@@ -173,6 +173,8 @@ public sealed partial class ShopifyConnector : IPlatformConnector
             (true, _, _) => PlatformOrderStatus.Cancelled,
             (_, "pending" or "authorized" or "partially_paid", _) => PlatformOrderStatus.AwaitingPayment,
             (_, "voided", _) => PlatformOrderStatus.Cancelled,
+            // Refunded in full before anything shipped: nothing is left to send.
+            (_, "refunded", null or "unfulfilled") => PlatformOrderStatus.Cancelled,
             (_, "paid" or "partially_refunded" or "refunded", null or "unfulfilled") => PlatformOrderStatus.AwaitingShipment,
             (_, "paid" or "partially_refunded" or "refunded", "partial") => PlatformOrderStatus.PartiallyShipped,
             (_, "paid" or "partially_refunded" or "refunded", "fulfilled") => PlatformOrderStatus.Shipped,
@@ -211,17 +213,25 @@ public sealed partial class ShopifyConnector : IPlatformConnector
 
     private static string Iso(DateTime utc) => Uri.EscapeDataString(DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
 
-    /// <summary>The next page's path from <c>Link: &lt;…page_info=X…&gt;; rel="next"</c>; null on the last page.</summary>
+    /// <summary>
+    /// The next page's path (after <c>/admin/api/{version}/</c>, whatever version Shopify answered with) from
+    /// <c>Link: &lt;…page_info=X…&gt;; rel="next"</c>; null on the last page. A next link that cannot be read is an error,
+    /// never an early end (the cursor would move past the pages not read).
+    /// </summary>
     internal static string? NextPage(string? link)
     {
         if (link is null) return null;
         var match = NextLink().Match(link);
         if (!match.Success) return null;
         var url = new Uri(match.Groups[1].Value);
-        var path = url.AbsolutePath;
-        var api = path.IndexOf(ShopifyRules.ApiPrefix, StringComparison.Ordinal);
-        return api < 0 ? null : path[(api + ShopifyRules.ApiPrefix.Length)..] + url.Query;
+        var api = ApiPath().Match(url.AbsolutePath);
+        return api.Success
+            ? url.AbsolutePath[(api.Index + api.Length)..] + url.Query
+            : throw new PlatformCallException(PlatformFailure.Server, "bad_link", $"Shopify's next-page link cannot be read: {match.Groups[1].Value}");
     }
+
+    [GeneratedRegex("/admin/api/[^/]+/")]
+    private static partial Regex ApiPath();
 
     [GeneratedRegex("<([^>]+)>;\\s*rel=\"next\"")]
     private static partial Regex NextLink();
@@ -243,6 +253,7 @@ public sealed partial class ShopifyConnector : IPlatformConnector
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         var response = await PlatformHttp.SendForResponseAsync(context, request, ct);
         if ((int)response.Status < 400 || (allowNotFound && response.Status is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)) return response;
+        // (422 too: a fulfillment Shopify refuses is answered with its reason by the caller.)
         var error = Error(response, path);
         response.Dispose();
         throw error;

@@ -15,21 +15,23 @@ public sealed record AuthorizationRequest(Dictionary<string, string?>? Values, s
 
 public sealed record AuthorizationStarted(Uri ConsentUrl);
 
-public sealed record AuthorizationCompletion(string? State, string? Code, string? RedirectUri, string? Error = null, string? ErrorDescription = null);
+/// <summary>What the platform sent back: the state and a code, or an error (the return address travels inside the state).</summary>
+public sealed record AuthorizationCompletion(string? State, string? Code, string? Error = null, string? ErrorDescription = null);
 
 /// <summary>
-/// 店铺授权: the platform's own consent flow (OAuth authorization code) where it has one. Start stores the app's
-/// credentials for the shop (encrypted, as every credential) and answers the platform's consent page with a state that
-/// names the shop and the user, protected by Data Protection and good for 15 minutes; the platform sends the seller back
-/// with a code, which Complete exchanges for the shop's tokens — only for the user who started, and only once the state
-/// reads back unchanged.
+/// 店铺授权: the platform's own consent flow (OAuth authorization code) where it has one. Start keeps the app's
+/// credentials aside for the shop (encrypted; the working credentials stay until the exchange succeeds) and answers the
+/// platform's consent page with a state naming the shop, the user, the return address and a nonce, protected by Data
+/// Protection and good for 15 minutes; the platform sends the seller back with a code, which Complete exchanges for
+/// the shop's tokens — only for the user who started, only for the round trip under way (a newer start or a completed
+/// one makes the state stale), and only once the state reads back unchanged.
 /// </summary>
 public sealed class AuthorizeShop(
     TenantDbContext db, ConnectorRegistry connectors, ConnectionSecrets secrets, ShopLinks links, IDataProtectionProvider protection, CurrentUser user)
 {
     private static readonly TimeSpan StateLife = TimeSpan.FromMinutes(15);
 
-    private sealed record ConsentState(Guid ShopId, Guid? UserId, DateTime Until);
+    private sealed record ConsentState(Guid ShopId, Guid? UserId, string Nonce, string RedirectUri);
 
     private ITimeLimitedDataProtector Protector => protection.CreateProtector("Shelfbook.Channels.Consent").ToTimeLimitedDataProtector();
 
@@ -54,11 +56,11 @@ public sealed class AuthorizeShop(
         var now = db.Time.StoredUtcNow();
         var connection = await db.Set<ShopConnection>().SingleOrDefaultAsync(c => c.ShopId == shopId, ct);
         if (connection is null) db.Set<ShopConnection>().Add(connection = ShopConnection.Create(shopId, now));
-        // New consent, new tokens: what the shop held is replaced by the app's credentials until the code is exchanged.
-        connection.SetCredentials(values.Keys, secrets.Protect(shopId, values), now);
+        var nonce = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        connection.AwaitConsent(secrets.Protect(shopId, values), nonce, now);
         await db.SaveChangesAsync(ct);
-        var link = await links.OpenAsync(shopId, ct);
-        var state = Protector.Protect(JsonSerializer.Serialize(new ConsentState(shopId, user.UserId, now + StateLife)), StateLife);
+        var link = await links.OpenAsync(shopId, secrets.ReadPending, ct);
+        var state = Protector.Protect(JsonSerializer.Serialize(new ConsentState(shopId, user.UserId, nonce, redirect)), StateLife);
         return new AuthorizationStarted(flow.ConsentUrl(link.Context, redirect, state));
     }
 
@@ -77,19 +79,26 @@ public sealed class AuthorizeShop(
         }
         if (consent is not null && consent.UserId != user.UserId)
             check.Add("state", "other_user", "This authorization was started by another user.");
-        var redirect = RedirectUri(completion.RedirectUri, check);
         check.ThrowIfAny();
         var (shop, flow) = await FlowAsync(consent!.ShopId, ct);
+        var connection = await db.Set<ShopConnection>().SingleOrDefaultAsync(c => c.ShopId == shop.Id, ct);
+        if (connection?.ConsentNonce is null || !string.Equals(connection.ConsentNonce, consent.Nonce, StringComparison.Ordinal))
+            throw new InputRejectedException("state", "stale", "This authorization is already completed or was started again since; start it again if the shop is not linked.");
+        var now = db.Time.StoredUtcNow();
         if (completion.Error is { Length: > 0 } error)
+        {
+            connection.EndConsent(now);
+            await db.SaveChangesAsync(ct);
             throw new RuleViolatedException("connection.consent_refused", $"{shop.Platform} did not grant access: {error} {completion.ErrorDescription}".TrimEnd(),
                 error, completion.ErrorDescription ?? "");
+        }
         if (string.IsNullOrWhiteSpace(completion.Code)) throw new InputRejectedException("code", "required", "The platform sent no authorization code.");
 
-        var link = await links.OpenAsync(shop.Id, ct);
+        var link = await links.OpenAsync(shop.Id, secrets.ReadPending, ct);
         IReadOnlyDictionary<string, string> tokens;
         try
         {
-            tokens = await flow.ExchangeAsync(link.Context, completion.Code, redirect, ct);
+            tokens = await flow.ExchangeAsync(link.Context, completion.Code, consent.RedirectUri, ct);
         }
         catch (PlatformCallException e)
         {
@@ -101,10 +110,10 @@ public sealed class AuthorizeShop(
         if (missing.Count > 0)
             throw new RuleViolatedException("connection.consent_incomplete", $"{shop.Platform} granted access but Shelfbook still lacks {string.Join(", ", missing)}.",
                 string.Join(", ", missing));
-        var now = db.Time.StoredUtcNow();
-        var connection = await db.Set<ShopConnection>().SingleAsync(c => c.ShopId == shop.Id, ct);
         connection.SetCredentials(values.Keys, secrets.Protect(shop.Id, values), now);
+        connection.EndConsent(now);
         await db.SaveChangesAsync(ct);
+        await PushStock.PushStock.ResumeAsync(db, shop.Id, ct);
         return await new ManageConnections.ManageConnections(db, connectors, secrets, user).GetAsync(shop.Id, ct);
     }
 

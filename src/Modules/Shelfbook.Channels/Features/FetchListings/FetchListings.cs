@@ -20,6 +20,26 @@ public sealed class FetchListings(TenantDbContext db, ShopLinks links, IShopList
     public async Task<ListingsFetched> RunAsync(Guid shopId, CancellationToken ct)
     {
         if (!await ShopQueries.Summaries(db).AnyAsync(s => s.Id == shopId, ct)) throw new NotFoundException("shop", shopId);
+        try
+        {
+            return await FetchAsync(shopId, ct);
+        }
+        catch (PlatformCallException e)
+        {
+            // What the platform said, as a rule the caller can show; refused credentials also mark the shop.
+            if (e.Failure == PlatformFailure.Authorization)
+            {
+                var (at, text) = (db.Time.StoredUtcNow(), PlatformValues.Cut(e.Message, 1000));
+                await db.Set<ShopConnection>().Where(c => c.ShopId == shopId).ExecuteUpdateAsync(u => u
+                    .SetProperty(c => c.Health, ConnectionHealth.AuthorizationNeeded).SetProperty(c => c.LastError, text).SetProperty(c => c.LastErrorAt, at)
+                    .SetProperty(c => c.NextSyncAt, (DateTime?)null), CancellationToken.None);
+            }
+            throw new RuleViolatedException("connection.platform_refused", $"The platform refused to list the shop's items: {e.Message}", e.Message);
+        }
+    }
+
+    private async Task<ListingsFetched> FetchAsync(Guid shopId, CancellationToken ct)
+    {
         var link = await links.OpenAsync(shopId, ct);
         var (fetched, created, updated, matched) = (0, 0, 0, 0);
         await foreach (var page in link.Connector.FetchListingsAsync(link.Context, ct))

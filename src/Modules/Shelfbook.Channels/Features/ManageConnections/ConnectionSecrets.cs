@@ -15,13 +15,18 @@ public sealed class ConnectionSecrets(IDataProtectionProvider protection)
 
     public string Protect(Guid shopId, IReadOnlyDictionary<string, string> values) => For(shopId).Protect(JsonSerializer.Serialize(values));
 
-    public ShopCredentials Read(ShopConnection connection)
+    public ShopCredentials Read(ShopConnection connection) => Read(connection.ShopId, connection.ProtectedCredentials);
+
+    /// <summary>The app's credentials kept while the seller is on the platform's consent page.</summary>
+    public ShopCredentials ReadPending(ShopConnection connection) => Read(connection.ShopId, connection.PendingCredentials);
+
+    private ShopCredentials Read(Guid shopId, string? protectedValue)
     {
-        if (connection.ProtectedCredentials is null)
+        if (protectedValue is null)
             throw new PlatformCallException(PlatformFailure.Authorization, "no_credentials", "The shop has no credentials yet.");
         try
         {
-            return new ShopCredentials(JsonSerializer.Deserialize<Dictionary<string, string>>(For(connection.ShopId).Unprotect(connection.ProtectedCredentials))!);
+            return new ShopCredentials(JsonSerializer.Deserialize<Dictionary<string, string>>(For(shopId).Unprotect(protectedValue))!);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

@@ -115,6 +115,7 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
         var connection = await LinkAsync(shopId, now, ct);
         connection.SetCredentials(values.Keys, secrets.Protect(shopId, values), now);
         await db.SaveChangesAsync(ct);
+        await PushStock.PushStock.ResumeAsync(db, shopId, ct);
         return await GetAsync(shopId, ct);
     }
 

@@ -68,7 +68,14 @@ public sealed class PushStock(
     TenantDbContext db, ShopLinks links, IShopListings listings, ISkuDirectory skus, IReserveStock stock, IConfiguration configuration)
 {
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
+    public const int MaxWarehouses = 200;
     private const int Chunk = 1000;
+
+    /// <summary>Listings sent between two lease renewals: at the platforms' one call per SKU and a 30 s timeout, well inside the lease.</summary>
+    private const int Batch = 20;
+
+    /// <summary>One run's share of a large push; the rest follows in the next round.</summary>
+    private static readonly TimeSpan RunBudget = TimeSpan.FromMinutes(2);
 
     private TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Channels:StockPush:IntervalSeconds", 60)));
 
@@ -83,9 +90,12 @@ public sealed class PushStock(
             push?.NextPushAt, push?.LastPushAt, push?.LastError, push?.LastErrorAt, waiting, refused);
     }
 
-    /// <summary>The active warehouses a shop may be served from (the settings' choices).</summary>
-    public Task<List<WarehouseSummary>> WarehousesAsync(CancellationToken ct) =>
-        WarehouseQueries.Summaries(db).Where(w => w.Active).OrderBy(w => w.Code).ToListAsync(ct);
+    /// <summary>The warehouses a shop may be served from (the settings' choices): the active ones and any it has chosen before.</summary>
+    public async Task<List<WarehouseSummary>> WarehousesAsync(Guid shopId, CancellationToken ct)
+    {
+        var chosen = await db.Set<ShopWarehouse>().AsNoTracking().Where(w => w.ShopId == shopId).Select(w => w.WarehouseId).ToListAsync(ct);
+        return await WarehouseQueries.Summaries(db).Where(w => w.Active || chosen.Contains(w.Id)).OrderBy(w => w.Code).ToListAsync(ct);
+    }
 
     /// <summary>Sets the shop's rules; <c>warehouseIds</c> replaces the shop's warehouses (empty: every active warehouse).</summary>
     public async Task<StockPushView> ConfigureAsync(Guid shopId, StockPushSettings input, CancellationToken ct)
@@ -94,12 +104,15 @@ public sealed class PushStock(
         var now = db.Time.StoredUtcNow();
         if (input.WarehouseIds is { } ids)
         {
+            if (ids.Count > MaxWarehouses) throw new InputRejectedException("warehouseIds", "too_many", $"A shop is served by at most {MaxWarehouses} warehouses.", MaxWarehouses);
+            var current = await db.Set<ShopWarehouse>().Where(w => w.ShopId == shopId).ToListAsync(ct);
+            // A warehouse switched off since it was chosen may stay chosen (it counts for nothing); a new choice must be active.
             var known = await WarehouseQueries.Summaries(db).Where(w => ids.Contains(w.Id) && w.Active).Select(w => w.Id).ToListAsync(ct);
+            known.AddRange(current.Select(w => w.WarehouseId));
             var check = new InputCheck();
             for (var i = 0; i < ids.Count; i++)
                 if (!known.Contains(ids[i])) check.Add($"warehouseIds[{i}]", "not_found", "No active warehouse has this id.", ids[i].ToString());
             check.ThrowIfAny();
-            var current = await db.Set<ShopWarehouse>().Where(w => w.ShopId == shopId).ToListAsync(ct);
             db.Set<ShopWarehouse>().RemoveRange(current.Where(w => !ids.Contains(w.WarehouseId)));
             db.Set<ShopWarehouse>().AddRange(ids.Distinct().Where(id => current.All(w => w.WarehouseId != id)).Select(id => ShopWarehouse.Create(shopId, id)));
         }
@@ -153,8 +166,9 @@ public sealed class PushStock(
     public async Task<IReadOnlyList<ListingStockRow>> PlanAsync(Guid shopId, IReadOnlyCollection<Guid>? only, CancellationToken ct)
     {
         var push = await db.Set<ShopStockPush>().AsNoTracking().SingleOrDefaultAsync(p => p.ShopId == shopId, ct);
-        var warehouses = await db.Set<ShopWarehouse>().AsNoTracking().Where(w => w.ShopId == shopId).Select(w => w.WarehouseId).ToListAsync(ct);
-        if (warehouses.Count == 0) warehouses = await WarehouseQueries.Summaries(db).Where(w => w.Active).Select(w => w.Id).ToListAsync(ct);
+        var chosen = await db.Set<ShopWarehouse>().AsNoTracking().Where(w => w.ShopId == shopId).Select(w => w.WarehouseId).ToListAsync(ct);
+        // Only active warehouses offer stock: the chosen ones, or every one when none is chosen.
+        var warehouses = await WarehouseQueries.Summaries(db).Where(w => w.Active && (chosen.Count == 0 || chosen.Contains(w.Id))).Select(w => w.Id).ToListAsync(ct);
         var query = listings.Listings.Where(l => l.ShopId == shopId);
         if (only is not null) query = query.Where(l => only.Contains(l.Id));
         var found = await query.ToListAsync(ct);
@@ -214,9 +228,12 @@ public sealed class PushStock(
         var (planned, pushed, refused) = (0, 0, 0);
         string? error = null;
         DateTime? next = null;
+        var paused = false;
         try
         {
-            var plan = (await PlanAsync(shopId, null, ct))
+            var rows = await PlanAsync(shopId, null, ct);
+            await ForgetStaleAsync(shopId, rows, ct);
+            var plan = rows
                 .Where(r => r.Wanted is not null && (everything || (r.Wanted != r.Pushed && (r.RetryAt is null || r.RetryAt <= now || r.Wanted != r.LastWanted))))
                 .ToList();
             planned = plan.Count;
@@ -224,47 +241,97 @@ public sealed class PushStock(
             {
                 var link = await links.OpenAsync(shopId, ct);
                 await RecordWantedAsync(shopId, plan, now, ct);
-                foreach (var batch in plan.Chunk(100))
+                var budget = System.Diagnostics.Stopwatch.StartNew();
+                foreach (var batch in plan.Chunk(Batch))
                 {
-                    var renewed = db.Time.StoredUtcNow() + LeaseTime;
-                    if (await db.Set<ShopStockPush>().Where(p => p.ShopId == shopId && p.LeaseOwner == node)
-                            .ExecuteUpdateAsync(u => u.SetProperty(p => p.LeaseUntil, renewed), ct) == 0)
+                    // One run's share of a large push; the rest follows at once in the next round, so the shop's order
+                    // sync and the tenant's write-backs are not kept waiting.
+                    if (budget.Elapsed > RunBudget)
+                    {
+                        next = db.Time.StoredUtcNow();
+                        break;
+                    }
+                    if (!await RenewAsync(shopId, node, ct))
                     {
                         error = "lease lost";
                         break;
                     }
                     var results = await link.Connector.PushStockAsync(link.Context,
                         batch.Select(r => new StockToPush(r.ListingId, r.PlatformItemId, r.PlatformSkuId, r.SellerCode, r.Wanted!.Value)).ToList(), ct);
+                    // A run that lost its lease while the platform answered stops before writing: another node owns the shop now.
+                    if (!await RenewAsync(shopId, node, ct))
+                    {
+                        error = "lease lost";
+                        break;
+                    }
                     var stop = await RecordResultsAsync(shopId, batch, results, ct);
                     pushed += results.Count(r => r.Error is null);
                     refused += results.Count(r => r.Error is { Failure: PlatformFailure.Request });
                     if (stop is not null)
                     {
                         error = stop.Message;
-                        if (stop.Failure == PlatformFailure.Authorization) await MarkAuthorizationAsync(shopId, stop.Message, ct);
+                        paused = stop.Failure == PlatformFailure.Authorization;
+                        if (paused) await MarkAuthorizationAsync(shopId, stop.Message, ct);
                         next = db.Time.StoredUtcNow() + (stop.Failure == PlatformFailure.Throttled ? stop.RetryAfter ?? TimeSpan.FromSeconds(10) : Interval);
                         break;
                     }
                 }
             }
         }
-        catch (Exception e) when (e is PlatformCallException or RuleViolatedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = e.Message;
-            if (e is PlatformCallException { Failure: PlatformFailure.Authorization }) await MarkAuthorizationAsync(shopId, e.Message, ct);
+            // A platform's refusal, or anything else (a database conflict, an answer of an unexpected shape): recorded on
+            // the shop, which tries again at the next interval.
+            error = e is PlatformCallException or RuleViolatedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            paused = e is PlatformCallException { Failure: PlatformFailure.Authorization };
+            if (paused) await MarkAuthorizationAsync(shopId, e.Message, CancellationToken.None);
         }
         finally
         {
             var done = db.Time.StoredUtcNow();
             var message = PlatformValues.Cut(error, 1000);
             DateTime? errorAt = error is null ? null : done;
+            // Refused credentials stop the schedule until someone enters new ones (ManageConnections resumes it).
             var nextAt = next ?? done + Interval;
-            await db.Set<ShopStockPush>().Where(p => p.ShopId == shopId && p.LeaseOwner == node).ExecuteUpdateAsync(u => u
-                .SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTime?)null)
-                .SetProperty(p => p.LastPushAt, done).SetProperty(p => p.LastError, message).SetProperty(p => p.LastErrorAt, errorAt)
-                .SetProperty(p => p.NextPushAt, p => p.Enabled ? (DateTime?)nextAt : null), CancellationToken.None);
+            // (Two statements rather than a CASE over a null parameter, which PostgreSQL cannot type.)
+            var released = db.Set<ShopStockPush>().Where(p => p.ShopId == shopId && p.LeaseOwner == node);
+            if (paused)
+                await released.ExecuteUpdateAsync(u => u
+                    .SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTime?)null)
+                    .SetProperty(p => p.LastPushAt, done).SetProperty(p => p.LastError, message).SetProperty(p => p.LastErrorAt, errorAt)
+                    .SetProperty(p => p.NextPushAt, (DateTime?)null), CancellationToken.None);
+            else
+                await released.ExecuteUpdateAsync(u => u
+                    .SetProperty(p => p.LeaseOwner, (string?)null).SetProperty(p => p.LeaseUntil, (DateTime?)null)
+                    .SetProperty(p => p.LastPushAt, done).SetProperty(p => p.LastError, message).SetProperty(p => p.LastErrorAt, errorAt)
+                    .SetProperty(p => p.NextPushAt, p => p.Enabled ? nextAt : (DateTime?)null), CancellationToken.None);
         }
         return new StockPushRun(shopId, planned, pushed, refused, error);
+    }
+
+    /// <summary>New credentials were given: a push schedule stopped by refused credentials starts again.</summary>
+    public static Task ResumeAsync(TenantDbContext db, Guid shopId, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        return db.Set<ShopStockPush>().Where(p => p.ShopId == shopId && p.Enabled && p.NextPushAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.NextPushAt, now), ct);
+    }
+
+    /// <summary>Extends the lease; false when this node no longer holds it.</summary>
+    private async Task<bool> RenewAsync(Guid shopId, string node, CancellationToken ct)
+    {
+        var renewed = db.Time.StoredUtcNow() + LeaseTime;
+        return await db.Set<ShopStockPush>().Where(p => p.ShopId == shopId && p.LeaseOwner == node)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.LeaseUntil, renewed), ct) > 0;
+    }
+
+    /// <summary>Listings no longer pushed (left out, or their mapping gone) stop counting as waiting or refused.</summary>
+    private async Task ForgetStaleAsync(Guid shopId, IReadOnlyList<ListingStockRow> rows, CancellationToken ct)
+    {
+        var stale = rows.Where(r => r.Wanted is null && (r.LastWanted is not null || r.LastError is not null)).Select(r => r.ListingId).ToList();
+        foreach (var chunk in stale.Chunk(Chunk))
+            await db.Set<ListingStock>().Where(l => l.ShopId == shopId && chunk.Contains(l.ListingId)).ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.WantedQuantity, (long?)null).SetProperty(l => l.LastError, (string?)null).SetProperty(l => l.RetryAt, (DateTime?)null), ct);
     }
 
     /// <summary>The quantities about to be sent, kept on the listings' rows (created on the way).</summary>

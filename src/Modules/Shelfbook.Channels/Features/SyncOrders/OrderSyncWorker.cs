@@ -80,26 +80,41 @@ public sealed class OrderSyncWorker(
                 .Where(c => c.SyncEnabled && c.NextSyncAt != null && c.NextSyncAt <= now && (c.LeaseOwner == null || c.LeaseUntil < now))
                 .OrderBy(c => c.NextSyncAt).Select(c => c.ShopId).Take(20).ToListAsync(ct);
         foreach (var shopId in due)
-        {
-            await using var scope = scopes.ForTenant(tenant, "订单同步");
-            var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
-            if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
-        }
+            await EachAsync("order sync", shopId, tenant, async () =>
+            {
+                await using var scope = scopes.ForTenant(tenant, "订单同步");
+                var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
+                if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
+            });
         List<Guid> pushes;
         await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
             pushes = await db.Set<ShopStockPush>().AsNoTracking()
                 .Where(p => p.Enabled && p.NextPushAt != null && p.NextPushAt <= now && (p.LeaseOwner == null || p.LeaseUntil < now))
                 .OrderBy(p => p.NextPushAt).Select(p => p.ShopId).Take(20).ToListAsync(ct);
         foreach (var shopId in pushes)
-        {
-            await using var scope = scopes.ForTenant(tenant, "库存同步");
-            var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, _node, false, ct);
-            if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
-        }
+            await EachAsync("stock push", shopId, tenant, async () =>
+            {
+                await using var scope = scopes.ForTenant(tenant, "库存同步");
+                var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, _node, false, ct);
+                if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
+            });
         await using (var scope = scopes.ForTenant(tenant, "回传"))
         {
             var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(_node, 200, ct);
             if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
+        }
+    }
+
+    /// <summary>One shop's work; what goes wrong with it is logged and does not hold up the other shops or the write-backs.</summary>
+    private async Task EachAsync(string work, Guid shopId, TenantCode tenant, Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "The {Work} of shop {Shop} in {Tenant} failed", work, shopId, tenant.Value);
         }
     }
 }
