@@ -100,3 +100,16 @@ public sealed class SellerListings
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>Amounts as a platform writes them: the currency's major unit with as many decimals as it has (yen none, dinars three).</summary>
+public static class SandboxMoney
+{
+    private static readonly HashSet<string> NoDecimals = new(StringComparer.Ordinal) { "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG" };
+    private static readonly HashSet<string> ThreeDecimals = new(StringComparer.Ordinal) { "BHD", "KWD", "OMR", "JOD", "TND" };
+
+    /// <summary>The generator's minor units written in <paramref name="currency"/>: for a currency without decimals the number is taken as whole units.</summary>
+    public static string Format(long minor, string currency) =>
+        NoDecimals.Contains(currency) ? minor.ToString(CultureInfo.InvariantCulture)
+        : ThreeDecimals.Contains(currency) ? (minor / 1000m).ToString("0.000", CultureInfo.InvariantCulture)
+        : (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+}

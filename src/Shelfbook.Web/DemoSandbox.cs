@@ -33,7 +33,11 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
     /// <summary>A demo shop: its catalog shop, where its platform answers, its credentials, and how its seller gets orders.</summary>
     private sealed record DemoShop(
         string Code, string Name, ShopPlatform Platform, string Path, Dictionary<string, string?> Credentials, Func<GenerateOrders, DateTime, int> Generate,
-        SellerListings Listings);
+        SellerListings Listings)
+    {
+        /// <summary>The Tmall seller (the first shop), whose buyers change their minds now and then.</summary>
+        public TopSeller Seller { get; init; } = null!;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,7 +70,7 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
             now = state.Clock.GetUtcNow().UtcDateTime;
             var next = shops[random.Next(shops.Count)];
             next.Generate(new GenerateOrders(random.Next(1, 3), now.AddSeconds(-5), now, SellerCodes), now);
-            if (random.NextDouble() < 0.3) Change(state.Taobao.Sellers[SessionKey], random, now);
+            if (random.NextDouble() < 0.3) Change(shops[0].Seller, random, now);
         }
     }
 
@@ -92,7 +96,7 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
         {
             new("TMALL-1", "山海天猫旗舰店", ShopPlatform.Tmall, "/taobao/router/rest",
                 new() { ["app_key"] = AppKey, ["app_secret"] = AppSecret, ["session"] = SessionKey },
-                (request, now) => TopGenerator.Generate(state.Taobao, seller, request, now).Count, seller.Listings),
+                (request, now) => TopGenerator.Generate(state.Taobao, seller, request, now).Count, seller.Listings) { Seller = seller },
         };
 
         var mall = new Sandbox.Pinduoduo.PddMall("山海拼多多店", "demo-pdd-client", "demo-pdd-token");

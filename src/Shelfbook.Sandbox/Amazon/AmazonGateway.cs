@@ -176,6 +176,8 @@ public static class AmazonGateway
                 var known = order.Lines.Select((_, i) => AmazonPlatform.ItemId(order, i)).ToList();
                 if (body?["marketplaceId"]?.GetValue<string>() != seller.MarketplaceId) refusal = "marketplaceId does not match the order.";
                 else if (reference.Length == 0 || tracking.Length == 0) refusal = "packageReferenceId and trackingNumber are required.";
+                else if (!long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+                    refusal = "packageReferenceId must be a positive number.";
                 else if (packages.ContainsKey(reference)) refusal = "PackageReferenceId already confirmed for this order.";
                 else if (!AmazonCarriers.Contains(carrier)) refusal = $"carrierCode '{carrier}' is not valid.";
                 else if (order.Status is "WAIT_BUYER_PAY" or "TRADE_CLOSED" or "TRADE_CLOSED_BY_TAOBAO") refusal = "The order is pending or canceled.";

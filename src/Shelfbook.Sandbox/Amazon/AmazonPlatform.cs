@@ -81,7 +81,7 @@ public sealed class AmazonPlatform
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static JsonObject Money(long minor, string currency) =>
-        new() { ["CurrencyCode"] = currency, ["Amount"] = (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture) };
+        new() { ["CurrencyCode"] = currency, ["Amount"] = SandboxMoney.Format(minor, currency) };
 
     public static string Status(TopTrade o, int packagedItems) => o.Status switch
     {

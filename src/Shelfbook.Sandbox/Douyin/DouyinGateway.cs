@@ -115,11 +115,9 @@ public static class DouyinGateway
     private static IResult Detail(JsonElement param, DouyinShop shop, Faults faults)
     {
         var id = Text(param, "shop_order_id") ?? "";
-        TopTrade? order;
-        lock (shop.Gate) order = shop.Orders.GetValueOrDefault(id);
-        return order is null
-            ? Error(40002, "订单不存在", "isv.order-not-exist")
-            : Ok(new JsonObject { ["shop_order_detail"] = DouyinPlatform.ToJson(order, faults.IsMalformed(id), shop.AmountsInYuan) });
+        JsonObject? json;
+        lock (shop.Gate) json = shop.Orders.GetValueOrDefault(id) is { } order ? DouyinPlatform.ToJson(order, faults.IsMalformed(id), shop.AmountsInYuan) : null;
+        return json is null ? Error(40002, "订单不存在", "isv.order-not-exist") : Ok(new JsonObject { ["shop_order_detail"] = json });
     }
 
     private static IResult LogisticsAdd(JsonElement param, DouyinShop shop, SandboxState state)

@@ -56,7 +56,7 @@ public sealed class EbayPlatform
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static JsonObject Money(long minor, string currency) =>
-        new() { ["value"] = (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture), ["currency"] = currency };
+        new() { ["value"] = SandboxMoney.Format(minor, currency), ["currency"] = currency };
 
     public static JsonObject ToJson(TopTrade o, string currency, bool malformed, IReadOnlyList<EbayFulfillment> fulfillments)
     {
@@ -87,7 +87,7 @@ public sealed class EbayPlatform
             ["orderFulfillmentStatus"] = fulfillment, ["orderPaymentStatus"] = payment,
             ["cancelStatus"] = new JsonObject
             {
-                ["cancelState"] = o.Status is "TRADE_CLOSED" or "TRADE_CLOSED_BY_TAOBAO" ? "CANCELED" : o.Lines[0].RefundStatus == "WAIT_SELLER_AGREE" ? "CANCEL_REQUESTED" : "NONE_REQUESTED",
+                ["cancelState"] = o.Status is "TRADE_CLOSED" or "TRADE_CLOSED_BY_TAOBAO" ? "CANCELED" : o.Lines[0].RefundStatus == "WAIT_SELLER_AGREE" ? "IN_PROGRESS" : "NONE_REQUESTED",
             },
             ["buyer"] = new JsonObject { ["username"] = o.BuyerNick },
             ["buyerCheckoutNotes"] = o.BuyerMessage,

@@ -179,16 +179,16 @@ public static class JdGateway
     private static IResult Get(JsonElement param, JdVendor vendor, Faults faults)
     {
         var id = Text(param, "order_id") ?? "";
-        TopTrade? order;
-        lock (vendor.Gate) order = vendor.Orders.GetValueOrDefault(id);
+        JsonObject? json;
+        lock (vendor.Gate) json = vendor.Orders.GetValueOrDefault(id) is { } order ? ToJson(order, faults.IsMalformed(id)) : null;
         return Ok("jingdong.pop.order.get", new JsonObject
         {
             ["orderDetailInfo"] = new JsonObject
             {
-                ["apiResult"] = order is null
+                ["apiResult"] = json is null
                     ? new JsonObject { ["success"] = false, ["englishErrCode"] = "ORDER_NOT_FOUND", ["chineseErrCode"] = "订单不存在" }
                     : new JsonObject { ["success"] = true },
-                ["orderInfo"] = order is null ? null : ToJson(order, faults.IsMalformed(id)),
+                ["orderInfo"] = json,
             },
         });
     }

@@ -57,11 +57,7 @@ public sealed class ShopifyPlatform
 
     public long NextId() => Interlocked.Add(ref _next, 1 + Random.Shared.Next(1, 97));
 
-    public static string Money(long minor, string currency) => currency switch
-    {
-        "JPY" or "KRW" or "VND" => minor.ToString(CultureInfo.InvariantCulture),
-        _ => (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture),
-    };
+    public static string Money(long minor, string currency) => SandboxMoney.Format(minor, currency);
 
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
 

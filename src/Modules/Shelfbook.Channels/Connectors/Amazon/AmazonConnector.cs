@@ -57,8 +57,9 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
     }
 
     /// <summary>
-    /// <c>confirmShipment</c> with the tracking number as the package reference (unique within the order). Amazon
-    /// refusing the reference as already confirmed means an earlier attempt whose answer was lost got through.
+    /// <c>confirmShipment</c> with a package reference drawn from the tracking number (unique within the order, the same
+    /// on every attempt). Amazon refusing the reference as already confirmed means an earlier attempt whose answer was
+    /// lost got through.
     /// </summary>
     public async Task ConfirmShipmentAsync(ConnectorContext context, ShipmentToConfirm shipment, CancellationToken ct)
     {
@@ -69,7 +70,7 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
             marketplaceId = context.Credentials.Require("marketplace_id"),
             packageDetail = new
             {
-                packageReferenceId = shipment.TrackingNo, carrierCode = shipment.PlatformCarrierCode, trackingNumber = shipment.TrackingNo,
+                packageReferenceId = AmazonRules.PackageReference(shipment.TrackingNo), carrierCode = shipment.PlatformCarrierCode, trackingNumber = shipment.TrackingNo,
                 shipDate = context.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 // What is left to ship of each item (an earlier parcel may have carried some).
                 orderItems = items.Where(i => shipment.PlatformLineIds.Count == 0 || shipment.PlatformLineIds.Contains(PlatformValues.Text(i, "OrderItemId") ?? ""))
@@ -308,4 +309,12 @@ public static class AmazonRules
     public const int ThrottleRetries = 3;
     public const string ProductType = "PRODUCT";
     public const string AlreadyConfirmed = "PackageReferenceId already confirmed";
+
+    /// <summary>
+    /// SP-API takes only positive numbers as package references: the tracking number's SHA-256, as a number of at most
+    /// 15 digits. The same parcel always gets the same reference, so a resend is recognised.
+    /// </summary>
+    public static string PackageReference(string trackingNo) =>
+        (BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(trackingNo)), 0) % 999_999_999_999_999 + 1)
+        .ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -164,7 +164,7 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
         };
         var refund = (cancel, payment) switch
         {
-            ("CANCEL_REQUESTED", _) => RefundState.Requested,
+            ("IN_PROGRESS", _) => RefundState.Requested,
             (_, "FULLY_REFUNDED") => RefundState.Refunded,
             (_, "PARTIALLY_REFUNDED") => RefundState.PartiallyRefunded,
             _ => RefundState.None,
