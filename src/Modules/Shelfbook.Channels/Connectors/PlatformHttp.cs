@@ -42,7 +42,7 @@ public static class PlatformHttp
             var text = await response.Content.ReadAsStringAsync(ct);
             context.Timings.AddHttp(clock.Elapsed);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                throw new PlatformCallException(PlatformFailure.Throttled, "429", "The platform throttled the call (HTTP 429).", RetryAfter(response));
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && !LooksLikeJson(text))
                 throw new PlatformCallException(PlatformFailure.Authorization, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), $"The platform refused the credentials (HTTP {(int)response.StatusCode}).");
             // An empty answer otherwise (a 204, a bare 404) reads as an empty object; the status says the rest.
@@ -65,6 +65,19 @@ public static class PlatformHttp
                 throw new PlatformCallException(PlatformFailure.Server, "bad_json", $"The platform's answer is not valid JSON: {e.Message}", inner: e);
             }
         }
+    }
+
+    /// <summary>
+    /// How long a throttled caller waits: the <c>Retry-After</c> header, or one token's refill time from Amazon's
+    /// <c>x-amzn-RateLimit-Limit</c> (requests a second), or a second.
+    /// </summary>
+    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter?.Delta is { } delta) return delta;
+        if (response.Headers.TryGetValues("x-amzn-RateLimit-Limit", out var limits)
+            && double.TryParse(limits.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate > 0)
+            return TimeSpan.FromSeconds(Math.Clamp(1 / rate, 1, 120));
+        return TimeSpan.FromSeconds(1);
     }
 
     private static bool LooksLikeJson(string text) => text.TrimStart() is { Length: > 0 } t && (t[0] == '{' || t[0] == '[');

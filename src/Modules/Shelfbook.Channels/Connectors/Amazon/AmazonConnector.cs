@@ -252,8 +252,9 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
     }
 
     /// <summary>
-    /// A call with the LWA token. A 403 whose token may have lapsed drops it and tries once more; a 429 waits 1, 2, 4
-    /// seconds and tries again before it is passed on (the sync then backs off the whole window).
+    /// A call with the LWA token. A 403 whose token may have lapsed drops it and tries once more; a 429 waits for one
+    /// token of the operation's bucket to refill (from <c>x-amzn-RateLimit-Limit</c>), doubling, three times before it is
+    /// passed on (the sync then backs off the whole window).
     /// </summary>
     private async Task<PlatformResponse> CallAsync(ConnectorContext context, HttpMethod method, string path, string? body, CancellationToken ct, bool allowNotFound = false)
     {
@@ -270,7 +271,9 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
             }
             catch (PlatformCallException e) when (e.Failure == PlatformFailure.Throttled && throttled < AmazonRules.ThrottleRetries)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1 << throttled++), context.Time, ct);
+                // One token's refill time as Amazon states it (a minute for getOrders), doubled on each repeat, at most two minutes.
+                var wait = (e.RetryAfter ?? TimeSpan.FromSeconds(1)) * (1 << throttled++);
+                await Task.Delay(wait < TimeSpan.FromMinutes(2) ? wait : TimeSpan.FromMinutes(2), context.Time, ct);
                 continue;
             }
             if (response.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized && !renewed)
