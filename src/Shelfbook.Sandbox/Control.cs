@@ -7,7 +7,7 @@ namespace Shelfbook.Sandbox;
 
 public sealed record TopSellerInput(string AppKey, string AppSecret, string Session, string Nick);
 
-public sealed record PddMallInput(string ClientId, string ClientSecret, string AccessToken, string MallName);
+public sealed record PddMallInput(string ClientId, string ClientSecret, string AccessToken, string MallName, string? RefreshToken = null);
 
 public sealed record DouyinShopInput(string AppKey, string AppSecret, string AccessToken, string ShopName);
 
@@ -87,7 +87,7 @@ public static class Control
             {
                 if (!pdd.Clients.TryGetValue(input.ClientId, out var existing)) pdd.Clients[input.ClientId] = new Pinduoduo.PddClient(input.ClientId, input.ClientSecret);
                 else if (existing.Secret != input.ClientSecret) return Results.Conflict(new { error = "client_id exists with another secret" });
-                pdd.Malls[input.AccessToken] = new Pinduoduo.PddMall(input.MallName, input.ClientId, input.AccessToken);
+                pdd.Malls[input.AccessToken] = new Pinduoduo.PddMall(input.MallName, input.ClientId, input.AccessToken) { RefreshToken = input.RefreshToken };
             }
             return Results.Ok(new { input.MallName, input.AccessToken });
         });
@@ -102,6 +102,16 @@ public static class Control
             lock (mall.Gate)
                 foreach (var o in orders) mall.Orders[Pinduoduo.PddPlatform.OrderSn(o)] = o;
             return Results.Ok(new { count = orders.Count, orderSns = orders.Where(Pinduoduo.PddPlatform.Listed).Select(Pinduoduo.PddPlatform.OrderSn) });
+        });
+        control.MapPost("/pinduoduo/malls/{token}/expire", (string token, SandboxState state) =>
+        {
+            lock (state.Pinduoduo.Gate)
+            {
+                if (!state.Pinduoduo.Malls.TryGetValue(token, out var mall)) return Results.NotFound();
+                // Every access token of the mall lapses (the one given and any a refresh issued since).
+                foreach (var key in state.Pinduoduo.Malls.Where(m => m.Value == mall).Select(m => m.Key).ToList()) state.Pinduoduo.Expired.Add(key);
+            }
+            return Results.Ok();
         });
         control.MapPost("/pinduoduo/malls/{token}/revoke", (string token, SandboxState state) =>
         {

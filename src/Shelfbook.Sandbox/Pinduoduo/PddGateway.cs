@@ -52,7 +52,10 @@ public static class PddGateway
         if (!long.TryParse(form.GetValueOrDefault("timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
             || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds() - faults.ClockSkewSeconds) > 600)
             return Error(10000, "参数错误", "timestamp", "时间戳与服务器时间相差超过 10 分钟");
-        if (mall is null || mall.Revoked || mall.ClientId != client.ClientId) return Error(10019, "access_token已过期");
+        if (type == "pdd.pop.auth.token.refresh") return Refresh(form, client, pdd);
+        bool expired;
+        lock (pdd.Gate) expired = pdd.Expired.Contains(token ?? "");
+        if (mall is null || mall.Revoked || mall.ClientId != client.ClientId || expired) return Error(10019, "access_token已过期");
         if (faults.TakeThrottle()) return Error(70031, "调用过于频繁，请调整调用频率");
         if (faults.TakeServerError()) return Error(50000, "系统内部错误");
         var result = type switch
@@ -66,6 +69,31 @@ public static class PddGateway
         };
         if (faults.TakeSlowAnswer(type ?? "")) await Task.Delay(faults.SlowAnswerMs);
         return result;
+    }
+
+    /// <summary>
+    /// <c>pdd.pop.auth.token.refresh</c>: a new access token and a new refresh token for the mall whose refresh token is
+    /// given; the old access token stops working and the old refresh token cannot be used again.
+    /// </summary>
+    private static IResult Refresh(Dictionary<string, string> form, PddClient client, PddPlatform pdd)
+    {
+        var given = form.GetValueOrDefault("refresh_token") ?? "";
+        lock (pdd.Gate)
+        {
+            var mall = pdd.Malls.Values.FirstOrDefault(m => m.RefreshToken == given && given.Length > 0 && m.ClientId == client.ClientId && !m.Revoked);
+            if (mall is null) return Error(10019, "refresh_token已过期或无效");
+            var (access, refresh) = ("pdd-access-" + Guid.NewGuid().ToString("N"), "pdd-refresh-" + Guid.NewGuid().ToString("N"));
+            foreach (var old in pdd.Malls.Where(m => m.Value == mall).Select(m => m.Key).ToList()) pdd.Expired.Add(old);
+            pdd.Malls[access] = mall;
+            mall.RefreshToken = refresh;
+            return Results.Text(new JsonObject
+            {
+                ["pop_auth_token_refresh_response"] = new JsonObject
+                {
+                    ["access_token"] = access, ["refresh_token"] = refresh, ["expires_in"] = 86_400, ["owner_name"] = mall.Name, ["request_id"] = Guid.NewGuid().ToString("N"),
+                },
+            }.ToJsonString(), "application/json; charset=utf-8");
+        }
     }
 
     private static IResult Increment(Dictionary<string, string> form, PddMall mall, SandboxState state, Faults faults)

@@ -17,6 +17,10 @@ public sealed class PddMall(string name, string clientId, string accessToken)
     public string ClientId { get; } = clientId;
     public string AccessToken { get; } = accessToken;
     public bool Revoked { get; set; }
+
+    /// <summary>The refresh token that renews the mall's access token (rotated on every refresh); null when it was given none.</summary>
+    public string? RefreshToken { get; set; }
+
     public object Gate { get; } = new();
     public Dictionary<string, TopTrade> Orders { get; } = new(StringComparer.Ordinal);
     public SellerListings Listings { get; } = new();
@@ -29,6 +33,10 @@ public sealed class PddPlatform
 
     public Dictionary<string, PddClient> Clients { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, PddMall> Malls { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Access tokens that have expired (or were replaced by a refresh): answered 10019.</summary>
+    public HashSet<string> Expired { get; } = new(StringComparer.Ordinal);
+
     public object Gate { get; } = new();
 
     public long NextId() => Interlocked.Add(ref _next, 1 + Random.Shared.Next(1, 997));

@@ -6,7 +6,10 @@ namespace Shelfbook.Channels.Connectors;
 /// <summary>A shop's credentials as the platform names them (app_key, app_secret, session …), decrypted for one call.</summary>
 public sealed class ShopCredentials(IReadOnlyDictionary<string, string> values)
 {
-    public IReadOnlyDictionary<string, string> Values { get; } = values;
+    public IReadOnlyDictionary<string, string> Values { get; private set; } = values;
+
+    /// <summary>Takes tokens the platform just issued (a refresh), for the rest of this call's work.</summary>
+    public void Replace(IReadOnlyDictionary<string, string> values) => Values = values;
 
     /// <summary>The value, or an authorization failure naming the missing credential.</summary>
     public string Require(string name) =>
@@ -18,6 +21,9 @@ public sealed class ShopCredentials(IReadOnlyDictionary<string, string> values)
 /// <summary>What a connector needs for one shop: where the API is, the shop's credentials and the clock.</summary>
 public sealed record ConnectorContext(Guid ShopId, HttpClient Http, Uri BaseUrl, ShopCredentials Credentials, TimeProvider Time)
 {
+    /// <summary>Stores credentials the platform rotated (a refreshed access token and its new refresh token), encrypted on the shop.</summary>
+    public Func<IReadOnlyDictionary<string, string>, CancellationToken, Task>? SaveCredentials { get; init; }
+
     /// <summary>Where the connector's time went (the sync monitor and the bench read it).</summary>
     public CallTimings Timings { get; } = new();
 }
@@ -129,6 +135,9 @@ public interface IPlatformConnector
 
     /// <summary>The credentials a shop must have, by the platform's names.</summary>
     IReadOnlyList<string> CredentialNames { get; }
+
+    /// <summary>Credentials a shop may have besides (a refresh token that renews an expired access token).</summary>
+    IReadOnlyList<string> OptionalCredentialNames => [];
 
     /// <summary>The longest window one pull may ask for (the platform refuses more).</summary>
     TimeSpan MaxWindow { get; }

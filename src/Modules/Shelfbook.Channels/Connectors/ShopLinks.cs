@@ -3,6 +3,7 @@ using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Domain;
 using Shelfbook.Channels.Features.ManageConnections;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
 
 namespace Shelfbook.Channels.Connectors;
 
@@ -25,7 +26,18 @@ public sealed class ShopLinks(TenantDbContext db, ConnectorRegistry connectors, 
         var connection = await db.Set<ShopConnection>().AsNoTracking().SingleAsync(c => c.ShopId == shopId, ct);
         var connector = connectors.For(shop.Platform);
         var context = new ConnectorContext(shopId, http.CreateClient(ChannelsModule.HttpClientName),
-            new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), credentials(connection), db.Time);
+            new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), credentials(connection), db.Time)
+        {
+            SaveCredentials = (values, token) => SaveAsync(shopId, values, token),
+        };
         return new ShopLink(shop, connection, connector, context);
+    }
+
+    /// <summary>Rotated tokens replace the stored credentials at once (one statement), whatever else the caller has pending.</summary>
+    private async Task SaveAsync(Guid shopId, IReadOnlyDictionary<string, string> values, CancellationToken ct)
+    {
+        var (sealedValues, names, now) = (secrets.Protect(shopId, values), string.Join(",", values.Keys.Order(StringComparer.Ordinal)), db.Time.StoredUtcNow());
+        await db.Set<ShopConnection>().Where(c => c.ShopId == shopId).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.ProtectedCredentials, sealedValues).SetProperty(c => c.CredentialNames, names).SetProperty(c => c.CredentialsChangedAt, now), ct);
     }
 }

@@ -16,9 +16,9 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
     private readonly DateTime _start = DateTime.UtcNow.AddHours(-1);
     private const string Secret = "pdd-sandbox-secret";
 
-    private async Task<Guid> ShopAsync(string secret = Secret)
+    private async Task<Guid> ShopAsync(string secret = Secret, string? refreshToken = null)
     {
-        await sandbox.PostAsync("/_sandbox/pinduoduo/malls", new { clientId = _client, clientSecret = Secret, accessToken = _token, mallName = "拼多多沙箱店" });
+        await sandbox.PostAsync("/_sandbox/pinduoduo/malls", new { clientId = _client, clientSecret = Secret, accessToken = _token, mallName = "拼多多沙箱店", refreshToken });
         var shop = await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Pinduoduo", code = "PDD" + Random.Shared.Next(1000, 9999), name = "拼多多沙箱店" },
             HttpStatusCode.Created);
         var id = shop.GetProperty("id").GetGuid();
@@ -84,6 +84,34 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
         var events = await db.Set<PlatformOrderEvent>().GroupBy(e => e.Change).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
         Assert.Equal((refunds, cancels, addresses),
             (events.GetValueOrDefault(PlatformOrderChange.RefundRequested), events.GetValueOrDefault(PlatformOrderChange.Cancelled), events.GetValueOrDefault(PlatformOrderChange.AddressChanged)));
+    }
+
+    [Fact]
+    public async Task An_expired_access_token_is_renewed_with_the_refresh_token_and_a_refused_refresh_asks_for_authorization()
+    {
+        var refresh = "pdd-refresh-" + Guid.NewGuid().ToString("N");
+        var shop = await ShopAsync(refreshToken: refresh);
+        await Session.PutAsync<JsonElement>($"/api/v1/channels/shops/{shop}/credentials",
+            new { values = new Dictionary<string, string> { ["client_id"] = _client, ["client_secret"] = Secret, ["access_token"] = _token, ["refresh_token"] = refresh } });
+        await GenerateAsync(6);
+        await sandbox.PostAsync($"/_sandbox/pinduoduo/malls/{_token}/expire", new { });
+
+        var renewed = await SyncAsync(shop);
+
+        Assert.Equal((null, 6), (renewed.Error, renewed.Inserted));
+        // Both new tokens are kept: the next run uses them without renewing again.
+        var refreshes = sandbox.State.Calls.GetValueOrDefault("pinduoduo:pdd.pop.auth.token.refresh");
+        await Task.Delay(1100);
+        Assert.Null((await SyncAsync(shop)).Error);
+        Assert.Equal(refreshes, sandbox.State.Calls.GetValueOrDefault("pinduoduo:pdd.pop.auth.token.refresh"));
+        Assert.Equal(["access_token", "client_id", "client_secret", "refresh_token"], (await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}")).CredentialsSet);
+
+        // The seller withdraws the app: the refresh is refused, and the shop asks for authorization with Pinduoduo's message.
+        await sandbox.PostAsync($"/_sandbox/pinduoduo/malls/{_token}/expire", new { });
+        await sandbox.PostAsync($"/_sandbox/pinduoduo/malls/{_token}/revoke", new { });
+        var refused = await SyncAsync(shop);
+        Assert.Contains("10019", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(ConnectionHealth.AuthorizationNeeded, (await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}")).Health);
     }
 
     [Fact]

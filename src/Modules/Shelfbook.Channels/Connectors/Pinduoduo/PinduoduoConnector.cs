@@ -22,6 +22,9 @@ public sealed class PinduoduoConnector : IPlatformConnector
 
     public IReadOnlyList<string> CredentialNames => ["client_id", "client_secret", "access_token"];
 
+    /// <summary>With a refresh token, an expired access token is renewed (pdd.pop.auth.token.refresh) and both new tokens are kept.</summary>
+    public IReadOnlyList<string> OptionalCredentialNames => ["refresh_token"];
+
     public TimeSpan MaxWindow => TimeSpan.FromMinutes(30);
 
     public TimeSpan Overlap => TimeSpan.FromMinutes(10);
@@ -149,6 +152,7 @@ public sealed class PinduoduoConnector : IPlatformConnector
         ["pdd.logistics.online.send"] = "logistics_online_send_response",
         ["pdd.goods.list.get"] = "goods_list_get_response",
         ["pdd.goods.quantity.update"] = "goods_quantity_update_response",
+        ["pdd.pop.auth.token.refresh"] = "pop_auth_token_refresh_response",
     };
 
     /// <summary><c>pdd.goods.list.get</c>, 100 goods a page with their SKUs [unconfirmed: the reading PddErrors' note describes].</summary>
@@ -205,13 +209,41 @@ public sealed class PinduoduoConnector : IPlatformConnector
         return results;
     }
 
+    /// <summary>A call; an expired access token is renewed once with the shop's refresh token (when it has one) and the call made again.</summary>
     private static async Task<JsonDocument> CallAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct)
+    {
+        try
+        {
+            return await SendAsync(context, type, business, withToken: true, ct);
+        }
+        catch (PlatformCallException e) when (e.Code == PddErrors.TokenExpired && context.Credentials.Values.ContainsKey("refresh_token"))
+        {
+            await RefreshAsync(context, ct);
+            return await SendAsync(context, type, business, withToken: true, ct);
+        }
+    }
+
+    /// <summary><c>pdd.pop.auth.token.refresh</c>: new access and refresh tokens, used at once and stored on the shop.</summary>
+    private static async Task RefreshAsync(ConnectorContext context, CancellationToken ct)
+    {
+        using var answer = await SendAsync(context, "pdd.pop.auth.token.refresh", new() { ["refresh_token"] = context.Credentials.Require("refresh_token") }, withToken: false, ct);
+        var root = answer.RootElement;
+        if (PlatformValues.Text(root, "access_token") is not { } access)
+            throw new PlatformCallException(PlatformFailure.Authorization, PddErrors.TokenExpired, "Pinduoduo renewed the token without an access token.");
+        var values = new Dictionary<string, string>(context.Credentials.Values, StringComparer.Ordinal) { ["access_token"] = access };
+        if (PlatformValues.Text(root, "refresh_token") is { } refresh) values["refresh_token"] = refresh;
+        context.Credentials.Replace(values);
+        if (context.SaveCredentials is { } save) await save(values, ct);
+    }
+
+    private static async Task<JsonDocument> SendAsync(ConnectorContext context, string type, Dictionary<string, string?> business, bool withToken, CancellationToken ct)
     {
         var parameters = new Dictionary<string, string?>(business)
         {
-            ["type"] = type, ["client_id"] = context.Credentials.Require("client_id"), ["access_token"] = context.Credentials.Require("access_token"),
+            ["type"] = type, ["client_id"] = context.Credentials.Require("client_id"),
             ["timestamp"] = Unix(context.Time.GetUtcNow().UtcDateTime), ["data_type"] = "JSON", ["version"] = "V1",
         };
+        if (withToken) parameters["access_token"] = context.Credentials.Require("access_token");
         parameters["sign"] = PddSigner.Sign(parameters, context.Credentials.Require("client_secret"));
         var body = await PlatformHttp.PostFormAsync(context, parameters, ct);
         if (body.RootElement.TryGetProperty("error_response", out var error))

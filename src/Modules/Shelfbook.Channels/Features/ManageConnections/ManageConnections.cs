@@ -19,6 +19,9 @@ public sealed record ShopConnectionView(
     /// <summary>How far behind now the stored orders reach (now − cursor), in seconds; null before the first window.</summary>
     public long? LagSeconds { get; init; }
 
+    /// <summary>Credentials the shop may also hold (a refresh token that renews an expired access token).</summary>
+    public IReadOnlyList<string> OptionalCredentials { get; init; } = [];
+
     /// <summary>The platform has its own consent page (店铺授权): the app's credentials are entered, the rest comes from the seller's consent.</summary>
     public IReadOnlyList<string>? ConsentCredentials { get; init; }
 }
@@ -107,9 +110,16 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
             else if (value.Length > 2000) check.Add($"values.{name}", "too_long", $"{name} is longer than 2000 characters.", name, 2000);
             else values[name] = value;
         }
+        foreach (var name in connector.OptionalCredentialNames)
+            if (input.Values?.GetValueOrDefault(name)?.Trim() is { Length: > 0 } value)
+            {
+                if (value.Length > 2000) check.Add($"values.{name}", "too_long", $"{name} is longer than 2000 characters.", name, 2000);
+                else values[name] = value;
+            }
         foreach (var name in input.Values?.Keys ?? Enumerable.Empty<string>())
-            if (!connector.CredentialNames.Contains(name))
-                check.Add($"values.{name}", "unknown_credential", $"{shop.Platform} has no credential '{name}'; it takes {string.Join(", ", connector.CredentialNames)}.", name);
+            if (!connector.CredentialNames.Contains(name) && !connector.OptionalCredentialNames.Contains(name))
+                check.Add($"values.{name}", "unknown_credential",
+                    $"{shop.Platform} has no credential '{name}'; it takes {string.Join(", ", connector.CredentialNames.Concat(connector.OptionalCredentialNames))}.", name);
         check.ThrowIfAny();
         var now = db.Time.StoredUtcNow();
         var connection = await LinkAsync(shopId, now, ct);
@@ -161,6 +171,7 @@ public sealed class ManageConnections(TenantDbContext db, ConnectorRegistry conn
         {
             LagSeconds = c?.Cursor is { } cursor ? (long)(now - cursor).TotalSeconds : null,
             ConsentCredentials = (connector as IConsentFlow)?.AppCredentialNames,
+            OptionalCredentials = connector?.OptionalCredentialNames ?? [],
         };
     }
 }
