@@ -55,7 +55,10 @@ public sealed class FetchListings(TenantDbContext db, ShopLinks links, IShopList
         return new ListingsFetched(shopId, fetched, created, updated, matched, unmatched);
     }
 
-    private async Task RecordQuantitiesAsync(Guid shopId, List<PlatformListing> page, CancellationToken ct)
+    private Task RecordQuantitiesAsync(Guid shopId, List<PlatformListing> page, CancellationToken ct) =>
+        PushStock.PushStock.OnceMoreIfRacedAsync(db, () => RecordOnceAsync(shopId, page, ct));
+
+    private async Task RecordOnceAsync(Guid shopId, List<PlatformListing> page, CancellationToken ct)
     {
         var now = db.Time.StoredUtcNow();
         var itemIds = page.Select(l => l.PlatformItemId).Distinct().ToList();

@@ -214,12 +214,13 @@ public sealed class PushStock(
         await ShopAsync(shopId, ct);
         var now = db.Time.StoredUtcNow();
         var until = now + LeaseTime;
-        if (!await db.Set<ShopStockPush>().AnyAsync(p => p.ShopId == shopId, ct))
+        await OnceMoreIfRacedAsync(db, async () =>
         {
+            if (await db.Set<ShopStockPush>().AnyAsync(p => p.ShopId == shopId, ct)) return;
             db.Set<ShopStockPush>().Add(ShopStockPush.Create(shopId, now));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
-        }
+        });
         var claimed = await db.Set<ShopStockPush>()
             .Where(p => p.ShopId == shopId && (p.LeaseOwner == null || p.LeaseUntil < now || p.LeaseOwner == node))
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.LeaseOwner, node).SetProperty(p => p.LeaseUntil, until), ct);
@@ -309,6 +310,23 @@ public sealed class PushStock(
         return new StockPushRun(shopId, planned, pushed, refused, error);
     }
 
+    /// <summary>
+    /// Runs work that reads rows and adds the missing ones; when another run (a fetch and a push of the same shop) added
+    /// one of them first, the unique key refuses the insert and the work runs once more, now finding that row.
+    /// </summary>
+    internal static async Task OnceMoreIfRacedAsync(TenantDbContext db, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (DbUpdateException e) when (Shelfbook.Data.DatabaseErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            await work();
+        }
+    }
+
     /// <summary>New credentials were given: a push schedule stopped by refused credentials starts again.</summary>
     public static Task ResumeAsync(TenantDbContext db, Guid shopId, CancellationToken ct)
     {
@@ -339,15 +357,18 @@ public sealed class PushStock(
     {
         foreach (var chunk in plan.Chunk(Chunk))
         {
-            var ids = chunk.Select(r => r.ListingId).ToList();
-            var existing = await db.Set<ListingStock>().Where(l => ids.Contains(l.ListingId)).ToDictionaryAsync(l => l.ListingId, ct);
-            foreach (var row in chunk)
+            await OnceMoreIfRacedAsync(db, async () =>
             {
-                if (!existing.TryGetValue(row.ListingId, out var stored)) db.Set<ListingStock>().Add(stored = ListingStock.Create(row.ListingId, shopId, now));
-                stored.Want(row.Wanted!.Value, now);
-            }
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+                var ids = chunk.Select(r => r.ListingId).ToList();
+                var existing = await db.Set<ListingStock>().Where(l => ids.Contains(l.ListingId)).ToDictionaryAsync(l => l.ListingId, ct);
+                foreach (var row in chunk)
+                {
+                    if (!existing.TryGetValue(row.ListingId, out var stored)) db.Set<ListingStock>().Add(stored = ListingStock.Create(row.ListingId, shopId, now));
+                    stored.Want(row.Wanted!.Value, now);
+                }
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            });
         }
     }
 
