@@ -73,6 +73,16 @@ public static class Control
             }
             return Results.Ok();
         });
+        control.MapPost("/taobao/sellers/{session}/expire", (string session, SandboxState state) =>
+        {
+            lock (state.Taobao.Gate)
+            {
+                if (!state.Taobao.Sellers.TryGetValue(session, out var seller)) return Results.NotFound();
+                // Every session key of the seller lapses (the one given and any a refresh or a consent issued since).
+                foreach (var key in state.Taobao.Sellers.Where(s => s.Value == seller).Select(s => s.Key).ToList()) state.Taobao.Expired.Add(key);
+            }
+            return Results.Ok();
+        });
         control.MapPost("/taobao/sellers/{session}/revoke", (string session, SandboxState state) =>
         {
             var seller = Seller(state, session);
@@ -164,6 +174,15 @@ public static class Control
             DouyinShop(state, token) is { } shop
                 ? AddListings(shop.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Douyin.NextId)
                 : Results.NotFound());
+        control.MapPost("/douyin/shops/{token}/expire", (string token, SandboxState state) =>
+        {
+            lock (state.Douyin.Gate)
+            {
+                if (!state.Douyin.Shops.TryGetValue(token, out var shop)) return Results.NotFound();
+                foreach (var key in state.Douyin.Shops.Where(s => s.Value == shop).Select(s => s.Key).ToList()) state.Douyin.Expired.Add(key);
+            }
+            return Results.Ok();
+        });
         control.MapPost("/douyin/shops/{token}/revoke", (string token, SandboxState state) =>
         {
             if (DouyinShop(state, token) is not { } shop) return Results.NotFound();
@@ -300,6 +319,15 @@ public static class Control
             JdVendor(state, token) is { } vendor
                 ? AddListings(vendor.Listings, input with { Listings = input.Listings?.Select(l => l with { NoVariants = false }).ToArray() }, state.Jd.NextId)
                 : Results.NotFound());
+        control.MapPost("/jd/vendors/{token}/expire", (string token, SandboxState state) =>
+        {
+            lock (state.Jd.Gate)
+            {
+                if (!state.Jd.Vendors.TryGetValue(token, out var vendor)) return Results.NotFound();
+                foreach (var key in state.Jd.Vendors.Where(v => v.Value == vendor).Select(v => v.Key).ToList()) state.Jd.Expired.Add(key);
+            }
+            return Results.Ok();
+        });
         control.MapPost("/jd/vendors/{token}/revoke", (string token, SandboxState state) =>
         {
             if (JdVendor(state, token) is not { } vendor) return Results.NotFound();

@@ -116,6 +116,9 @@ public sealed class SandboxState
 
     public Jd.JdPlatform Jd { get; } = new();
 
+    /// <summary>Authorization codes the consent pages handed out.</summary>
+    public ConsentCodes Consents { get; } = new();
+
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();
 

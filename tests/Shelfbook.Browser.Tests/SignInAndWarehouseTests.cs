@@ -425,8 +425,8 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
 
         // The platform's own page: the seller agrees, and the browser comes back to Shelfbook.
         await page.WaitForURLAsync($"{address}ebay/oauth2/authorize**");
-        await page.FillAsync("[data-testid=ebay-seller]", "browser-seller");
-        await page.ClickAsync("[data-testid=ebay-agree]");
+        await page.FillAsync("[data-testid=consent-seller]", "browser-seller");
+        await page.ClickAsync("[data-testid=consent-agree]");
         await page.WaitForURLAsync("**/channels/authorized**");
         await page.Locator("[data-testid=consent-done]", new() { HasText = "refresh_token" }).WaitForAsync();
         await using var db = session.OpenDb();

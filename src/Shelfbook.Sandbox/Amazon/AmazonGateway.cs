@@ -20,6 +20,25 @@ public static class AmazonGateway
     public static void Map(WebApplication app)
     {
         app.MapPost("/amazon/auth/o2/token", Token);
+        // Seller Central's consent page (sellercentral.amazon.com/apps/authorize/consent, application_id, state,
+        // version=beta, redirect_uri): back with spapi_oauth_code, state and selling_partner_id. The seller account typed
+        // on the page is the seller id; a new one sells on amazon.com (ATVPDKIKX0DER) in USD.
+        ConsentPages.Map(app, "/amazon/apps/authorize/consent", new ConsentSpec("amazon", "Amazon Seller Central 授权 Authorize", "application_id",
+            (state, id) => { lock (state.Amazon.Gate) return state.Amazon.Apps.Values.Any(a => a.ApplicationId == id); },
+            (state, id, sellerId) =>
+            {
+                var amazon = state.Amazon;
+                lock (amazon.Gate)
+                {
+                    var app = amazon.Apps.Values.First(a => a.ApplicationId == id);
+                    if (!amazon.Sellers.Values.Any(s => s.SellerId == sellerId && s.ClientId == app.ClientId))
+                    {
+                        var refresh = ConsentPages.Token("Atzr|");
+                        amazon.Sellers[refresh] = new AmazonSeller(sellerId, app.ClientId, refresh, "ATVPDKIKX0DER", "USD", 1);
+                    }
+                }
+                return new Dictionary<string, string> { ["selling_partner_id"] = sellerId };
+            }, CodeParameter: "spapi_oauth_code"));
         app.MapGet("/amazon/orders/v0/orders", (HttpContext http, SandboxState state) => Handle(http, state, "getOrders", s => Orders(http, s, state)));
         app.MapGet("/amazon/orders/v0/orders/{orderId}", (HttpContext http, string orderId, SandboxState state) => Handle(http, state, "getOrder", s => Order(s, orderId, state)));
         app.MapGet("/amazon/orders/v0/orders/{orderId}/orderItems", (HttpContext http, string orderId, SandboxState state) =>
@@ -48,14 +67,23 @@ public static class AmazonGateway
         {
             if (!amazon.Apps.TryGetValue(body.GetValueOrDefault("client_id") ?? "", out var app) || app.Secret != body.GetValueOrDefault("client_secret"))
                 return OAuth(401, "invalid_client", "Client authentication failed");
-            if (body.GetValueOrDefault("grant_type") != "refresh_token") return OAuth(400, "unsupported_grant_type", "The grant type is not supported");
-            if (!amazon.Sellers.TryGetValue(body.GetValueOrDefault("refresh_token") ?? "", out var seller) || seller.Revoked || seller.ClientId != app.ClientId)
+            AmazonSeller? seller;
+            if (body.GetValueOrDefault("grant_type") == "authorization_code")
+            {
+                // The consent page's code, good once for this app: the seller's refresh token comes with the access token.
+                var sellerId = state.Consents.Redeem("amazon", body.GetValueOrDefault("code"), app.ApplicationId, null, state.Clock.GetUtcNow().UtcDateTime);
+                seller = amazon.Sellers.Values.FirstOrDefault(s => s.SellerId == sellerId && s.ClientId == app.ClientId && !s.Revoked);
+                if (seller is null) return OAuth(400, "invalid_grant", "The request has an invalid grant parameter : code");
+            }
+            else if (body.GetValueOrDefault("grant_type") != "refresh_token") return OAuth(400, "unsupported_grant_type", "The grant type is not supported");
+            else if (!amazon.Sellers.TryGetValue(body.GetValueOrDefault("refresh_token") ?? "", out seller) || seller.Revoked || seller.ClientId != app.ClientId)
                 return OAuth(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
             var token = "Atza|" + Guid.NewGuid().ToString("N");
             amazon.AccessTokens[token] = (seller, state.Clock.GetUtcNow().UtcDateTime + AmazonPlatform.TokenLife);
             state.Count($"amazon:{seller.SellerId}:token");
-            return Results.Text(new JsonObject { ["access_token"] = token, ["token_type"] = "bearer", ["expires_in"] = (int)AmazonPlatform.TokenLife.TotalSeconds }.ToJsonString(),
-                "application/json");
+            var answer = new JsonObject { ["access_token"] = token, ["token_type"] = "bearer", ["expires_in"] = (int)AmazonPlatform.TokenLife.TotalSeconds };
+            if (body.GetValueOrDefault("grant_type") == "authorization_code") answer["refresh_token"] = seller.RefreshToken;
+            return Results.Text(answer.ToJsonString(), "application/json");
         }
     }
 

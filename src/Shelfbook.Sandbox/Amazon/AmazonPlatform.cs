@@ -8,6 +8,9 @@ public sealed class AmazonApp(string clientId, string secret)
 {
     public string ClientId { get; } = clientId;
     public string Secret { get; } = secret;
+
+    /// <summary>The app's id in Seller Central (<c>amzn1.sp.solution.…</c>), which the consent page is opened with.</summary>
+    public string ApplicationId => "amzn1.sp.solution." + ClientId;
 }
 
 /// <summary>A token bucket: <see cref="Burst"/> calls at once, refilled at <see cref="Rate"/> a second (SP-API's usage plans).</summary>

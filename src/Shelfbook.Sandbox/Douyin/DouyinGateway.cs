@@ -19,7 +19,24 @@ namespace Shelfbook.Sandbox.Douyin;
 /// </summary>
 public static class DouyinGateway
 {
-    public static void Map(WebApplication app) => app.MapPost("/douyin/{group}/{name}", HandleAsync);
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/douyin/{group}/{name}", HandleAsync);
+        // The shop's authorization page [unconfirmed: Douyin's service market authorizes by service; the sandbox names the app by app_key].
+        ConsentPages.Map(app, "/douyin/authorize", new ConsentSpec("douyin", "抖店 店铺授权 Authorize", "app_key",
+            (state, id) => { lock (state.Douyin.Gate) return state.Douyin.Apps.ContainsKey(id); },
+            (state, id, name) =>
+            {
+                var douyin = state.Douyin;
+                lock (douyin.Gate)
+                    if (!douyin.Shops.Values.Any(s => s.Name == name && s.AppKey == id))
+                    {
+                        var token = ConsentPages.Token("dy-access-");
+                        douyin.Shops[token] = new DouyinShop(name, id, token);
+                    }
+                return new Dictionary<string, string>();
+            }));
+    }
 
     /// <summary>Douyin's signature, written apart from the connector's.</summary>
     public static string Signature(string appKey, string secret, string method, string paramJson, string timestamp, string signMethod)
@@ -57,7 +74,10 @@ public static class DouyinGateway
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
             || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds() - faults.ClockSkewSeconds) > 600)
             return Error(40003, "时间戳已过期", "isv.timestamp-expired", "timestamp 与服务器时间相差超过 10 分钟");
-        if (shop is null || shop.Revoked || shop.AppKey != app.AppKey) return Error(30001, "access_token 已过期", "isv.access-token-expired");
+        if (method is "token.create" or "token.refresh") return Token(method, body, app, state);
+        bool expired;
+        lock (douyin.Gate) expired = douyin.Expired.Contains(token ?? "");
+        if (shop is null || shop.Revoked || shop.AppKey != app.AppKey || expired) return Error(30001, "access_token 已过期", "isv.access-token-expired");
         if (faults.TakeThrottle()) return Error(50002, "调用频率超限", "isv.frequency-limited");
         if (faults.TakeServerError()) return Error(20000, "服务内部错误", "isp.service-error");
         JsonElement param;
@@ -81,6 +101,48 @@ public static class DouyinGateway
         };
         if (faults.TakeSlowAnswer(method)) await Task.Delay(faults.SlowAnswerMs);
         return result;
+    }
+
+    /// <summary>
+    /// <c>token.create</c> (<c>{"code", "grant_type":"authorization_code"}</c>) and <c>token.refresh</c>
+    /// (<c>{"refresh_token", "grant_type":"refresh_token"}</c>), signed without an access token: a new access token and
+    /// refresh token for the shop [unconfirmed: field names]. A refresh retires the shop's earlier access tokens.
+    /// </summary>
+    private static IResult Token(string method, string body, DouyinApp app, SandboxState state)
+    {
+        JsonElement param;
+        try
+        {
+            param = JsonDocument.Parse(body.Length == 0 ? "{}" : body).RootElement;
+        }
+        catch (JsonException)
+        {
+            return Error(40001, "参数错误", "isv.param-json-invalid", "param_json 不是合法的 JSON");
+        }
+        var create = method == "token.create";
+        if (Text(param, "grant_type") != (create ? "authorization_code" : "refresh_token"))
+            return Error(40001, "参数错误", "isv.invalid-grant-type", create ? "grant_type 须为 authorization_code" : "grant_type 须为 refresh_token");
+        var douyin = state.Douyin;
+        var name = create ? state.Consents.Redeem("douyin", Text(param, "code"), app.AppKey, null, state.Clock.GetUtcNow().UtcDateTime) : null;
+        lock (douyin.Gate)
+        {
+            var given = Text(param, "refresh_token") ?? "";
+            var shop = create
+                ? douyin.Shops.Values.FirstOrDefault(s => s.Name == name && s.AppKey == app.AppKey && !s.Revoked)
+                : douyin.Shops.Values.FirstOrDefault(s => given.Length > 0 && s.RefreshToken == given && s.AppKey == app.AppKey && !s.Revoked);
+            if (shop is null)
+                return create ? Error(30001, "code 无效或已过期", "isv.auth-code-invalid") : Error(30001, "refresh_token 无效或已过期", "isv.refresh-token-invalid");
+            if (!create)
+                foreach (var old in douyin.Shops.Where(s => s.Value == shop).Select(s => s.Key)) douyin.Expired.Add(old);
+            var (access, refresh) = (ConsentPages.Token("dy-access-"), ConsentPages.Token("dy-refresh-"));
+            douyin.Shops[access] = shop;
+            shop.RefreshToken = refresh;
+            return Ok(new JsonObject
+            {
+                ["access_token"] = access, ["expires_in"] = 604_800, ["refresh_token"] = refresh, ["scope"] = "SCOPE", ["shop_name"] = shop.Name,
+                ["shop_id"] = shop.Name,
+            });
+        }
     }
 
     private static long? Number(JsonElement param, string name) =>

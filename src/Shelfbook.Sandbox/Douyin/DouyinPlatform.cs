@@ -18,6 +18,9 @@ public sealed class DouyinShop(string name, string appKey, string accessToken)
     public string AccessToken { get; } = accessToken;
     public bool Revoked { get; set; }
 
+    /// <summary>The refresh token that renews the shop's access token (rotated on every refresh); null before consent.</summary>
+    public string? RefreshToken { get; set; }
+
     /// <summary>Write the next orders' amounts in yuan (a decimal) instead of fen: the wrong unit a connector must refuse.</summary>
     public bool AmountsInYuan { get; set; }
 
@@ -33,6 +36,10 @@ public sealed class DouyinPlatform
 
     public Dictionary<string, DouyinApp> Apps { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, DouyinShop> Shops { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Access tokens that have expired (or were replaced by a refresh): answered 30001.</summary>
+    public HashSet<string> Expired { get; } = new(StringComparer.Ordinal);
+
     public object Gate { get; } = new();
 
     public long NextId() => Interlocked.Add(ref _next, 1 + Random.Shared.Next(1, 997));

@@ -20,8 +20,19 @@ public static partial class EbayGateway
     public static void Map(WebApplication app)
     {
         app.MapPost("/ebay/identity/v1/oauth2/token", Token);
-        app.MapGet("/ebay/oauth2/authorize", ConsentPage);
-        app.MapPost("/ebay/oauth2/authorize", Consent).DisableAntiforgery();
+        ConsentPages.Map(app, "/ebay/oauth2/authorize", new ConsentSpec("ebay", "eBay 授权 Grant application access", "client_id",
+            (state, id) => { lock (state.Ebay.Gate) return state.Ebay.Apps.ContainsKey(id); },
+            (state, id, name) =>
+            {
+                var ebay = state.Ebay;
+                lock (ebay.Gate)
+                    if (!ebay.Sellers.Values.Any(s => s.Name == name && s.ClientId == id))
+                    {
+                        var seller = new EbaySeller(name, id, ConsentPages.Token("v^1.1#r^1#"), "USD");
+                        ebay.Sellers[seller.RefreshToken] = seller;
+                    }
+                return new Dictionary<string, string>();
+            }));
         var sell = app.MapGroup("/ebay/sell");
         sell.MapGet("/fulfillment/v1/order", (HttpContext http, SandboxState state) => Handle(http, state, s => Orders(http, s, state)));
         sell.MapGet("/fulfillment/v1/order/{orderId}", (HttpContext http, string orderId, SandboxState state) => Handle(http, state, s => Order(s, orderId, state)));
@@ -57,10 +68,9 @@ public static partial class EbayGateway
             if (form["grant_type"] == "authorization_code")
             {
                 // A code is good once, for the app and return address it was given to.
-                if (!ebay.Codes.Remove(form["code"].ToString(), out var granted) || granted.Until < state.Clock.GetUtcNow().UtcDateTime
-                    || granted.Seller.ClientId != app.ClientId || granted.RedirectUri != form["redirect_uri"].ToString())
-                    return OAuthError(400, "invalid_grant", "the provided authorization grant code is invalid or was issued to another client");
-                seller = granted.Seller;
+                var name = state.Consents.Redeem("ebay", form["code"].ToString(), app.ClientId, form["redirect_uri"].ToString(), state.Clock.GetUtcNow().UtcDateTime);
+                seller = ebay.Sellers.Values.FirstOrDefault(s => s.Name == name && s.ClientId == app.ClientId);
+                if (seller is null) return OAuthError(400, "invalid_grant", "the provided authorization grant code is invalid or was issued to another client");
             }
             else if (form["grant_type"] != "refresh_token") return OAuthError(400, "unsupported_grant_type", "grant type in request is not supported by the authorization server");
             else if (!ebay.Sellers.TryGetValue(form["refresh_token"].ToString(), out seller) || seller.Revoked || seller.ClientId != app.ClientId)
@@ -73,57 +83,6 @@ public static partial class EbayGateway
                 (answer["refresh_token"], answer["refresh_token_expires_in"]) = (seller.RefreshToken, 47_304_000);
             return Results.Text(answer.ToJsonString(), "application/json");
         }
-    }
-
-    /// <summary>eBay's consent page as a seller sees it: the app asking for access, the seller's user id, agree or decline.</summary>
-    private static IResult ConsentPage(HttpContext http, SandboxState state)
-    {
-        var query = http.Request.Query;
-        string Field(string name) => System.Net.WebUtility.HtmlEncode(query[name].ToString());
-        bool known;
-        lock (state.Ebay.Gate) known = state.Ebay.Apps.ContainsKey(query["client_id"].ToString());
-        if (!known || query["response_type"] != "code" || query["redirect_uri"].ToString().Length == 0)
-            return Results.Content("<html><body><h1>invalid_request</h1><p>unknown client_id, or response_type/redirect_uri missing</p></body></html>", "text/html", statusCode: 400);
-        var html = $"""
-            <!doctype html><html lang="zh"><head><meta charset="utf-8"><title>eBay 授权 Grant application access</title></head>
-            <body style="font-family:sans-serif;max-width:520px;margin:40px auto">
-            <h1>授权应用访问您的 eBay 账号</h1><p>Application <b>{Field("client_id")}</b> asks to read your orders and update your inventory ({Field("scope")}).</p>
-            <form method="post" action="/ebay/oauth2/authorize">
-            <input type="hidden" name="client_id" value="{Field("client_id")}"><input type="hidden" name="redirect_uri" value="{Field("redirect_uri")}">
-            <input type="hidden" name="state" value="{Field("state")}">
-            <label>eBay 用户 User ID <input name="seller" value="sandbox-seller" data-testid="ebay-seller"></label>
-            <p><button name="decision" value="agree" data-testid="ebay-agree">同意授权 Agree</button>
-            <button name="decision" value="decline" data-testid="ebay-decline">拒绝 Decline</button></p>
-            </form></body></html>
-            """;
-        return Results.Content(html, "text/html; charset=utf-8");
-    }
-
-    /// <summary>The seller's answer: back to the app's address with a code (a new seller is made for an unknown user id) or with <c>error=access_denied</c>.</summary>
-    private static async Task<IResult> Consent(HttpContext http, SandboxState state)
-    {
-        var form = await http.Request.ReadFormAsync();
-        var (clientId, redirect, stateValue, name) = (form["client_id"].ToString(), form["redirect_uri"].ToString(), form["state"].ToString(), form["seller"].ToString());
-        if (!Uri.TryCreate(redirect, UriKind.Absolute, out _)) return Results.BadRequest("redirect_uri must be absolute");
-        var separator = redirect.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-        if (form["decision"] != "agree")
-            return Results.Redirect($"{redirect}{separator}error=access_denied&error_description={Uri.EscapeDataString("The user declined the consent")}&state={Uri.EscapeDataString(stateValue)}");
-        var ebay = state.Ebay;
-        string code;
-        lock (ebay.Gate)
-        {
-            if (!ebay.Apps.ContainsKey(clientId)) return Results.BadRequest("unknown client_id");
-            var seller = ebay.Sellers.Values.FirstOrDefault(s => s.Name == name && s.ClientId == clientId);
-            if (seller is null)
-            {
-                seller = new EbaySeller(name.Length == 0 ? "sandbox-seller" : name, clientId, "v^1.1#r^1#" + Guid.NewGuid().ToString("N"), "USD");
-                ebay.Sellers[seller.RefreshToken] = seller;
-            }
-            code = "v^1.1#i^1#c^" + Guid.NewGuid().ToString("N");
-            ebay.Codes[code] = (seller, redirect, state.Clock.GetUtcNow().UtcDateTime.AddMinutes(5));
-        }
-        state.Count("ebay:consent");
-        return Results.Redirect($"{redirect}{separator}code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(stateValue)}");
     }
 
     private static async Task<IResult> Handle(HttpContext http, SandboxState state, Func<EbaySeller, Task<IResult>> work)

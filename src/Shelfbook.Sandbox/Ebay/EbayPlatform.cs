@@ -36,8 +36,6 @@ public sealed class EbayPlatform
     public Dictionary<string, EbaySeller> Sellers { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, (EbaySeller Seller, DateTime Until)> AccessTokens { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Authorization codes the consent page handed out: single use, five minutes, for one app and return address.</summary>
-    public Dictionary<string, (EbaySeller Seller, string RedirectUri, DateTime Until)> Codes { get; } = new(StringComparer.Ordinal);
     public object Gate { get; } = new();
 
     public static readonly TimeSpan TokenLife = TimeSpan.FromHours(2);

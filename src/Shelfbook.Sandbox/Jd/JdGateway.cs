@@ -24,6 +24,9 @@ public sealed class JdVendor(string name, string appKey, string accessToken)
     public string AppKey { get; } = appKey;
     public string AccessToken { get; } = accessToken;
     public bool Revoked { get; set; }
+
+    /// <summary>The refresh token that renews the vendor's access token (rotated on every refresh); null before consent.</summary>
+    public string? RefreshToken { get; set; }
     public object Gate { get; } = new();
     public Dictionary<string, TopTrade> Orders { get; } = new(StringComparer.Ordinal);
     public SellerListings Listings { get; } = new();
@@ -35,6 +38,10 @@ public sealed class JdPlatform
 
     public Dictionary<string, JdApp> Apps { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, JdVendor> Vendors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Access tokens that have expired (or were replaced by a refresh): answered 19.</summary>
+    public HashSet<string> Expired { get; } = new(StringComparer.Ordinal);
+
     public object Gate { get; } = new();
 
     public long NextId() => Interlocked.Add(ref _next, 1 + Random.Shared.Next(1, 97));
@@ -50,7 +57,63 @@ public static class JdGateway
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
-    public static void Map(WebApplication app) => app.MapPost("/jd/routerjson", HandleAsync);
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/jd/routerjson", HandleAsync);
+        // open-oauth.jd.com's stand-ins [unconfirmed: /oauth2/to_login with app_key, response_type=code, redirect_uri, state;
+        // /oauth2/access_token and /oauth2/refresh_token taking app_key, app_secret, grant_type and the code or refresh token].
+        ConsentPages.Map(app, "/jd/oauth2/to_login", new ConsentSpec("jd", "京东 商家授权 Authorize", "app_key",
+            (state, id) => { lock (state.Jd.Gate) return state.Jd.Apps.ContainsKey(id); },
+            (state, id, name) =>
+            {
+                var jd = state.Jd;
+                lock (jd.Gate)
+                    if (!jd.Vendors.Values.Any(v => v.Name == name && v.AppKey == id))
+                    {
+                        var token = ConsentPages.Token("jd-access-");
+                        jd.Vendors[token] = new JdVendor(name, id, token);
+                    }
+                return new Dictionary<string, string>();
+            }));
+        app.MapMethods("/jd/oauth2/access_token", ["GET", "POST"], (HttpRequest request, SandboxState state) => OAuthToken(request, state, create: true));
+        app.MapMethods("/jd/oauth2/refresh_token", ["GET", "POST"], (HttpRequest request, SandboxState state) => OAuthToken(request, state, create: false));
+    }
+
+    /// <summary>
+    /// The code (grant_type <c>authorization_code</c>) or the refresh token (<c>refresh_token</c>) for a new access token
+    /// and refresh token, as JSON with <c>code</c> 0; a refusal keeps a non-zero <c>code</c> and <c>msg</c>. A refresh
+    /// retires the vendor's earlier access tokens.
+    /// </summary>
+    private static IResult OAuthToken(HttpRequest request, SandboxState state, bool create)
+    {
+        state.Count(create ? "jd:oauth2.access_token" : "jd:oauth2.refresh_token");
+        var q = request.Query;
+        var jd = state.Jd;
+        static IResult Refused(int code, string msg) => Results.Text(new JsonObject { ["code"] = code, ["msg"] = msg }.ToJsonString(), "application/json; charset=utf-8");
+        JdApp? app;
+        lock (jd.Gate) app = jd.Apps.GetValueOrDefault(q["app_key"].ToString());
+        if (app is null || app.Secret != q["app_secret"].ToString()) return Refused(401, "app_key 或 app_secret 无效");
+        if (q["grant_type"] != (create ? "authorization_code" : "refresh_token")) return Refused(400, "grant_type 无效");
+        var name = create ? state.Consents.Redeem("jd", q["code"].ToString(), app.AppKey, null, state.Clock.GetUtcNow().UtcDateTime) : null;
+        lock (jd.Gate)
+        {
+            var given = q["refresh_token"].ToString();
+            var vendor = create
+                ? jd.Vendors.Values.FirstOrDefault(v => v.Name == name && v.AppKey == app.AppKey && !v.Revoked)
+                : jd.Vendors.Values.FirstOrDefault(v => given.Length > 0 && v.RefreshToken == given && v.AppKey == app.AppKey && !v.Revoked);
+            if (vendor is null) return create ? Refused(402, "code 无效或已过期") : Refused(403, "refresh_token 无效或已过期");
+            if (!create)
+                foreach (var old in jd.Vendors.Where(v => v.Value == vendor).Select(v => v.Key)) jd.Expired.Add(old);
+            var (access, refresh) = (ConsentPages.Token("jd-access-"), ConsentPages.Token("jd-refresh-"));
+            jd.Vendors[access] = vendor;
+            vendor.RefreshToken = refresh;
+            return Results.Text(new JsonObject
+            {
+                ["code"] = 0, ["access_token"] = access, ["expires_in"] = 31_536_000, ["refresh_token"] = refresh, ["scope"] = "snsapi_base", ["uid"] = vendor.Name,
+                ["time"] = state.Clock.GetUtcNow().ToUnixTimeMilliseconds(), ["token_type"] = "bearer",
+            }.ToJsonString(), "application/json; charset=utf-8");
+        }
+    }
 
     /// <summary>JD's signature, written apart from the connector's.</summary>
     public static string Signature(IReadOnlyDictionary<string, string> form, string secret)
@@ -92,7 +155,9 @@ public static class JdGateway
             return Error(11, "时间戳格式错误", "Invalid timestamp");
         if (Math.Abs((at.UtcDateTime - state.Clock.GetUtcNow().UtcDateTime.AddSeconds(faults.ClockSkewSeconds)).TotalMinutes) > 10)
             return Error(11, "时间戳与服务器时间相差超过 10 分钟", "Timestamp out of range");
-        if (vendor is null || vendor.Revoked || vendor.AppKey != app.AppKey) return Error(19, "access_token无效或已过期", "Invalid access_token");
+        bool expired;
+        lock (jd.Gate) expired = jd.Expired.Contains(token ?? "");
+        if (vendor is null || vendor.Revoked || vendor.AppKey != app.AppKey || expired) return Error(19, "access_token无效或已过期", "Invalid access_token");
         if (faults.TakeThrottle()) return Error(66, "调用频率超限", "Call limited");
         if (faults.TakeServerError()) return Error(1, "服务内部错误", "Internal error");
         JsonElement param;

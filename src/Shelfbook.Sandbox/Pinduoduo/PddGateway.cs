@@ -17,7 +17,24 @@ namespace Shelfbook.Sandbox.Pinduoduo;
 /// </summary>
 public static class PddGateway
 {
-    public static void Map(WebApplication app) => app.MapPost("/pinduoduo/api/router", HandleAsync);
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/pinduoduo/api/router", HandleAsync);
+        // The merchant's consent page [unconfirmed: fuwu.pinduoduo.com/service-market/auth with response_type, client_id, redirect_uri, state].
+        ConsentPages.Map(app, "/pinduoduo/oauth/authorize", new ConsentSpec("pinduoduo", "拼多多 店铺授权 Authorize", "client_id",
+            (state, id) => { lock (state.Pinduoduo.Gate) return state.Pinduoduo.Clients.ContainsKey(id); },
+            (state, id, name) =>
+            {
+                var pdd = state.Pinduoduo;
+                lock (pdd.Gate)
+                    if (!pdd.Malls.Values.Any(m => m.Name == name && m.ClientId == id))
+                    {
+                        var token = ConsentPages.Token("pdd-access-");
+                        pdd.Malls[token] = new PddMall(name, id, token);
+                    }
+                return new Dictionary<string, string>();
+            }));
+    }
 
     /// <summary>Pinduoduo's signature, written apart from the connector's.</summary>
     public static string Signature(IReadOnlyDictionary<string, string> form, string secret)
@@ -53,6 +70,7 @@ public static class PddGateway
             || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds() - faults.ClockSkewSeconds) > 600)
             return Error(10000, "参数错误", "timestamp", "时间戳与服务器时间相差超过 10 分钟");
         if (type == "pdd.pop.auth.token.refresh") return Refresh(form, client, pdd);
+        if (type == "pdd.pop.auth.token.create") return Create(form, client, state);
         bool expired;
         lock (pdd.Gate) expired = pdd.Expired.Contains(token ?? "");
         if (mall is null || mall.Revoked || mall.ClientId != client.ClientId || expired) return Error(10019, "access_token已过期");
@@ -91,6 +109,29 @@ public static class PddGateway
                 ["pop_auth_token_refresh_response"] = new JsonObject
                 {
                     ["access_token"] = access, ["refresh_token"] = refresh, ["expires_in"] = 86_400, ["owner_name"] = mall.Name, ["request_id"] = Guid.NewGuid().ToString("N"),
+                },
+            }.ToJsonString(), "application/json; charset=utf-8");
+        }
+    }
+
+    /// <summary><c>pdd.pop.auth.token.create</c>: the code from the consent page becomes a new access token and refresh token for the mall.</summary>
+    private static IResult Create(Dictionary<string, string> form, PddClient client, SandboxState state)
+    {
+        var pdd = state.Pinduoduo;
+        var name = state.Consents.Redeem("pinduoduo", form.GetValueOrDefault("code"), client.ClientId, null, state.Clock.GetUtcNow().UtcDateTime);
+        lock (pdd.Gate)
+        {
+            var mall = name is null ? null : pdd.Malls.Values.FirstOrDefault(m => m.Name == name && m.ClientId == client.ClientId && !m.Revoked);
+            if (mall is null) return Error(10019, "code无效或已过期");
+            var (access, refresh) = (ConsentPages.Token("pdd-access-"), ConsentPages.Token("pdd-refresh-"));
+            pdd.Malls[access] = mall;
+            mall.RefreshToken = refresh;
+            return Results.Text(new JsonObject
+            {
+                ["pop_auth_token_create_response"] = new JsonObject
+                {
+                    ["access_token"] = access, ["refresh_token"] = refresh, ["expires_in"] = 86_400, ["owner_name"] = mall.Name, ["scope"] = new JsonArray("pdd.order.number.list.increment.get", "pdd.logistics.online.send", "pdd.goods.quantity.update"),
+                    ["request_id"] = Guid.NewGuid().ToString("N"),
                 },
             }.ToJsonString(), "application/json; charset=utf-8");
         }

@@ -15,7 +15,24 @@ namespace Shelfbook.Sandbox.Taobao;
 /// </summary>
 public static class TopGateway
 {
-    public static void Map(WebApplication app) => app.MapPost("/taobao/router/rest", HandleAsync);
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/taobao/router/rest", HandleAsync);
+        // oauth.taobao.com/authorize's stand-in [unconfirmed: response_type=code, client_id = app key, redirect_uri, state, view=web].
+        ConsentPages.Map(app, "/taobao/oauth/authorize", new ConsentSpec("taobao", "淘宝/天猫 授权 Authorize", "client_id",
+            (state, id) => { lock (state.Taobao.Gate) return state.Taobao.Apps.ContainsKey(id); },
+            (state, id, nick) =>
+            {
+                var top = state.Taobao;
+                lock (top.Gate)
+                    if (!top.Sellers.Values.Any(s => s.Nick == nick && s.AppKey == id))
+                    {
+                        var session = ConsentPages.Token("top-session-");
+                        top.Sellers[session] = new TopSeller(nick, id, session);
+                    }
+                return new Dictionary<string, string>();
+            }));
+    }
 
     /// <summary>TOP's signature, written apart from the connector's so that a mistake in one is caught by the other.</summary>
     public static string Signature(IReadOnlyDictionary<string, string> form, string secret, string method)
@@ -60,8 +77,12 @@ public static class TopGateway
         if (!DateTime.TryParseExact(form.GetValueOrDefault("timestamp"), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
             || Math.Abs((local - TopTrade.Beijing - state.Clock.GetUtcNow().UtcDateTime.AddSeconds(faults.ClockSkewSeconds)).TotalMinutes) > 10)
             return Error(31, "Invalid timestamp", "isv.invalid-timestamp", "时间戳与服务器时间相差超过 10 分钟");
+        if (method is "taobao.top.auth.token.create" or "taobao.top.auth.token.refresh") return Token(method, form, app, state);
         if (seller is null || seller.Revoked || seller.AppKey != app.AppKey)
             return Error(27, "Invalid session", "invalid-sessionkey", "SessionKey非法或已过期");
+        bool expired;
+        lock (top.Gate) expired = top.Expired.Contains(form.GetValueOrDefault("session") ?? "");
+        if (expired) return Error(27, "Invalid session", "session-expired", "SessionKey已过期");
         if (faults.TakeThrottle())
             return Error(7, "App Call Limited", "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds");
         if (faults.TakeServerError())
@@ -79,6 +100,45 @@ public static class TopGateway
         };
         if (faults.TakeSlowAnswer(method)) await Task.Delay(faults.SlowAnswerMs);
         return result;
+    }
+
+    /// <summary>
+    /// <c>taobao.top.auth.token.create</c> (the consent page's <c>code</c>) and <c>taobao.top.auth.token.refresh</c>
+    /// (<c>refresh_token</c>): a new session key and refresh token, answered as the JSON text <c>token_result</c>
+    /// [unconfirmed: the field names inside it]. A refresh retires the seller's earlier session keys.
+    /// </summary>
+    private static IResult Token(string method, Dictionary<string, string> form, TopApp app, SandboxState state)
+    {
+        var top = state.Taobao;
+        var create = method == "taobao.top.auth.token.create";
+        var nick = create ? state.Consents.Redeem("taobao", form.GetValueOrDefault("code"), app.AppKey, null, state.Clock.GetUtcNow().UtcDateTime) : null;
+        lock (top.Gate)
+        {
+            var given = form.GetValueOrDefault("refresh_token") ?? "";
+            var seller = create
+                ? top.Sellers.Values.FirstOrDefault(s => s.Nick == nick && s.AppKey == app.AppKey && !s.Revoked)
+                : top.Sellers.Values.FirstOrDefault(s => given.Length > 0 && s.RefreshToken == given && s.AppKey == app.AppKey && !s.Revoked);
+            if (seller is null)
+                return create ? Error(41, "Invalid arguments:code", "isv.code-invalid", "code 无效或已过期") : Error(41, "Invalid arguments:refresh_token", "isv.refresh-token-invalid", "refresh_token 无效或已过期");
+            if (!create)
+                foreach (var old in top.Sellers.Where(s => s.Value == seller).Select(s => s.Key)) top.Expired.Add(old);
+            var (session, refresh) = (ConsentPages.Token("top-session-"), ConsentPages.Token("top-refresh-"));
+            top.Sellers[session] = seller;
+            seller.RefreshToken = refresh;
+            var expires = state.Clock.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds();
+            var result = new JsonObject
+            {
+                ["access_token"] = session, ["refresh_token"] = refresh, ["expire_time"] = expires, ["expires_in"] = 86_400, ["re_expires_in"] = 2_592_000,
+                ["taobao_user_nick"] = Uri.EscapeDataString(seller.Nick), ["token_type"] = "Bearer",
+            };
+            return Results.Text(new JsonObject
+            {
+                [(create ? "top_auth_token_create" : "top_auth_token_refresh") + "_response"] = new JsonObject
+                {
+                    ["token_result"] = result.ToJsonString(), ["request_id"] = Guid.NewGuid().ToString("N"),
+                },
+            }.ToJsonString(), "application/json; charset=utf-8");
+        }
     }
 
     private static IResult Increment(Dictionary<string, string> form, TopSeller seller, SandboxState state, Faults faults)

@@ -124,6 +124,9 @@ public sealed class TopSeller(string nick, string appKey, string session)
     public string AppKey { get; } = appKey;
     public string Session { get; } = session;
     public bool Revoked { get; set; }
+
+    /// <summary>The refresh token that renews the seller's session key (rotated on every refresh); null before consent.</summary>
+    public string? RefreshToken { get; set; }
     public object Gate { get; } = new();
     public Dictionary<long, TopTrade> Trades { get; } = [];
     public SellerListings Listings { get; } = new();
@@ -137,6 +140,10 @@ public sealed class TopPlatform
 
     public Dictionary<string, TopApp> Apps { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, TopSeller> Sellers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Session keys that have expired (or were replaced by a refresh): answered 27 session-expired.</summary>
+    public HashSet<string> Expired { get; } = new(StringComparer.Ordinal);
+
     public object Gate { get; } = new();
 
     public long NextTid() => Interlocked.Add(ref _nextTid, 1 + Random.Shared.Next(1, 997));

@@ -24,6 +24,9 @@ public sealed record ConnectorContext(Guid ShopId, HttpClient Http, Uri BaseUrl,
     /// <summary>Stores credentials the platform rotated (a refreshed access token and its new refresh token), encrypted on the shop.</summary>
     public Func<IReadOnlyDictionary<string, string>, CancellationToken, Task>? SaveCredentials { get; init; }
 
+    /// <summary>The shop's credentials as stored now (another worker or node may have renewed the tokens since this call began).</summary>
+    public Func<CancellationToken, Task<IReadOnlyDictionary<string, string>?>>? ReloadCredentials { get; init; }
+
     /// <summary>Where the connector's time went (the sync monitor and the bench read it).</summary>
     public CallTimings Timings { get; } = new();
 }
@@ -181,12 +184,38 @@ public interface IPlatformConnector
 /// </summary>
 public interface IConsentFlow
 {
-    /// <summary>The credentials entered before consent (the app's); the others come from the exchange.</summary>
+    /// <summary>The credentials entered before consent (the app's, and anything the platform does not send back); the others come from the exchange.</summary>
     IReadOnlyList<string> AppCredentialNames { get; }
+
+    /// <summary>The query parameter the platform sends the code back in (Amazon: <c>spapi_oauth_code</c>).</summary>
+    string CodeParameter => "code";
 
     /// <summary>The platform's consent page for the app, sending the seller back to <paramref name="redirectUri"/> with a code and <paramref name="state"/>.</summary>
     Uri ConsentUrl(ConnectorContext context, string redirectUri, string state);
 
-    /// <summary>The code exchanged for the credentials the app's do not cover (a refresh token …); a refusal is an authorization failure.</summary>
-    Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, CancellationToken ct);
+    /// <summary>
+    /// The code exchanged for the credentials the app's do not cover (tokens, and a seller id that came back in
+    /// <paramref name="returned"/>, the other parameters of the return address); a refusal is an authorization failure.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, IReadOnlyDictionary<string, string> returned,
+        CancellationToken ct);
+}
+
+/// <summary>Addresses of consent pages.</summary>
+public static class ConsentPage
+{
+    /// <summary><paramref name="page"/> with the query parameters, each escaped.</summary>
+    public static Uri Url(string page, Dictionary<string, string> query) =>
+        new($"{page}?{string.Join("&", query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"))}");
+
+    /// <summary>
+    /// A page served beside the API gateway of another address (the sandbox): the gateway's own path
+    /// <paramref name="gateway"/> at the end of <paramref name="baseUrl"/> replaced by <paramref name="path"/>.
+    /// </summary>
+    public static string Beside(Uri baseUrl, string gateway, string path)
+    {
+        var root = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        if (gateway.Length > 0 && root.EndsWith("/" + gateway, StringComparison.Ordinal)) root = root[..^(gateway.Length + 1)];
+        return $"{root}/{path}";
+    }
 }

@@ -29,8 +29,22 @@ public sealed class ShopLinks(TenantDbContext db, ConnectorRegistry connectors, 
             new Uri(connection.ApiBaseUrl ?? connector.DefaultBaseUrl.ToString()), credentials(connection), db.Time)
         {
             SaveCredentials = (values, token) => SaveAsync(shopId, values, token),
+            ReloadCredentials = token => ReloadAsync(shopId, credentials, token),
         };
         return new ShopLink(shop, connection, connector, context);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>?> ReloadAsync(Guid shopId, Func<ShopConnection, ShopCredentials> credentials, CancellationToken ct)
+    {
+        var connection = await db.Set<ShopConnection>().AsNoTracking().SingleOrDefaultAsync(c => c.ShopId == shopId, ct);
+        try
+        {
+            return connection is null ? null : credentials(connection).Values;
+        }
+        catch (PlatformCallException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Rotated tokens replace the stored credentials at once (one statement), whatever else the caller has pending.</summary>

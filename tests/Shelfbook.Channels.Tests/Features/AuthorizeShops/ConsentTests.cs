@@ -90,9 +90,9 @@ public abstract class ConsentTests(ShelfbookApp app, Sandbox sandbox) : TenantTe
         var forged = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/channels/shops/authorize/complete",
             new { state = state[..^4] + "AAAA", code = "x" }, HttpStatusCode.BadRequest);
         Assert.Contains("state", forged.ToString(), StringComparison.Ordinal);
-        var taobao = (await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Taobao", code = "TBNC", name = "淘宝店" }, HttpStatusCode.Created))
+        var shopify = (await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Shopify", code = "SHNC", name = "Shopify 店" }, HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
-        var none = await Session.ProblemAsync(HttpMethod.Post, $"/api/v1/channels/shops/{taobao}/authorize",
+        var none = await Session.ProblemAsync(HttpMethod.Post, $"/api/v1/channels/shops/{shopify}/authorize",
             new { values = new Dictionary<string, string>(), redirectUri = Back }, HttpStatusCode.Conflict);
         Assert.Contains("connection.no_consent", none.ToString(), StringComparison.Ordinal);
     }

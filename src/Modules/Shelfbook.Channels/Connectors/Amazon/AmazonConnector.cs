@@ -15,13 +15,16 @@ namespace Shelfbook.Channels.Connectors.Amazon;
 /// <c>NextToken</c> paging (a token, so an order updated while paging shifts nothing), each order's items read with
 /// <c>getOrderItems</c>. Throttled calls (429) wait and are tried again a few times before the run gives way.
 /// </summary>
-public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
+public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector, IConsentFlow
 {
     public IReadOnlyList<ShopPlatform> Platforms => [ShopPlatform.Amazon];
 
     public Uri DefaultBaseUrl { get; } = new("https://sellingpartnerapi-na.amazon.com/");
 
     public IReadOnlyList<string> CredentialNames => ["client_id", "client_secret", "refresh_token", "seller_id", "marketplace_id"];
+
+    /// <summary>The app's Seller Central id, which the consent page needs.</summary>
+    public IReadOnlyList<string> OptionalCredentialNames => ["application_id"];
 
     public TimeSpan MaxWindow => TimeSpan.FromDays(1);
 
@@ -234,21 +237,56 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector
         var refresh = context.Credentials.Require("refresh_token");
         return await tokens.GetAsync(context, refresh, async () =>
         {
-            var body = JsonSerializer.Serialize(new
-            {
-                grant_type = "refresh_token", refresh_token = refresh, client_id = context.Credentials.Require("client_id"), client_secret = context.Credentials.Require("client_secret"),
-            });
-            using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl(context)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            using var response = await PlatformHttp.SendForResponseAsync(context, request, ct);
-            var root = response.Body.RootElement;
-            if (response.Status != HttpStatusCode.OK || PlatformValues.Text(root, "access_token") is not { } token)
-            {
-                var error = PlatformValues.Text(root, "error") ?? ((int)response.Status).ToString(CultureInfo.InvariantCulture);
-                var failure = error is "server_error" or "temporarily_unavailable" ? PlatformFailure.Server : PlatformFailure.Authorization;
-                throw new PlatformCallException(failure, error, $"Amazon LWA refused the refresh token: {error} {PlatformValues.Text(root, "error_description")}".TrimEnd());
-            }
-            return (token, TimeSpan.FromSeconds(PlatformValues.Units(root, "expires_in") ?? 3600));
+            using var answer = await LwaAsync(context, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh }, ct);
+            return (PlatformValues.Text(answer.RootElement, "access_token")!, TimeSpan.FromSeconds(PlatformValues.Units(answer.RootElement, "expires_in") ?? 3600));
         });
+    }
+
+    /// <summary>A call to LWA with the app's client id and secret; a refusal is an authorization failure with LWA's error (its own faults a server failure).</summary>
+    private static async Task<JsonDocument> LwaAsync(ConnectorContext context, Dictionary<string, string> grant, CancellationToken ct)
+    {
+        grant["client_id"] = context.Credentials.Require("client_id");
+        grant["client_secret"] = context.Credentials.Require("client_secret");
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl(context)) { Content = new StringContent(JsonSerializer.Serialize(grant), Encoding.UTF8, "application/json") };
+        var response = await PlatformHttp.SendForResponseAsync(context, request, ct);
+        var root = response.Body.RootElement;
+        if (response.Status == HttpStatusCode.OK && PlatformValues.Text(root, "access_token") is not null) return response.Body;
+        var error = PlatformValues.Text(root, "error") ?? ((int)response.Status).ToString(CultureInfo.InvariantCulture);
+        var failure = error is "server_error" or "temporarily_unavailable" ? PlatformFailure.Server : PlatformFailure.Authorization;
+        var refused = new PlatformCallException(failure, error,
+            $"Amazon LWA refused the {grant["grant_type"].Replace('_', ' ')}: {error} {PlatformValues.Text(root, "error_description")}".TrimEnd());
+        response.Dispose();
+        throw refused;
+    }
+
+    /// <summary>
+    /// Seller Central's consent page (sellercentral.amazon.com for the North American endpoint [unconfirmed: other
+    /// regions' Seller Central hosts]; another address serves it at <c>apps/authorize/consent</c>), opened with the
+    /// app's Seller Central id.
+    /// </summary>
+    public Uri ConsentUrl(ConnectorContext context, string redirectUri, string state) =>
+        ConsentPage.Url(context.BaseUrl.Host.EndsWith(".amazon.com", StringComparison.OrdinalIgnoreCase)
+                ? "https://sellercentral.amazon.com/apps/authorize/consent"
+                : ConsentPage.Beside(context.BaseUrl, "", "apps/authorize/consent"),
+            new() { ["application_id"] = context.Credentials.Require("application_id"), ["redirect_uri"] = redirectUri, ["state"] = state });
+
+    /// <summary>The marketplace is chosen before consent; the seller id comes back with the code.</summary>
+    public IReadOnlyList<string> AppCredentialNames => ["application_id", "client_id", "client_secret", "marketplace_id"];
+
+    public string CodeParameter => "spapi_oauth_code";
+
+    /// <summary>LWA <c>grant_type=authorization_code</c>: the seller's refresh token, and the seller id Amazon sent back (<c>selling_partner_id</c>).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, IReadOnlyDictionary<string, string> returned,
+        CancellationToken ct)
+    {
+        using var answer = await LwaAsync(context, new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri }, ct);
+        var values = new Dictionary<string, string>
+        {
+            ["refresh_token"] = PlatformValues.Text(answer.RootElement, "refresh_token")
+                                ?? throw new PlatformCallException(PlatformFailure.Authorization, "no_refresh_token", "Amazon LWA answered the code without a refresh token."),
+        };
+        if (returned.GetValueOrDefault("selling_partner_id") is { Length: > 0 } seller) values["seller_id"] = seller;
+        return values;
     }
 
     /// <summary>

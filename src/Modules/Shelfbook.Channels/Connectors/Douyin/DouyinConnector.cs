@@ -14,13 +14,16 @@ namespace Shelfbook.Channels.Connectors.Douyin;
 /// seconds. Orders by update time, read from the last page back to the first (pages count from 0) after a one-record
 /// call for the count.
 /// </summary>
-public sealed class DouyinConnector : IPlatformConnector
+public sealed class DouyinConnector : IPlatformConnector, IConsentFlow
 {
     public IReadOnlyList<ShopPlatform> Platforms => [ShopPlatform.Douyin];
 
     public Uri DefaultBaseUrl { get; } = new("https://openapi-fxg.jinritemai.com/");
 
     public IReadOnlyList<string> CredentialNames => ["app_key", "app_secret", "access_token"];
+
+    /// <summary>With a refresh token (from the consent flow), an expired access token is renewed (token.refresh) and both new tokens are kept.</summary>
+    public IReadOnlyList<string> OptionalCredentialNames => ["refresh_token"];
 
     public TimeSpan MaxWindow => DouyinRules.MaxWindow;
 
@@ -209,18 +212,50 @@ public sealed class DouyinConnector : IPlatformConnector
 
     private static long Unix(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds();
 
+    /// <summary>A call with the shop's access token; an expired one is renewed once with the shop's refresh token (when it has one) and the call made again.</summary>
+    private static Task<JsonDocument> CallAsync(ConnectorContext context, string method, Dictionary<string, object?> business, CancellationToken ct) =>
+        TokenRenewal.CallAsync(context, () => SendAsync(context, method, business, withToken: true, ct), e => e.Code == DouyinErrors.AuthorizationFailed,
+            () => TokensAsync(context, "token.refresh", new() { ["grant_type"] = "refresh_token", ["refresh_token"] = context.Credentials.Require("refresh_token") }, ct), ct);
+
+    /// <summary><c>token.create</c> (a code) or <c>token.refresh</c> (the refresh token), signed without an access token: the new access and refresh tokens.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> TokensAsync(ConnectorContext context, string method, Dictionary<string, object?> business, CancellationToken ct)
+    {
+        using var answer = await SendAsync(context, method, business, withToken: false, ct);
+        if (PlatformValues.Text(answer.RootElement, "access_token") is not { } access)
+            throw new PlatformCallException(PlatformFailure.Authorization, "no_token", $"Douyin answered {method} without an access_token.");
+        var values = new Dictionary<string, string> { ["access_token"] = access };
+        if (PlatformValues.Text(answer.RootElement, "refresh_token") is { } refresh) values["refresh_token"] = refresh;
+        return values;
+    }
+
+    /// <summary>
+    /// The shop's authorization page [unconfirmed: Douyin's service market (fuwu.jinritemai.com/authorize) authorizes
+    /// by service; another address serves it at <c>authorize</c>, naming the app by app_key].
+    /// </summary>
+    public Uri ConsentUrl(ConnectorContext context, string redirectUri, string state) =>
+        ConsentPage.Url(context.BaseUrl.Host == "openapi-fxg.jinritemai.com" ? "https://fuwu.jinritemai.com/authorize" : ConsentPage.Beside(context.BaseUrl, "", "authorize"),
+            new() { ["response_type"] = "code", ["app_key"] = context.Credentials.Require("app_key"), ["redirect_uri"] = redirectUri, ["state"] = state });
+
+    public IReadOnlyList<string> AppCredentialNames => ["app_key", "app_secret"];
+
+    /// <summary><c>token.create</c> with the code (grant_type authorization_code): the shop's access token and refresh token.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, IReadOnlyDictionary<string, string> returned,
+        CancellationToken ct) =>
+        TokensAsync(context, "token.create", new() { ["code"] = code, ["grant_type"] = "authorization_code" }, ct);
+
     /// <summary>One signed call; answers <c>data</c>, or throws the platform's error.</summary>
-    private static async Task<JsonDocument> CallAsync(ConnectorContext context, string method, Dictionary<string, object?> business, CancellationToken ct)
+    private static async Task<JsonDocument> SendAsync(ConnectorContext context, string method, Dictionary<string, object?> business, bool withToken, CancellationToken ct)
     {
         var appKey = context.Credentials.Require("app_key");
         var paramJson = SortedJson.Serialize(business);
         var timestamp = context.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var sign = DouyinSigner.Sign(appKey, context.Credentials.Require("app_secret"), method, paramJson, timestamp);
-        var query = string.Join("&", new Dictionary<string, string>
+        var system = new Dictionary<string, string>
         {
             ["app_key"] = appKey, ["method"] = method, ["timestamp"] = timestamp, ["v"] = "2", ["sign"] = sign, ["sign_method"] = "hmac-sha256",
-            ["access_token"] = context.Credentials.Require("access_token"),
-        }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        };
+        if (withToken) system["access_token"] = context.Credentials.Require("access_token");
+        var query = string.Join("&", system.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         var baseUrl = context.BaseUrl.ToString().TrimEnd('/');
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{baseUrl}/{method.Replace('.', '/')}?{query}"))
         {

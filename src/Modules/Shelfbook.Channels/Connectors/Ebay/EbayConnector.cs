@@ -210,15 +210,15 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
         var page = host == "api.ebay.com" ? "https://auth.ebay.com/oauth2/authorize"
             : host == "api.sandbox.ebay.com" ? "https://auth.sandbox.ebay.com/oauth2/authorize"
             : $"{context.BaseUrl.ToString().TrimEnd('/')}/oauth2/authorize";
-        var query = string.Join("&", new Dictionary<string, string>
+        return ConsentPage.Url(page, new()
         {
             ["client_id"] = context.Credentials.Require("client_id"), ["redirect_uri"] = redirectUri, ["response_type"] = "code", ["scope"] = EbayRules.Scopes, ["state"] = state,
-        }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
-        return new Uri($"{page}?{query}");
+        });
     }
 
     /// <summary><c>grant_type=authorization_code</c>: the seller's refresh token (the access token that comes with it is kept for use).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, IReadOnlyDictionary<string, string> returned,
+        CancellationToken ct)
     {
         var root = await TokenRequestAsync(context, new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri }, ct);
         return PlatformValues.Text(root.RootElement, "refresh_token") is { } refresh

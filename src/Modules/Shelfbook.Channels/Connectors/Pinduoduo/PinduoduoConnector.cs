@@ -11,7 +11,7 @@ namespace Shelfbook.Channels.Connectors.Pinduoduo;
 /// update time (windows of at most 30 minutes, kept 3 minutes behind the platform, overlapping by 10), a one-record call
 /// for the count and then the pages from the last back to the first.
 /// </summary>
-public sealed class PinduoduoConnector : IPlatformConnector
+public sealed class PinduoduoConnector : IPlatformConnector, IConsentFlow
 {
     internal const int PageSize = 100;
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
@@ -153,6 +153,7 @@ public sealed class PinduoduoConnector : IPlatformConnector
         ["pdd.goods.list.get"] = "goods_list_get_response",
         ["pdd.goods.quantity.update"] = "goods_quantity_update_response",
         ["pdd.pop.auth.token.refresh"] = "pop_auth_token_refresh_response",
+        ["pdd.pop.auth.token.create"] = "pop_auth_token_create_response",
     };
 
     /// <summary><c>pdd.goods.list.get</c>, 100 goods a page with their SKUs [unconfirmed: the reading PddErrors' note describes].</summary>
@@ -210,31 +211,36 @@ public sealed class PinduoduoConnector : IPlatformConnector
     }
 
     /// <summary>A call; an expired access token is renewed once with the shop's refresh token (when it has one) and the call made again.</summary>
-    private static async Task<JsonDocument> CallAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct)
-    {
-        try
-        {
-            return await SendAsync(context, type, business, withToken: true, ct);
-        }
-        catch (PlatformCallException e) when (e.Code == PddErrors.TokenExpired && context.Credentials.Values.ContainsKey("refresh_token"))
-        {
-            await RefreshAsync(context, ct);
-            return await SendAsync(context, type, business, withToken: true, ct);
-        }
-    }
+    private static Task<JsonDocument> CallAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct) =>
+        TokenRenewal.CallAsync(context, () => SendAsync(context, type, business, withToken: true, ct), e => e.Code == PddErrors.TokenExpired,
+            () => TokensAsync(context, "pdd.pop.auth.token.refresh", new() { ["refresh_token"] = context.Credentials.Require("refresh_token") }, ct), ct);
 
-    /// <summary><c>pdd.pop.auth.token.refresh</c>: new access and refresh tokens, used at once and stored on the shop.</summary>
-    private static async Task RefreshAsync(ConnectorContext context, CancellationToken ct)
+    /// <summary><c>pdd.pop.auth.token.create</c> (a code) or <c>.refresh</c> (the refresh token): the new access and refresh tokens.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> TokensAsync(ConnectorContext context, string type, Dictionary<string, string?> business, CancellationToken ct)
     {
-        using var answer = await SendAsync(context, "pdd.pop.auth.token.refresh", new() { ["refresh_token"] = context.Credentials.Require("refresh_token") }, withToken: false, ct);
+        using var answer = await SendAsync(context, type, business, withToken: false, ct);
         var root = answer.RootElement;
         if (PlatformValues.Text(root, "access_token") is not { } access)
-            throw new PlatformCallException(PlatformFailure.Authorization, PddErrors.TokenExpired, "Pinduoduo renewed the token without an access token.");
-        var values = new Dictionary<string, string>(context.Credentials.Values, StringComparer.Ordinal) { ["access_token"] = access };
+            throw new PlatformCallException(PlatformFailure.Authorization, PddErrors.TokenExpired, $"Pinduoduo answered {type} without an access token.");
+        var values = new Dictionary<string, string> { ["access_token"] = access };
         if (PlatformValues.Text(root, "refresh_token") is { } refresh) values["refresh_token"] = refresh;
-        context.Credentials.Replace(values);
-        if (context.SaveCredentials is { } save) await save(values, ct);
+        return values;
     }
+
+    /// <summary>
+    /// The merchant's consent page [unconfirmed: fuwu.pinduoduo.com/service-market/auth for the production gateway;
+    /// another gateway serves it at <c>oauth/authorize</c> beside <c>api/router</c>].
+    /// </summary>
+    public Uri ConsentUrl(ConnectorContext context, string redirectUri, string state) =>
+        ConsentPage.Url(context.BaseUrl.Host == "gw-api.pinduoduo.com" ? "https://fuwu.pinduoduo.com/service-market/auth" : ConsentPage.Beside(context.BaseUrl, "api/router", "oauth/authorize"),
+            new() { ["response_type"] = "code", ["client_id"] = context.Credentials.Require("client_id"), ["redirect_uri"] = redirectUri, ["state"] = state });
+
+    public IReadOnlyList<string> AppCredentialNames => ["client_id", "client_secret"];
+
+    /// <summary><c>pdd.pop.auth.token.create</c> with the code: the mall's access token and refresh token.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ExchangeAsync(ConnectorContext context, string code, string redirectUri, IReadOnlyDictionary<string, string> returned,
+        CancellationToken ct) =>
+        TokensAsync(context, "pdd.pop.auth.token.create", new() { ["code"] = code }, ct);
 
     private static async Task<JsonDocument> SendAsync(ConnectorContext context, string type, Dictionary<string, string?> business, bool withToken, CancellationToken ct)
     {

@@ -15,8 +15,13 @@ public sealed record AuthorizationRequest(Dictionary<string, string?>? Values, s
 
 public sealed record AuthorizationStarted(Uri ConsentUrl);
 
-/// <summary>What the platform sent back: the state and a code, or an error (the return address travels inside the state).</summary>
-public sealed record AuthorizationCompletion(string? State, string? Code, string? Error = null, string? ErrorDescription = null);
+/// <summary>
+/// What the platform sent back: the state and a code, or an error (the return address travels inside the state); with
+/// <see cref="Parameters"/>, every other parameter of the return address (Amazon sends its code as
+/// <c>spapi_oauth_code</c> and the seller id as <c>selling_partner_id</c>).
+/// </summary>
+public sealed record AuthorizationCompletion(
+    string? State, string? Code, string? Error = null, string? ErrorDescription = null, Dictionary<string, string?>? Parameters = null);
 
 /// <summary>
 /// 店铺授权: the platform's own consent flow (OAuth authorization code) where it has one. Start keeps the app's
@@ -92,13 +97,15 @@ public sealed class AuthorizeShop(
             throw new RuleViolatedException("connection.consent_refused", $"{shop.Platform} did not grant access: {error} {completion.ErrorDescription}".TrimEnd(),
                 error, completion.ErrorDescription ?? "");
         }
-        if (string.IsNullOrWhiteSpace(completion.Code)) throw new InputRejectedException("code", "required", "The platform sent no authorization code.");
+        var returned = (completion.Parameters ?? []).Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
+        var code = string.IsNullOrWhiteSpace(completion.Code) ? returned.GetValueOrDefault(flow.CodeParameter) : completion.Code;
+        if (string.IsNullOrWhiteSpace(code)) throw new InputRejectedException("code", "required", $"The platform sent no authorization code ({flow.CodeParameter}).");
 
         var link = await links.OpenAsync(shop.Id, secrets.ReadPending, ct);
         IReadOnlyDictionary<string, string> tokens;
         try
         {
-            tokens = await flow.ExchangeAsync(link.Context, completion.Code, consent.RedirectUri, ct);
+            tokens = await flow.ExchangeAsync(link.Context, code, consent.RedirectUri, returned, ct);
         }
         catch (PlatformCallException e)
         {
