@@ -100,7 +100,7 @@ public sealed class AmazonPlatform
         ["AmazonOrderId"] = OrderId(o), ["PurchaseDate"] = Iso(o.Created), ["LastUpdateDate"] = Iso(o.Modified), ["OrderStatus"] = Status(o, packagedItems),
         ["FulfillmentChannel"] = "MFN", ["MarketplaceId"] = marketplace, ["NumberOfItemsShipped"] = 0, ["NumberOfItemsUnshipped"] = o.Lines.Sum(l => l.Num),
         ["OrderTotal"] = malformed ? new JsonObject { ["CurrencyCode"] = currency, ["Amount"] = "twelve" } : Money(o.Payment, currency),
-        ["EarliestShipDate"] = Iso(o.Created.AddDays(1)), ["LatestShipDate"] = Iso(o.Created.AddDays(3)),
+        ["EarliestShipDate"] = Iso(o.Created.AddDays(1)), ["LatestShipDate"] = Iso(o.ShipBy ?? o.Created.AddDays(3)),
         ["ShippingAddress"] = new JsonObject
         {
             ["Name"] = o.ReceiverName, ["AddressLine1"] = o.ReceiverAddress, ["City"] = o.ReceiverCity, ["County"] = o.ReceiverDistrict, ["StateOrRegion"] = o.ReceiverState,

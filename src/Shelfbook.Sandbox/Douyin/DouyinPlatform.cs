@@ -76,6 +76,7 @@ public sealed class DouyinPlatform
         {
             ["order_id"] = OrderId(o), ["order_status"] = Status(o), ["create_time"] = Unix(o.Created), ["update_time"] = Unix(o.Modified),
             ["pay_time"] = o.PayTime is { } paid ? Unix(paid) : 0,
+            ["exp_ship_time"] = o.ShipBy is { } shipBy ? Unix(shipBy) : 0, ["pre_sale_type"] = o.Presale ? 1 : 0,
             ["order_amount"] = Money(o.TotalFee + o.PostFee), ["pay_amount"] = malformed ? "十二元" : Money(o.Payment), ["post_amount"] = Money(o.PostFee),
             ["buyer_words"] = o.BuyerMessage ?? "", ["seller_words"] = o.SellerMemo ?? "",
             ["encrypt_post_receiver"] = o.ReceiverName, ["encrypt_post_tel"] = o.ReceiverMobile,

@@ -68,6 +68,7 @@ public sealed class EbayPlatform
                 ["lineItemId"] = LineId(o, i), ["legacyItemId"] = l.NumIid.ToString(CultureInfo.InvariantCulture), ["legacyVariationId"] = l.SkuId.ToString(CultureInfo.InvariantCulture),
                 ["sku"] = l.OuterSkuId, ["title"] = l.Title, ["quantity"] = l.Num, ["lineItemCost"] = Money(l.Price * l.Num, currency),
                 ["lineItemFulfillmentStatus"] = fulfilled.Contains(LineId(o, i)) ? "FULFILLED" : "NOT_STARTED",
+                ["lineItemFulfillmentInstructions"] = new JsonObject { ["shipByDate"] = Iso(o.ShipBy ?? o.Created.AddDays(3)), ["guaranteedDelivery"] = false },
             };
             if (l.Price * l.Num > l.Paid)
                 line["appliedPromotions"] = new JsonArray(new JsonObject { ["discountAmount"] = Money(l.Price * l.Num - l.Paid, currency), ["description"] = "店铺优惠" });

@@ -70,6 +70,8 @@ public sealed class PddPlatform
             ["order_sn"] = OrderSn(o), ["order_status"] = orderStatus, ["confirm_status"] = confirmStatus, ["refund_status"] = refund, ["after_sales_status"] = 0,
             ["updated_at"] = TopTrade.Local(o.Modified), ["created_time"] = TopTrade.Local(o.Created), ["confirm_time"] = o.PayTime is { } p ? TopTrade.Local(p) : null,
             ["pay_time"] = o.PayTime is { } paid ? TopTrade.Local(paid) : null,
+            ["last_ship_time"] = o.ShipBy is { } shipBy ? TopTrade.Local(shipBy) : null,
+            ["is_pre_sale"] = o.Presale ? 1 : 0, ["pre_sale_time"] = o.Presale && o.ShipBy is { } presale ? TopTrade.Local(presale) : "",
             ["pay_amount"] = malformed ? "十二元" : (JsonNode)(o.Payment / 100m), ["goods_amount"] = o.TotalFee / 100m, ["discount_amount"] = o.DiscountFee / 100m,
             ["postage"] = o.PostFee / 100m, ["platform_discount"] = 0m, ["seller_discount"] = o.DiscountFee / 100m,
             ["receiver_name"] = o.ReceiverName, ["receiver_phone"] = o.ReceiverMobile, ["receiver_address"] = o.ReceiverAddress,

@@ -2,7 +2,8 @@ namespace Shelfbook.Sandbox.Taobao;
 
 /// <summary>What the control API asks the generator for.</summary>
 public sealed record GenerateOrders(int Count, DateTime? From = null, DateTime? To = null, string[]? SellerCodes = null, int? Seed = null,
-    double UnpaidShare = 0.05, double ClosedShare = 0.03, double RefundShare = 0.02, double RemarkShare = 0.15, bool? Abroad = null);
+    double UnpaidShare = 0.05, double ClosedShare = 0.03, double RefundShare = 0.02, double RemarkShare = 0.15, bool? Abroad = null,
+    double PresaleShare = 0.03);
 
 /// <summary>Generates realistic trades: one to three lines, seller codes from the given list (plus a few the shop never mapped), discounts and postage.</summary>
 public static class TopGenerator
@@ -47,6 +48,11 @@ public static class TopGenerator
                 PostFee = random.NextDouble() < 0.7 ? 0 : 600 + 400 * random.Next(2),
             };
             if (trade.Status != "WAIT_BUYER_PAY" && trade.Status != "TRADE_CLOSED_BY_TAOBAO") trade.PayTime = created.AddMinutes(random.Next(0, 10));
+            // Presale (预售) from the id, so that seeded runs draw the same numbers as before: ships 7–15 days after the
+            // order; any other paid order within 48 hours of payment.
+            trade.Presale = trade.Tid % 997 < request.PresaleShare * 997;
+            if (trade.Presale) trade.ShipBy = created.Date.AddDays(7 + trade.Tid % 9).AddHours(15);
+            else if (trade.PayTime is { } paid) trade.ShipBy = paid.AddHours(48);
             var lines = 1 + (random.NextDouble() < 0.25 ? random.Next(1, 3) : 0);
             for (var l = 0; l < lines; l++)
             {

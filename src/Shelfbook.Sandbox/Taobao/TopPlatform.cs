@@ -54,6 +54,12 @@ public sealed class TopTrade
     /// <summary>ISO country code of the receiver: CN for the Chinese platforms, abroad for cross-border orders.</summary>
     public string Country { get; set; } = "CN";
     public long PostFee { get; set; }
+
+    /// <summary>A presale order (预售): the seller ships it from <see cref="ShipBy"/>'s day, not at once.</summary>
+    public bool Presale { get; set; }
+
+    /// <summary>The latest ship time promised to the buyer: a presale's ship date, else 48 hours after payment.</summary>
+    public DateTime? ShipBy { get; set; }
     public long DiscountFee { get; set; }
     public List<TopLine> Lines { get; } = [];
 
@@ -76,6 +82,8 @@ public sealed class TopTrade
         trade["created"] = Local(Created);
         trade["modified"] = Local(Modified);
         if (PayTime is { } paid) trade["pay_time"] = Local(paid);
+        // [unconfirmed] A presale trade's promised ship time as TopRules reads it.
+        if (Presale && ShipBy is { } shipBy) trade["est_con_time"] = Local(shipBy);
         trade["buyer_nick"] = BuyerNick;
         if (BuyerMessage is not null) trade["buyer_message"] = BuyerMessage;
         if (SellerMemo is not null) trade["seller_memo"] = SellerMemo;

@@ -826,6 +826,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(100)")
                         .HasColumnName("postal_code");
 
+                    b.Property<bool>("Presale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("presale");
+
                     b.Property<string>("Province")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -860,6 +864,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("seller_memo");
+
+                    b.Property<DateTime?>("ShipBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ship_by");
 
                     b.Property<Guid>("ShopId")
                         .HasColumnType("uuid")

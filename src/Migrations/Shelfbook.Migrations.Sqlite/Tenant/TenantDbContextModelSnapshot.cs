@@ -812,6 +812,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("postal_code");
 
+                    b.Property<bool>("Presale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("presale");
+
                     b.Property<string>("Province")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
@@ -846,6 +850,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("seller_memo");
+
+                    b.Property<DateTime?>("ShipBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ship_by");
 
                     b.Property<Guid>("ShopId")
                         .HasColumnType("TEXT")

@@ -83,7 +83,14 @@ public sealed record PlatformOrderData(
     string? BuyerNick, string? BuyerMessage, string? SellerMemo,
     string? ReceiverName, string? ReceiverPhone, string? Country, string? Province, string? City, string? District, string? Address, string? PostalCode,
     string Currency, long GoodsAmount, long Discount, long Postage, long Paid,
-    IReadOnlyList<PlatformLineData> Lines);
+    IReadOnlyList<PlatformLineData> Lines)
+{
+    /// <summary>A presale order (预售): it ships from its promised date, not at once.</summary>
+    public bool Presale { get; init; }
+
+    /// <summary>The latest ship time the platform promised the buyer (UTC): a presale's ship date, else the platform's ship-within deadline; null when it gives none.</summary>
+    public DateTime? ShipBy { get; init; }
+}
 
 /// <summary>One record of a page: the order read from it, or the error that kept it from being read (it goes to quarantine).</summary>
 public sealed record PulledRecord(string Payload, PlatformOrderData? Order, string? Error, string? PlatformOrderId)

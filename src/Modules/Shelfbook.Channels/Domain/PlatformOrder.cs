@@ -79,6 +79,12 @@ public sealed class PlatformOrder
     /// <summary>The platform's modified time: an update older than this is ignored.</summary>
     public DateTime PlatformUpdatedAt { get; set; }
 
+    /// <summary>A presale order (预售): Orders holds it until its ship date comes near.</summary>
+    public bool Presale { get; set; }
+
+    /// <summary>The latest ship time the platform promised the buyer (a presale's ship date, else the ship-within deadline); null when it gives none.</summary>
+    public DateTime? ShipBy { get; set; }
+
     public string? BuyerNick { get; set; }
     public string? BuyerMessage { get; set; }
     public string? SellerMemo { get; set; }

@@ -220,7 +220,10 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector, I
             PlatformValues.IsoTime(order, "PurchaseDate", true)!.Value, mapped is PlatformOrderStatus.AwaitingPayment or PlatformOrderStatus.Cancelled ? null : PlatformValues.IsoTime(order, "PurchaseDate", false),
             PlatformValues.IsoTime(order, "LastUpdateDate", true)!.Value,
             null, null, null, At("Name"), At("Phone"), At("CountryCode"), At("StateOrRegion"), At("City"), At("County"), street.Length == 0 ? null : street, At("PostalCode"),
-            currency, goods, discount, postage, paid, lines);
+            currency, goods, discount, postage, paid, lines)
+        {
+            ShipBy = PlatformValues.IsoTime(order, "LatestShipDate", false),
+        };
     }
 
     private static string Iso(DateTime utc) => Uri.EscapeDataString(DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));

@@ -186,7 +186,11 @@ public sealed class DouyinConnector : IPlatformConnector, IConsentFlow
             PlatformValues.Text(order, "encrypt_post_receiver"), PlatformValues.Text(order, "encrypt_post_tel"), "CN",
             Place("province"), Place("city"), Place("town"),
             address.ValueKind == JsonValueKind.Object ? PlatformValues.Text(address, "encrypt_detail") ?? PlatformValues.Text(address, "detail") : null, null,
-            "CNY", goods, Math.Max(0, goods + postage - paid), postage, paid, lines);
+            "CNY", goods, Math.Max(0, goods + postage - paid), postage, paid, lines)
+        {
+            // [unconfirmed] exp_ship_time is the promised ship time; pre_sale_type other than 0 marks a presale.
+            Presale = PlatformValues.Text(order, "pre_sale_type") is { } presale && presale != "0", ShipBy = PlatformValues.UnixTime(order, "exp_ship_time", false),
+        };
     }
 
     /// <summary>Douyin's order statuses (platform-apis.md §4); one the connector does not know makes the record unreadable.</summary>

@@ -194,7 +194,12 @@ public sealed class EbayConnector(AccessTokens tokens) : IPlatformConnector, ICo
             shipTo.ValueKind == JsonValueKind.Object ? PlatformValues.Text(shipTo, "fullName") : null, phone,
             At("countryCode"), At("stateOrProvince"), At("city"), null, street.Length == 0 ? null : street, At("postalCode"),
             currency, Money(pricing, "priceSubtotal"), Math.Abs(Money(pricing, "priceDiscount")), Money(pricing, "deliveryCost"),
-            PlatformValues.Amount(total, "value", currency), lines);
+            PlatformValues.Amount(total, "value", currency), lines)
+        {
+            // The earliest of the lines' ship-by dates.
+            ShipBy = (order.TryGetProperty("lineItems", out var shipping) ? shipping.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                .Select(l => l.TryGetProperty("lineItemFulfillmentInstructions", out var i) ? PlatformValues.IsoTime(i, "shipByDate", false) : null).Min(),
+        };
     }
 
     private static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);

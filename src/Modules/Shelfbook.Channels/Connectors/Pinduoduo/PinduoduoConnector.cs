@@ -139,7 +139,13 @@ public sealed class PinduoduoConnector : IPlatformConnector, IConsentFlow
             PlatformValues.Text(order, "receiver_name"), PlatformValues.Text(order, "receiver_phone"), PlatformValues.Text(order, "country") is null or "中国" ? "CN" : PlatformValues.Text(order, "country"),
             PlatformValues.Text(order, "province"), PlatformValues.Text(order, "city"), PlatformValues.Text(order, "town"),
             PlatformValues.Text(order, "receiver_address"), null,
-            "CNY", PlatformValues.Major(order, "goods_amount"), PlatformValues.Major(order, "discount_amount", required: false), postage, paid, lines);
+            "CNY", PlatformValues.Major(order, "goods_amount"), PlatformValues.Major(order, "discount_amount", required: false), postage, paid, lines)
+        {
+            // last_ship_time is the ship-within deadline; a presale (is_pre_sale 1, [unconfirmed]) ships from pre_sale_time.
+            Presale = PlatformValues.Text(order, "is_pre_sale") == "1",
+            ShipBy = PlatformValues.Text(order, "is_pre_sale") == "1" ? PlatformValues.LocalTime(order, "pre_sale_time", Beijing, false) ?? PlatformValues.LocalTime(order, "last_ship_time", Beijing, false)
+                : PlatformValues.LocalTime(order, "last_ship_time", Beijing, false),
+        };
     }
 
     private static string Unix(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ public sealed class TaobaoConnector : IPlatformConnector, IConsentFlow
     internal static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
     internal const string TradeFields =
-        "tid,status,modified,created,pay_time,buyer_nick,buyer_message,seller_memo,payment,total_fee,post_fee,discount_fee," +
+        "tid,status,modified,created,pay_time,est_con_time,buyer_nick,buyer_message,seller_memo,payment,total_fee,post_fee,discount_fee," +
         "receiver_name,receiver_mobile,receiver_phone,receiver_country,receiver_state,receiver_city,receiver_district,receiver_address,receiver_zip," +
         "orders.oid,orders.num_iid,orders.sku_id,orders.outer_iid,orders.outer_sku_id,orders.title,orders.sku_properties_name,orders.num,orders.price," +
         "orders.payment,orders.divide_order_fee,orders.refund_status,orders.status";
@@ -218,7 +218,11 @@ public sealed class TaobaoConnector : IPlatformConnector, IConsentFlow
             PlatformValues.Text(trade, "receiver_country") ?? "CN", PlatformValues.Text(trade, "receiver_state"), PlatformValues.Text(trade, "receiver_city"),
             PlatformValues.Text(trade, "receiver_district"), PlatformValues.Text(trade, "receiver_address"), PlatformValues.Text(trade, "receiver_zip"),
             "CNY", PlatformValues.Major(trade, "total_fee"), PlatformValues.Major(trade, "discount_fee", required: false), PlatformValues.Major(trade, "post_fee", required: false),
-            PlatformValues.Major(trade, "payment"), lines);
+            PlatformValues.Major(trade, "payment"), lines)
+        {
+            // [unconfirmed] A presale trade carries its promised ship time as est_con_time; TOP gives ordinary trades none.
+            Presale = PlatformValues.Text(trade, "est_con_time") is not null, ShipBy = PlatformValues.LocalTime(trade, "est_con_time", Beijing, false),
+        };
     }
 
     /// <summary>TOP's trade statuses (platform-apis.md §1); one the connector does not know makes the record unreadable.</summary>

@@ -7,7 +7,8 @@ namespace Shelfbook.Channels.Features.PlatformOrders;
 
 public sealed record PlatformOrderRow(
     Guid Id, Guid ShopId, string PlatformOrderId, PlatformOrderStatus Status, string PlatformStatus, RefundState Refund, DateTime PlacedAt, DateTime? PaidAt,
-    DateTime PlatformUpdatedAt, string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, int LineCount, int Revision);
+    DateTime PlatformUpdatedAt, string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, int LineCount, int Revision,
+    bool Presale = false, DateTime? ShipBy = null);
 
 public sealed record PlatformOrderDetail(PlatformOrder Order, IReadOnlyList<PlatformOrderLine> Lines, IReadOnlyList<PlatformOrderEvent> Events);
 
@@ -33,7 +34,7 @@ public sealed class PlatformOrderQueries(TenantDbContext db)
         }
         var rows = await query.OrderByDescending(o => o.PlatformUpdatedAt).ThenByDescending(o => o.PlatformOrderId).Take(page.Limit + 1)
             .Select(o => new PlatformOrderRow(o.Id, o.ShopId, o.PlatformOrderId, o.Status, o.PlatformStatus, o.Refund, o.PlacedAt, o.PaidAt, o.PlatformUpdatedAt,
-                o.BuyerNick, o.ReceiverName, o.Province, o.City, o.Currency, o.Paid, o.LineCount, o.Revision))
+                o.BuyerNick, o.ReceiverName, o.Province, o.City, o.Currency, o.Paid, o.LineCount, o.Revision, o.Presale, o.ShipBy))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => $"{r.PlatformUpdatedAt.Ticks}|{r.PlatformOrderId}");
     }

@@ -144,7 +144,7 @@ public sealed class StorePlatformOrders(TenantDbContext db)
             (PlatformValues.Cut(d.Country, 100), PlatformValues.Cut(d.Province, 100), PlatformValues.Cut(d.City, 100), PlatformValues.Cut(d.District, 100), d.Address,
                 PlatformValues.Cut(d.PostalCode, 100));
         (o.Currency, o.GoodsAmount, o.Discount, o.Postage, o.Paid, o.LineCount) = (d.Currency, d.GoodsAmount, d.Discount, d.Postage, d.Paid, d.Lines.Count);
-        (o.RawPayload, o.StoredAt) = (payload, now);
+        (o.Presale, o.ShipBy, o.RawPayload, o.StoredAt) = (d.Presale, d.ShipBy, payload, now);
     }
 
     private static IEnumerable<PlatformOrderLine> Lines(Guid orderId, PlatformOrderData data) =>
