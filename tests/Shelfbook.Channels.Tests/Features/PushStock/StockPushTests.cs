@@ -116,7 +116,11 @@ public abstract class StockPushTests(ShelfbookApp app, Sandbox sandbox) : Tenant
         await using var db = Session.OpenDb();
         Assert.Equal(2, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
             db.Set<Shelfbook.Data.Audit.AuditEntry>(), a => a.EntityType == "listing_stock"));
-        _ = other;
+
+        // Both warehouses serve the shop: a combo is packed in one warehouse, so MAIN makes min(40 / 2, 5) = 5 sets and
+        // OTHER min(7 / 2, 50) = 3, not min(47 / 2, 55) = 23 counted across them.
+        await Session.PutAsync<StockPushView>($"/api/v1/channels/shops/{shop}/stock", new { enabled = true, buffer = 1, ratioPercent = 50, warehouseIds = new[] { main, other } });
+        Assert.Equal(8L, (await RowsAsync(shop))["C-SET"].Available);
     }
 
     [Fact]

@@ -183,14 +183,16 @@ public sealed class PushStock(
         var partsOf = parts.ToLookup(p => p.ComboSkuId);
         var codes = await skus.ByIdsAsync(skuIds, ct);
         var plain = skuIds.Where(id => !partsOf.Contains(id)).Concat(parts.Select(p => p.ComponentSkuId)).Distinct().ToList();
-        var available = new Dictionary<Guid, long>();
+        var available = new Dictionary<(Guid Sku, Guid Warehouse), long>();
         if (warehouses.Count > 0)
             // A warehouse below zero (negative stock allowed) takes nothing from the others.
             foreach (var level in await stock.LevelsAsync(plain, warehouses, ct))
-                available[level.SkuId] = available.GetValueOrDefault(level.SkuId) + Math.Max(0, level.Available);
+                available[(level.SkuId, level.WarehouseId)] = available.GetValueOrDefault((level.SkuId, level.WarehouseId)) + Math.Max(0, level.Available);
+        // A combo is packed in one warehouse: each warehouse offers the sets its own components make, and the shop the
+        // sum of those (a part in one warehouse and the other part in another make no set).
         long Available(Guid sku) => partsOf.Contains(sku)
-            ? partsOf[sku].Min(p => available.GetValueOrDefault(p.ComponentSkuId) / Math.Max(1, p.Quantity))
-            : available.GetValueOrDefault(sku);
+            ? warehouses.Sum(w => partsOf[sku].Min(p => available.GetValueOrDefault((p.ComponentSkuId, w)) / Math.Max(1, p.Quantity)))
+            : warehouses.Sum(w => available.GetValueOrDefault((sku, w)));
         var (buffer, ratio) = (push?.Buffer ?? 0, push?.RatioPercent ?? 100);
         return found.Select(l =>
         {
