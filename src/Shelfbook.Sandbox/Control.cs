@@ -30,7 +30,7 @@ public sealed record LifecycleInput(string? Platform = null, string? Seller = nu
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
-    string? SlowAnswerOnly = null);
+    string? SlowAnswerOnly = null, string? ThrottleOnly = null, int? ThrottleAfter = null);
 
 public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
 
@@ -337,7 +337,8 @@ public static class Control
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);
-            faults.FailNext(input.ThrottleNext, input.ServerErrorNext, input.HtmlNext);
+            faults.FailNext(input.ThrottleOnly is null ? input.ThrottleNext : null, input.ServerErrorNext, input.HtmlNext);
+            if (input.ThrottleOnly is { } only) faults.ThrottleCalls(input.ThrottleNext ?? 1, only, input.ThrottleAfter ?? 0);
             faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs, input.SlowAnswerOnly);
             if (input.ClockSkewSeconds is { } skew) faults.ClockSkewSeconds = skew;
             if (input.LatencyMs is { } l) faults.LatencyMs = l;

@@ -53,12 +53,34 @@ public sealed class Faults
     /// <summary>The next calls to fail: throttled, with a server error, with an HTML page instead of JSON.</summary>
     public void FailNext(int? throttled, int? serverErrors, int? html)
     {
-        if (throttled is { } t) Volatile.Write(ref _throttleNext, t);
+        if (throttled is { } t) (ThrottleOnly, _throttleAfter, _throttleNext) = (null, 0, t);
         if (serverErrors is { } s) Volatile.Write(ref _serverErrorNext, s);
         if (html is { } h) Volatile.Write(ref _htmlNext, h);
     }
 
-    public bool TakeThrottle() => Take(ref _throttleNext);
+    public bool TakeThrottle() => ThrottleOnly is null && Take(ref _throttleNext);
+
+    /// <summary>
+    /// Whether this call is throttled: with <see cref="ThrottleOnly"/> set, only calls whose name contains it, and only
+    /// after <see cref="ThrottleAfter"/> of them have passed.
+    /// </summary>
+    public bool TakeThrottle(string call)
+    {
+        if (ThrottleOnly is not null && !call.Contains(ThrottleOnly, StringComparison.Ordinal)) return false;
+        return !Take(ref _throttleAfter) && Take(ref _throttleNext);
+    }
+
+    private int _throttleAfter;
+
+    /// <summary>When set, the throttling counters apply only to calls whose name contains it (and gateways that do not name their calls throttle nothing).</summary>
+    public string? ThrottleOnly { get; private set; }
+
+    /// <summary>Throttles the next <paramref name="calls"/> calls named <paramref name="only"/>, after <paramref name="after"/> of them pass.</summary>
+    public void ThrottleCalls(int calls, string only, int after)
+    {
+        (ThrottleOnly, _throttleAfter) = (only, after);
+        Volatile.Write(ref _throttleNext, calls);
+    }
 
     public bool TakeServerError() => Take(ref _serverErrorNext);
 

@@ -102,7 +102,7 @@ public static class AmazonGateway
         if (faults.TakeHtml()) return Results.Content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 502);
         var bucket = seller.Buckets[operation];
         http.Response.Headers["x-amzn-RateLimit-Limit"] = bucket.Rate.ToString("0.####", CultureInfo.InvariantCulture);
-        if (faults.TakeThrottle() || !bucket.TryTake(now)) return Errors(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", "");
+        if (faults.TakeThrottle(operation) || !bucket.TryTake(now)) return Errors(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", "");
         if (faults.TakeServerError()) return Errors(500, "InternalFailure", "We encountered an internal error. Please try again.", "");
         var result = await work(seller);
         if (faults.TakeSlowAnswer(operation)) await Task.Delay(faults.SlowAnswerMs);

@@ -21,10 +21,10 @@ public abstract class AmazonSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
     private const string Secret = "amzn-sandbox-secret";
     private const string Marketplace = "ATVPDKIKX0DER";
 
-    private async Task<Guid> ShopAsync(string? refresh = null)
+    private async Task<Guid> ShopAsync(string? refresh = null, double rateScale = 50)
     {
         await sandbox.PostAsync("/_sandbox/amazon/sellers",
-            new { clientId = _client, clientSecret = Secret, refreshToken = _refresh, sellerId = _seller, marketplaceId = Marketplace, rateScale = 50.0 });
+            new { clientId = _client, clientSecret = Secret, refreshToken = _refresh, sellerId = _seller, marketplaceId = Marketplace, rateScale });
         var shop = await Session.PostAsync<JsonElement>("/api/v1/catalog/shops", new { platform = "Amazon", code = "AZ" + Random.Shared.Next(1000, 9999), name = "Amazon 沙箱店" },
             HttpStatusCode.Created);
         var id = shop.GetProperty("id").GetGuid();
@@ -100,6 +100,22 @@ public abstract class AmazonSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
         await sandbox.PostAsync($"/_sandbox/faults/amazon:{_seller}", new { malformed = new[] { ids[0] }, throttleNext = 2 });
         var run = await SyncAsync(shop);
         Assert.Equal((null, 4, 1), (run.Error, run.Inserted, run.Quarantined));
+    }
+
+    [Fact]
+    public async Task A_window_throttled_mid_paging_goes_on_from_its_next_token_instead_of_its_first_page()
+    {
+        var shop = await ShopAsync(rateScale: 1000);
+        await GenerateAsync(230);
+        // The second getOrders call and its three retries are throttled: the connector gives way, the sync backs off.
+        await sandbox.PostAsync($"/_sandbox/faults/amazon:{_seller}", new { throttleOnly = "getOrders", throttleAfter = 1, throttleNext = 4 });
+
+        var run = await SyncAsync(shop);
+
+        Assert.Equal((null, 230), (run.Error, run.Inserted));
+        Assert.Equal(1, run.Throttled);
+        // Three pages and four throttled calls: the first page was not asked for again.
+        Assert.Equal(3 + 4, Calls("getOrders"));
     }
 
     [Fact]

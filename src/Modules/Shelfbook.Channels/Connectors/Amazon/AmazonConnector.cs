@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -35,22 +36,56 @@ public sealed class AmazonConnector(AccessTokens tokens) : IPlatformConnector, I
     /// <summary>LastUpdatedBefore must lie at least two minutes in the past (a few seconds more for clocks apart).</summary>
     public TimeSpan MinimumLag => TimeSpan.FromSeconds(130);
 
+    /// <summary>
+    /// Where a window's paging stopped when Amazon throttled it, per (shop, window): the sync backs off and asks for the
+    /// same window again, which then goes on from that page instead of spending getOrders' scarce calls (one a minute)
+    /// on pages already stored. A page is asked for only after the one before was stored, so every page before it was.
+    /// </summary>
+    private readonly ConcurrentDictionary<(Guid Shop, DateTime From, DateTime To), string> _resume = new();
+
     public async IAsyncEnumerable<IReadOnlyList<PulledRecord>> PullAsync(ConnectorContext context, DateTime windowStart, DateTime windowEnd, [EnumeratorCancellation] CancellationToken ct)
     {
         var marketplace = Uri.EscapeDataString(context.Credentials.Require("marketplace_id"));
         var first = $"orders/v0/orders?MarketplaceIds={marketplace}&FulfillmentChannels=MFN&MaxResultsPerPage={AmazonRules.PageSize}"
                     + $"&LastUpdatedAfter={Iso(windowStart)}&LastUpdatedBefore={Iso(windowEnd)}";
-        string? next = first;
+        var key = (context.ShopId, windowStart, windowEnd);
+        var resumed = _resume.TryRemove(key, out var kept);
+        if (_resume.Count > 1000) _resume.Clear();
+        string? next = resumed ? kept : first;
         while (next is not null)
         {
-            using var response = await CallAsync(context, HttpMethod.Get, next, null, ct);
-            var payload = response.Body.RootElement.GetProperty("payload");
-            var records = new List<PulledRecord>();
-            foreach (var order in payload.TryGetProperty("Orders", out var orders) ? orders.EnumerateArray() : Enumerable.Empty<JsonElement>())
-                records.Add(await WithItemsAsync(context, order, ct));
-            next = PlatformValues.Text(payload, "NextToken") is { } token ? $"orders/v0/orders?MarketplaceIds={marketplace}&NextToken={Uri.EscapeDataString(token)}" : null;
+            List<PulledRecord> records;
+            string? after;
+            try
+            {
+                (records, after) = await PageAsync(context, next, marketplace, ct);
+            }
+            catch (PlatformCallException e) when (e.Failure == PlatformFailure.Throttled)
+            {
+                // getOrders or an order's getOrderItems: this page is asked for again when the window is.
+                _resume[key] = next;
+                throw;
+            }
+            catch (PlatformCallException e) when (resumed && e.Failure == PlatformFailure.Request)
+            {
+                // The kept NextToken is no longer good (it expired while the sync waited): page the window from its start.
+                (next, resumed) = (first, false);
+                continue;
+            }
+            next = after;
             yield return records;
         }
+    }
+
+    /// <summary>One page of orders, each with its items, and the address of the next page (null on the last).</summary>
+    private async Task<(List<PulledRecord> Records, string? Next)> PageAsync(ConnectorContext context, string path, string marketplace, CancellationToken ct)
+    {
+        using var response = await CallAsync(context, HttpMethod.Get, path, null, ct);
+        var payload = response.Body.RootElement.GetProperty("payload");
+        var records = new List<PulledRecord>();
+        foreach (var order in payload.TryGetProperty("Orders", out var orders) ? orders.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            records.Add(await WithItemsAsync(context, order, ct));
+        return (records, PlatformValues.Text(payload, "NextToken") is { } token ? $"orders/v0/orders?MarketplaceIds={marketplace}&NextToken={Uri.EscapeDataString(token)}" : null);
     }
 
     public async Task<PulledRecord?> FetchAsync(ConnectorContext context, string platformOrderId, CancellationToken ct)
