@@ -334,6 +334,13 @@ public static class Control
             vendor.Revoked = true;
             return Results.Ok();
         });
+        control.MapPost("/limits/{key}", (string key, CallLimit input, SandboxState state) =>
+        {
+            if (!state.Limits.ContainsKey(key.Split(':')[0])) return Results.NotFound(new { error = "only taobao, pinduoduo, jd, douyin and ebay count calls per seller here" });
+            if (input.Rate is <= 0 or > 100_000 || input.Burst is < 1 or > 100_000) return Results.BadRequest(new { error = "rate must be above 0 and burst at least 1" });
+            state.Limits[key] = input;
+            return Results.Ok(input);
+        });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
             var faults = state.FaultsOf(platform);

@@ -112,6 +112,34 @@ public sealed class Faults
     }
 }
 
+/// <summary>A token bucket: <see cref="Burst"/> calls at once, refilled at <see cref="Rate"/> a second (SP-API's usage plans).</summary>
+public sealed class TokenBucket(double rate, double burst)
+{
+    public double Rate { get; } = rate;
+    public double Burst { get; } = burst;
+    private double _tokens = burst;
+    private DateTime _at = DateTime.MinValue;
+
+    public bool TryTake(DateTime now) => TryTake(now, out _);
+
+    /// <summary>Takes a token, or says how long until the next one.</summary>
+    public bool TryTake(DateTime now, out TimeSpan wait)
+    {
+        lock (this)
+        {
+            if (_at != DateTime.MinValue) _tokens = Math.Min(Burst, _tokens + (now - _at).TotalSeconds * Rate);
+            _at = now;
+            wait = _tokens < 1 ? TimeSpan.FromSeconds((1 - _tokens) / Rate) : TimeSpan.Zero;
+            if (_tokens < 1) return false;
+            _tokens -= 1;
+            return true;
+        }
+    }
+}
+
+/// <summary>A platform's call limit per seller: <see cref="Rate"/> calls a second, <see cref="Burst"/> at once.</summary>
+public sealed record CallLimit(double Rate, double Burst);
+
 /// <summary>A shipment confirmation as a platform received it; <see cref="Accepted"/> false when it was refused (and why).</summary>
 public sealed record ReceivedConfirmation(string Platform, string Seller, string OrderId, string TrackingNo, string Carrier, bool Accepted, string? Refusal, DateTime At);
 
@@ -140,6 +168,28 @@ public sealed class SandboxState
 
     /// <summary>Authorization codes the consent pages handed out.</summary>
     public ConsentCodes Consents { get; } = new();
+
+    /// <summary>
+    /// The call limits of the gateways that count calls per seller (Taobao, Pinduoduo, JD, Douyin, eBay) [unconfirmed:
+    /// the real quotas differ per app and API], by platform or by "platform:seller" for one seller; Shopify's leaky
+    /// bucket and Amazon's per-operation buckets are their own.
+    /// </summary>
+    public ConcurrentDictionary<string, CallLimit> Limits { get; } = new(StringComparer.Ordinal)
+    {
+        ["taobao"] = new(40, 80), ["pinduoduo"] = new(20, 40), ["jd"] = new(20, 40), ["douyin"] = new(20, 40), ["ebay"] = new(10, 40),
+    };
+
+    private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a call of <paramref name="seller"/> on <paramref name="platform"/>: false, with the wait until the next call is allowed, when over its limit.</summary>
+    public bool TryCall(string platform, string seller, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (!Limits.TryGetValue(platform + ":" + seller, out var limit) && !Limits.TryGetValue(platform, out limit)) return true;
+        var bucket = _buckets.AddOrUpdate(platform + ":" + seller, _ => new TokenBucket(limit.Rate, limit.Burst),
+            (_, held) => held.Rate == limit.Rate && held.Burst == limit.Burst ? held : new TokenBucket(limit.Rate, limit.Burst));
+        return bucket.TryTake(Clock.GetUtcNow().UtcDateTime, out wait);
+    }
 
     /// <summary>Every shipment confirmation a platform received, accepted or refused, in order.</summary>
     public ConcurrentQueue<ReceivedConfirmation> Received { get; } = new();

@@ -13,27 +13,6 @@ public sealed class AmazonApp(string clientId, string secret)
     public string ApplicationId => "amzn1.sp.solution." + ClientId;
 }
 
-/// <summary>A token bucket: <see cref="Burst"/> calls at once, refilled at <see cref="Rate"/> a second (SP-API's usage plans).</summary>
-public sealed class TokenBucket(double rate, double burst)
-{
-    public double Rate { get; } = rate;
-    public double Burst { get; } = burst;
-    private double _tokens = burst;
-    private DateTime _at = DateTime.MinValue;
-
-    public bool TryTake(DateTime now)
-    {
-        lock (this)
-        {
-            if (_at != DateTime.MinValue) _tokens = Math.Min(Burst, _tokens + (now - _at).TotalSeconds * Rate);
-            _at = now;
-            if (_tokens < 1) return false;
-            _tokens -= 1;
-            return true;
-        }
-    }
-}
-
 /// <summary>A selling partner who authorized an app: refresh token, seller and marketplace ids, orders, listings, confirmed packages and rate limits.</summary>
 public sealed class AmazonSeller(string sellerId, string clientId, string refreshToken, string marketplaceId, string currency, double rateScale)
 {

@@ -78,7 +78,7 @@ public static class DouyinGateway
         bool expired;
         lock (douyin.Gate) expired = douyin.Expired.Contains(token ?? "");
         if (shop is null || shop.Revoked || shop.AppKey != app.AppKey || expired) return Error(30001, "access_token 已过期", "isv.access-token-expired");
-        if (faults.TakeThrottle()) return Error(50002, "调用频率超限", "isv.frequency-limited");
+        if (faults.TakeThrottle() || !state.TryCall("douyin", shop.AccessToken, out _)) return Error(50002, "调用频率超限", "isv.frequency-limited");
         if (faults.TakeServerError()) return Error(20000, "服务内部错误", "isp.service-error");
         JsonElement param;
         try

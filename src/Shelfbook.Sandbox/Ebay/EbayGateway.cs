@@ -100,9 +100,10 @@ public static partial class EbayGateway
         var faults = state.FaultsFor("ebay", seller.Name);
         if (faults.LatencyMs > 0) await Task.Delay(faults.LatencyMs);
         if (faults.TakeHtml()) return Results.Content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 502);
-        if (faults.TakeThrottle())
+        var wait = TimeSpan.Zero;
+        if (faults.TakeThrottle() || !state.TryCall("ebay", seller.Name, out wait))
         {
-            http.Response.Headers.RetryAfter = "1";
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return Errors(429, 2001, "API_FULFILLMENT", "Too many requests", "The request limit has been reached for the resource.");
         }
         if (faults.TakeServerError()) return Errors(500, 2003, "API_FULFILLMENT", "Internal error", "There was a problem with an eBay internal system or process.");

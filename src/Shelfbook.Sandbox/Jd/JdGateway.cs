@@ -158,7 +158,7 @@ public static class JdGateway
         bool expired;
         lock (jd.Gate) expired = jd.Expired.Contains(token ?? "");
         if (vendor is null || vendor.Revoked || vendor.AppKey != app.AppKey || expired) return Error(19, "access_token无效或已过期", "Invalid access_token");
-        if (faults.TakeThrottle()) return Error(66, "调用频率超限", "Call limited");
+        if (faults.TakeThrottle() || !state.TryCall("jd", vendor.AccessToken, out _)) return Error(66, "调用频率超限", "Call limited");
         if (faults.TakeServerError()) return Error(1, "服务内部错误", "Internal error");
         JsonElement param;
         try

@@ -74,7 +74,7 @@ public static class PddGateway
         bool expired;
         lock (pdd.Gate) expired = pdd.Expired.Contains(token ?? "");
         if (mall is null || mall.Revoked || mall.ClientId != client.ClientId || expired) return Error(10019, "access_token已过期");
-        if (faults.TakeThrottle()) return Error(70031, "调用过于频繁，请调整调用频率");
+        if (faults.TakeThrottle() || !state.TryCall("pinduoduo", mall.AccessToken, out _)) return Error(70031, "调用过于频繁，请调整调用频率");
         if (faults.TakeServerError()) return Error(50000, "系统内部错误");
         var result = type switch
         {

@@ -85,6 +85,9 @@ public static class TopGateway
         if (expired) return Error(27, "Invalid session", "session-expired", "SessionKey已过期");
         if (faults.TakeThrottle())
             return Error(7, "App Call Limited", "accesscontrol.limited-by-app-access-count", "This ban will last for 1 more seconds");
+        if (!state.TryCall("taobao", seller.Session, out var ban))
+            return Error(7, "App Call Limited", "accesscontrol.limited-by-app-access-count",
+                $"This ban will last for {Math.Max(1, (int)Math.Ceiling(ban.TotalSeconds))} more seconds");
         if (faults.TakeServerError())
             return Error(15, "Remote service error", "isp.top-remote-connection-timeout", "远程服务调用超时");
         var result = method switch

@@ -130,6 +130,20 @@ public abstract class TaobaoSyncTests(ShelfbookApp app, Sandbox sandbox) : Tenan
     }
 
     [Fact]
+    public async Task The_sellers_call_limit_bans_calls_for_the_seconds_top_names_and_the_sync_waits_them_out()
+    {
+        var shop = await ShopAsync();
+        await GenerateAsync(120);
+        // Two calls a second, two at once: the windows' count and page calls outrun it.
+        await sandbox.PostAsync($"/_sandbox/limits/taobao:{_session}", new { rate = 2.0, burst = 2.0 });
+
+        var run = await SyncAsync(shop);
+
+        Assert.Equal((null, 120), (run.Error, run.Inserted));
+        Assert.True(run.Throttled > 0, "the limit was never reached");
+    }
+
+    [Fact]
     public async Task A_page_of_html_fails_the_run_with_a_clear_message_and_keeps_the_cursor_of_stored_windows()
     {
         var shop = await ShopAsync();
