@@ -133,7 +133,10 @@ public static class DouyinGateway
             if (shop is null)
                 return create ? Error(30001, "code 无效或已过期", "isv.auth-code-invalid") : Error(30001, "refresh_token 无效或已过期", "isv.refresh-token-invalid");
             if (!create)
+            {
+                state.Count($"douyin:{shop.AccessToken}:token.refresh");
                 foreach (var old in douyin.Shops.Where(s => s.Value == shop).Select(s => s.Key)) douyin.Expired.Add(old);
+            }
             var (access, refresh) = (ConsentPages.Token("dy-access-"), ConsentPages.Token("dy-refresh-"));
             douyin.Shops[access] = shop;
             shop.RefreshToken = refresh;

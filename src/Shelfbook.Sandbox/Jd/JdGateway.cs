@@ -103,7 +103,10 @@ public static class JdGateway
                 : jd.Vendors.Values.FirstOrDefault(v => given.Length > 0 && v.RefreshToken == given && v.AppKey == app.AppKey && !v.Revoked);
             if (vendor is null) return create ? Refused(402, "code 无效或已过期") : Refused(403, "refresh_token 无效或已过期");
             if (!create)
+            {
+                state.Count($"jd:{vendor.AccessToken}:token.refresh");
                 foreach (var old in jd.Vendors.Where(v => v.Value == vendor).Select(v => v.Key)) jd.Expired.Add(old);
+            }
             var (access, refresh) = (ConsentPages.Token("jd-access-"), ConsentPages.Token("jd-refresh-"));
             jd.Vendors[access] = vendor;
             vendor.RefreshToken = refresh;

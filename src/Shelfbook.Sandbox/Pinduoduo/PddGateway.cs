@@ -69,7 +69,7 @@ public static class PddGateway
         if (!long.TryParse(form.GetValueOrDefault("timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
             || Math.Abs(unix - state.Clock.GetUtcNow().ToUnixTimeSeconds() - faults.ClockSkewSeconds) > 600)
             return Error(10000, "参数错误", "timestamp", "时间戳与服务器时间相差超过 10 分钟");
-        if (type == "pdd.pop.auth.token.refresh") return Refresh(form, client, pdd);
+        if (type == "pdd.pop.auth.token.refresh") return Refresh(form, client, state);
         if (type == "pdd.pop.auth.token.create") return Create(form, client, state);
         bool expired;
         lock (pdd.Gate) expired = pdd.Expired.Contains(token ?? "");
@@ -93,13 +93,15 @@ public static class PddGateway
     /// <c>pdd.pop.auth.token.refresh</c>: a new access token and a new refresh token for the mall whose refresh token is
     /// given; the old access token stops working and the old refresh token cannot be used again.
     /// </summary>
-    private static IResult Refresh(Dictionary<string, string> form, PddClient client, PddPlatform pdd)
+    private static IResult Refresh(Dictionary<string, string> form, PddClient client, SandboxState state)
     {
+        var pdd = state.Pinduoduo;
         var given = form.GetValueOrDefault("refresh_token") ?? "";
         lock (pdd.Gate)
         {
             var mall = pdd.Malls.Values.FirstOrDefault(m => m.RefreshToken == given && given.Length > 0 && m.ClientId == client.ClientId && !m.Revoked);
             if (mall is null) return Error(10019, "refresh_token已过期或无效");
+            state.Count($"pinduoduo:{mall.AccessToken}:token.refresh");
             var (access, refresh) = ("pdd-access-" + Guid.NewGuid().ToString("N"), "pdd-refresh-" + Guid.NewGuid().ToString("N"));
             foreach (var old in pdd.Malls.Where(m => m.Value == mall).Select(m => m.Key).ToList()) pdd.Expired.Add(old);
             pdd.Malls[access] = mall;

@@ -124,7 +124,10 @@ public static class TopGateway
             if (seller is null)
                 return create ? Error(41, "Invalid arguments:code", "isv.code-invalid", "code 无效或已过期") : Error(41, "Invalid arguments:refresh_token", "isv.refresh-token-invalid", "refresh_token 无效或已过期");
             if (!create)
+            {
+                state.Count($"taobao:{seller.Session}:token.refresh");
                 foreach (var old in top.Sellers.Where(s => s.Value == seller).Select(s => s.Key)) top.Expired.Add(old);
+            }
             var (session, refresh) = (ConsentPages.Token("top-session-"), ConsentPages.Token("top-refresh-"));
             top.Sellers[session] = seller;
             seller.RefreshToken = refresh;

@@ -12,10 +12,10 @@ namespace Shelfbook.Channels.Tests.Features.AuthorizeShops;
 /// <summary>
 /// How a test reaches one platform's seller in the sandbox: the shop's platform and API address, the control path that
 /// registers the app with a seller (by a token the test knows), the paths that generate its orders and expire its
-/// tokens, the app credentials the consent flow asks for, and what the platform calls its refresh endpoint.
+/// tokens, the app credentials the consent flow asks for, and its name in the sandbox's call counts (renewals are counted per seller).
 /// </summary>
 public sealed record ConsentPlatform(
-    string Platform, string ApiPath, string SellersPath, Func<string, string, string, string, object> Seller, Dictionary<string, string> App, string RenewCall)
+    string Platform, string ApiPath, string SellersPath, Func<string, string, string, string, object> Seller, Dictionary<string, string> App, string Counted)
 {
 }
 
@@ -29,13 +29,13 @@ public abstract class PlatformConsentTests(ShelfbookApp app, Sandbox sandbox) : 
     private static readonly Dictionary<string, ConsentPlatform> Platforms = new ConsentPlatform[]
     {
         new ConsentPlatform("Taobao", "/taobao/router/rest", "taobao/sellers", (app, secret, token, name) => new { appKey = app, appSecret = secret, session = token, nick = name },
-            new() { ["app_key"] = "", ["app_secret"] = "" }, "taobao:taobao.top.auth.token.refresh"),
+            new() { ["app_key"] = "", ["app_secret"] = "" }, "taobao"),
         new ConsentPlatform("Pinduoduo", "/pinduoduo/api/router", "pinduoduo/malls", (app, secret, token, name) => new { clientId = app, clientSecret = secret, accessToken = token, mallName = name },
-            new() { ["client_id"] = "", ["client_secret"] = "" }, "pinduoduo:pdd.pop.auth.token.refresh"),
+            new() { ["client_id"] = "", ["client_secret"] = "" }, "pinduoduo"),
         new ConsentPlatform("Jd", "/jd/routerjson", "jd/vendors", (app, secret, token, name) => new { appKey = app, appSecret = secret, accessToken = token, vendorName = name },
-            new() { ["app_key"] = "", ["app_secret"] = "" }, "jd:oauth2.refresh_token"),
+            new() { ["app_key"] = "", ["app_secret"] = "" }, "jd"),
         new ConsentPlatform("Douyin", "/douyin", "douyin/shops", (app, secret, token, name) => new { appKey = app, appSecret = secret, accessToken = token, shopName = name },
-            new() { ["app_key"] = "", ["app_secret"] = "" }, "douyin:token.refresh"),
+            new() { ["app_key"] = "", ["app_secret"] = "" }, "douyin"),
         new ConsentPlatform("Amazon", "/amazon", "amazon/sellers",
             (app, secret, token, name) => new { clientId = app, clientSecret = secret, refreshToken = token, sellerId = name, marketplaceId = "ATVPDKIKX0DER", rateScale = 50.0 },
             new() { ["application_id"] = "", ["client_id"] = "", ["client_secret"] = "", ["marketplace_id"] = "ATVPDKIKX0DER" }, ""),
@@ -144,16 +144,17 @@ public abstract class PlatformConsentTests(ShelfbookApp app, Sandbox sandbox) : 
         await Session.PostAsync<ShopConnectionView>("/api/v1/channels/shops/authorize/complete", new { state, parameters = returned });
         await OrdersAsync(p, token, seller, 2);
         var expirePath = $"/_sandbox/{p.SellersPath}/{token}/expire";
-        var before = Calls(p.RenewCall);
+        var renewals = $"{p.Counted}:{token}:token.refresh";
+        var before = Calls(renewals);
 
         await sandbox.PostAsync(expirePath, new { });
         var run = await SyncAsync(shop);
 
         Assert.Equal((null, 2), (run.Error, run.Inserted));
-        Assert.Equal(before + 1, Calls(p.RenewCall));
+        Assert.Equal(before + 1, Calls(renewals));
         // The renewed tokens were stored: the next run uses them without renewing again.
         Assert.Null((await SyncAsync(shop)).Error);
-        Assert.Equal(before + 1, Calls(p.RenewCall));
+        Assert.Equal(before + 1, Calls(renewals));
 
         // Revoked at the platform: the renewal is refused too, and the shop asks for authorization with both messages.
         await sandbox.PostAsync(expirePath, new { });

@@ -100,10 +100,10 @@ public abstract class PinduoduoSyncTests(ShelfbookApp app, Sandbox sandbox) : Te
 
         Assert.Equal((null, 6), (renewed.Error, renewed.Inserted));
         // Both new tokens are kept: the next run uses them without renewing again.
-        var refreshes = sandbox.State.Calls.GetValueOrDefault("pinduoduo:pdd.pop.auth.token.refresh");
+        var refreshes = sandbox.State.Calls.GetValueOrDefault($"pinduoduo:{_token}:token.refresh");
         await Task.Delay(1100);
         Assert.Null((await SyncAsync(shop)).Error);
-        Assert.Equal(refreshes, sandbox.State.Calls.GetValueOrDefault("pinduoduo:pdd.pop.auth.token.refresh"));
+        Assert.Equal(refreshes, sandbox.State.Calls.GetValueOrDefault($"pinduoduo:{_token}:token.refresh"));
         Assert.Equal(["access_token", "client_id", "client_secret", "refresh_token"], (await Session.GetAsync<ShopConnectionView>($"/api/v1/channels/shops/{shop}")).CredentialsSet);
 
         // The seller withdraws the app: the refresh is refused, and the shop asks for authorization with Pinduoduo's message.
