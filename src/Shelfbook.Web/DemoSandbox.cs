@@ -44,9 +44,7 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
         // Read here, not when services are registered: a test host's settings are applied only when the host is built.
         if (!configuration.GetValue("Sandbox:Enabled", false)) return;
         var url = configuration["Sandbox:Url"] ?? "http://127.0.0.1:5081";
-        var started = new TaskCompletionSource();
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            await started.Task.WaitAsync(stoppingToken);
+        await lifetime.WhenStartedAsync(stoppingToken);
         await using var sandbox = SandboxApp.Build(["--urls", url, "--Logging:LogLevel:Default=Warning"]);
         try
         {

@@ -2,6 +2,7 @@ using Shelfbook.Access;
 using Shelfbook.Catalog;
 using Shelfbook.Channels;
 using Shelfbook.Inventory;
+using Shelfbook.Orders;
 using Shelfbook.Platform.Modules;
 
 namespace Shelfbook.Web;
@@ -9,5 +10,5 @@ namespace Shelfbook.Web;
 /// <summary>The modules this host runs. Adding a module means adding one line here (and to the migration factories).</summary>
 public static class ShelfbookModules
 {
-    public static ModuleSet Create() => new([new CatalogModule(), new InventoryModule(), new ChannelsModule(), new AccessModule()]);
+    public static ModuleSet Create() => new([new CatalogModule(), new InventoryModule(), new ChannelsModule(), new OrdersModule(), new AccessModule()]);
 }

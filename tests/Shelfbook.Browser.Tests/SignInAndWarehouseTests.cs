@@ -433,6 +433,81 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         Assert.Contains("refresh_token", db.Set<Channels.Domain.ShopConnection>().Single().CredentialNames, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Orders_are_counted_by_status_tab_and_a_selected_one_is_held_with_its_reason()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await using var db = session.OpenDb();
+            var now = DateTime.UtcNow;
+            for (var i = 1; i <= 3; i++)
+                db.Add(new Orders.Domain.Order
+                {
+                    OrderNo = $"SO261201{i:D5}", Status = Orders.Domain.OrderStatus.PendingAudit, PlacedAt = now, PaidAt = now, CreatedAt = now.AddSeconds(i), UpdatedAt = now,
+                    ReceiverName = "张三", Province = "浙江省", City = "杭州市", Paid = 1990 * i, LineCount = 1, Quantity = 1,
+                });
+            db.Add(new Orders.Domain.Order
+            {
+                OrderNo = "SO26120100009", Status = Orders.Domain.OrderStatus.Exception, Exceptions = Orders.Domain.OrderExceptions.SkuNotMapped, PlacedAt = now,
+                CreatedAt = now, UpdatedAt = now, ReceiverName = "李四", LineCount = 1, Quantity = 1,
+            });
+            await db.SaveChangesAsync();
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (3)" }).WaitForAsync();
+
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100003" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-hold]");
+        await Field(page, "hold-reason").FillAsync("等买家确认颜色");
+        await page.ClickAsync("[data-testid=hold-confirm]");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "挂起 (1)" }).WaitForAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "等买家确认颜色" }).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "异常 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-exceptions]", new() { HasText = "商品未匹配 (1)" }).WaitForAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100009" }).ClickAsync();
+        await page.Locator("[data-testid=order-dialog]", new() { HasText = "商品未匹配" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task An_allocation_rule_made_on_its_page_decides_where_an_order_audited_from_the_list_is_reserved()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await using var db = session.OpenDb();
+            var now = DateTime.UtcNow;
+            var order = new Orders.Domain.Order
+            {
+                OrderNo = "SO26120100021", Status = Orders.Domain.OrderStatus.PendingAudit, PlacedAt = now, PaidAt = now, CreatedAt = now, UpdatedAt = now,
+                ReceiverName = "王五", Province = "上海", City = "上海市", Paid = 3980, LineCount = 1, Quantity = 2,
+            };
+            var line = new Orders.Domain.OrderLine { OrderId = order.Id, Position = 1, SellerCode = "CUP", Title = "马克杯", Quantity = 2, Paid = 3980, SkuId = sku, SkuCode = "CUP" };
+            db.AddRange(order, line, new Orders.Domain.OrderItem { OrderId = order.Id, LineId = line.Id, SkuId = sku, SkuCode = "CUP", Quantity = 2, Amount = 3980 });
+            await db.SaveChangesAsync();
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "分配规则", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=allocation-rule-new]");
+        await Field(page, "field-rule-name").FillAsync("上海优先");
+        await Field(page, "field-rule-provinces").FillAsync("上海，江苏");
+        await page.ClickAsync("[data-testid=field-rule-warehouse]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "SH · 上海仓" }).ClickAsync();
+        await page.ClickAsync("[data-testid=allocation-rule-save]");
+        await page.Locator("[data-testid=allocation-rule-table] tbody tr", new() { HasText = "上海优先" }).Filter(new() { HasText = "上海、江苏" }).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100021" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-audit]");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "已审核 (1)" }).WaitForAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "已审核 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100021" }).ClickAsync();
+        await page.Locator("[data-testid=order-warehouse]", new() { HasText = "SH · 上海仓" }).WaitForAsync();
+        await page.Locator("[data-testid=order-dialog]", new() { HasText = "分配规则：上海优先" }).First.WaitForAsync();
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

@@ -93,6 +93,7 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Demo:Enabled"] = "false",
             // Tests run order syncs themselves; the schedule would race them.
             ["Channels:Sync:Enabled"] = "false",
+            ["Orders:Intake:Enabled"] = "false",
             ["Channels:Sync:LagSeconds"] = "0",
             ["Sandbox:Enabled"] = "false",
             // A lost answer is tested by a sandbox that answers after this.

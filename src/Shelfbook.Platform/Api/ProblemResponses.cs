@@ -109,7 +109,8 @@ public sealed partial class ProblemResponses(
     }
 
     /// <summary>The platform's resources first, then each module's; the English message when no translation exists.</summary>
-    private string Localize(string key, string fallback, params object[] arguments)
+    /// <summary>The text under <paramref name="key"/> in any module's strings, filled with the arguments; the fallback where no module has it.</summary>
+    public string Localize(string key, string fallback, params object[] arguments)
     {
         foreach (var localizer in Localizers())
         {

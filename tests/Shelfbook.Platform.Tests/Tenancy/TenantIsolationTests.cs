@@ -64,13 +64,15 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ShopId = platformOrderB.ShopId, PlatformOrderId = "B-ORDER", TrackingNo = "B-TRACK", CarrierCode = "SF", CreatedAt = DateTime.UtcNow,
             State = Channels.Domain.ConfirmationState.Rejected,
         };
+        var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
         {
-            db.AddRange(platformOrderB, quarantinedB, confirmationB);
+            db.AddRange(platformOrderB, quarantinedB, confirmationB, orderB);
             await db.SaveChangesAsync();
         }
         var idsOfB = new Dictionary<string, string>
         {
+            ["/api/v1/orders/"] = orderB.Id.ToString(),
             ["/api/v1/channels/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/channels/orders/"] = platformOrderB.Id.ToString(),
             ["/api/v1/channels/quarantine/"] = quarantinedB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -18,7 +18,7 @@ namespace Shelfbook.Channels.Features.SyncOrders;
 /// </summary>
 public sealed class OrderSyncWorker(
     IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<OrderSyncWorker> log)
-    : BackgroundService
+    : TenantRoundsWorker(databases, time, lifetime, log)
 {
     private readonly string _node = Node();
 
@@ -29,53 +29,17 @@ public sealed class OrderSyncWorker(
         return node.Length > 64 ? node[^64..] : node;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Channels:Sync:Enabled", true)) return;
-        // Not before the host has started: start-up migrates the databases first (BootstrapOnStart).
-        var started = new TaskCompletionSource();
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            await started.Task.WaitAsync(stoppingToken);
-        var every = TimeSpan.FromSeconds(configuration.GetValue("Channels:Sync:PollSeconds", 5));
-        using var timer = new PeriodicTimer(every, time);
-        do
-        {
-            try
-            {
-                await RunDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "The order sync round failed");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string Name => "sync";
 
-    private async Task RunDueAsync(CancellationToken ct)
-    {
-        List<string> tenants;
-        await using (var control = databases.OpenControl(new SystemActor("sync"), time))
-            tenants = await control.Tenants.AsNoTracking().Where(t => t.Active).Select(t => t.Code).ToListAsync(ct);
-        foreach (var code in tenants)
-        {
-            try
-            {
-                await RunTenantAsync(TenantCode.Parse(code), ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One tenant's trouble (its database unreachable) does not stop the others'.
-                log.LogError(e, "The channels round of tenant {Tenant} failed", code);
-            }
-        }
-    }
+    protected override TimeSpan? Every => configuration.GetValue("Channels:Sync:Enabled", true)
+        ? TimeSpan.FromSeconds(configuration.GetValue("Channels:Sync:PollSeconds", 5))
+        : null;
 
-    private async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
+    protected override async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
     {
-        var now = time.StoredUtcNow();
+        var now = Time.StoredUtcNow();
         List<Guid> due;
-        await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
+        await using (var db = Databases.OpenTenant(tenant, new SystemActor("sync"), Time))
             due = await db.Set<ShopConnection>().AsNoTracking()
                 .Where(c => c.SyncEnabled && c.NextSyncAt != null && c.NextSyncAt <= now && (c.LeaseOwner == null || c.LeaseUntil < now))
                 .OrderBy(c => c.NextSyncAt).Select(c => c.ShopId).Take(20).ToListAsync(ct);
@@ -87,7 +51,7 @@ public sealed class OrderSyncWorker(
                 if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
             });
         List<Guid> pushes;
-        await using (var db = databases.OpenTenant(tenant, new SystemActor("sync"), time))
+        await using (var db = Databases.OpenTenant(tenant, new SystemActor("sync"), Time))
             pushes = await db.Set<ShopStockPush>().AsNoTracking()
                 .Where(p => p.Enabled && p.NextPushAt != null && p.NextPushAt <= now && (p.LeaseOwner == null || p.LeaseUntil < now))
                 .OrderBy(p => p.NextPushAt).Select(p => p.ShopId).Take(20).ToListAsync(ct);

@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Shelfbook.Data;
+using Shelfbook.Orders.Domain;
+
+namespace Shelfbook.Orders.Data;
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> builder)
+    {
+        builder.ToTable("orders");
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.OrderNo).HasMaxLength(Order.NoMax).IsOrdinal();
+        builder.HasIndex(o => o.OrderNo).IsUnique();
+        builder.Property(o => o.PlatformOrderNo).HasMaxLength(64).IsOrdinal();
+        builder.HasIndex(o => o.PlatformOrderNo);
+        builder.Property(o => o.Origin).HasConversion<string>().HasMaxLength(12);
+        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.HeldFrom).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.HoldReason).HasMaxLength(200);
+        builder.Property(o => o.Currency).HasMaxLength(3);
+        builder.Property(o => o.CarrierCode).HasMaxLength(32);
+        builder.Property(o => o.AllocatedBy).HasMaxLength(120);
+        foreach (var text in new[] { nameof(Order.BuyerNick), nameof(Order.Country), nameof(Order.Province), nameof(Order.City), nameof(Order.District), nameof(Order.PostalCode) })
+            builder.Property(text).HasMaxLength(100);
+        builder.Property(o => o.ReceiverName).HasMaxLength(300);
+        builder.Property(o => o.ReceiverPhone).HasMaxLength(300);
+        builder.Property(o => o.Address).HasMaxLength(1000);
+        builder.Property(o => o.BuyerMessage).HasMaxLength(500);
+        builder.Property(o => o.SellerMemo).HasMaxLength(500);
+        // The list: a status tab, newest first (keyset on created, order number); a shop's tab likewise.
+        builder.HasIndex(o => new { o.Status, o.CreatedAt, o.OrderNo });
+        builder.HasIndex(o => new { o.ShopId, o.Status, o.CreatedAt });
+        builder.HasIndex(o => o.ReceiverName);
+    }
+}
+
+internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
+{
+    public void Configure(EntityTypeBuilder<OrderLine> builder)
+    {
+        builder.ToTable("order_lines");
+        builder.HasKey(l => l.Id);
+        builder.HasIndex(l => new { l.OrderId, l.Position });
+        builder.HasOne<Order>().WithMany().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(l => l.PlatformLineId).HasMaxLength(64);
+        builder.Property(l => l.PlatformItemId).HasMaxLength(64);
+        builder.Property(l => l.PlatformSkuId).HasMaxLength(64);
+        builder.Property(l => l.SellerCode).HasMaxLength(64);
+        builder.HasIndex(l => l.SellerCode);
+        builder.Property(l => l.Title).HasMaxLength(200);
+        builder.Property(l => l.Spec).HasMaxLength(200);
+        builder.Property(l => l.SkuCode).HasMaxLength(64);
+        builder.Property(l => l.ResolutionCode).HasMaxLength(32);
+        builder.Property(l => l.ResolutionMessage).HasMaxLength(300);
+    }
+}
+
+internal sealed class OrderItemConfiguration : IEntityTypeConfiguration<OrderItem>
+{
+    public void Configure(EntityTypeBuilder<OrderItem> builder)
+    {
+        builder.ToTable("order_items");
+        builder.HasKey(i => i.Id);
+        builder.HasIndex(i => i.OrderId);
+        builder.HasIndex(i => i.SkuId);
+        builder.HasOne<Order>().WithMany().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(i => i.SkuCode).HasMaxLength(64);
+    }
+}
+
+internal sealed class OrderSourceLinkConfiguration : IEntityTypeConfiguration<OrderSourceLink>
+{
+    public void Configure(EntityTypeBuilder<OrderSourceLink> builder)
+    {
+        builder.ToTable("order_sources");
+        // One system order per platform order: a second intake of the same one fails on this key and changes nothing.
+        builder.HasKey(s => s.PlatformOrderId);
+        builder.HasIndex(s => s.OrderId);
+        builder.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(s => s.PlatformOrderNo).HasMaxLength(64).IsOrdinal();
+    }
+}
+
+internal sealed class OrderLogEntryConfiguration : IEntityTypeConfiguration<OrderLogEntry>
+{
+    public void Configure(EntityTypeBuilder<OrderLogEntry> builder)
+    {
+        builder.ToTable("order_log");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedOnAdd();
+        builder.HasIndex(e => new { e.OrderId, e.Id });
+        builder.Property(e => e.From).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.To).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.Action).HasMaxLength(32);
+        builder.Property(e => e.Reason).HasMaxLength(300);
+        builder.Property(e => e.UserName).HasMaxLength(100);
+    }
+}
+
+internal sealed class AllocationRuleConfiguration : IEntityTypeConfiguration<AllocationRule>
+{
+    public void Configure(EntityTypeBuilder<AllocationRule> builder)
+    {
+        builder.ToTable("allocation_rules");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Name).HasMaxLength(AllocationRule.NameMax);
+    }
+}
+
+internal sealed class OrderNumberCounterConfiguration : IEntityTypeConfiguration<OrderNumberCounter>
+{
+    public void Configure(EntityTypeBuilder<OrderNumberCounter> builder)
+    {
+        builder.ToTable("order_number_counters");
+        builder.HasKey(c => c.Day);
+        builder.Property(c => c.Day).HasMaxLength(8);
+    }
+}

@@ -1,0 +1,370 @@
+using Shelfbook.Data.Audit;
+using Shelfbook.Kernel;
+
+namespace Shelfbook.Orders.Domain;
+
+/// <summary>Where a system order (系统订单) is in its life. The <see cref="Order"/> type owns the moves between them.</summary>
+public enum OrderStatus
+{
+    /// <summary>待审核: taken in, waiting for audit.</summary>
+    PendingAudit,
+
+    /// <summary>已审核: warehouse and carrier chosen, stock reserved.</summary>
+    Audited,
+
+    /// <summary>Handed to fulfillment: in a wave, picked, packed or weighed.</summary>
+    InFulfillment,
+
+    Shipped,
+    Completed,
+
+    /// <summary>挂起: put aside by a person or a rule, with a reason and perhaps a time it comes back.</summary>
+    Held,
+
+    /// <summary>异常: something must be put right first (see <see cref="OrderExceptions"/>).</summary>
+    Exception,
+
+    Cancelled,
+
+    /// <summary>拦截: a refund or cancellation arrived after audit; stopped before shipping, its stock released.</summary>
+    Intercepted,
+}
+
+/// <summary>What is wrong with an order in 异常 (several at once).</summary>
+[Flags]
+public enum OrderExceptions
+{
+    None = 0,
+
+    /// <summary>A line resolves to no SKU (商品未匹配).</summary>
+    SkuNotMapped = 1,
+
+    /// <summary>No warehouse can serve it (缺货).</summary>
+    OutOfStock = 2,
+
+    /// <summary>Province, city or street missing (地址不全).</summary>
+    AddressIncomplete = 4,
+
+    /// <summary>The buyer asked for a refund (退款中).</summary>
+    RefundInProgress = 8,
+
+    /// <summary>The buyer wrote a remark a person should read (买家留言).</summary>
+    RemarkToRead = 16,
+
+    /// <summary>Paid below a price floor or above a threshold (金额异常).</summary>
+    AmountAnomaly = 32,
+
+    /// <summary>Looks like an order already taken in (疑似重复).</summary>
+    DuplicateSuspect = 64,
+
+    /// <summary>Could be merged with another order of the same buyer and address (可合并).</summary>
+    MergeCandidate = 128,
+}
+
+/// <summary>How an order came to be.</summary>
+public enum OrderOrigin
+{
+    Platform,
+    Manual,
+    Import,
+    Reissue,
+}
+
+/// <summary>
+/// A system order (系统订单): one platform order taken in (until merged or split), a manual or imported one, or a
+/// reissue. Money in minor units of <see cref="Currency"/>, times in UTC. The order knows which moves are legal; each
+/// move answers the log entry that records it.
+/// </summary>
+public sealed class Order
+{
+    public const int NoMax = 32;
+
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public string OrderNo { get; set; } = "";
+    public OrderOrigin Origin { get; set; }
+    public Guid? ShopId { get; set; }
+
+    /// <summary>The platform order number(s) it came from, as the seller searches for them (the first when merged).</summary>
+    public string? PlatformOrderNo { get; set; }
+
+    public OrderStatus Status { get; set; }
+
+    /// <summary>Where a held order goes back to when released.</summary>
+    public OrderStatus? HeldFrom { get; set; }
+
+    public string? HoldReason { get; set; }
+    public DateTime? HoldUntil { get; set; }
+    public OrderExceptions Exceptions { get; set; }
+
+    public string? BuyerNick { get; set; }
+    public string? BuyerMessage { get; set; }
+    public string? SellerMemo { get; set; }
+    public string? ReceiverName { get; set; }
+    public string? ReceiverPhone { get; set; }
+    public string? Country { get; set; }
+    public string? Province { get; set; }
+    public string? City { get; set; }
+    public string? District { get; set; }
+    public string? Address { get; set; }
+    public string? PostalCode { get; set; }
+
+    public string Currency { get; set; } = "CNY";
+    public long GoodsAmount { get; set; }
+    public long Discount { get; set; }
+    public long Postage { get; set; }
+    public long Paid { get; set; }
+
+    public DateTime PlacedAt { get; set; }
+    public DateTime? PaidAt { get; set; }
+    public bool Presale { get; set; }
+    public DateTime? ShipBy { get; set; }
+
+    public Guid? WarehouseId { get; set; }
+
+    /// <summary>Why that warehouse: the allocation rule that chose it (or the default order of warehouses).</summary>
+    public string? AllocatedBy { get; set; }
+
+    public string? CarrierCode { get; set; }
+
+    public int LineCount { get; set; }
+
+    /// <summary>Units over all lines (as sold).</summary>
+    public int Quantity { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Which moves are legal, from each status.</summary>
+    private static readonly Dictionary<OrderStatus, OrderStatus[]> Moves = new()
+    {
+        [OrderStatus.PendingAudit] = [OrderStatus.Audited, OrderStatus.Held, OrderStatus.Exception, OrderStatus.Cancelled],
+        [OrderStatus.Exception] = [OrderStatus.PendingAudit, OrderStatus.Held, OrderStatus.Cancelled],
+        [OrderStatus.Held] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Audited, OrderStatus.Cancelled],
+        [OrderStatus.Audited] = [OrderStatus.PendingAudit, OrderStatus.InFulfillment, OrderStatus.Held, OrderStatus.Intercepted, OrderStatus.Shipped, OrderStatus.Cancelled],
+        [OrderStatus.InFulfillment] = [OrderStatus.Shipped, OrderStatus.Intercepted],
+        [OrderStatus.Shipped] = [OrderStatus.Completed],
+        [OrderStatus.Intercepted] = [OrderStatus.PendingAudit, OrderStatus.Cancelled],
+        [OrderStatus.Completed] = [],
+        [OrderStatus.Cancelled] = [],
+    };
+
+    public bool CanMove(OrderStatus to) => Moves[Status].Contains(to);
+
+    /// <summary>Moves to <paramref name="to"/>, or refuses with a clear error naming the order, where it is and what was asked.</summary>
+    private OrderLogEntry Move(OrderStatus to, string action, string? reason, DateTime now)
+    {
+        if (!CanMove(to))
+            throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be {action}.", OrderNo, Status, action);
+        var entry = new OrderLogEntry { OrderId = Id, At = now, From = Status, To = to, Action = action, Reason = reason };
+        (Status, UpdatedAt) = (to, now);
+        return entry;
+    }
+
+    /// <summary>Taken in: its first status is pending audit, exception or held (a platform that forbids shipping yet).</summary>
+    public OrderLogEntry TakeIn(OrderExceptions exceptions, string? holdReason, DateTime now)
+    {
+        Exceptions = exceptions;
+        var (status, reason) = holdReason is not null ? (OrderStatus.Held, holdReason)
+            : exceptions != OrderExceptions.None ? (OrderStatus.Exception, exceptions.ToString()) : (OrderStatus.PendingAudit, null);
+        if (status == OrderStatus.Held) (HeldFrom, HoldReason) = (exceptions == OrderExceptions.None ? OrderStatus.PendingAudit : OrderStatus.Exception, holdReason);
+        (Status, CreatedAt, UpdatedAt) = (status, now, now);
+        return new OrderLogEntry { OrderId = Id, At = now, From = null, To = status, Action = "intake", Reason = reason };
+    }
+
+    /// <summary>
+    /// 审核: the order's stock is reserved in <paramref name="warehouseId"/> (the caller did it in the same transaction).
+    /// From pending audit, or from 异常 when being out of stock was its only exception.
+    /// </summary>
+    public OrderLogEntry Audit(Guid warehouseId, string allocatedBy, DateTime now)
+    {
+        if (Status == OrderStatus.Exception && Exceptions == OrderExceptions.OutOfStock)
+        {
+            (Exceptions, Status) = (OrderExceptions.None, OrderStatus.PendingAudit);
+        }
+        var entry = Move(OrderStatus.Audited, "audited", allocatedBy, now);
+        (WarehouseId, AllocatedBy) = (warehouseId, allocatedBy);
+        return entry;
+    }
+
+    /// <summary>Whether audit may try this order: pending, or in 异常 only for want of stock.</summary>
+    public bool Auditable => Status == OrderStatus.PendingAudit || (Status == OrderStatus.Exception && Exceptions == OrderExceptions.OutOfStock);
+
+    /// <summary>反审核: back to pending audit; the caller releases the stock in the same transaction.</summary>
+    public OrderLogEntry Unaudit(string? reason, DateTime now)
+    {
+        if (Status != OrderStatus.Audited)
+            throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be unaudited.", OrderNo, Status, "unaudited");
+        var entry = Move(OrderStatus.PendingAudit, "unaudited", reason, now);
+        (WarehouseId, AllocatedBy) = (null, null);
+        return entry;
+    }
+
+    /// <summary>挂起: from pending audit, exception or audited; released by hand or at <paramref name="until"/>.</summary>
+    public OrderLogEntry Hold(string reason, DateTime? until, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new InputRejectedException("reason", "required", "A hold needs a reason.");
+        if (Status == OrderStatus.Held)
+            throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be held.", OrderNo, Status, "held");
+        var from = Status;
+        var entry = Move(OrderStatus.Held, "held", reason, now);
+        (HeldFrom, HoldReason, HoldUntil) = (from, reason.Trim(), until);
+        return entry;
+    }
+
+    /// <summary>Back to where it was held from (an exception that was put right meanwhile goes to pending audit).</summary>
+    public OrderLogEntry Release(string? reason, DateTime now)
+    {
+        if (Status != OrderStatus.Held)
+            throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be released.", OrderNo, Status, "released");
+        var back = HeldFrom switch
+        {
+            OrderStatus.Exception when Exceptions == OrderExceptions.None => OrderStatus.PendingAudit,
+            OrderStatus.PendingAudit when Exceptions != OrderExceptions.None => OrderStatus.Exception,
+            { } from => from,
+            null => Exceptions == OrderExceptions.None ? OrderStatus.PendingAudit : OrderStatus.Exception,
+        };
+        var entry = Move(back, "released", reason, now);
+        (HeldFrom, HoldReason, HoldUntil) = (null, null, null);
+        return entry;
+    }
+
+    /// <summary>
+    /// 取消: before fulfillment. An audited order holds stock, which the caller releases in the same transaction; an
+    /// order in fulfillment is intercepted instead.
+    /// </summary>
+    public OrderLogEntry Cancel(string? reason, DateTime now)
+    {
+        if (Status == OrderStatus.InFulfillment)
+            throw new RuleViolatedException("order.in_fulfillment", $"Order {OrderNo} is in fulfillment; intercept it instead of cancelling.", OrderNo);
+        var entry = Move(OrderStatus.Cancelled, "cancelled", reason, now);
+        (HeldFrom, HoldReason, HoldUntil, WarehouseId) = (null, null, null, null);
+        return entry;
+    }
+
+    /// <summary>Adds exceptions; a pending order goes to 异常.</summary>
+    public OrderLogEntry? Flag(OrderExceptions found, string? reason, DateTime now)
+    {
+        var added = found & ~Exceptions;
+        if (added == OrderExceptions.None) return null;
+        Exceptions |= added;
+        UpdatedAt = now;
+        return Status == OrderStatus.PendingAudit
+            ? Move(OrderStatus.Exception, "flagged", reason ?? added.ToString(), now)
+            : new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "flagged", Reason = reason ?? added.ToString() };
+    }
+
+    /// <summary>Clears exceptions that were put right; an order left with none goes back to pending audit.</summary>
+    public OrderLogEntry? Clear(OrderExceptions solved, string? reason, DateTime now)
+    {
+        var removed = solved & Exceptions;
+        if (removed == OrderExceptions.None) return null;
+        Exceptions &= ~removed;
+        UpdatedAt = now;
+        return Status == OrderStatus.Exception && Exceptions == OrderExceptions.None
+            ? Move(OrderStatus.PendingAudit, "cleared", reason ?? removed.ToString(), now)
+            : new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "cleared", Reason = reason ?? removed.ToString() };
+    }
+}
+
+/// <summary>
+/// A line as the shop sold it (the original shop SKU kept) and what the catalog resolved it to: the SKU it names
+/// (a combo or a plain SKU, with the listing's multiplier), or why it could not.
+/// </summary>
+public sealed class OrderLine
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrderId { get; set; }
+    public int Position { get; set; }
+
+    /// <summary>The platform order (原始单) and its line this came from; null for manual orders.</summary>
+    public Guid? PlatformOrderId { get; set; }
+
+    public string? PlatformLineId { get; set; }
+    public string? PlatformItemId { get; set; }
+    public string? PlatformSkuId { get; set; }
+    public string? SellerCode { get; set; }
+    public string? Title { get; set; }
+    public string? Spec { get; set; }
+    public int Quantity { get; set; }
+    public long Price { get; set; }
+    public long Paid { get; set; }
+
+    public Guid? SkuId { get; set; }
+    public string? SkuCode { get; set; }
+    public int Multiplier { get; set; } = 1;
+
+    /// <summary>Why the line resolves to nothing (unmapped, inactive_sku …), with the catalog's message; null when resolved.</summary>
+    public string? ResolutionCode { get; set; }
+    public string? ResolutionMessage { get; set; }
+}
+
+/// <summary>A plain SKU to reserve and pick for a line (a combo's components each one item), with its share of the line's amount.</summary>
+public sealed class OrderItem
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrderId { get; set; }
+    public Guid LineId { get; set; }
+    public Guid SkuId { get; set; }
+    public string SkuCode { get; set; } = "";
+    public int Quantity { get; set; }
+    public long Amount { get; set; }
+    public Guid? ComboSkuId { get; set; }
+    public Guid? ReplacedSkuId { get; set; }
+}
+
+/// <summary>The platform orders a system order stands for (one, or several once merged); unique per platform order, so none is taken in twice.</summary>
+public sealed class OrderSourceLink
+{
+    public Guid OrderId { get; set; }
+    public Guid PlatformOrderId { get; set; }
+    public Guid ShopId { get; set; }
+    public string PlatformOrderNo { get; set; } = "";
+}
+
+/// <summary>订单日志: every move of an order (who, when, from, to, why).</summary>
+public sealed class OrderLogEntry
+{
+    public long Id { get; set; }
+    public Guid OrderId { get; set; }
+    public DateTime At { get; set; }
+    public Guid? UserId { get; set; }
+    public string? UserName { get; set; }
+    public OrderStatus? From { get; set; }
+    public OrderStatus To { get; set; }
+    public string Action { get; set; } = "";
+    public string? Reason { get; set; }
+}
+
+/// <summary>
+/// 分配仓库 rule: orders of the listed shops (any when none) to the listed provinces (any when none) are served by the
+/// first of <see cref="WarehouseIds"/> that has stock for the whole order. Rules are tried by <see cref="Priority"/>;
+/// an order no rule matches tries every active warehouse by code.
+/// </summary>
+[Audited(AuditCategory.Order, "allocation_rule", Ignore = [nameof(UpdatedAt)])]
+public sealed class AllocationRule
+{
+    public const int NameMax = 100;
+
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public int Priority { get; set; }
+    public string Name { get; set; } = "";
+    public bool Active { get; set; } = true;
+    public List<Guid> ShopIds { get; set; } = [];
+    public List<string> Provinces { get; set; } = [];
+
+    /// <summary>The warehouses to try, in order.</summary>
+    public List<Guid> WarehouseIds { get; set; } = [];
+
+    public DateTime UpdatedAt { get; set; }
+
+    public bool Matches(Guid? shopId, string? province) =>
+        Active && (ShopIds.Count == 0 || (shopId is { } shop && ShopIds.Contains(shop)))
+        && (Provinces.Count == 0 || (province is { } p && Provinces.Any(x => p.StartsWith(x, StringComparison.Ordinal))));
+}
+
+/// <summary>The last order number given out per day (SO + yyMMdd + a serial), taken a batch at a time.</summary>
+public sealed class OrderNumberCounter
+{
+    public string Day { get; set; } = "";
+    public long LastNumber { get; set; }
+}

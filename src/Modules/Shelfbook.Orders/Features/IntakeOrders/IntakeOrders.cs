@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Channels.Contracts;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Domain;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Orders.Features.IntakeOrders;
+
+/// <summary>What one intake did: orders taken in, and how many of them went to pending audit, 异常 or 挂起.</summary>
+public sealed record IntakeRun(int TakenIn, int Pending, int Exceptions, int Held, bool More);
+
+/// <summary>
+/// 订单接入: paid platform orders not yet taken in become system orders, oldest payment first, a batch at a time.
+/// Each line is resolved through the catalog (listing mapping with multipliers, codes, aliases, replacements, combos),
+/// the shop's own SKU kept beside what it resolved to. An order with a line that resolves to nothing, an incomplete
+/// address, a refund under way or a buyer remark goes to 异常 with those reasons; one the platform forbids to ship yet
+/// is held. A platform order is taken in once: the source key refuses a second, and a batch that meets one another
+/// node took meanwhile is dropped whole and read again.
+/// </summary>
+public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, CurrentUser user)
+{
+    public const int Batch = 2000;
+
+    /// <summary>Takes in up to <paramref name="max"/> platform orders (all waiting ones when null).</summary>
+    public async Task<IntakeRun> RunAsync(int? max, CancellationToken ct)
+    {
+        var (taken, pending, exceptions, held) = (0, 0, 0, 0);
+        var raced = 0;
+        while (max is null || taken < max)
+        {
+            var size = max is null ? Batch : Math.Min(Batch, max.Value - taken);
+            var heads = await Waiting(db).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).Take(size).ToListAsync(ct);
+            if (heads.Count == 0) return new IntakeRun(taken, pending, exceptions, held, false);
+            var orders = await BuildAsync(heads, ct);
+            try
+            {
+                await SaveAsync(orders, ct);
+            }
+            catch (DbUpdateException) when (raced++ < 3)
+            {
+                // Another node took in some of these meanwhile: nothing of this batch was written; read again.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            taken += orders.Count;
+            pending += orders.Count(o => o.Order.Status == OrderStatus.PendingAudit);
+            exceptions += orders.Count(o => o.Order.Status == OrderStatus.Exception);
+            held += orders.Count(o => o.Order.Status == OrderStatus.Held);
+        }
+        return new IntakeRun(taken, pending, exceptions, held, await Waiting(db).AnyAsync(ct));
+    }
+
+    /// <summary>Paid platform orders to ship that no system order stands for yet.</summary>
+    public static IQueryable<PlatformOrderHead> Waiting(TenantDbContext db) =>
+        PlatformOrdersForIntake.Heads(db).Where(h => h.ToShip && !db.Set<OrderSourceLink>().Any(s => s.PlatformOrderId == h.Id));
+
+    private sealed record Built(Order Order, List<OrderLine> Lines, List<OrderItem> Items, OrderSourceLink Source, OrderLogEntry Log);
+
+    private async Task<List<Built>> BuildAsync(List<PlatformOrderHead> heads, CancellationToken ct)
+    {
+        var ids = heads.Select(h => h.Id).ToList();
+        var lines = new List<PlatformOrderLineRow>();
+        foreach (var chunk in ids.Chunk(500))
+            lines.AddRange(await PlatformOrdersForIntake.Lines(db).Where(l => chunk.Contains(l.OrderId)).ToListAsync(ct));
+        var linesOf = lines.Where(l => !l.Refunded).OrderBy(l => l.Position).ToLookup(l => l.OrderId);
+        var headOf = heads.ToDictionary(h => h.Id);
+        var asked = heads.SelectMany(h => linesOf[h.Id]).ToList();
+        var resolutions = await resolver.ResolveAsync(
+            asked.Select(l => new LineToResolve(headOf[l.OrderId].ShopId, l.PlatformItemId, l.PlatformSkuId, l.SellerCode, l.Quantity, l.Paid, headOf[l.OrderId].PlacedAt)).ToList(),
+            null, ct);
+        var resolutionOf = asked.Select((l, i) => (l, r: resolutions[i])).ToDictionary(p => p.l, p => p.r);
+
+        var now = db.Time.StoredUtcNow();
+        var first = await OrderNumbers.TakeAsync(db, user.TimeZone, heads.Count, ct);
+        var built = new List<Built>(heads.Count);
+        for (var n = 0; n < heads.Count; n++)
+        {
+            var h = heads[n];
+            var order = new Order
+            {
+                OrderNo = OrderNumbers.Format(first.Day, first.Serial + n), Origin = OrderOrigin.Platform, ShopId = h.ShopId, PlatformOrderNo = h.PlatformOrderId,
+                BuyerNick = h.BuyerNick, BuyerMessage = h.BuyerMessage, SellerMemo = h.SellerMemo, ReceiverName = h.ReceiverName, ReceiverPhone = h.ReceiverPhone,
+                Country = h.Country, Province = h.Province, City = h.City, District = h.District, Address = h.Address, PostalCode = h.PostalCode,
+                Currency = h.Currency, GoodsAmount = h.GoodsAmount, Discount = h.Discount, Postage = h.Postage, Paid = h.Paid,
+                PlacedAt = h.PlacedAt, PaidAt = h.PaidAt, Presale = h.Presale, ShipBy = h.ShipBy,
+            };
+            var orderLines = new List<OrderLine>();
+            var items = new List<OrderItem>();
+            var exceptions = OrderExceptions.None;
+            foreach (var l in linesOf[h.Id])
+            {
+                var r = resolutionOf[l];
+                var line = new OrderLine
+                {
+                    OrderId = order.Id, Position = orderLines.Count, PlatformOrderId = h.Id, PlatformLineId = l.PlatformLineId, PlatformItemId = l.PlatformItemId,
+                    PlatformSkuId = l.PlatformSkuId, SellerCode = l.SellerCode, Title = l.Title, Spec = l.Spec, Quantity = l.Quantity, Price = l.Price, Paid = l.Paid,
+                    SkuId = r.SkuId, SkuCode = r.SkuCode, Multiplier = r.Multiplier,
+                    ResolutionCode = r.Failure?.Code, ResolutionMessage = Cut(r.Failure?.Message, 300),
+                };
+                orderLines.Add(line);
+                if (!r.Resolved) exceptions |= OrderExceptions.SkuNotMapped;
+                foreach (var part in r.Parts)
+                    items.Add(new OrderItem
+                    {
+                        OrderId = order.Id, LineId = line.Id, SkuId = part.SkuId, SkuCode = part.SkuCode, Quantity = checked((int)part.Quantity), Amount = part.Amount,
+                        ComboSkuId = part.ComboSkuId, ReplacedSkuId = part.ReplacedSkuId,
+                    });
+            }
+            if (orderLines.Count == 0) exceptions |= OrderExceptions.SkuNotMapped;
+            if (string.IsNullOrWhiteSpace(h.Address) || (h.Country is null or "CN" && (string.IsNullOrWhiteSpace(h.Province) || string.IsNullOrWhiteSpace(h.City))))
+                exceptions |= OrderExceptions.AddressIncomplete;
+            if (h.RefundRequested) exceptions |= OrderExceptions.RefundInProgress;
+            if (!string.IsNullOrWhiteSpace(h.BuyerMessage)) exceptions |= OrderExceptions.RemarkToRead;
+            (order.LineCount, order.Quantity) = (orderLines.Count, orderLines.Sum(l => l.Quantity));
+            var log = order.TakeIn(exceptions, h.HeldByPlatform ? "platform_forbids_shipping" : null, now);
+            built.Add(new Built(order, orderLines, items, new OrderSourceLink { OrderId = order.Id, PlatformOrderId = h.Id, ShopId = h.ShopId, PlatformOrderNo = h.PlatformOrderId },
+                log));
+        }
+        return built;
+    }
+
+    private async Task SaveAsync(List<Built> orders, CancellationToken ct)
+    {
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.AddRange(orders.Select(o => o.Order));
+            db.AddRange(orders.SelectMany(o => o.Lines));
+            db.AddRange(orders.SelectMany(o => o.Items));
+            db.AddRange(orders.Select(o => o.Source));
+            db.AddRange(orders.Select(o => o.Log));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    private static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+}
+
+/// <summary>Order numbers: SO + the tenant's day (yyMMdd) + a serial of at least five digits, taken a batch at a time.</summary>
+public static class OrderNumbers
+{
+    public static string Format(string day, long serial) => $"SO{day}{serial:D5}";
+
+    /// <summary>Reserves <paramref name="count"/> serials of today (in <paramref name="zone"/>): answers the day and the first serial.</summary>
+    public static async Task<(string Day, long Serial)> TakeAsync(TenantDbContext db, TimeZoneInfo zone, int count, CancellationToken ct)
+    {
+        var day = TimeZoneInfo.ConvertTimeFromUtc(db.Time.StoredUtcNow(), zone).ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        await db.Database.ExecuteSqlAsync($"INSERT INTO order_number_counters (day, last_number) VALUES ({day}, 0) ON CONFLICT (day) DO NOTHING", ct);
+        var last = (await db.Database.SqlQuery<long>(
+            $"UPDATE order_number_counters SET last_number = last_number + {count} WHERE day = {day} RETURNING last_number AS \"Value\"").ToListAsync(ct)).Single();
+        return (day, last - count + 1);
+    }
+}

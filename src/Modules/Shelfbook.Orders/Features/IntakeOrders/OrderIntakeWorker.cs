@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shelfbook.Data;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Orders.Features.IntakeOrders;
+
+/// <summary>
+/// Takes in new platform orders of every active tenant every <c>Orders:Intake:IntervalSeconds</c> (15), a few batches a
+/// round, on every app node (the source key keeps two nodes from taking one order twice). Off with
+/// <c>Orders:Intake:Enabled=false</c> (the tests take orders in themselves).
+/// </summary>
+public sealed class OrderIntakeWorker(
+    IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<OrderIntakeWorker> log)
+    : TenantRoundsWorker(databases, time, lifetime, log)
+{
+    protected override string Name => "intake";
+
+    protected override TimeSpan? Every => configuration.GetValue("Orders:Intake:Enabled", true)
+        ? TimeSpan.FromSeconds(configuration.GetValue("Orders:Intake:IntervalSeconds", 15))
+        : null;
+
+    protected override async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
+    {
+        await using var scope = scopes.ForTenant(tenant, "订单接入");
+        var run = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(IntakeOrders.Batch * 5, ct);
+        if (run.TakenIn > 0) log.LogInformation("Took in {Count} orders of {Tenant}", run.TakenIn, tenant.Value);
+    }
+}
