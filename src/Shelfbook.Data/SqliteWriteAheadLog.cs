@@ -11,7 +11,9 @@ internal sealed class SqliteWriteAheadLog : DbConnectionInterceptor
 {
     public static readonly SqliteWriteAheadLog Instance = new();
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    // A 64 MiB page cache per connection (SQLite's default is 2 MiB): batches of 100,000 orders touch indexes far larger
+    // than that, and a miss is a read from the file per B-tree level.
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -508,6 +508,43 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=order-dialog]", new() { HasText = "分配规则：上海优先" }).First.WaitForAsync();
     }
 
+    [Fact]
+    public async Task A_batch_audit_of_the_pending_tab_runs_as_a_job_whose_progress_and_results_show_on_the_jobs_page()
+    {
+        var (page, session) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await using var db = session.OpenDb();
+            var now = DateTime.UtcNow;
+            for (var i = 1; i <= 2; i++)
+            {
+                var order = new Orders.Domain.Order
+                {
+                    OrderNo = $"SO2612010003{i}", Status = Orders.Domain.OrderStatus.PendingAudit, PlacedAt = now, PaidAt = now.AddSeconds(i), CreatedAt = now, UpdatedAt = now,
+                    ReceiverName = "赵六", Province = "上海", City = "上海市", Paid = 1990, LineCount = 1, Quantity = 1,
+                };
+                var line = new Orders.Domain.OrderLine { OrderId = order.Id, Position = 1, SellerCode = "CUP", Quantity = 1, Paid = 1990, SkuId = sku, SkuCode = "CUP" };
+                db.AddRange(order, line, new Orders.Domain.OrderItem { OrderId = order.Id, LineId = line.Id, SkuId = sku, SkuCode = "CUP", Quantity = 1, Amount = 1990 });
+            }
+            await db.SaveChangesAsync();
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "待审核 (2)" }).ClickAsync();
+        await page.ClickAsync("[data-testid=orders-batch]");
+        await page.ClickAsync("[data-testid=orders-batch-Audit]");
+        await page.GetByRole(AriaRole.Button, new() { Name = "开始" }).ClickAsync();
+        await page.Locator("[data-testid=jobs-table] tbody tr", new() { HasText = "排队中" }).WaitForAsync();
+
+        // A worker runs it (the tests' schedule is off): the page follows it to the end on its own.
+        var job = (await session.GetAsync<Kernel.Page<Orders.Features.BatchJobs.OrderJobView>>("/api/v1/orders/jobs")).Items.Single();
+        Assert.Equal(2, job.Total);
+        await session.WithAsync<Orders.Features.BatchJobs.OrderJobs, Orders.Features.BatchJobs.OrderJobView>(j => j.RunAsync(job.Id, "test", TimeSpan.FromMinutes(1), null, default));
+        await page.Locator("[data-testid=jobs-table] tbody tr", new() { HasText = "已完成" }).Filter(new() { HasText = "成功 2 · 跳过 0 · 失败 0" }).WaitForAsync();
+        await page.ClickAsync("[data-testid=job-results]");
+        await page.Locator("[data-testid=job-items] tbody tr", new() { HasText = "SO26120100032" }).WaitForAsync();
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

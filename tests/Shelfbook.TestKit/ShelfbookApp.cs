@@ -94,6 +94,9 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             // Tests run order syncs themselves; the schedule would race them.
             ["Channels:Sync:Enabled"] = "false",
             ["Orders:Intake:Enabled"] = "false",
+            ["Orders:Jobs:Enabled"] = "false",
+            // Small chunks, so a job of a few dozen orders runs in several and can be stopped between them.
+            ["Orders:Jobs:ChunkSize"] = "7",
             ["Channels:Sync:LagSeconds"] = "0",
             ["Sandbox:Enabled"] = "false",
             // A lost answer is tested by a sandbox that answers after this.

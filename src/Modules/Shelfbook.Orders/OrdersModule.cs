@@ -50,7 +50,8 @@ public sealed class OrdersModule : ShelfbookModule
     public override IReadOnlyList<NavItem> Navigation =>
     [
         new(l => l.Text<OrdersStrings>("nav.orders"), "orders", Icons.Material.Outlined.Assignment, OrdersPermissions.View, 100),
-        new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 101),
+        new(l => l.Text<OrdersStrings>("nav.order_jobs"), "order-jobs", Icons.Material.Outlined.PlaylistPlay, OrdersPermissions.View, 101),
+        new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 102),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -68,7 +69,9 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<ChangeOrders>();
         services.AddScoped<Features.AuditOrders.AuditOrders>();
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
+        services.AddScoped<Features.BatchJobs.OrderJobs>();
         services.AddHostedService<OrderIntakeWorker>();
+        services.AddHostedService<Features.BatchJobs.OrderJobWorker>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group) => OrderEndpoints.Map(group);

@@ -10,7 +10,7 @@ namespace Shelfbook.Cli.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    private static readonly string[] Scenarios = ["catalog", "inventory", "channels"];
+    private static readonly string[] Scenarios = ["catalog", "inventory", "channels", "orders"];
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -45,6 +45,7 @@ public static class BenchCommand
                 if (scenario == "catalog") await CatalogBench.RunAsync(host, parse.GetValue(quick), Report, ct);
                 else if (scenario == "inventory") await InventoryBench.RunAsync(host, parse.GetValue(quick), Report, ct);
                 else if (scenario == "channels") await ChannelsBench.RunAsync(host, parse.GetValue(quick), Report, ct);
+                else if (scenario == "orders") await OrdersBench.RunAsync(host, parse.GetValue(quick), Report, ct);
             if (parse.GetValue(json) is { } path)
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, Indented), ct);
             return 0;

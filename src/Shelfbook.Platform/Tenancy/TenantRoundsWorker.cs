@@ -18,6 +18,15 @@ public abstract class TenantRoundsWorker(Databases databases, TimeProvider time,
 
     protected TimeProvider Time { get; } = time;
 
+    /// <summary>This process, unique across nodes and restarts: the owner of the leases it takes (at most 64 characters).</summary>
+    protected string Node { get; } = NewNode();
+
+    private static string NewNode()
+    {
+        var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        return node.Length > 64 ? node[^64..] : node;
+    }
+
     /// <summary>The schedule's name in the logs and as the system actor that lists the tenants.</summary>
     protected abstract string Name { get; }
 

@@ -182,6 +182,45 @@ public abstract class AuditTests(ShelfbookApp app, Sandbox sandbox) : TenantTest
     }
 
     [Fact]
+    public async Task Out_of_stock_orders_are_audited_again_oldest_payment_first_once_stock_arrives_and_not_before()
+    {
+        var (skus, pending, _) = await PendingAsync();
+        var w1 = await OrdersKit.WarehouseAsync(Session, "A-WH1");
+        await OrdersKit.ReceiveAsync(Session, w1, skus["B-2"], 1000);
+        await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = pending.Select(o => o.Id) });
+        List<Guid> waiting;
+        await using (var db = Session.OpenDb())
+            waiting = await db.Set<Order>().Where(o => o.Exceptions == OrderExceptions.OutOfStock).OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Select(o => o.Id).ToListAsync();
+        Assert.True(waiting.Count > 3, $"only {waiting.Count} orders short of A-1");
+
+        // Nothing arrived: nothing is tried, nothing is written.
+        var idle = await Session.PostAsync<AuditRun>("/api/v1/orders/retry-out-of-stock", null);
+        Assert.Equal((0, 0), (idle.Audited, idle.OutOfStock));
+
+        await OrdersKit.ReceiveAsync(Session, w1, skus["A-1"], 5);
+        var retried = await Session.PostAsync<AuditRun>("/api/v1/orders/retry-out-of-stock", null);
+
+        await using var check = Session.OpenDb();
+        var items = (await check.Set<OrderItem>().Where(i => i.SkuId == skus["A-1"]).ToListAsync()).ToLookup(i => i.OrderId);
+        var orders = await check.Set<Order>().Where(o => waiting.Contains(o.Id)).ToDictionaryAsync(o => o.Id);
+        var left = 5L;
+        var expected = new List<Guid>();
+        foreach (var id in waiting)
+        {
+            var need = items[id].Sum(i => i.Quantity);
+            if (need > left) continue;
+            expected.Add(id);
+            left -= need;
+        }
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, retried.Audited);
+        Assert.Equal(expected.Order(), orders.Values.Where(o => o.Status == OrderStatus.Audited).Select(o => o.Id).Order());
+        Assert.All(orders.Values.Where(o => !expected.Contains(o.Id)), o => Assert.Equal((OrderStatus.Exception, OrderExceptions.OutOfStock), (o.Status, o.Exceptions)));
+        Assert.Equal(5 - left, (await BalancesAsync())[(w1, skus["A-1"])].Reserved);
+        await AssertStockVerifiesAsync();
+    }
+
+    [Fact]
     public async Task A_rule_without_warehouses_or_naming_unknown_ones_is_refused_field_by_field_and_nothing_is_saved()
     {
         var problem = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/orders/allocation-rules",

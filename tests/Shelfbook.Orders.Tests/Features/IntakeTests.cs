@@ -62,6 +62,22 @@ public abstract class IntakeTests(ShelfbookApp app, Sandbox sandbox) : TenantTes
     }
 
     [Fact]
+    public async Task Three_intakes_running_at_once_take_each_platform_order_in_exactly_once()
+    {
+        await SyncedShopAsync(80);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Session.WithAsync<IntakeOrders, IntakeRun>(i => i.RunAsync(null, CancellationToken.None))));
+
+        await using var db = Session.OpenDb();
+        var paid = await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().CountAsync(o => o.Status == Shelfbook.Channels.Domain.PlatformOrderStatus.AwaitingShipment);
+        Assert.Equal(paid, runs.Sum(r => r.TakenIn));
+        Assert.Equal(paid, await db.Set<Order>().CountAsync());
+        Assert.Equal(paid, await db.Set<OrderSourceLink>().CountAsync());
+        Assert.Equal(paid, await db.Set<OrderLogEntry>().CountAsync(e => e.Action == "intake"));
+        Assert.False(runs.Last().More && runs.All(r => r.More));
+    }
+
+    [Fact]
     public async Task A_buyer_remark_and_a_refund_under_way_are_exceptions_and_the_list_pages_by_keyset()
     {
         await SyncedShopAsync(30, remarkShare: 1.0, refundShare: 0.3);

@@ -2487,11 +2487,17 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.HasIndex("ReceiverName")
                         .HasDatabaseName("ix_orders_receiver_name");
 
-                    b.HasIndex("ShopId", "Status", "CreatedAt")
-                        .HasDatabaseName("ix_orders_shop_id_status_created_at");
+                    b.HasIndex("ReceiverPhone")
+                        .HasDatabaseName("ix_orders_receiver_phone");
+
+                    b.HasIndex("CreatedAt", "OrderNo")
+                        .HasDatabaseName("ix_orders_created_at_order_no");
 
                     b.HasIndex("Status", "CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_status_created_at_order_no");
+
+                    b.HasIndex("ShopId", "Status", "CreatedAt", "OrderNo")
+                        .HasDatabaseName("ix_orders_shop_id_status_created_at_order_no");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -2547,6 +2553,152 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasDatabaseName("ix_order_items_sku_id");
 
                     b.ToTable("order_items", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer")
+                        .HasColumnName("done");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Selection")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("selection");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_jobs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_order_jobs_created_at");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_order_jobs_state_created_at");
+
+                    b.ToTable("order_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJobItem", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_no");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("JobId", "Seq")
+                        .HasName("pk_order_job_items");
+
+                    b.HasIndex("JobId", "Outcome", "Seq")
+                        .HasDatabaseName("ix_order_job_items_job_id_outcome_seq");
+
+                    b.ToTable("order_job_items", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderLine", b =>
@@ -3037,6 +3189,16 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_items_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJobItem", b =>
+                {
+                    b.HasOne("Shelfbook.Orders.Domain.OrderJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_job_items_order_jobs_job_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderLine", b =>

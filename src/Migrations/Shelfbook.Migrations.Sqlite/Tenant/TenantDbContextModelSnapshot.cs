@@ -2444,11 +2444,17 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.HasIndex("ReceiverName")
                         .HasDatabaseName("ix_orders_receiver_name");
 
-                    b.HasIndex("ShopId", "Status", "CreatedAt")
-                        .HasDatabaseName("ix_orders_shop_id_status_created_at");
+                    b.HasIndex("ReceiverPhone")
+                        .HasDatabaseName("ix_orders_receiver_phone");
+
+                    b.HasIndex("CreatedAt", "OrderNo")
+                        .HasDatabaseName("ix_orders_created_at_order_no");
 
                     b.HasIndex("Status", "CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_status_created_at_order_no");
+
+                    b.HasIndex("ShopId", "Status", "CreatedAt", "OrderNo")
+                        .HasDatabaseName("ix_orders_shop_id_status_created_at_order_no");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -2504,6 +2510,152 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_order_items_sku_id");
 
                     b.ToTable("order_items", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("done");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Selection")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("selection");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_jobs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_order_jobs_created_at");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_order_jobs_state_created_at");
+
+                    b.ToTable("order_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJobItem", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("JobId", "Seq")
+                        .HasName("pk_order_job_items");
+
+                    b.HasIndex("JobId", "Outcome", "Seq")
+                        .HasDatabaseName("ix_order_job_items_job_id_outcome_seq");
+
+                    b.ToTable("order_job_items", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderLine", b =>
@@ -2987,6 +3139,16 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_items_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderJobItem", b =>
+                {
+                    b.HasOne("Shelfbook.Orders.Domain.OrderJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_job_items_order_jobs_job_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderLine", b =>

@@ -29,10 +29,13 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Address).HasMaxLength(1000);
         builder.Property(o => o.BuyerMessage).HasMaxLength(500);
         builder.Property(o => o.SellerMemo).HasMaxLength(500);
-        // The list: a status tab, newest first (keyset on created, order number); a shop's tab likewise.
+        // The list, newest first (keyset on created, order number): all orders, a status tab, a shop's status tab; each
+        // index ends in the sort key so a page is read in order and never sorted. Search looks up whole values.
+        builder.HasIndex(o => new { o.CreatedAt, o.OrderNo });
         builder.HasIndex(o => new { o.Status, o.CreatedAt, o.OrderNo });
-        builder.HasIndex(o => new { o.ShopId, o.Status, o.CreatedAt });
+        builder.HasIndex(o => new { o.ShopId, o.Status, o.CreatedAt, o.OrderNo });
         builder.HasIndex(o => o.ReceiverName);
+        builder.HasIndex(o => o.ReceiverPhone);
     }
 }
 
@@ -116,5 +119,38 @@ internal sealed class OrderNumberCounterConfiguration : IEntityTypeConfiguration
         builder.ToTable("order_number_counters");
         builder.HasKey(c => c.Day);
         builder.Property(c => c.Day).HasMaxLength(8);
+    }
+}
+
+internal sealed class OrderJobConfiguration : IEntityTypeConfiguration<OrderJob>
+{
+    public void Configure(EntityTypeBuilder<OrderJob> builder)
+    {
+        builder.ToTable("order_jobs");
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.Action).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Reason).HasMaxLength(300);
+        builder.Property(j => j.Selection).HasMaxLength(500);
+        builder.Property(j => j.Error).HasMaxLength(1000);
+        builder.Property(j => j.CreatedBy).HasMaxLength(100);
+        builder.Property(j => j.LeaseOwner).HasMaxLength(64);
+        builder.HasIndex(j => new { j.State, j.CreatedAt });
+        builder.HasIndex(j => j.CreatedAt);
+    }
+}
+
+internal sealed class OrderJobItemConfiguration : IEntityTypeConfiguration<OrderJobItem>
+{
+    public void Configure(EntityTypeBuilder<OrderJobItem> builder)
+    {
+        builder.ToTable("order_job_items");
+        builder.HasKey(i => new { i.JobId, i.Seq });
+        builder.HasOne<OrderJob>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(i => i.Outcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.OrderNo).HasMaxLength(Order.NoMax);
+        builder.Property(i => i.Code).HasMaxLength(64);
+        builder.Property(i => i.Message).HasMaxLength(500);
+        builder.HasIndex(i => new { i.JobId, i.Outcome, i.Seq });
     }
 }

@@ -177,12 +177,11 @@ public sealed class Order
     /// </summary>
     public OrderLogEntry Audit(Guid warehouseId, string allocatedBy, DateTime now)
     {
+        var from = Status;
         if (Status == OrderStatus.Exception && Exceptions == OrderExceptions.OutOfStock)
-        {
             (Exceptions, Status) = (OrderExceptions.None, OrderStatus.PendingAudit);
-        }
         var entry = Move(OrderStatus.Audited, "audited", allocatedBy, now);
-        (WarehouseId, AllocatedBy) = (warehouseId, allocatedBy);
+        (WarehouseId, AllocatedBy, entry.From) = (warehouseId, allocatedBy, from);
         return entry;
     }
 

@@ -20,15 +20,6 @@ public sealed class OrderSyncWorker(
     IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<OrderSyncWorker> log)
     : TenantRoundsWorker(databases, time, lifetime, log)
 {
-    private readonly string _node = Node();
-
-    /// <summary>This process, unique across nodes and restarts (the lease owner; at most 64 characters).</summary>
-    private static string Node()
-    {
-        var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        return node.Length > 64 ? node[^64..] : node;
-    }
-
     protected override string Name => "sync";
 
     protected override TimeSpan? Every => configuration.GetValue("Channels:Sync:Enabled", true)
@@ -47,7 +38,7 @@ public sealed class OrderSyncWorker(
             await EachAsync("order sync", shopId, tenant, async () =>
             {
                 await using var scope = scopes.ForTenant(tenant, "订单同步");
-                var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, _node, ct);
+                var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, Node, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
             });
         List<Guid> pushes;
@@ -59,12 +50,12 @@ public sealed class OrderSyncWorker(
             await EachAsync("stock push", shopId, tenant, async () =>
             {
                 await using var scope = scopes.ForTenant(tenant, "库存同步");
-                var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, _node, false, ct);
+                var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, Node, false, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
             });
         await using (var scope = scopes.ForTenant(tenant, "回传"))
         {
-            var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(_node, 200, ct);
+            var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(Node, 200, ct);
             if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
         }
     }

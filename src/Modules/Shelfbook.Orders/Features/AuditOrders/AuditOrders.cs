@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Kernel;
@@ -14,14 +16,18 @@ public sealed record AuditRun(int Audited, int OutOfStock, IReadOnlyList<OrderCh
 /// <summary>
 /// 审核 with 分配仓库: each order is allocated by the first allocation rule that matches it (or every active warehouse
 /// by code) and its items reserved in the first of those warehouses that has stock for the whole order; the
-/// reservation and the move to 已审核 are one transaction. Reservation is set-based: one call to Inventory per round,
-/// the round trying each order's next warehouse, oldest payment first. An order no warehouse can serve goes to 异常
-/// 缺货; one that may not be audited (held, cancelled, an exception other than stock, a line resolving to nothing) is
-/// skipped with the reason.
+/// reservation and the move to 已审核 are one transaction. Set-based throughout: one call to Inventory per round (each
+/// round tries every order still unserved at its next warehouse, oldest payment first), the orders' moves decided by
+/// <see cref="Order"/> in memory and written as one conditional update per kind of move, the log entries through the
+/// bulk path, and one audit entry for the whole action. An order no warehouse can serve goes to 异常 缺货; one that may
+/// not be audited (held, cancelled, an exception other than stock) or has nothing to reserve is skipped with the reason.
 /// </summary>
 public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, CurrentUser user)
 {
     public const int MaxSelection = 5000;
+
+    /// <summary>Orders per transaction in a batch job: commits (and SQLite's checkpoints) stay few.</summary>
+    public const int JobChunk = 20_000;
 
     public async Task<AuditRun> AuditAsync(OrdersRequest request, CancellationToken ct)
     {
@@ -29,65 +35,132 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, Current
         if (request.OrderIds is not { Count: > 0 } ids) check.Add("orderIds", "required", "Choose at least one order.");
         else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once; use a batch job for more.", MaxSelection);
         check.ThrowIfAny();
-        var wanted = request.OrderIds!.Distinct().ToList();
+        return await AuditBatchAsync(request.OrderIds!, ct);
+    }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+    /// <summary>
+    /// The audit of any number of orders in one transaction, for batch jobs (the API caps a selection at
+    /// <see cref="MaxSelection"/>); a job gives it <see cref="JobChunk"/> orders at a time.
+    /// </summary>
+    public async Task<AuditRun> AuditBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        // Its own transaction, or the caller's (a batch job records each order's result in the same one).
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var orders = new List<Order>();
-        foreach (var chunk in wanted.Chunk(1000))
-            orders.AddRange(await db.Set<Order>().Where(o => chunk.Contains(o.Id)).ToListAsync(ct));
+        foreach (var chunk in wanted.Chunk(10_000))
+            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct));
         var byId = orders.ToDictionary(o => o.Id);
         var results = new Dictionary<Guid, OrderChange>();
         foreach (var id in wanted.Where(id => !byId.ContainsKey(id)))
-            results[id] = new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}.");
+            results[id] = new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}.", id);
         foreach (var order in orders.Where(o => !o.Auditable))
             results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.not_auditable",
                 $"Order {order.OrderNo} is {order.Status}{(order.Exceptions == OrderExceptions.None ? "" : $" ({order.Exceptions})")}; it cannot be audited.",
                 order.OrderNo, order.Status);
         var candidates = orders.Where(o => o.Auditable).OrderBy(o => o.PaidAt ?? o.PlacedAt).ThenBy(o => o.OrderNo, StringComparer.Ordinal).ToList();
 
-        var items = new List<OrderItem>();
-        foreach (var chunk in candidates.Select(o => o.Id).Chunk(1000))
-            items.AddRange(await db.Set<OrderItem>().AsNoTracking().Where(i => chunk.Contains(i.OrderId)).ToListAsync(ct));
+        var items = new List<StockItem>();
+        foreach (var chunk in candidates.Select(o => o.Id).Chunk(10_000))
+            items.AddRange(await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.SkuId, i.Quantity)).ToListAsync(ct));
         var itemsOf = items.ToLookup(i => i.OrderId);
 
         var plans = await PlansAsync(candidates, ct);
         var now = db.Time.StoredUtcNow();
-        var (audited, short_) = (0, 0);
-        var left = candidates.Where(o => itemsOf[o.Id].Any()).ToList();
-        foreach (var order in candidates.Where(o => !itemsOf[o.Id].Any()))
-            results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.nothing_to_reserve", $"Order {order.OrderNo} has no SKU to reserve.",
-                order.OrderNo);
+        var moves = new List<Move>();
+        var left = new List<Order>();
+        foreach (var order in candidates)
+            if (itemsOf[order.Id].Any()) left.Add(order);
+            else
+                results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.nothing_to_reserve",
+                    $"Order {order.OrderNo} has no SKU to reserve.", order.OrderNo);
         for (var round = 0; left.Count > 0; round++)
         {
             var trying = left.Where(o => round < plans[o.Id].Warehouses.Count).ToList();
             if (trying.Count == 0) break;
-            var lines = trying.SelectMany(o => itemsOf[o.Id].Select(i => new StockToReserve(o.Id, o.OrderNo, i.Id, i.SkuId, plans[o.Id].Warehouses[round], i.Quantity))).ToList();
-            var answers = (await stock.ReserveAsync(lines, ct)).ToDictionary(a => a.OrderId);
-            foreach (var order in trying.Where(o => answers[o.Id].Reserved))
+            var lines = trying.SelectMany(o => itemsOf[o.Id].Select(i => new StockToReserve(o.Id, o.OrderNo, i.Id, i.SkuId, plans[o.Id].Warehouses[round], i.Quantity)))
+                .ToList();
+            var reserved = (await stock.ReserveAsync(lines, ct)).Where(a => a.Reserved).Select(a => a.OrderId).ToHashSet();
+            foreach (var order in trying.Where(o => reserved.Contains(o.Id)))
             {
-                var entry = order.Audit(plans[order.Id].Warehouses[round], plans[order.Id].By, now);
-                Record(entry);
+                var (from, fromExceptions) = (order.Status, order.Exceptions);
+                moves.Add(new Move(order, from, fromExceptions, order.Audit(plans[order.Id].Warehouses[round], plans[order.Id].By, now)));
                 results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Done);
-                audited++;
             }
             left = left.Where(o => o.Status != OrderStatus.Audited).ToList();
         }
         foreach (var order in left)
         {
-            if (order.Flag(OrderExceptions.OutOfStock, plans[order.Id].Warehouses.Count == 0 ? "no_active_warehouse" : "out_of_stock", now) is { } entry) Record(entry);
+            var (from, fromExceptions) = (order.Status, order.Exceptions);
+            if (order.Flag(OrderExceptions.OutOfStock, plans[order.Id].Warehouses.Count == 0 ? "no_active_warehouse" : "out_of_stock", now) is { } entry)
+                moves.Add(new Move(order, from, fromExceptions, entry));
             results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.out_of_stock",
                 $"No warehouse has stock for all of order {order.OrderNo}.", order.OrderNo);
-            short_++;
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new AuditRun(audited, short_, wanted.Select(id => results[id]).ToList());
+        await WriteAsync(moves, now, ct);
+        if (tx is not null) await tx.CommitAsync(ct);
+        var audited = moves.Count(m => m.Order.Status == OrderStatus.Audited);
+        return new AuditRun(audited, left.Count, wanted.Select(id => results[id]).ToList());
     }
 
-    private void Record(OrderLogEntry entry)
+    /// <summary>
+    /// 缺货自动重试: out-of-stock orders, oldest payment first (at most <paramref name="max"/>), that one of their
+    /// warehouses can now serve whole by the stock levels are audited again; the rest wait for the next round without
+    /// a write. Answers the audit of those tried (none tried: zero).
+    /// </summary>
+    public async Task<AuditRun> RetryOutOfStockAsync(int max, CancellationToken ct)
     {
-        (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
-        db.Add(entry);
+        var waiting = await db.Set<Order>().AsNoTracking().Where(o => o.Status == OrderStatus.Exception && o.Exceptions == OrderExceptions.OutOfStock)
+            .OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(max).ToListAsync(ct);
+        if (waiting.Count == 0) return new AuditRun(0, 0, []);
+        var ids = waiting.Select(o => o.Id).ToList();
+        var items = await db.Set<OrderItem>().Where(i => EF.Parameter(ids).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.SkuId, i.Quantity)).ToListAsync(ct);
+        var needs = items.ToLookup(i => i.OrderId);
+        var plans = await PlansAsync(waiting, ct);
+        var levels = (await stock.LevelsAsync(items.Select(i => i.SkuId).Distinct().ToList(), plans.Values.SelectMany(p => p.Warehouses).Distinct().ToList(), ct))
+            .ToDictionary(l => (l.WarehouseId, l.SkuId), l => l.Available);
+        var servable = waiting.Where(o => needs[o.Id].Any() && plans[o.Id].Warehouses.Any(w =>
+                needs[o.Id].GroupBy(i => i.SkuId).All(g => levels.GetValueOrDefault((w, g.Key)) >= g.Sum(i => i.Quantity))))
+            .Select(o => o.Id).ToList();
+        return servable.Count == 0 ? new AuditRun(0, 0, []) : await AuditBatchAsync(servable, ct);
+    }
+
+    private sealed record StockItem(Guid OrderId, Guid Id, Guid SkuId, int Quantity);
+
+    /// <summary>An order's move: what it was before (the update's condition) and the log entry the order answered.</summary>
+    private sealed record Move(Order Order, OrderStatus From, OrderExceptions FromExceptions, OrderLogEntry Entry);
+
+    /// <summary>
+    /// One conditional update per kind of move (the same before and after): an order changed by someone else since it
+    /// was read no longer matches, and the whole audit is refused as a concurrent change rather than overwriting it.
+    /// </summary>
+    private async Task WriteAsync(List<Move> moves, DateTime now, CancellationToken ct)
+    {
+        foreach (var kind in moves.GroupBy(m => (m.From, m.FromExceptions, m.Order.Status, m.Order.Exceptions, m.Order.WarehouseId, m.Order.AllocatedBy)))
+        {
+            var (from, fromExceptions, to, exceptions, warehouse, by) = kind.Key;
+            var group = kind.Select(m => m.Order.Id).ToArray();
+            var changed = await db.Set<Order>().Where(o => EF.Parameter(group).Contains(o.Id) && o.Status == from && o.Exceptions == fromExceptions)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, to).SetProperty(o => o.Exceptions, exceptions).SetProperty(o => o.WarehouseId, warehouse)
+                    .SetProperty(o => o.AllocatedBy, by).SetProperty(o => o.UpdatedAt, now), ct);
+            if (changed != group.Length)
+                throw new DbUpdateConcurrencyException($"{group.Length - changed} of the orders changed while they were being audited.");
+        }
+        foreach (var move in moves) (move.Entry.UserId, move.Entry.UserName) = (user.UserId, user.UserName);
+        await db.BulkInsertAsync(moves.Select(m => m.Entry), ct);
+        // One audit entry for the action (the orders it audited and flagged by number); each order's own story is its log.
+        if (moves.Count == 0) return;
+        db.Add(new AuditEntry
+        {
+            At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order",
+            EntityId = moves.Count == 1 ? moves[0].Order.OrderNo : $"{moves.Count} orders", Action = "audit",
+            Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
+            {
+                ["audited"] = [null, string.Join(",", moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order.OrderNo))],
+                ["outOfStock"] = [null, string.Join(",", moves.Where(m => m.Order.Status != OrderStatus.Audited).Select(m => m.Order.OrderNo))],
+            }),
+        });
+        await db.SaveChangesAsync(ct);
     }
 
     private sealed record Plan(IReadOnlyList<Guid> Warehouses, string By);

@@ -61,8 +61,9 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
         else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once; use a batch job for more.", MaxSelection);
         check.ThrowIfAny();
         var wanted = ids!.Distinct().ToList();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var orders = await db.Set<Order>().Where(o => wanted.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        // Its own transaction, or the caller's (a batch job records each order's result in the same one).
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var orders = await db.Set<Order>().Where(o => EF.Parameter(wanted).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
         var now = db.Time.StoredUtcNow();
         var results = new List<OrderChange>();
         var release = new List<Guid>();
@@ -94,7 +95,7 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
         }
         await db.SaveChangesAsync(ct);
         if (release.Count > 0) await stock.ReleaseAsync(release, ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         return results;
     }
 }

@@ -21,33 +21,45 @@ public sealed record IntakeRun(int TakenIn, int Pending, int Exceptions, int Hel
 /// </summary>
 public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, CurrentUser user)
 {
-    public const int Batch = 2000;
+    /// <summary>Orders per transaction: large enough that commits (and SQLite's checkpoints) are few.</summary>
+    public const int Batch = 10_000;
 
-    /// <summary>Takes in up to <paramref name="max"/> platform orders (all waiting ones when null).</summary>
+    /// <summary>
+    /// Takes in up to <paramref name="max"/> platform orders (all waiting ones when null): the waiting ones are listed
+    /// once, oldest payment first, and taken in <see cref="Batch"/> at a time, each batch one transaction.
+    /// </summary>
     public async Task<IntakeRun> RunAsync(int? max, CancellationToken ct)
     {
         var (taken, pending, exceptions, held) = (0, 0, 0, 0);
-        var raced = 0;
-        while (max is null || taken < max)
+        var waiting = await Waiting(db).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).Select(h => h.Id).Take(max ?? int.MaxValue).ToListAsync(ct);
+        foreach (var chunk in waiting.Chunk(Batch))
         {
-            var size = max is null ? Batch : Math.Min(Batch, max.Value - taken);
-            var heads = await Waiting(db).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).Take(size).ToListAsync(ct);
-            if (heads.Count == 0) return new IntakeRun(taken, pending, exceptions, held, false);
-            var orders = await BuildAsync(heads, ct);
-            try
+            // By key only, so the database only looks rows up; one that stopped being "to ship" since the list was read is
+            // left out here, and one another node took in meanwhile is caught by the sources' key below.
+            var heads = (await PlatformOrdersForIntake.Heads(db).Where(h => EF.Parameter(chunk).Contains(h.Id)).ToListAsync(ct))
+                .Where(h => h.ToShip).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).ToList();
+            for (var attempt = 1; heads.Count > 0; attempt++)
             {
-                await SaveAsync(orders, ct);
+                var orders = await BuildAsync(heads, ct);
+                try
+                {
+                    await SaveAsync(orders, ct);
+                }
+                catch (DbUpdateException) when (attempt < 3)
+                {
+                    // Another node took in some of these since the list was read: nothing of this batch was written; leave
+                    // those out and go again.
+                    var ids = heads.Select(h => h.Id).ToList();
+                    var gone = (await db.Set<OrderSourceLink>().Where(s => EF.Parameter(ids).Contains(s.PlatformOrderId)).Select(s => s.PlatformOrderId).ToListAsync(ct)).ToHashSet();
+                    heads = heads.Where(h => !gone.Contains(h.Id)).ToList();
+                    continue;
+                }
+                taken += orders.Count;
+                pending += orders.Count(o => o.Order.Status == OrderStatus.PendingAudit);
+                exceptions += orders.Count(o => o.Order.Status == OrderStatus.Exception);
+                held += orders.Count(o => o.Order.Status == OrderStatus.Held);
+                break;
             }
-            catch (DbUpdateException) when (raced++ < 3)
-            {
-                // Another node took in some of these meanwhile: nothing of this batch was written; read again.
-                db.ChangeTracker.Clear();
-                continue;
-            }
-            taken += orders.Count;
-            pending += orders.Count(o => o.Order.Status == OrderStatus.PendingAudit);
-            exceptions += orders.Count(o => o.Order.Status == OrderStatus.Exception);
-            held += orders.Count(o => o.Order.Status == OrderStatus.Held);
         }
         return new IntakeRun(taken, pending, exceptions, held, await Waiting(db).AnyAsync(ct));
     }
@@ -62,8 +74,8 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
     {
         var ids = heads.Select(h => h.Id).ToList();
         var lines = new List<PlatformOrderLineRow>();
-        foreach (var chunk in ids.Chunk(500))
-            lines.AddRange(await PlatformOrdersForIntake.Lines(db).Where(l => chunk.Contains(l.OrderId)).ToListAsync(ct));
+        foreach (var chunk in ids.Chunk(Batch))
+            lines.AddRange(await PlatformOrdersForIntake.Lines(db).Where(l => EF.Parameter(chunk).Contains(l.OrderId)).ToListAsync(ct));
         var linesOf = lines.Where(l => !l.Refunded).OrderBy(l => l.Position).ToLookup(l => l.OrderId);
         var headOf = heads.ToDictionary(h => h.Id);
         var asked = heads.SelectMany(h => linesOf[h.Id]).ToList();
@@ -121,26 +133,19 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
         return built;
     }
 
+    /// <summary>
+    /// One transaction through the bulk path (the change tracker would cost more than the rows); a platform order another
+    /// node took meanwhile makes the sources' key refuse the batch, and the transaction leaves nothing of it.
+    /// </summary>
     private async Task SaveAsync(List<Built> orders, CancellationToken ct)
     {
-        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.AddRange(orders.Select(o => o.Order));
-            db.AddRange(orders.SelectMany(o => o.Lines));
-            db.AddRange(orders.SelectMany(o => o.Items));
-            db.AddRange(orders.Select(o => o.Source));
-            db.AddRange(orders.Select(o => o.Log));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-            db.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.BulkInsertAsync(orders.Select(o => o.Order), ct);
+        await db.BulkInsertAsync(orders.Select(o => o.Source), ct);
+        await db.BulkInsertAsync(orders.SelectMany(o => o.Lines), ct);
+        await db.BulkInsertAsync(orders.SelectMany(o => o.Items), ct);
+        await db.BulkInsertAsync(orders.Select(o => o.Log), ct);
+        await tx.CommitAsync(ct);
     }
 
     private static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

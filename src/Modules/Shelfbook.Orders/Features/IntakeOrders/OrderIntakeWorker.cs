@@ -10,7 +10,8 @@ namespace Shelfbook.Orders.Features.IntakeOrders;
 
 /// <summary>
 /// Takes in new platform orders of every active tenant every <c>Orders:Intake:IntervalSeconds</c> (15), a few batches a
-/// round, on every app node (the source key keeps two nodes from taking one order twice). Off with
+/// round, on every app node (the source key keeps two nodes from taking one order twice), then audits again the
+/// out-of-stock orders that stock has arrived for. Off with
 /// <c>Orders:Intake:Enabled=false</c> (the tests take orders in themselves).
 /// </summary>
 public sealed class OrderIntakeWorker(
@@ -28,5 +29,8 @@ public sealed class OrderIntakeWorker(
         await using var scope = scopes.ForTenant(tenant, "订单接入");
         var run = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(IntakeOrders.Batch * 5, ct);
         if (run.TakenIn > 0) log.LogInformation("Took in {Count} orders of {Tenant}", run.TakenIn, tenant.Value);
+        // Out-of-stock orders that stock has arrived for are audited again, oldest payment first.
+        var retried = await scope.ServiceProvider.GetRequiredService<AuditOrders.AuditOrders>().RetryOutOfStockAsync(AuditOrders.AuditOrders.JobChunk, ct);
+        if (retried.Audited > 0) log.LogInformation("Audited {Count} out-of-stock orders of {Tenant} once stock arrived", retried.Audited, tenant.Value);
     }
 }

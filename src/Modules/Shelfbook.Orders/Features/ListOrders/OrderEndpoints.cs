@@ -11,12 +11,16 @@ namespace Shelfbook.Orders.Features.ListOrders;
 
 internal static class OrderEndpoints
 {
+    private static DateTime? Utc(DateTime? at) => at is { } a ? TenantTime.FromApi(a) : null;
+
     public static void Map(IEndpointRouteBuilder group)
     {
         var orders = group.MapGroup("/").WithTags("Orders 系统订单");
-        orders.MapGet("/", (OrderStatus? status, OrderExceptions? exception, Guid? shopId, string? search, string? after, int? limit, OrderQueries handler, CancellationToken ct) =>
-                handler.ListAsync(new OrderFilter(status, exception, shopId, search), PageRequest.From(after, limit), ct))
-            .WithSummary("System orders, newest first, a keyset page at a time; filter by status, exception, shop, or an order / platform order number, receiver, phone or seller code")
+        orders.MapGet("/", (OrderStatus? status, OrderExceptions? exception, Guid? shopId, string? search, DateTime? paidFrom, DateTime? paidTo, string? after, int? limit,
+                OrderQueries handler, CancellationToken ct) =>
+                handler.ListAsync(new OrderFilter(status, exception, shopId, search, Utc(paidFrom), Utc(paidTo)), PageRequest.From(after, limit), ct))
+            .WithSummary("System orders, newest first, a keyset page at a time; filter by status, exception, shop, paid time [paidFrom, paidTo), or an order / "
+                         + "platform order number, receiver, phone or seller code")
             .RequirePermission(OrdersPermissions.View);
         orders.MapGet("/counts", (Guid? shopId, string? search, OrderQueries handler, CancellationToken ct) => handler.CountsAsync(new OrderFilter(null, null, shopId, search), ct))
             .WithSummary("How many orders each status tab and each exception queue holds")
@@ -30,9 +34,34 @@ internal static class OrderEndpoints
         orders.MapPost("/audit", (OrdersRequest input, AuditOrders.AuditOrders handler, CancellationToken ct) => handler.AuditAsync(input, ct))
             .WithSummary("Audit orders (审核): allocate a warehouse by the rules and reserve the whole order there; a result per order (缺货 goes to 异常)")
             .RequirePermission(OrdersPermissions.Audit);
+        orders.MapPost("/retry-out-of-stock", (AuditOrders.AuditOrders handler, CancellationToken ct) => handler.RetryOutOfStockAsync(AuditOrders.AuditOrders.JobChunk, ct))
+            .WithSummary("Audit again the out-of-stock orders (缺货) one of their warehouses can now serve whole, oldest payment first (the worker does it every round)")
+            .RequirePermission(OrdersPermissions.Audit);
         orders.MapPost("/unaudit", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.UnauditAsync(input, ct))
             .WithSummary("Unaudit orders (反审核): back to pending audit, their stock released; a result per order")
             .RequirePermission(OrdersPermissions.Audit);
+        var jobs = group.MapGroup("/jobs").WithTags("Batch jobs 批量处理");
+        jobs.MapPost("/", async (BatchJobs.JobRequest input, BatchJobs.OrderJobs handler, CancellationToken ct) =>
+                Results.Accepted((string?)null, await handler.CreateAsync(input, ct)))
+            .WithSummary("Start a batch job: action (Audit, Unaudit, Hold, Release, Cancel) over orderIds or a filter (status, exception, shopId, search, "
+                         + "paidFrom, paidTo); up to 500,000 orders, run by a worker chunk by chunk")
+            .RequirePermission(OrdersPermissions.Batch);
+        jobs.MapGet("/", (string? after, int? limit, BatchJobs.OrderJobs handler, CancellationToken ct) => handler.ListAsync(PageRequest.From(after, limit), ct))
+            .WithSummary("Batch jobs, newest first, with their progress").RequirePermission(OrdersPermissions.View);
+        jobs.MapGet("/{id:guid}", (Guid id, BatchJobs.OrderJobs handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("One batch job and its progress").RequirePermission(OrdersPermissions.View);
+        jobs.MapGet("/{id:guid}/items", (Guid id, string? outcome, string? after, int? limit, BatchJobs.OrderJobs handler, CancellationToken ct) =>
+                handler.ItemsAsync(id, InputCheck.Filter<ItemOutcome>("outcome", outcome), PageRequest.From(after, limit), ct))
+            .WithSummary("A job's result per order (Pending, Done, Skipped, Failed), in the job's order, a keyset page at a time").RequirePermission(OrdersPermissions.View);
+        jobs.MapGet("/{id:guid}/items/export", async (Guid id, string? outcome, BatchJobs.OrderJobs handler, HttpContext http, CancellationToken ct) =>
+            {
+                var file = await handler.ExportAsync(id, InputCheck.Filter<ItemOutcome>("outcome", outcome), ct);
+                http.Response.RegisterForDisposeAsync(file);
+                return TypedResults.File(file, Shelfbook.Platform.Spreadsheets.Workbooks.ContentType, $"批量处理-{id.ToString()[..8]}.xlsx");
+            })
+            .WithSummary("A job's results as xlsx (one outcome or all)").RequirePermission(OrdersPermissions.View);
+        jobs.MapPost("/{id:guid}/cancel", (Guid id, BatchJobs.OrderJobs handler, CancellationToken ct) => handler.CancelAsync(id, ct))
+            .WithSummary("Stop a job: orders it has not reached are left as they are").RequirePermission(OrdersPermissions.Batch);
         var rules = group.MapGroup("/allocation-rules").WithTags("Allocation rules 分配规则");
         rules.MapGet("/", (ManageAllocationRules.ManageAllocationRules handler, CancellationToken ct) => handler.ListAsync(ct))
             .WithSummary("The allocation rules, by priority").RequirePermission(OrdersPermissions.View);

@@ -11,8 +11,9 @@ public sealed record OrderRow(
     string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, DateTime? PaidAt, int LineCount, int Quantity,
     bool Presale, DateTime? ShipBy, DateTime CreatedAt);
 
-/// <summary>What the list is narrowed to; every part optional.</summary>
-public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null);
+/// <summary>What the list is narrowed to; every part optional; paid times are a half-open range [from, to).</summary>
+public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null,
+    DateTime? PaidFrom = null, DateTime? PaidTo = null);
 
 /// <summary>How many orders each status tab holds, and each exception queue.</summary>
 public sealed record OrderCounts(IReadOnlyDictionary<OrderStatus, int> ByStatus, IReadOnlyDictionary<OrderExceptions, int> ByException);
@@ -42,16 +43,27 @@ public sealed class OrderQueries(TenantDbContext db)
         return Page.From(rows, page.Limit, r => $"{r.CreatedAt.Ticks}|{r.OrderNo}");
     }
 
-    private IQueryable<Order> Filtered(OrderFilter filter)
+    /// <summary>The orders the filter selects (for the list, the counts and batch jobs).</summary>
+    public IQueryable<Order> Filtered(OrderFilter filter)
     {
         var query = db.Set<Order>().AsNoTracking();
+        if (filter.PaidFrom is { } from) query = query.Where(o => o.PaidAt >= from);
+        if (filter.PaidTo is { } to) query = query.Where(o => o.PaidAt < to);
         if (filter.Status is { } status) query = query.Where(o => o.Status == status);
         if (filter.Exception is { } flag and not OrderExceptions.None) query = query.Where(o => (o.Exceptions & flag) == flag);
         if (filter.ShopId is { } shop) query = query.Where(o => o.ShopId == shop);
         if (filter.Search?.Trim() is { Length: > 0 } search)
-            // An order number, a platform order number or a receiver, whole (indexed); a seller code on any line.
-            query = query.Where(o => o.OrderNo == search || o.PlatformOrderNo == search || o.ReceiverName == search || o.ReceiverPhone == search
-                                     || db.Set<OrderLine>().Any(l => l.OrderId == o.Id && l.SellerCode == search));
+        {
+            // An order number, a platform order number, a receiver's name or phone, whole, or a seller code on any line:
+            // each an index lookup, united, so no OR makes the database read every order.
+            var orders = db.Set<Order>();
+            var matches = orders.Where(o => o.OrderNo == search).Select(o => o.Id)
+                .Concat(orders.Where(o => o.PlatformOrderNo == search).Select(o => o.Id))
+                .Concat(orders.Where(o => o.ReceiverName == search).Select(o => o.Id))
+                .Concat(orders.Where(o => o.ReceiverPhone == search).Select(o => o.Id))
+                .Concat(db.Set<OrderLine>().Where(l => l.SellerCode == search).Select(l => l.OrderId));
+            query = query.Where(o => matches.Contains(o.Id));
+        }
         return query;
     }
 
