@@ -545,6 +545,56 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=job-items] tbody tr", new() { HasText = "SO26120100032" }).WaitForAsync();
     }
 
+    [Fact]
+    public async Task An_order_without_a_street_gets_its_address_in_the_order_dialog_and_leaves_the_exception_queue()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await using var db = session.OpenDb();
+            var now = DateTime.UtcNow;
+            db.Add(new Orders.Domain.Order
+            {
+                OrderNo = "SO26120100041", Status = Orders.Domain.OrderStatus.Exception, Exceptions = Orders.Domain.OrderExceptions.AddressIncomplete, PlacedAt = now,
+                PaidAt = now, CreatedAt = now, UpdatedAt = now, ReceiverName = "钱七", Province = "江苏省", Paid = 990, LineCount = 1, Quantity = 1,
+            });
+            await db.SaveChangesAsync();
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "异常 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).ClickAsync();
+        await page.ClickAsync("[data-testid=order-edit-address]");
+        await page.ClickAsync("[data-testid=address-save]");
+        // The city and the street are missing: each says so beside itself, and nothing is saved.
+        await page.Locator("[data-testid=address-dialog]", new() { HasText = "必填" }).WaitForAsync();
+        await Field(page, "field-address-city").FillAsync("南京市");
+        await Field(page, "field-address-street").FillAsync("中山路 1 号");
+        await page.ClickAsync("[data-testid=address-save]");
+        await page.Locator("[data-testid=order-dialog]", new() { HasText = "中山路 1 号" }).WaitForAsync();
+        await page.Locator("[data-testid=order-log]", new() { HasText = "修改地址" }).WaitForAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task An_audit_rule_is_made_on_its_page_refused_without_an_action_and_listed_with_its_conditions()
+    {
+        var (page, session) = await SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "审核规则", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=audit-rule-new]");
+        await Field(page, "field-audit-rule-name").FillAsync("大额订单");
+        await Field(page, "field-audit-rule-paid-min").FillAsync("500");
+        await page.ClickAsync("[data-testid=audit-rule-save]");
+        await page.Locator("[data-testid=audit-rule-error]").WaitForAsync();
+        await Field(page, "field-audit-rule-hold").FillAsync("大额需确认");
+        await page.ClickAsync("[data-testid=audit-rule-save]");
+        var row = page.Locator("[data-testid=audit-rule-table] tbody tr", new() { HasText = "大额订单" });
+        await row.Filter(new() { HasText = "¥500.00" }).Filter(new() { HasText = "挂起：大额需确认" }).WaitForAsync();
+        var rule = Assert.Single(await session.GetAsync<List<Orders.Domain.AuditRule>>("/api/v1/orders/audit-rules"));
+        Assert.Equal((50000L, "大额需确认"), (rule.PaidMin!.Value, rule.HoldReason));
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

@@ -51,7 +51,8 @@ public sealed class OrdersModule : ShelfbookModule
     [
         new(l => l.Text<OrdersStrings>("nav.orders"), "orders", Icons.Material.Outlined.Assignment, OrdersPermissions.View, 100),
         new(l => l.Text<OrdersStrings>("nav.order_jobs"), "order-jobs", Icons.Material.Outlined.PlaylistPlay, OrdersPermissions.View, 101),
-        new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 102),
+        new(l => l.Text<OrdersStrings>("nav.audit_rules"), "audit-rules", Icons.Material.Outlined.Rule, OrdersPermissions.Rules, 102),
+        new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 103),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -70,6 +71,9 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.AuditOrders.AuditOrders>();
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
         services.AddScoped<Features.BatchJobs.OrderJobs>();
+        services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();
+        services.AddScoped<Features.AuditRules.ManageAuditRules>();
+        services.AddScoped<Features.AuditRules.ApplyAuditRules>();
         services.AddHostedService<OrderIntakeWorker>();
         services.AddHostedService<Features.BatchJobs.OrderJobWorker>();
     }

@@ -91,7 +91,7 @@ public abstract class BatchJobTests(ShelfbookApp app, Sandbox sandbox) : TenantT
     public async Task A_job_stopped_anywhere_and_taken_over_by_another_worker_audits_no_order_twice_and_reserves_no_stock_twice()
     {
         // A-1 runs short, so orders compete for it and the order of the audits matters.
-        await ShopWithStockAsync(80, a1: 30);
+        await ShopWithStockAsync(150, a1: 50);
         var job = await Session.PostAsync<OrderJobView>("/api/v1/orders/jobs", new { action = "Audit", filter = new { status = "PendingAudit" } }, HttpStatusCode.Accepted);
 
         // The first worker dies after one chunk (the test kit's chunk is 7 orders): its lease stays until it runs out, and
@@ -108,11 +108,11 @@ public abstract class BatchJobTests(ShelfbookApp app, Sandbox sandbox) : TenantT
         // Then workers are killed mid-chunk, again and again (cancelled at random moments): a chunk's action and its results commit together or not at all.
         var random = new Random(6);
         var kills = 0;
-        for (var round = 0; round < 30; round++)
+        for (var round = 0; round < 60; round++)
         {
             await using (var db = Session.OpenDb())
                 await db.Set<OrderJob>().Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, DateTime.UtcNow.AddMinutes(-1)));
-            using var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(1, 25)));
+            using var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(1, 10)));
             try
             {
                 if ((await RunAsync(job.Id, $"node-{round}", ct: kill.Token)).State == JobState.Finished) break;

@@ -2295,6 +2295,135 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("allocation_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Orders.Domain.AuditRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("AddTag")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("add_tag");
+
+                    b.Property<bool>("AutoAudit")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_audit");
+
+                    b.PrimitiveCollection<List<string>>("Brands")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("brands");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("carrier_code");
+
+                    b.PrimitiveCollection<List<Guid>>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("category_ids");
+
+                    b.Property<bool>("Flag")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flag");
+
+                    b.Property<bool?>("HasRemark")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_remark");
+
+                    b.Property<string>("HoldReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("hold_reason");
+
+                    b.Property<int?>("LinesMax")
+                        .HasColumnType("integer")
+                        .HasColumnName("lines_max");
+
+                    b.Property<int?>("LinesMin")
+                        .HasColumnType("integer")
+                        .HasColumnName("lines_min");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("PaidMax")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_max");
+
+                    b.Property<long?>("PaidMin")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_min");
+
+                    b.PrimitiveCollection<List<string>>("Platforms")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("platforms");
+
+                    b.Property<bool?>("Presale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("presale");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.PrimitiveCollection<List<string>>("Provinces")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("provinces");
+
+                    b.PrimitiveCollection<List<Guid>>("ShopIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("shop_ids");
+
+                    b.PrimitiveCollection<List<string>>("SkuCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("sku_codes");
+
+                    b.Property<bool>("Stop")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stop");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<int?>("WeightMax")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_max");
+
+                    b.Property<int?>("WeightMin")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_min");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_rules");
+
+                    b.ToTable("audit_rules", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Orders.Domain.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2447,6 +2576,19 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(300)")
                         .HasColumnName("receiver_phone");
 
+                    b.Property<string>("RuleWarehouseBy")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rule_warehouse_by");
+
+                    b.Property<Guid?>("RuleWarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_warehouse_id");
+
+                    b.Property<bool>("RulesChecked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rules_checked");
+
                     b.Property<string>("SellerMemo")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -2465,6 +2607,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2492,6 +2639,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");
+
+                    b.HasIndex("RulesChecked", "Status")
+                        .HasDatabaseName("ix_orders_rules_checked_status");
 
                     b.HasIndex("Status", "CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_status_created_at_order_no");

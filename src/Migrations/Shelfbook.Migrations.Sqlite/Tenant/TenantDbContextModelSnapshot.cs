@@ -2254,6 +2254,135 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("allocation_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Orders.Domain.AuditRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("AddTag")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("add_tag");
+
+                    b.Property<bool>("AutoAudit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_audit");
+
+                    b.PrimitiveCollection<string>("Brands")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("brands");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.PrimitiveCollection<string>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category_ids");
+
+                    b.Property<bool>("Flag")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("flag");
+
+                    b.Property<bool?>("HasRemark")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_remark");
+
+                    b.Property<string>("HoldReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hold_reason");
+
+                    b.Property<int?>("LinesMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lines_max");
+
+                    b.Property<int?>("LinesMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lines_min");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("PaidMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_max");
+
+                    b.Property<long?>("PaidMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_min");
+
+                    b.PrimitiveCollection<string>("Platforms")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platforms");
+
+                    b.Property<bool?>("Presale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("presale");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.PrimitiveCollection<string>("Provinces")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provinces");
+
+                    b.PrimitiveCollection<string>("ShopIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_ids");
+
+                    b.PrimitiveCollection<string>("SkuCodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_codes");
+
+                    b.Property<bool>("Stop")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stop");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<int?>("WeightMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_max");
+
+                    b.Property<int?>("WeightMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_min");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_rules");
+
+                    b.ToTable("audit_rules", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Orders.Domain.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2404,6 +2533,19 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("receiver_phone");
 
+                    b.Property<string>("RuleWarehouseBy")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_warehouse_by");
+
+                    b.Property<Guid?>("RuleWarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_warehouse_id");
+
+                    b.Property<bool>("RulesChecked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rules_checked");
+
                     b.Property<string>("SellerMemo")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
@@ -2422,6 +2564,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -2449,6 +2596,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");
+
+                    b.HasIndex("RulesChecked", "Status")
+                        .HasDatabaseName("ix_orders_rules_checked_status");
 
                     b.HasIndex("Status", "CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_status_created_at_order_no");

@@ -21,6 +21,11 @@ public sealed class SkuSummary
     public string? Spec { get; init; }
     public bool IsCombo { get; init; }
     public Guid? CategoryId { get; init; }
+    public string? Brand { get; init; }
+
+    /// <summary>Shipping weight of one unit, in grams (0 when not entered).</summary>
+    public int WeightGrams { get; init; }
+
     public int SafetyStock { get; init; }
 
     /// <summary>The catalog's cost price in minor units: the cost of stock received without one.</summary>
@@ -69,7 +74,8 @@ public static class SkuQueries
         select new SkuSummary
         {
             Id = s.Id, Code = s.Code, NormalizedCode = s.NormalizedCode, ProductId = p.Id, ProductName = p.Name, Spec = s.Spec,
-            IsCombo = s.Kind == SkuKind.Combo, CategoryId = p.CategoryId, SafetyStock = s.SafetyStock, CostPrice = s.CostPrice,
+            IsCombo = s.Kind == SkuKind.Combo, CategoryId = p.CategoryId, Brand = p.Brand, WeightGrams = s.WeightGrams, SafetyStock = s.SafetyStock,
+            CostPrice = s.CostPrice,
             Active = s.Active && p.Active,
         };
 }

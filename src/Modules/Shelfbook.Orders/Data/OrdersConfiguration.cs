@@ -22,6 +22,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Currency).HasMaxLength(3);
         builder.Property(o => o.CarrierCode).HasMaxLength(32);
         builder.Property(o => o.AllocatedBy).HasMaxLength(120);
+        builder.Property(o => o.RuleWarehouseBy).HasMaxLength(120);
+        // Orders the audit rules have not looked at yet: few at any time, found without reading the others.
+        builder.HasIndex(o => new { o.RulesChecked, o.Status });
         foreach (var text in new[] { nameof(Order.BuyerNick), nameof(Order.Country), nameof(Order.Province), nameof(Order.City), nameof(Order.District), nameof(Order.PostalCode) })
             builder.Property(text).HasMaxLength(100);
         builder.Property(o => o.ReceiverName).HasMaxLength(300);
@@ -152,5 +155,18 @@ internal sealed class OrderJobItemConfiguration : IEntityTypeConfiguration<Order
         builder.Property(i => i.Code).HasMaxLength(64);
         builder.Property(i => i.Message).HasMaxLength(500);
         builder.HasIndex(i => new { i.JobId, i.Outcome, i.Seq });
+    }
+}
+
+internal sealed class AuditRuleConfiguration : IEntityTypeConfiguration<AuditRule>
+{
+    public void Configure(EntityTypeBuilder<AuditRule> builder)
+    {
+        builder.ToTable("audit_rules");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Name).HasMaxLength(AuditRule.NameMax);
+        builder.Property(r => r.HoldReason).HasMaxLength(200);
+        builder.Property(r => r.CarrierCode).HasMaxLength(32);
+        builder.Property(r => r.AddTag).HasMaxLength(AuditRule.TagMax);
     }
 }

@@ -59,6 +59,9 @@ public enum OrderExceptions
 
     /// <summary>Could be merged with another order of the same buyer and address (可合并).</summary>
     MergeCandidate = 128,
+
+    /// <summary>An audit rule asks a person to look at it (规则标记).</summary>
+    RuleFlagged = 256,
 }
 
 /// <summary>How an order came to be.</summary>
@@ -125,6 +128,17 @@ public sealed class Order
     public string? AllocatedBy { get; set; }
 
     public string? CarrierCode { get; set; }
+
+    /// <summary>The seller's tags (标签), set by hand or by audit rules.</summary>
+    public List<string> Tags { get; set; } = [];
+
+    /// <summary>The warehouse an audit rule fixed for it, and the rule; audit tries only that one.</summary>
+    public Guid? RuleWarehouseId { get; set; }
+
+    public string? RuleWarehouseBy { get; set; }
+
+    /// <summary>The audit rules have looked at it (they look at each order once, when it arrives).</summary>
+    public bool RulesChecked { get; set; }
 
     public int LineCount { get; set; }
 
@@ -238,6 +252,27 @@ public sealed class Order
         var entry = Move(OrderStatus.Cancelled, "cancelled", reason, now);
         (HeldFrom, HoldReason, HoldUntil, WarehouseId) = (null, null, null, null);
         return entry;
+    }
+
+    /// <summary>An address a parcel can go to: a street, and for China (or no country) a province and a city.</summary>
+    public bool AddressComplete =>
+        !string.IsNullOrWhiteSpace(Address) && (Country is not (null or "CN") || (!string.IsNullOrWhiteSpace(Province) && !string.IsNullOrWhiteSpace(City)));
+
+    /// <summary>
+    /// 修改地址: the receiver and the address, before audit only (an audited order is allocated by its destination:
+    /// unaudit it first). A complete address clears 地址不全.
+    /// </summary>
+    public IReadOnlyList<OrderLogEntry> ChangeAddress(string receiverName, string? receiverPhone, string country, string? province, string? city, string? district,
+        string address, string? postalCode, DateTime now)
+    {
+        if (Status is not (OrderStatus.PendingAudit or OrderStatus.Exception or OrderStatus.Held))
+            throw new RuleViolatedException("order.address_locked", $"Order {OrderNo} is {Status}; its address can change only before audit.", OrderNo, Status);
+        (ReceiverName, ReceiverPhone, Country, Province, City, District, Address, PostalCode, UpdatedAt) =
+            (receiverName, receiverPhone, country, province, city, district, address, postalCode, now);
+        var place = $"{Province}{City}{District}{Address}";
+        List<OrderLogEntry> entries = [new() { OrderId = Id, At = now, From = Status, To = Status, Action = "address_changed", Reason = place.Length > 300 ? place[..300] : place }];
+        if (AddressComplete && Clear(OrderExceptions.AddressIncomplete, null, now) is { } cleared) entries.Add(cleared);
+        return entries;
     }
 
     /// <summary>Adds exceptions; a pending order goes to 异常.</summary>

@@ -165,14 +165,16 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, Current
 
     private sealed record Plan(IReadOnlyList<Guid> Warehouses, string By);
 
-    /// <summary>Each order's warehouses to try: the first matching rule's (active ones only), or every active warehouse by code.</summary>
+    /// <summary>Each order's warehouses to try (active ones only): the one an audit rule fixed, the first matching allocation rule's, or all by code.</summary>
     private async Task<Dictionary<Guid, Plan>> PlansAsync(List<Order> orders, CancellationToken ct)
     {
         var rules = await db.Set<AllocationRule>().AsNoTracking().Where(r => r.Active).OrderBy(r => r.Priority).ThenBy(r => r.Name).ToListAsync(ct);
         var active = await WarehouseQueries.Summaries(db).Where(w => w.Active).OrderBy(w => w.Code).Select(w => w.Id).ToListAsync(ct);
         var fallback = new Plan(active, "default");
-        return orders.ToDictionary(o => o.Id, o => rules.FirstOrDefault(r => r.Matches(o.ShopId, o.Province)) is { } rule
-            ? new Plan(rule.WarehouseIds.Where(active.Contains).ToList(), "rule:" + rule.Name)
+        // An audit rule's warehouse comes first (that one only); then the first matching allocation rule; then all by code.
+        return orders.ToDictionary(o => o.Id, o =>
+            o.RuleWarehouseId is { } fixedBy ? new Plan(active.Contains(fixedBy) ? [fixedBy] : [], o.RuleWarehouseBy ?? "audit_rule")
+            : rules.FirstOrDefault(r => r.Matches(o.ShopId, o.Province)) is { } rule ? new Plan(rule.WarehouseIds.Where(active.Contains).ToList(), "rule:" + rule.Name)
             : fallback);
     }
 }

@@ -121,8 +121,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
                     });
             }
             if (orderLines.Count == 0) exceptions |= OrderExceptions.SkuNotMapped;
-            if (string.IsNullOrWhiteSpace(h.Address) || (h.Country is null or "CN" && (string.IsNullOrWhiteSpace(h.Province) || string.IsNullOrWhiteSpace(h.City))))
-                exceptions |= OrderExceptions.AddressIncomplete;
+            if (!order.AddressComplete) exceptions |= OrderExceptions.AddressIncomplete;
             if (h.RefundRequested) exceptions |= OrderExceptions.RefundInProgress;
             if (!string.IsNullOrWhiteSpace(h.BuyerMessage)) exceptions |= OrderExceptions.RemarkToRead;
             (order.LineCount, order.Quantity) = (orderLines.Count, orderLines.Sum(l => l.Quantity));

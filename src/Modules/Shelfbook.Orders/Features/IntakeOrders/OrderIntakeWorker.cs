@@ -10,8 +10,8 @@ namespace Shelfbook.Orders.Features.IntakeOrders;
 
 /// <summary>
 /// Takes in new platform orders of every active tenant every <c>Orders:Intake:IntervalSeconds</c> (15), a few batches a
-/// round, on every app node (the source key keeps two nodes from taking one order twice), then audits again the
-/// out-of-stock orders that stock has arrived for. Off with
+/// round, on every app node (the source key keeps two nodes from taking one order twice), then lets the audit rules look
+/// at the new orders, matches the unmatched orders again and audits again the out-of-stock orders stock arrived for. Off with
 /// <c>Orders:Intake:Enabled=false</c> (the tests take orders in themselves).
 /// </summary>
 public sealed class OrderIntakeWorker(
@@ -29,7 +29,13 @@ public sealed class OrderIntakeWorker(
         await using var scope = scopes.ForTenant(tenant, "订单接入");
         var run = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(IntakeOrders.Batch * 5, ct);
         if (run.TakenIn > 0) log.LogInformation("Took in {Count} orders of {Tenant}", run.TakenIn, tenant.Value);
-        // Out-of-stock orders that stock has arrived for are audited again, oldest payment first.
+        // The audit rules look at what arrived (and audit what they may); unmatched orders are matched again (the catalog
+        // may have learnt the code); out-of-stock orders that stock has arrived for are audited again, oldest payment first.
+        var ruled = await scope.ServiceProvider.GetRequiredService<AuditRules.ApplyAuditRules>().ApplyArrivedAsync(AuditRules.ApplyAuditRules.Batch, ct);
+        if (ruled.Matched > 0)
+            log.LogInformation("Audit rules matched {Count} orders of {Tenant} ({Audited} audited automatically)", ruled.Matched, tenant.Value, ruled.AutoAudited);
+        var matched = await scope.ServiceProvider.GetRequiredService<ResolveExceptions.ResolveExceptions>().ReResolveWaitingAsync(1000, ct);
+        if (matched > 0) log.LogInformation("Matched {Count} orders of {Tenant} again", matched, tenant.Value);
         var retried = await scope.ServiceProvider.GetRequiredService<AuditOrders.AuditOrders>().RetryOutOfStockAsync(AuditOrders.AuditOrders.JobChunk, ct);
         if (retried.Audited > 0) log.LogInformation("Audited {Count} out-of-stock orders of {Tenant} once stock arrived", retried.Audited, tenant.Value);
     }

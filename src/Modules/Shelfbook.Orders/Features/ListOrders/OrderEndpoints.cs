@@ -40,6 +40,19 @@ internal static class OrderEndpoints
         orders.MapPost("/unaudit", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.UnauditAsync(input, ct))
             .WithSummary("Unaudit orders (反审核): back to pending audit, their stock released; a result per order")
             .RequirePermission(OrdersPermissions.Audit);
+        orders.MapPut("/{id:guid}/address", async (Guid id, ResolveExceptions.AddressInput input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) =>
+            {
+                await handler.ChangeAddressAsync(id, input, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Change the receiver and address of an order before audit (修改地址); a complete address clears 地址不全")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/accept-remarks", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.AcceptRemarksAsync(input, ct))
+            .WithSummary("Mark buyer remarks as read (确认留言); a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/clear-rule-flags", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.ClearRuleFlagsAsync(input, ct))
+            .WithSummary("Clear what audit rules flagged (规则标记) once a person has looked; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/re-resolve", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.ReResolveAsync(input, ct))
+            .WithSummary("Match unmatched lines again through the catalog (重新匹配); a result per order").RequirePermission(OrdersPermissions.Edit);
         var jobs = group.MapGroup("/jobs").WithTags("Batch jobs 批量处理");
         jobs.MapPost("/", async (BatchJobs.JobRequest input, BatchJobs.OrderJobs handler, CancellationToken ct) =>
                 Results.Accepted((string?)null, await handler.CreateAsync(input, ct)))
@@ -62,6 +75,24 @@ internal static class OrderEndpoints
             .WithSummary("A job's results as xlsx (one outcome or all)").RequirePermission(OrdersPermissions.View);
         jobs.MapPost("/{id:guid}/cancel", (Guid id, BatchJobs.OrderJobs handler, CancellationToken ct) => handler.CancelAsync(id, ct))
             .WithSummary("Stop a job: orders it has not reached are left as they are").RequirePermission(OrdersPermissions.Batch);
+        orders.MapPost("/apply-rules", (OrdersRequest input, AuditRules.ApplyAuditRules handler, CancellationToken ct) => handler.ApplyToAsync(input, ct))
+            .WithSummary("Look at chosen orders with the audit rules again (as on arrival)").RequirePermission(OrdersPermissions.Audit);
+        var auditRules = group.MapGroup("/audit-rules").WithTags("Audit rules 审核规则");
+        auditRules.MapGet("/", (AuditRules.ManageAuditRules handler, CancellationToken ct) => handler.ListAsync(ct))
+            .WithSummary("The audit rules, by priority").RequirePermission(OrdersPermissions.View);
+        auditRules.MapPost("/", async (AuditRules.AuditRuleInput input, AuditRules.ManageAuditRules handler, CancellationToken ct) =>
+                Results.Created((string?)null, await handler.CreateAsync(input, ct)))
+            .WithSummary("Add an audit rule: conditions (shops, platforms, paid range, SKU codes, categories, brands, provinces, remark, lines, weight, "
+                         + "presale, tags) and actions (hold, flag, warehouse, carrier, tag, auto-audit, stop)")
+            .RequirePermission(OrdersPermissions.Rules);
+        auditRules.MapPut("/{id:guid}", (Guid id, AuditRules.AuditRuleInput input, AuditRules.ManageAuditRules handler, CancellationToken ct) => handler.UpdateAsync(id, input, ct))
+            .WithSummary("Change an audit rule").RequirePermission(OrdersPermissions.Rules);
+        auditRules.MapDelete("/{id:guid}", async (Guid id, AuditRules.ManageAuditRules handler, CancellationToken ct) =>
+            {
+                await handler.DeleteAsync(id, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Delete an audit rule").RequirePermission(OrdersPermissions.Rules);
         var rules = group.MapGroup("/allocation-rules").WithTags("Allocation rules 分配规则");
         rules.MapGet("/", (ManageAllocationRules.ManageAllocationRules handler, CancellationToken ct) => handler.ListAsync(ct))
             .WithSummary("The allocation rules, by priority").RequirePermission(OrdersPermissions.View);

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Domain;
+using Shelfbook.Orders.Features.ChangeOrders;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Orders.Features.ResolveExceptions;
+
+public sealed record AddressInput(
+    string? ReceiverName, string? ReceiverPhone, string? Country, string? Province, string? City, string? District, string? Address, string? PostalCode);
+
+/// <summary>
+/// The exception queues' way out (异常处理): edit the address (地址不全), accept the buyer's remark (有买家留言), and match
+/// again the lines nothing matched (商品未匹配) once the SKU, alias or listing mapping exists. An order whose last
+/// exception is put right goes back to 待审核; each change is in the order's log and the audit log.
+/// </summary>
+public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver, CurrentUser user)
+{
+    public const int MaxSelection = 1000;
+
+    public async Task ChangeAddressAsync(Guid id, AddressInput input, CancellationToken ct)
+    {
+        // An order of another tenant (or none) is not found, whatever the input says.
+        if (!await db.Set<Order>().AnyAsync(o => o.Id == id, ct)) throw new NotFoundException("order", id);
+        var check = new InputCheck();
+        var name = check.Required("receiverName", input.ReceiverName, 300);
+        var phone = check.Optional("receiverPhone", input.ReceiverPhone, 300);
+        // A two-letter code; China by name is taken as CN. A country that cannot be read asks for a Chinese address's parts.
+        var country = (string.IsNullOrWhiteSpace(input.Country) ? "CN" : input.Country.Trim()).ToUpperInvariant();
+        if (country is "CHINA" or "中国" or "PRC") country = "CN";
+        var known = country.Length == 2 && country.All(char.IsAsciiLetter);
+        if (!known) check.Add("country", "invalid_value", "country is a two-letter code (CN, US …).", country);
+        var china = country == "CN" || !known;
+        var province = china ? check.Required("province", input.Province, 100) : check.Optional("province", input.Province, 100);
+        var city = china ? check.Required("city", input.City, 100) : check.Optional("city", input.City, 100);
+        var district = check.Optional("district", input.District, 100);
+        var address = check.Required("address", input.Address, 1000);
+        var postal = check.Optional("postalCode", input.PostalCode, 100);
+        check.ThrowIfAny();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var order = await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id);
+        var before = $"{order.Province}{order.City}{order.District}{order.Address}";
+        var entries = order.ChangeAddress(name, phone, country, province, city, district, address, postal, db.Time.StoredUtcNow());
+        Record(entries);
+        Audit(order.OrderNo, "change_address", new Dictionary<string, object?[]> { ["address"] = [before, entries[0].Reason] });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>确认留言: the remark has been read; an order with nothing else wrong goes back to 待审核.</summary>
+    public Task<IReadOnlyList<OrderChange>> AcceptRemarksAsync(OrdersRequest request, CancellationToken ct) =>
+        EachAsync(request, "accept_remark", async (orders, now) => orders.ToDictionary(o => o.Id, o =>
+            o.Clear(OrderExceptions.RemarkToRead, "remark_accepted", now) is { } entry
+                ? Done(o, entry)
+                : new OrderChange(o.Id, o.OrderNo, ChangeOutcome.Skipped, "order.no_remark", $"Order {o.OrderNo} has no remark waiting.", o.OrderNo)), ct);
+
+    /// <summary>处理规则标记: a person has looked at what an audit rule flagged; the flag is cleared.</summary>
+    public Task<IReadOnlyList<OrderChange>> ClearRuleFlagsAsync(OrdersRequest request, CancellationToken ct) =>
+        EachAsync(request, "clear_rule_flag", async (orders, now) => orders.ToDictionary(o => o.Id, o =>
+            o.Clear(OrderExceptions.RuleFlagged, "rule_flag_cleared", now) is { } entry
+                ? Done(o, entry)
+                : new OrderChange(o.Id, o.OrderNo, ChangeOutcome.Skipped, "order.no_rule_flag", $"Order {o.OrderNo} is not flagged by a rule.", o.OrderNo)), ct);
+
+    /// <summary>
+    /// 重新匹配: the lines of unmatched orders go through the catalog again; those that resolve now get their SKU and
+    /// items, and an order whose lines all resolve loses 商品未匹配.
+    /// </summary>
+    public Task<IReadOnlyList<OrderChange>> ReResolveAsync(OrdersRequest request, CancellationToken ct) =>
+        EachAsync(request, "re_resolve", async (orders, now) =>
+        {
+            var unmatched = orders.Where(o => o.Exceptions.HasFlag(OrderExceptions.SkuNotMapped)).ToList();
+            var results = orders.Except(unmatched).ToDictionary(o => o.Id,
+                o => new OrderChange(o.Id, o.OrderNo, ChangeOutcome.Skipped, "order.nothing_unmatched", $"Order {o.OrderNo} has no unmatched line.", o.OrderNo));
+            var ids = unmatched.Select(o => o.Id).ToList();
+            var lines = await db.Set<OrderLine>().Where(l => EF.Parameter(ids).Contains(l.OrderId) && l.ResolutionCode != null).ToListAsync(ct);
+            var orderOf = unmatched.ToDictionary(o => o.Id);
+            var answers = await resolver.ResolveAsync(lines.Select(l =>
+                new LineToResolve(orderOf[l.OrderId].ShopId, l.PlatformItemId, l.PlatformSkuId, l.SellerCode, l.Quantity, l.Paid, orderOf[l.OrderId].PlacedAt)).ToList(), null, ct);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var (line, r) = (lines[i], answers[i]);
+                if (!r.Resolved) continue;
+                (line.SkuId, line.SkuCode, line.Multiplier, line.ResolutionCode, line.ResolutionMessage) = (r.SkuId, r.SkuCode, r.Multiplier, null, null);
+                foreach (var part in r.Parts)
+                    db.Add(new OrderItem
+                    {
+                        OrderId = line.OrderId, LineId = line.Id, SkuId = part.SkuId, SkuCode = part.SkuCode, Quantity = checked((int)part.Quantity), Amount = part.Amount,
+                        ComboSkuId = part.ComboSkuId, ReplacedSkuId = part.ReplacedSkuId,
+                    });
+            }
+            var open = lines.Where(l => l.ResolutionCode is not null).ToLookup(l => l.OrderId);
+            foreach (var order in unmatched)
+                results[order.Id] = open[order.Id].Any()
+                    ? new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.still_unmatched",
+                        $"Order {order.OrderNo} still has lines nothing matches: {string.Join(", ", open[order.Id].Select(l => l.SellerCode))}.",
+                        order.OrderNo, string.Join(", ", open[order.Id].Select(l => l.SellerCode)))
+                    : Done(order, order.Clear(OrderExceptions.SkuNotMapped, "re_resolved", now)!);
+            return results;
+        }, ct);
+
+    /// <summary>The unmatched orders, oldest payment first (up to <paramref name="max"/>), matched again: for the intake round, after the catalog changed.</summary>
+    public async Task<int> ReResolveWaitingAsync(int max, CancellationToken ct)
+    {
+        var ids = await db.Set<Order>().Where(o => o.Status == OrderStatus.Exception || o.Status == OrderStatus.Held)
+            .Where(o => (o.Exceptions & OrderExceptions.SkuNotMapped) == OrderExceptions.SkuNotMapped)
+            .OrderBy(o => o.PaidAt).Select(o => o.Id).Take(Math.Min(max, MaxSelection)).ToListAsync(ct);
+        return ids.Count == 0 ? 0 : (await ReResolveAsync(new OrdersRequest(ids, null), ct)).Count(r => r.Outcome == ChangeOutcome.Done);
+    }
+
+    private OrderChange Done(Order order, OrderLogEntry entry)
+    {
+        Record([entry]);
+        return new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Done);
+    }
+
+    private async Task<IReadOnlyList<OrderChange>> EachAsync(OrdersRequest request, string action,
+        Func<List<Order>, DateTime, Task<Dictionary<Guid, OrderChange>>> work, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        if (request.OrderIds is not { Count: > 0 } ids) check.Add("orderIds", "required", "Choose at least one order.");
+        else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once.", MaxSelection);
+        check.ThrowIfAny();
+        var wanted = request.OrderIds!.Distinct().ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var orders = await db.Set<Order>().Where(o => EF.Parameter(wanted).Contains(o.Id)).ToListAsync(ct);
+        var results = await work(orders, db.Time.StoredUtcNow());
+        var done = orders.Where(o => results[o.Id].Outcome == ChangeOutcome.Done).Select(o => o.OrderNo).ToList();
+        if (done.Count > 0) Audit(done.Count == 1 ? done[0] : $"{done.Count} orders", action, new Dictionary<string, object?[]> { ["orders"] = [null, string.Join(",", done)] });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return wanted.Select(id => results.GetValueOrDefault(id) ?? new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}.", id)).ToList();
+    }
+
+    private void Record(IEnumerable<OrderLogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+            db.Add(entry);
+        }
+    }
+
+    private void Audit(string orderNo, string action, Dictionary<string, object?[]> changes) => db.Add(new AuditEntry
+    {
+        At = db.Time.StoredUtcNow(), UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order",
+        EntityId = orderNo.Length > 100 ? orderNo[..100] : orderNo, Action = action, Changes = JsonSerializer.Serialize(changes),
+    });
+}
