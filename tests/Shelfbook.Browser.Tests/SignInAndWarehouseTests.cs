@@ -595,6 +595,55 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         Assert.Equal((50000L, "大额需确认"), (rule.PaidMin!.Value, rule.HoldReason));
     }
 
+    [Fact]
+    public async Task A_phone_order_is_typed_in_an_unknown_code_is_named_on_its_line_and_the_order_then_lists_as_pending()
+    {
+        var (page, _) = await SignInAsync(session => StockedAsync(session, 0));
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=orders-new-manual]");
+        await Field(page, "field-manual-name").FillAsync("周九");
+        await Field(page, "field-manual-province").FillAsync("浙江省");
+        await Field(page, "field-manual-city").FillAsync("杭州市");
+        await Field(page, "field-manual-address").FillAsync("西湖路 8 号");
+        await Field(page, "field-manual-code-0").FillAsync("CUP");
+        await Field(page, "field-manual-price-0").FillAsync("29.9");
+        await page.ClickAsync("[data-testid=manual-add-line]");
+        await Field(page, "field-manual-code-1").FillAsync("NOPE");
+        await page.ClickAsync("[data-testid=manual-save]");
+        await page.Locator("[data-testid=manual-order-dialog]", new() { HasText = "NOPE" }).WaitForAsync();
+        await Field(page, "field-manual-code-1").FillAsync("6900001");
+        await page.ClickAsync("[data-testid=manual-save]");
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "周九" }).WaitForAsync();
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_reissue_is_made_from_the_order_dialog_and_shows_as_a_zero_amount_reissue_order()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            await StockedAsync(session, 0);
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/manual", new
+            {
+                receiver = new { receiverName = "吴十", province = "福建省", city = "厦门市", address = "环岛路 9 号" },
+                lines = new[] { new { code = "CUP", quantity = 2, price = 2990 } },
+            }, System.Net.HttpStatusCode.Created);
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "吴十" }).ClickAsync();
+        await page.ClickAsync("[data-testid=order-reissue]");
+        await Field(page, "field-reissue-reason").FillAsync("杯子碎了");
+        await Field(page, "field-reissue-quantity-0").FillAsync("1");
+        await page.ClickAsync("[data-testid=reissue-save]");
+        await page.Locator(".mud-snackbar", new() { HasText = "补发单" }).WaitForAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (2)" }).WaitForAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "吴十" }).Filter(new() { HasText = "¥0.00" }).ClickAsync();
+        await page.Locator("[data-testid=order-origin]", new() { HasText = "补发单" }).WaitForAsync();
+    }
+
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)
     {
         var warehouse = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",

@@ -74,6 +74,7 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();
         services.AddScoped<Features.AuditRules.ManageAuditRules>();
         services.AddScoped<Features.AuditRules.ApplyAuditRules>();
+        services.AddScoped<Features.ManualOrders.CreateManualOrder>();
         services.AddHostedService<OrderIntakeWorker>();
         services.AddHostedService<Features.BatchJobs.OrderJobWorker>();
     }

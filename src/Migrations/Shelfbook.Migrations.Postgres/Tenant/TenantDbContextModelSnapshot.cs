@@ -2576,6 +2576,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(300)")
                         .HasColumnName("receiver_phone");
 
+                    b.Property<Guid?>("ReissueOf")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reissue_of");
+
                     b.Property<string>("RuleWarehouseBy")
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
@@ -2636,6 +2640,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("ReceiverPhone")
                         .HasDatabaseName("ix_orders_receiver_phone");
+
+                    b.HasIndex("ReissueOf")
+                        .HasDatabaseName("ix_orders_reissue_of");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");

@@ -2533,6 +2533,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("receiver_phone");
 
+                    b.Property<Guid?>("ReissueOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reissue_of");
+
                     b.Property<string>("RuleWarehouseBy")
                         .HasMaxLength(120)
                         .HasColumnType("TEXT")
@@ -2593,6 +2597,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("ReceiverPhone")
                         .HasDatabaseName("ix_orders_receiver_phone");
+
+                    b.HasIndex("ReissueOf")
+                        .HasDatabaseName("ix_orders_reissue_of");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");

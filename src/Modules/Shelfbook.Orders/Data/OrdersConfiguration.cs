@@ -39,6 +39,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => new { o.ShopId, o.Status, o.CreatedAt, o.OrderNo });
         builder.HasIndex(o => o.ReceiverName);
         builder.HasIndex(o => o.ReceiverPhone);
+        builder.HasIndex(o => o.ReissueOf);
     }
 }
 

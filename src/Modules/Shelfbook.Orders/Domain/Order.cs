@@ -87,6 +87,9 @@ public sealed class Order
     public OrderOrigin Origin { get; set; }
     public Guid? ShopId { get; set; }
 
+    /// <summary>The order this one reissues items of (补发); null for any other.</summary>
+    public Guid? ReissueOf { get; set; }
+
     /// <summary>The platform order number(s) it came from, as the seller searches for them (the first when merged).</summary>
     public string? PlatformOrderNo { get; set; }
 

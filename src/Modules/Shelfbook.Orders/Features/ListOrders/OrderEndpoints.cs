@@ -75,6 +75,19 @@ internal static class OrderEndpoints
             .WithSummary("A job's results as xlsx (one outcome or all)").RequirePermission(OrdersPermissions.View);
         jobs.MapPost("/{id:guid}/cancel", (Guid id, BatchJobs.OrderJobs handler, CancellationToken ct) => handler.CancelAsync(id, ct))
             .WithSummary("Stop a job: orders it has not reached are left as they are").RequirePermission(OrdersPermissions.Batch);
+        orders.MapPost("/manual", async (ManualOrders.ManualOrderInput input, ManualOrders.CreateManualOrder handler, CancellationToken ct) =>
+                Results.Created((string?)null, await handler.CreateAsync(input, ct)))
+            .WithSummary("Enter an offline order (线下订单): receiver, lines by SKU code, alias, barcode or combo with quantity and unit price (minor units), "
+                         + "discount and postage; every field at fault is named, and nothing is written then")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/{id:guid}/reissue", async (Guid id, ManualOrders.ReissueInput input, ManualOrders.CreateManualOrder handler, CancellationToken ct) =>
+                Results.Created((string?)null, await handler.ReissueAsync(id, input, ct)))
+            .WithSummary("Reissue items of an order (补发): reason, lines by code and units, optionally another receiver; zero amounts, linked to the original, "
+                         + "no platform write-back")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/{id:guid}/copy", async (Guid id, ManualOrders.CreateManualOrder handler, CancellationToken ct) =>
+                Results.Created((string?)null, await handler.CopyAsync(id, ct)))
+            .WithSummary("Copy an order (复制订单) as a new manual order with the same receiver, lines and prices").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/apply-rules", (OrdersRequest input, AuditRules.ApplyAuditRules handler, CancellationToken ct) => handler.ApplyToAsync(input, ct))
             .WithSummary("Look at chosen orders with the audit rules again (as on arrival)").RequirePermission(OrdersPermissions.Audit);
         var auditRules = group.MapGroup("/audit-rules").WithTags("Audit rules 审核规则");

@@ -13,6 +13,31 @@ namespace Shelfbook.Orders.Features.ResolveExceptions;
 public sealed record AddressInput(
     string? ReceiverName, string? ReceiverPhone, string? Country, string? Province, string? City, string? District, string? Address, string? PostalCode);
 
+/// <summary>A receiver and address checked field by field (the fields named under <c>prefix</c>).</summary>
+public sealed record CheckedAddress(string Name, string? Phone, string Country, string? Province, string? City, string? District, string Address, string? PostalCode)
+{
+    /// <summary>
+    /// Receiver name and street required; country a two-letter code (China by name is CN); province and city required
+    /// for China (and when the country cannot be read). Problems go to <paramref name="check"/>.
+    /// </summary>
+    public static CheckedAddress From(InputCheck check, AddressInput input, string prefix)
+    {
+        var name = check.Required(prefix + "receiverName", input.ReceiverName, 300);
+        var phone = check.Optional(prefix + "receiverPhone", input.ReceiverPhone, 300);
+        var country = (string.IsNullOrWhiteSpace(input.Country) ? "CN" : input.Country.Trim()).ToUpperInvariant();
+        if (country is "CHINA" or "中国" or "PRC") country = "CN";
+        var known = country.Length == 2 && country.All(char.IsAsciiLetter);
+        if (!known) check.Add(prefix + "country", "invalid_value", "country is a two-letter code (CN, US …).", country);
+        var china = country == "CN" || !known;
+        var province = china ? check.Required(prefix + "province", input.Province, 100) : check.Optional(prefix + "province", input.Province, 100);
+        var city = china ? check.Required(prefix + "city", input.City, 100) : check.Optional(prefix + "city", input.City, 100);
+        var district = check.Optional(prefix + "district", input.District, 100);
+        var address = check.Required(prefix + "address", input.Address, 1000);
+        var postal = check.Optional(prefix + "postalCode", input.PostalCode, 100);
+        return new CheckedAddress(name, phone, country, province, city, district, address, postal);
+    }
+}
+
 /// <summary>
 /// The exception queues' way out (异常处理): edit the address (地址不全), accept the buyer's remark (有买家留言), and match
 /// again the lines nothing matched (商品未匹配) once the SKU, alias or listing mapping exists. An order whose last
@@ -27,25 +52,13 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
         // An order of another tenant (or none) is not found, whatever the input says.
         if (!await db.Set<Order>().AnyAsync(o => o.Id == id, ct)) throw new NotFoundException("order", id);
         var check = new InputCheck();
-        var name = check.Required("receiverName", input.ReceiverName, 300);
-        var phone = check.Optional("receiverPhone", input.ReceiverPhone, 300);
-        // A two-letter code; China by name is taken as CN. A country that cannot be read asks for a Chinese address's parts.
-        var country = (string.IsNullOrWhiteSpace(input.Country) ? "CN" : input.Country.Trim()).ToUpperInvariant();
-        if (country is "CHINA" or "中国" or "PRC") country = "CN";
-        var known = country.Length == 2 && country.All(char.IsAsciiLetter);
-        if (!known) check.Add("country", "invalid_value", "country is a two-letter code (CN, US …).", country);
-        var china = country == "CN" || !known;
-        var province = china ? check.Required("province", input.Province, 100) : check.Optional("province", input.Province, 100);
-        var city = china ? check.Required("city", input.City, 100) : check.Optional("city", input.City, 100);
-        var district = check.Optional("district", input.District, 100);
-        var address = check.Required("address", input.Address, 1000);
-        var postal = check.Optional("postalCode", input.PostalCode, 100);
+        var a = CheckedAddress.From(check, input, "");
         check.ThrowIfAny();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var order = await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id);
         var before = $"{order.Province}{order.City}{order.District}{order.Address}";
-        var entries = order.ChangeAddress(name, phone, country, province, city, district, address, postal, db.Time.StoredUtcNow());
+        var entries = order.ChangeAddress(a.Name, a.Phone, a.Country, a.Province, a.City, a.District, a.Address, a.PostalCode, db.Time.StoredUtcNow());
         Record(entries);
         Audit(order.OrderNo, "change_address", new Dictionary<string, object?[]> { ["address"] = [before, entries[0].Reason] });
         await db.SaveChangesAsync(ct);
