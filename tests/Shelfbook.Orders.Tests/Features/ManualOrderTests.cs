@@ -75,6 +75,40 @@ public abstract class ManualOrderTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task The_list_filters_by_sku_buyer_tag_and_platform_and_exports_what_it_shows()
+    {
+        await CatalogAsync();
+        async Task<ManualOrderCreated> OrderAsync(string buyer, string code) => await Session.PostAsync<ManualOrderCreated>("/api/v1/orders/manual", new
+        {
+            buyerNick = buyer, receiver = new { receiverName = "孙八", province = "广东省", city = "深圳市", address = "科技园 1 号" },
+            lines = new[] { new { code, quantity = 1, price = 1000 } },
+        }, HttpStatusCode.Created);
+        var set = await OrderAsync("老王", "AB-SET");
+        var plain = await OrderAsync("老王", "b-2");
+        var other = await OrderAsync("小李", "A-1");
+        await using (var db = Session.OpenDb())
+            await db.Set<Order>().Where(o => o.Id == other.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.Tags, new List<string> { "VIP" }));
+
+        async Task<List<string>> NumbersAsync(string query) =>
+            (await Session.GetAsync<Shelfbook.Kernel.Page<OrderRow>>("/api/v1/orders?" + query)).Items.Select(r => r.OrderNo).Order().ToList();
+        // A SKU is found as a combo's part too, in any letter case; a buyer by name; a tag; orders without a shop have no platform.
+        Assert.Equal(new[] { set.OrderNo, other.OrderNo }.Order(), await NumbersAsync("sku=a-1"));
+        Assert.Equal(new[] { set.OrderNo, plain.OrderNo }.Order(), await NumbersAsync("buyer=老王"));
+        Assert.Equal([other.OrderNo], await NumbersAsync("tag=VIP"));
+        Assert.Empty(await NumbersAsync("platform=Taobao"));
+        var bad = await Session.ProblemAsync(HttpMethod.Get, "/api/v1/orders?platform=Nowhere", null, HttpStatusCode.BadRequest);
+        Assert.True(bad.GetProperty("errors").TryGetProperty("platform", out _));
+        var counts = await Session.GetAsync<OrderCounts>("/api/v1/orders/counts?buyer=老王");
+        Assert.Equal(2, counts.ByStatus.Values.Sum());
+
+        using var export = await Session.Api.GetAsync(new Uri("/api/v1/orders/export?buyer=%E8%80%81%E7%8E%8B", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var rows = MiniExcelLibs.MiniExcel.Query(await export.Content.ReadAsStreamAsync(), useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(new[] { set.OrderNo, plain.OrderNo }.Order(), rows.Select(r => r["订单号"]?.ToString()).Order());
+        Assert.All(rows, r => Assert.Equal(10m, Convert.ToDecimal(r["实付(元)"], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task A_manual_order_with_bad_lines_and_no_address_is_refused_naming_each_field_and_nothing_is_written()
     {
         await CatalogAsync();

@@ -2628,6 +2628,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
+                    b.HasIndex("BuyerNick")
+                        .HasDatabaseName("ix_orders_buyer_nick");
+
                     b.HasIndex("OrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");

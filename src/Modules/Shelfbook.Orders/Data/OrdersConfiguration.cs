@@ -40,6 +40,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => o.ReceiverName);
         builder.HasIndex(o => o.ReceiverPhone);
         builder.HasIndex(o => o.ReissueOf);
+        builder.HasIndex(o => o.BuyerNick);
     }
 }
 

@@ -70,6 +70,8 @@ public sealed class OrderJobs(
             var filter = request.Filter! with
             {
                 PaidFrom = request.Filter.PaidFrom is { } f ? TenantTime.FromApi(f) : null, PaidTo = request.Filter.PaidTo is { } t ? TenantTime.FromApi(t) : null,
+                CreatedFrom = request.Filter.CreatedFrom is { } cf ? TenantTime.FromApi(cf) : null,
+                CreatedTo = request.Filter.CreatedTo is { } ctTo ? TenantTime.FromApi(ctTo) : null,
             };
             orders = (await queries.Filtered(filter).OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(OrderJob.MaxOrders + 1).Select(o => new { o.Id, o.OrderNo })
                 .ToListAsync(ct)).Select(o => (o.Id, (string?)o.OrderNo)).ToList();
@@ -108,6 +110,14 @@ public sealed class OrderJobs(
         if (f.Exception is { } e) parts.Add("exception=" + e);
         if (f.ShopId is { } shop) parts.Add("shop=" + shop);
         if (!string.IsNullOrWhiteSpace(f.Search)) parts.Add("search=" + f.Search.Trim());
+        if (f.Platform is { } platform) parts.Add("platform=" + platform);
+        if (!string.IsNullOrWhiteSpace(f.Sku)) parts.Add("sku=" + f.Sku.Trim());
+        if (!string.IsNullOrWhiteSpace(f.Buyer)) parts.Add("buyer=" + f.Buyer.Trim());
+        if (!string.IsNullOrWhiteSpace(f.Tag)) parts.Add("tag=" + f.Tag.Trim());
+        if (f.WarehouseId is { } warehouse) parts.Add("warehouse=" + warehouse);
+        if (!string.IsNullOrWhiteSpace(f.Carrier)) parts.Add("carrier=" + f.Carrier.Trim());
+        if (f.CreatedFrom is { } createdFrom) parts.Add("created>=" + createdFrom.ToString("u", CultureInfo.InvariantCulture));
+        if (f.CreatedTo is { } createdTo) parts.Add("created<" + createdTo.ToString("u", CultureInfo.InvariantCulture));
         if (f.PaidFrom is { } from) parts.Add("paid>=" + from.ToString("u", CultureInfo.InvariantCulture));
         if (f.PaidTo is { } to) parts.Add("paid<" + to.ToString("u", CultureInfo.InvariantCulture));
         var text = "filter:" + string.Join(" ", parts);

@@ -11,19 +11,26 @@ namespace Shelfbook.Orders.Features.ListOrders;
 
 internal static class OrderEndpoints
 {
-    private static DateTime? Utc(DateTime? at) => at is { } a ? TenantTime.FromApi(a) : null;
 
     public static void Map(IEndpointRouteBuilder group)
     {
         var orders = group.MapGroup("/").WithTags("Orders 系统订单");
-        orders.MapGet("/", (OrderStatus? status, OrderExceptions? exception, Guid? shopId, string? search, DateTime? paidFrom, DateTime? paidTo, string? after, int? limit,
-                OrderQueries handler, CancellationToken ct) =>
-                handler.ListAsync(new OrderFilter(status, exception, shopId, search, Utc(paidFrom), Utc(paidTo)), PageRequest.From(after, limit), ct))
-            .WithSummary("System orders, newest first, a keyset page at a time; filter by status, exception, shop, paid time [paidFrom, paidTo), or an order / "
-                         + "platform order number, receiver, phone or seller code")
+        orders.MapGet("/", ([AsParameters] OrderListQuery query, string? after, int? limit, OrderQueries handler, CancellationToken ct) =>
+                handler.ListAsync(query.Filter(), PageRequest.From(after, limit), ct))
+            .WithSummary("System orders, newest first, a keyset page at a time; filter by status, exception, shop, platform, SKU code, buyer, tag, warehouse, "
+                         + "carrier, paid or created time [from, to), or a search for an order / platform order number, receiver, phone or seller code")
             .RequirePermission(OrdersPermissions.View);
-        orders.MapGet("/counts", (Guid? shopId, string? search, OrderQueries handler, CancellationToken ct) => handler.CountsAsync(new OrderFilter(null, null, shopId, search), ct))
-            .WithSummary("How many orders each status tab and each exception queue holds")
+        orders.MapGet("/counts", ([AsParameters] OrderListQuery query, OrderQueries handler, CancellationToken ct) =>
+                handler.CountsAsync(query.Filter() with { Status = null, Exception = null }, ct))
+            .WithSummary("How many orders each status tab and each exception queue holds under the other filters")
+            .RequirePermission(OrdersPermissions.View);
+        orders.MapGet("/export", async ([AsParameters] OrderListQuery query, OrderQueries handler, HttpContext http, CancellationToken ct) =>
+            {
+                var file = await handler.ExportAsync(query.Filter(), ct);
+                http.Response.RegisterForDisposeAsync(file);
+                return TypedResults.File(file, Shelfbook.Platform.Spreadsheets.Workbooks.ContentType, $"订单-{DateTime.UtcNow:yyyyMMdd}.xlsx");
+            })
+            .WithSummary("The filtered orders as xlsx (the list's filters; at most 200,000 orders)")
             .RequirePermission(OrdersPermissions.View);
         orders.MapGet("/{id:guid}", (Guid id, OrderQueries handler, CancellationToken ct) => handler.GetAsync(id, ct))
             .WithSummary("One order: lines (the shop's SKU and what it resolved to), items to pick, its platform orders and its log")

@@ -11,9 +11,21 @@ public sealed record OrderRow(
     string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, DateTime? PaidAt, int LineCount, int Quantity,
     bool Presale, DateTime? ShipBy, DateTime CreatedAt);
 
-/// <summary>What the list is narrowed to; every part optional; paid times are a half-open range [from, to).</summary>
+/// <summary>What the list is narrowed to; every part optional; times are half-open ranges [from, to).</summary>
 public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null,
-    DateTime? PaidFrom = null, DateTime? PaidTo = null);
+    DateTime? PaidFrom = null, DateTime? PaidTo = null, ShopPlatform? Platform = null, string? Sku = null, string? Buyer = null, string? Tag = null,
+    Guid? WarehouseId = null, string? Carrier = null, DateTime? CreatedFrom = null, DateTime? CreatedTo = null);
+
+/// <summary>The list's query string: the filter's parts by name (times as the API takes them, the platform by name).</summary>
+public sealed record OrderListQuery(
+    OrderStatus? Status, OrderExceptions? Exception, Guid? ShopId, string? Search, DateTime? PaidFrom, DateTime? PaidTo, string? Platform, string? Sku,
+    string? Buyer, string? Tag, Guid? WarehouseId, string? Carrier, DateTime? CreatedFrom, DateTime? CreatedTo)
+{
+    public OrderFilter Filter() => new(Status, Exception, ShopId, Search, Utc(PaidFrom), Utc(PaidTo), InputCheck.Filter<ShopPlatform>("platform", Platform), Sku,
+        Buyer, Tag, WarehouseId, Carrier, Utc(CreatedFrom), Utc(CreatedTo));
+
+    private static DateTime? Utc(DateTime? at) => at is { } a ? TenantTime.FromApi(a) : null;
+}
 
 /// <summary>How many orders each status tab holds, and each exception queue.</summary>
 public sealed record OrderCounts(IReadOnlyDictionary<OrderStatus, int> ByStatus, IReadOnlyDictionary<OrderExceptions, int> ByException);
@@ -52,6 +64,26 @@ public sealed class OrderQueries(TenantDbContext db)
         if (filter.Status is { } status) query = query.Where(o => o.Status == status);
         if (filter.Exception is { } flag and not OrderExceptions.None) query = query.Where(o => (o.Exceptions & flag) == flag);
         if (filter.ShopId is { } shop) query = query.Where(o => o.ShopId == shop);
+        if (filter.CreatedFrom is { } createdFrom) query = query.Where(o => o.CreatedAt >= createdFrom);
+        if (filter.CreatedTo is { } createdTo) query = query.Where(o => o.CreatedAt < createdTo);
+        if (filter.Platform is { } platform)
+        {
+            var shops = ShopQueries.Summaries(db).Where(s => s.Platform == platform).Select(s => (Guid?)s.Id);
+            query = query.Where(o => shops.Contains(o.ShopId));
+        }
+        if (filter.Buyer?.Trim() is { Length: > 0 } buyer) query = query.Where(o => o.BuyerNick == buyer);
+        if (filter.Tag?.Trim() is { Length: > 0 } tag) query = query.Where(o => o.Tags.Contains(tag));
+        if (filter.WarehouseId is { } warehouse) query = query.Where(o => o.WarehouseId == warehouse || o.RuleWarehouseId == warehouse);
+        if (filter.Carrier?.Trim() is { Length: > 0 } carrier) query = query.Where(o => o.CarrierCode == carrier);
+        if (filter.Sku?.Trim() is { Length: > 0 } sku)
+        {
+            // A SKU by its code (any letter case): among the items (a combo's parts too), or a line's code as the shop sold it.
+            var normalized = sku.ToUpperInvariant();
+            var ids = SkuQueries.Summaries(db).Where(s => s.NormalizedCode == normalized).Select(s => s.Id);
+            var withSku = db.Set<OrderItem>().Where(i => ids.Contains(i.SkuId)).Select(i => i.OrderId)
+                .Concat(db.Set<OrderLine>().Where(l => l.SellerCode == sku).Select(l => l.OrderId));
+            query = query.Where(o => withSku.Contains(o.Id));
+        }
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
             // An order number, a platform order number, a receiver's name or phone, whole, or a seller code on any line:
@@ -65,6 +97,46 @@ public sealed class OrderQueries(TenantDbContext db)
             query = query.Where(o => matches.Contains(o.Id));
         }
         return query;
+    }
+
+    public static readonly IReadOnlyList<Shelfbook.Platform.Spreadsheets.SheetColumn> ExportColumns =
+    [
+        new("orderNo", "订单号", "Order no."), new("platformOrderNo", "平台单号", "Platform order no."), new("shop", "店铺", "Shop"), new("status", "状态", "Status"),
+        new("exceptions", "异常", "Exceptions"), new("buyer", "买家", "Buyer"), new("receiver", "收货人", "Receiver"), new("province", "省", "Province"),
+        new("city", "市", "City"), new("paid", "实付(元)", "Paid"), new("currency", "币种", "Currency"), new("paidAt", "付款时间(UTC)", "Paid at (UTC)"),
+        new("lines", "商品行", "Lines"), new("quantity", "数量", "Units"), new("presale", "预售", "Presale"), new("createdAt", "创建时间(UTC)", "Created (UTC)"),
+    ];
+
+    /// <summary>
+    /// The filtered list as xlsx, newest first, read a page at a time (at most the workbook's row limit; a filter matching
+    /// more is refused, naming the limit).
+    /// </summary>
+    public async Task<Stream> ExportAsync(OrderFilter filter, CancellationToken ct)
+    {
+        var count = await Filtered(filter).CountAsync(ct);
+        if (count > Shelfbook.Platform.Spreadsheets.Workbooks.MaxRows)
+            throw new InputRejectedException("filter", "too_many", $"The filter matches {count} orders; at most {Shelfbook.Platform.Spreadsheets.Workbooks.MaxRows} export at once.",
+                Shelfbook.Platform.Spreadsheets.Workbooks.MaxRows);
+        var shops = await ShopQueries.Summaries(db).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var rows = new List<IReadOnlyDictionary<string, object?>>(count);
+        string? after = null;
+        do
+        {
+            var page = await ListAsync(filter, new PageRequest(after, PageRequest.MaxLimit), ct);
+            rows.AddRange(page.Items.Select(o => new Dictionary<string, object?>
+            {
+                ["orderNo"] = o.OrderNo, ["platformOrderNo"] = o.PlatformOrderNo, ["shop"] = o.ShopId is { } id ? shops.GetValueOrDefault(id) : null,
+                ["status"] = o.Status.ToString(), ["exceptions"] = o.Exceptions == OrderExceptions.None ? null : o.Exceptions.ToString(), ["buyer"] = o.BuyerNick,
+                ["receiver"] = o.ReceiverName, ["province"] = o.Province, ["city"] = o.City, ["paid"] = MinorUnits.ToMajor(o.Paid), ["currency"] = o.Currency,
+                ["paidAt"] = o.PaidAt, ["lines"] = o.LineCount, ["quantity"] = o.Quantity, ["presale"] = o.Presale ? "Y" : null, ["createdAt"] = o.CreatedAt,
+            }));
+            after = page.Next;
+        }
+        while (after is not null);
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        Shelfbook.Platform.Spreadsheets.Workbooks.Write(file, ExportColumns, rows);
+        file.Position = 0;
+        return file;
     }
 
     /// <summary>The tab counts under the same filter (but its status and exception): one grouped query each.</summary>
