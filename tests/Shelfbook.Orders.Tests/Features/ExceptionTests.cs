@@ -82,6 +82,38 @@ public abstract class ExceptionTests(ShelfbookApp app, Sandbox sandbox) : Tenant
     }
 
     [Fact]
+    public async Task The_same_buyer_ordering_the_same_again_is_suspected_a_duplicate_until_a_person_says_it_is_not()
+    {
+        await _kit.SyncedShopAsync(Session, 6, ["A-1", "B-2"]);
+        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+        // The platform sends the same order again under a new number (a buyer paying twice, a re-created order).
+        await using (var db = Session.OpenDb())
+        {
+            var original = await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().AsNoTracking()
+                .Where(o => o.Status == Shelfbook.Channels.Domain.PlatformOrderStatus.AwaitingShipment).OrderBy(o => o.PlatformOrderId).FirstAsync();
+            var lines = await db.Set<Shelfbook.Channels.Domain.PlatformOrderLine>().AsNoTracking().Where(l => l.OrderId == original.Id).ToListAsync();
+            var again = original;
+            (again.Id, again.PlatformOrderId) = (Guid.CreateVersion7(), original.PlatformOrderId + "9");
+            foreach (var line in lines) (line.Id, line.OrderId) = (0, again.Id);
+            db.Add(again);
+            db.AddRange(lines);
+            await db.SaveChangesAsync();
+        }
+        var second = await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+        Assert.Equal(1, second.TakenIn);
+        Order suspect;
+        await using (var db = Session.OpenDb())
+            suspect = await db.Set<Order>().SingleAsync(o => (o.Exceptions & OrderExceptions.DuplicateSuspect) != 0);
+        Assert.EndsWith("9", suspect.PlatformOrderNo, StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.Exception, suspect.Status);
+
+        var dismissed = await Session.PostAsync<List<OrderChange>>("/api/v1/orders/dismiss-duplicates", new { orderIds = new[] { suspect.Id } });
+        Assert.Equal(ChangeOutcome.Done, Assert.Single(dismissed).Outcome);
+        var after = await Session.GetAsync<OrderDetail>($"/api/v1/orders/{suspect.Id}");
+        Assert.Equal(suspect.Exceptions & ~OrderExceptions.DuplicateSuspect, after.Order.Exceptions);
+    }
+
+    [Fact]
     public async Task Once_the_catalog_knows_a_code_the_unmatched_orders_are_matched_again_with_their_items()
     {
         await _kit.SyncedShopAsync(Session, 40, ["A-1", "ZZ-9"]);

@@ -85,6 +85,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
         var resolutionOf = asked.Select((l, i) => (l, r: resolutions[i])).ToDictionary(p => p.l, p => p.r);
 
         var now = db.Time.StoredUtcNow();
+        var seen = await RecentAsync(heads, now, ct);
         var first = await OrderNumbers.TakeAsync(db, user.TimeZone, heads.Count, ct);
         var built = new List<Built>(heads.Count);
         for (var n = 0; n < heads.Count; n++)
@@ -125,11 +126,26 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
             if (h.RefundRequested) exceptions |= OrderExceptions.RefundInProgress;
             if (!string.IsNullOrWhiteSpace(h.BuyerMessage)) exceptions |= OrderExceptions.RemarkToRead;
             (order.LineCount, order.Quantity) = (orderLines.Count, orderLines.Sum(l => l.Quantity));
+            if (h.BuyerNick is not null && !seen.Add((h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, h.Paid, order.Quantity)))
+                exceptions |= OrderExceptions.DuplicateSuspect;
             var log = order.TakeIn(exceptions, h.HeldByPlatform ? "platform_forbids_shipping" : null, now);
             built.Add(new Built(order, orderLines, items, new OrderSourceLink { OrderId = order.Id, PlatformOrderId = h.Id, ShopId = h.ShopId, PlatformOrderNo = h.PlatformOrderId },
                 log));
         }
         return built;
+    }
+
+    /// <summary>
+    /// 疑似重复: what the batch's buyers ordered in the last three days (not cancelled), as (shop, buyer, receiver, phone,
+    /// paid, units); a new order matching one of these, or an earlier one of the same batch, is suspected a duplicate.
+    /// </summary>
+    private async Task<HashSet<(Guid?, string?, string?, string?, long, int)>> RecentAsync(List<PlatformOrderHead> heads, DateTime now, CancellationToken ct)
+    {
+        var buyers = heads.Where(h => h.BuyerNick is not null).Select(h => h.BuyerNick!).Distinct().ToList();
+        var since = now.AddDays(-3);
+        var recent = await db.Set<Order>().Where(o => EF.Parameter(buyers).Contains(o.BuyerNick!) && o.CreatedAt >= since && o.Status != OrderStatus.Cancelled)
+            .Select(o => new { o.ShopId, o.BuyerNick, o.ReceiverName, o.ReceiverPhone, o.Paid, o.Quantity }).ToListAsync(ct);
+        return recent.Select(o => (o.ShopId, o.BuyerNick, o.ReceiverName, o.ReceiverPhone, o.Paid, o.Quantity)).ToHashSet();
     }
 
     /// <summary>

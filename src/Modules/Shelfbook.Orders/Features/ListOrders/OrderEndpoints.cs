@@ -58,6 +58,8 @@ internal static class OrderEndpoints
             .WithSummary("Mark buyer remarks as read (确认留言); a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/clear-rule-flags", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.ClearRuleFlagsAsync(input, ct))
             .WithSummary("Clear what audit rules flagged (规则标记) once a person has looked; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/dismiss-duplicates", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissDuplicatesAsync(input, ct))
+            .WithSummary("Confirm suspected duplicates (疑似重复) as orders of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/re-resolve", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.ReResolveAsync(input, ct))
             .WithSummary("Match unmatched lines again through the catalog (重新匹配); a result per order").RequirePermission(OrdersPermissions.Edit);
         var jobs = group.MapGroup("/jobs").WithTags("Batch jobs 批量处理");

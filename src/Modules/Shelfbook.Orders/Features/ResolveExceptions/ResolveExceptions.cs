@@ -74,10 +74,18 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
 
     /// <summary>处理规则标记: a person has looked at what an audit rule flagged; the flag is cleared.</summary>
     public Task<IReadOnlyList<OrderChange>> ClearRuleFlagsAsync(OrdersRequest request, CancellationToken ct) =>
-        EachAsync(request, "clear_rule_flag", async (orders, now) => orders.ToDictionary(o => o.Id, o =>
-            o.Clear(OrderExceptions.RuleFlagged, "rule_flag_cleared", now) is { } entry
+        DismissAsync(request, OrderExceptions.RuleFlagged, "clear_rule_flag", "order.no_rule_flag", "is not flagged by a rule", ct);
+
+    /// <summary>不是重复: a person has checked that a suspected duplicate is a real order of its own.</summary>
+    public Task<IReadOnlyList<OrderChange>> DismissDuplicatesAsync(OrdersRequest request, CancellationToken ct) =>
+        DismissAsync(request, OrderExceptions.DuplicateSuspect, "dismiss_duplicate", "order.not_duplicate_suspect", "is not suspected a duplicate", ct);
+
+    private Task<IReadOnlyList<OrderChange>> DismissAsync(OrdersRequest request, OrderExceptions flag, string action, string skipCode, string skipText,
+        CancellationToken ct) =>
+        EachAsync(request, action, async (orders, now) => orders.ToDictionary(o => o.Id, o =>
+            o.Clear(flag, action, now) is { } entry
                 ? Done(o, entry)
-                : new OrderChange(o.Id, o.OrderNo, ChangeOutcome.Skipped, "order.no_rule_flag", $"Order {o.OrderNo} is not flagged by a rule.", o.OrderNo)), ct);
+                : new OrderChange(o.Id, o.OrderNo, ChangeOutcome.Skipped, skipCode, $"Order {o.OrderNo} {skipText}.", o.OrderNo)), ct);
 
     /// <summary>
     /// 重新匹配: the lines of unmatched orders go through the catalog again; those that resolve now get their SKU and
