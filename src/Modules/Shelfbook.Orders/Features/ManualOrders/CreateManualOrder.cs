@@ -98,7 +98,8 @@ public sealed class CreateManualOrder(TenantDbContext db, IResolveLines resolver
         // Each line's share of the discount, by value, so that the lines add up to what is paid for goods.
         var paid = Shares(lines.Select(l => (long)l.Quantity!.Value * (l.Price ?? 0)).ToList(), goods - discount);
         var now = db.Time.StoredUtcNow();
-        var resolutions = await resolver.ResolveAsync(lines.Select((l, i) => new LineToResolve(input.ShopId, null, null, l.Code!.Trim(), l.Quantity!.Value, paid[i], now)).ToList(), null, ct);
+        var resolutions = await resolver.ResolveAsync(
+            lines.Select((l, i) => new LineToResolve(input.ShopId, null, null, l.Code!.Trim(), l.Quantity!.Value, paid[i], now)).ToList(), null, ct);
         for (var i = 0; i < resolutions.Count; i++)
             if (resolutions[i].Failure is { } failure)
                 check.Add($"lines[{i}].code", failure.Code == "unmapped" ? "unknown_sku" : failure.Code, failure.Message, lines[i].Code!.Trim());
@@ -107,7 +108,8 @@ public sealed class CreateManualOrder(TenantDbContext db, IResolveLines resolver
         var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, 1, ct);
         var order = new Order
         {
-            OrderNo = OrderNumbers.Format(day, serial), Origin = origin, ShopId = input.ShopId, ReissueOf = original?.Id, PlatformOrderNo = original?.PlatformOrderNo, BuyerNick = buyer, BuyerMessage = message, SellerMemo = memo,
+            OrderNo = OrderNumbers.Format(day, serial), Origin = origin, ShopId = input.ShopId, ReissueOf = original?.Id, PlatformOrderNo = original?.PlatformOrderNo,
+            BuyerNick = buyer, BuyerMessage = message, SellerMemo = memo,
             ReceiverName = address.Name, ReceiverPhone = address.Phone, Country = address.Country, Province = address.Province, City = address.City,
             District = address.District, Address = address.Address, PostalCode = address.PostalCode, Currency = "CNY", GoodsAmount = goods, Discount = discount,
             Postage = input.Postage ?? 0, Paid = goods - discount + (input.Postage ?? 0), PlacedAt = now, PaidAt = now, LineCount = lines.Count,
