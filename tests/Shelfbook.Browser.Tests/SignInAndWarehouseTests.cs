@@ -579,18 +579,22 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     [Fact]
     public async Task An_audit_rule_is_made_on_its_page_refused_without_an_action_and_listed_with_its_conditions()
     {
-        var (page, session) = await SignInAsync();
+        var (page, session) = await SignInAsync(session =>
+            session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "服装" }, System.Net.HttpStatusCode.Created));
         await page.GetByRole(AriaRole.Link, new() { Name = "审核规则", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);
         await page.ClickAsync("[data-testid=audit-rule-new]");
         await Field(page, "field-audit-rule-name").FillAsync("大额订单");
         await Field(page, "field-audit-rule-paid-min").FillAsync("500");
+        await page.ClickAsync("[data-testid=field-audit-rule-categories]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "服装" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
         await page.ClickAsync("[data-testid=audit-rule-save]");
         await page.Locator("[data-testid=audit-rule-error]").WaitForAsync();
         await Field(page, "field-audit-rule-hold").FillAsync("大额需确认");
         await page.ClickAsync("[data-testid=audit-rule-save]");
         var row = page.Locator("[data-testid=audit-rule-table] tbody tr", new() { HasText = "大额订单" });
-        await row.Filter(new() { HasText = "¥500.00" }).Filter(new() { HasText = "挂起：大额需确认" }).WaitForAsync();
+        await row.Filter(new() { HasText = "¥500.00" }).Filter(new() { HasText = "挂起：大额需确认" }).Filter(new() { HasText = "商品分类 服装" }).WaitForAsync();
         var rule = Assert.Single(await session.GetAsync<List<Orders.Domain.AuditRule>>("/api/v1/orders/audit-rules"));
         Assert.Equal((50000L, "大额需确认"), (rule.PaidMin!.Value, rule.HoldReason));
     }

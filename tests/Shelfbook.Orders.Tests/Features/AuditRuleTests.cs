@@ -62,6 +62,30 @@ public abstract class AuditRuleTests(ShelfbookApp app, Sandbox sandbox) : Tenant
     }
 
     [Fact]
+    public async Task A_category_condition_matches_products_of_the_categories_below_it_and_a_brand_condition_its_brand()
+    {
+        var clothes = (await Session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "服装" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var tees = (await Session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/categories", new { name = "T恤", parentId = clothes }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        await Session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+            new { name = "纯棉T恤", brand = "棉田", categoryId = tees, skus = new[] { new { code = "TEE-1" } } }, HttpStatusCode.Created);
+        await Session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products", new { name = "马克杯", skus = new[] { new { code = "CUP-1" } } }, HttpStatusCode.Created);
+        async Task<Guid> OrderAsync(string code) => (await Session.PostAsync<Shelfbook.Orders.Features.ManualOrders.ManualOrderCreated>("/api/v1/orders/manual", new
+        {
+            receiver = new { receiverName = "郑十一", province = "上海", city = "上海市", address = "南京路 1 号" }, lines = new[] { new { code, quantity = 1, price = 1000 } },
+        }, HttpStatusCode.Created)).Id;
+        var (tee, cup) = (await OrderAsync("TEE-1"), await OrderAsync("CUP-1"));
+        await Session.PostAsync<AuditRule>("/api/v1/orders/audit-rules", new { name = "服装打标", categoryIds = new[] { clothes }, addTag = "服装" }, HttpStatusCode.Created);
+        await Session.PostAsync<AuditRule>("/api/v1/orders/audit-rules", new { name = "品牌打标", brands = new[] { "棉田" }, addTag = "棉田" }, HttpStatusCode.Created);
+
+        await ArrivedAsync();
+
+        await using var db = Session.OpenDb();
+        Assert.Equal(new[] { "服装", "棉田" }.Order(), (await db.Set<Order>().SingleAsync(o => o.Id == tee)).Tags.Order());
+        Assert.Empty((await db.Set<Order>().SingleAsync(o => o.Id == cup)).Tags);
+    }
+
+    [Fact]
     public async Task A_rule_flags_orders_with_a_remark_and_a_person_clears_the_flag_after_looking()
     {
         await _kit.SyncedShopAsync(Session, 20, ["A-1", "B-2"], remarkShare: 0.5);

@@ -15,8 +15,8 @@ public sealed record AllocationRuleView(Guid Id, int Priority, string Name, bool
 /// <summary>A warehouse or shop a rule may name.</summary>
 public sealed record RuleChoice(Guid Id, string Code, string Name, bool Active);
 
-/// <summary>What the rule editor offers: the tenant's warehouses (by code) and shops.</summary>
-public sealed record RuleChoices(IReadOnlyList<RuleChoice> Warehouses, IReadOnlyList<RuleChoice> Shops);
+/// <summary>What the rule editors offer: the tenant's warehouses (by code), shops and categories (by path).</summary>
+public sealed record RuleChoices(IReadOnlyList<RuleChoice> Warehouses, IReadOnlyList<RuleChoice> Shops, IReadOnlyList<CategoryChoice>? Categories = null);
 
 /// <summary>分配规则: the tenant's allocation rules, tried by priority; each names shops and provinces it applies to and the warehouses to try in order.</summary>
 public sealed class ManageAllocationRules(TenantDbContext db)
@@ -26,7 +26,8 @@ public sealed class ManageAllocationRules(TenantDbContext db)
 
     public async Task<RuleChoices> ChoicesAsync(CancellationToken ct) => new(
         await WarehouseQueries.Summaries(db).OrderBy(w => w.Code).Select(w => new RuleChoice(w.Id, w.Code, w.Name, w.Active)).ToListAsync(ct),
-        await ShopQueries.Summaries(db).OrderBy(s => s.Name).Select(s => new RuleChoice(s.Id, s.Code, s.Name, s.Active)).ToListAsync(ct));
+        await ShopQueries.Summaries(db).OrderBy(s => s.Name).Select(s => new RuleChoice(s.Id, s.Code, s.Name, s.Active)).ToListAsync(ct),
+        await CategoryQueries.ChoicesAsync(db, ct));
 
     public async Task<AllocationRuleView> CreateAsync(AllocationRuleInput input, CancellationToken ct)
     {
