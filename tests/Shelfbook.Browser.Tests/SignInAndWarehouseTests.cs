@@ -620,6 +620,12 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.ClickAsync("[data-testid=manual-save]");
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "周九" }).WaitForAsync();
         await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+
+        // More filters: a tag nobody carries empties the list and the tab counts.
+        await page.ClickAsync("[data-testid=orders-more-filters]");
+        await Field(page, "orders-tag").FillAsync("VIP");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (0)" }).WaitForAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "周九" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
     [Fact]
