@@ -115,7 +115,17 @@ public sealed partial class ProblemResponses(
         foreach (var localizer in Localizers())
         {
             var template = localizer[key];
-            if (!template.ResourceNotFound) return string.Format(CultureInfo.CurrentCulture, template.Value, arguments);
+            if (template.ResourceNotFound) continue;
+            try
+            {
+                return string.Format(CultureInfo.CurrentCulture, template.Value, arguments);
+            }
+            catch (FormatException)
+            {
+                // The template wants more values than the caller kept (a stored result with only its order number):
+                // the caller's own message says it whole, if not in the user's language.
+                return fallback;
+            }
         }
         return fallback;
     }

@@ -32,10 +32,9 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, Current
     public async Task<AuditRun> AuditAsync(OrdersRequest request, CancellationToken ct)
     {
         var check = new InputCheck();
-        if (request.OrderIds is not { Count: > 0 } ids) check.Add("orderIds", "required", "Choose at least one order.");
-        else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once; use a batch job for more.", MaxSelection);
+        var wanted = request.Checked(check, MaxSelection);
         check.ThrowIfAny();
-        return await AuditBatchAsync(request.OrderIds!, ct);
+        return await AuditBatchAsync(wanted, ct);
     }
 
     /// <summary>

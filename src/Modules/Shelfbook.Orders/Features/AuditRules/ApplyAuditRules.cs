@@ -41,10 +41,9 @@ public sealed class ApplyAuditRules(TenantDbContext db, ISkuDirectory skus, Audi
     public async Task<RulesRun> ApplyToAsync(OrdersRequest request, CancellationToken ct)
     {
         var check = new InputCheck();
-        if (request.OrderIds is not { Count: > 0 } chosen) check.Add("orderIds", "required", "Choose at least one order.");
-        else if (chosen.Count > Batch) check.Add("orderIds", "too_many", $"At most {Batch} orders at once.", Batch);
+        var chosen = request.Checked(check, Batch);
         check.ThrowIfAny();
-        return await ApplyAsync(request.OrderIds!.Distinct().ToList(), await ActiveAsync(ct), ct);
+        return await ApplyAsync(chosen, await ActiveAsync(ct), ct);
     }
 
     private async Task<List<AuditRule>> ActiveAsync(CancellationToken ct) =>

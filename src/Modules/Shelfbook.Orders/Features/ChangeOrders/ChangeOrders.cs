@@ -11,7 +11,16 @@ namespace Shelfbook.Orders.Features.ChangeOrders;
 
 public sealed record HoldRequest(IReadOnlyList<Guid>? OrderIds, string? Reason, DateTime? Until);
 
-public sealed record OrdersRequest(IReadOnlyList<Guid>? OrderIds, string? Reason);
+public sealed record OrdersRequest(IReadOnlyList<Guid>? OrderIds, string? Reason)
+{
+    /// <summary>The chosen orders once each, or the field errors: none chosen, or more than <paramref name="max"/> (a batch job takes more).</summary>
+    public List<Guid> Checked(InputCheck check, int max)
+    {
+        if (OrderIds is not { Count: > 0 } ids) check.Add("orderIds", "required", "Choose at least one order.");
+        else if (ids.Count > max) check.Add("orderIds", "too_many", $"At most {max} orders at once; use a batch job for more.", max);
+        return OrderIds?.Distinct().ToList() ?? [];
+    }
+}
 
 public enum ChangeOutcome
 {
@@ -57,10 +66,8 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
     private async Task<IReadOnlyList<OrderChange>> ApplyAsync(IReadOnlyList<Guid>? ids, InputCheck check, string action, Func<Order, DateTime, OrderLogEntry> change,
         CancellationToken ct)
     {
-        if (ids is null || ids.Count == 0) check.Add("orderIds", "required", "Choose at least one order.");
-        else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once; use a batch job for more.", MaxSelection);
+        var wanted = new OrdersRequest(ids, null).Checked(check, MaxSelection);
         check.ThrowIfAny();
-        var wanted = ids!.Distinct().ToList();
         // Its own transaction, or the caller's (a batch job records each order's result in the same one).
         await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var orders = await db.Set<Order>().Where(o => EF.Parameter(wanted).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);

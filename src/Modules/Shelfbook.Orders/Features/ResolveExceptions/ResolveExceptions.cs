@@ -143,10 +143,8 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
         Func<List<Order>, DateTime, Task<Dictionary<Guid, OrderChange>>> work, CancellationToken ct)
     {
         var check = new InputCheck();
-        if (request.OrderIds is not { Count: > 0 } ids) check.Add("orderIds", "required", "Choose at least one order.");
-        else if (ids.Count > MaxSelection) check.Add("orderIds", "too_many", $"At most {MaxSelection} orders at once.", MaxSelection);
+        var wanted = request.Checked(check, MaxSelection);
         check.ThrowIfAny();
-        var wanted = request.OrderIds!.Distinct().ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var orders = await db.Set<Order>().Where(o => EF.Parameter(wanted).Contains(o.Id)).ToListAsync(ct);
         var results = await work(orders, db.Time.StoredUtcNow());
