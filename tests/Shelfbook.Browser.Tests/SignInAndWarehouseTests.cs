@@ -476,16 +476,7 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         var (page, _) = await SignInAsync(async session =>
         {
             var (_, sku) = await StockedAsync(session, 10);
-            await using var db = session.OpenDb();
-            var now = DateTime.UtcNow;
-            var order = new Orders.Domain.Order
-            {
-                OrderNo = "SO26120100021", Status = Orders.Domain.OrderStatus.PendingAudit, PlacedAt = now, PaidAt = now, CreatedAt = now, UpdatedAt = now,
-                ReceiverName = "王五", Province = "上海", City = "上海市", Paid = 3980, LineCount = 1, Quantity = 2,
-            };
-            var line = new Orders.Domain.OrderLine { OrderId = order.Id, Position = 1, SellerCode = "CUP", Title = "马克杯", Quantity = 2, Paid = 3980, SkuId = sku, SkuCode = "CUP" };
-            db.AddRange(order, line, new Orders.Domain.OrderItem { OrderId = order.Id, LineId = line.Id, SkuId = sku, SkuCode = "CUP", Quantity = 2, Amount = 3980 });
-            await db.SaveChangesAsync();
+            await PendingOrderAsync(session, sku, "SO26120100021", "王五", "上海", "上海市", 2);
         });
         await page.GetByRole(AriaRole.Link, new() { Name = "分配规则", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);
@@ -506,6 +497,50 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100021" }).ClickAsync();
         await page.Locator("[data-testid=order-warehouse]", new() { HasText = "SH · 上海仓" }).WaitForAsync();
         await page.Locator("[data-testid=order-dialog]", new() { HasText = "分配规则：上海优先" }).First.WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_carrier_and_its_rate_table_made_on_their_pages_price_a_parcel_and_an_audited_order_shows_its_service_and_freight()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await PendingOrderAsync(session, sku, "SO26120100041", "孙七", "浙江省", "杭州市", 1);
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "物流方式", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=carrier-new]");
+        await Field(page, "field-carrier-code").FillAsync("ZTO");
+        await Field(page, "field-carrier-name").FillAsync("中通快递");
+        await Field(page, "field-service-code-0").FillAsync("STD");
+        await Field(page, "field-service-name-0").FillAsync("中通标准");
+        await page.ClickAsync("[data-testid=carrier-save]");
+        await page.Locator("[data-testid=carrier-table] tbody tr", new() { HasText = "ZTO" }).Filter(new() { HasText = "无运费模板" }).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "运费模板", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=rate-table-new]");
+        await page.ClickAsync("[data-testid=field-rate-service]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "中通快递 · 中通标准" }).ClickAsync();
+        await Field(page, "field-rate-name").FillAsync("中通全国");
+        await Field(page, "field-zone-name-0").FillAsync("全国");
+        await Field(page, "field-zone-first-price-0").FillAsync("6");
+        await Field(page, "field-zone-step-price-0").FillAsync("3");
+        await page.ClickAsync("[data-testid=rate-table-save]");
+        await page.Locator("[data-testid=rate-table-table] tbody tr", new() { HasText = "中通全国" }).WaitForAsync();
+        // 2.5 kg: 6.00 for the first kilo and two further kilos at 3.00.
+        await Field(page, "quote-weight").FillAsync("2500");
+        await page.ClickAsync("[data-testid=quote-run]");
+        await page.Locator("[data-testid=quote-table] tbody tr", new() { HasText = "中通标准" }).Filter(new() { HasText = "12.00 CNY" }).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-audit]");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "已审核 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).ClickAsync();
+        await page.Locator("[data-testid=order-carrier]", new() { HasText = "中通快递 · 中通标准" }).WaitForAsync();
+        await page.Locator("[data-testid=order-freight]", new() { HasText = "6.00 CNY" }).WaitForAsync();
     }
 
     [Fact]
@@ -652,6 +687,21 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (2)" }).WaitForAsync();
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "吴十" }).Filter(new() { HasText = "¥0.00" }).ClickAsync();
         await page.Locator("[data-testid=order-origin]", new() { HasText = "补发单" }).WaitForAsync();
+    }
+
+    /// <summary>A pending order of <paramref name="units"/> mugs at 19.90 each, written straight into the tenant's database.</summary>
+    private static async Task PendingOrderAsync(TenantSession session, Guid sku, string orderNo, string receiver, string province, string city, int units)
+    {
+        await using var db = session.OpenDb();
+        var now = DateTime.UtcNow;
+        var order = new Orders.Domain.Order
+        {
+            OrderNo = orderNo, Status = Orders.Domain.OrderStatus.PendingAudit, PlacedAt = now, PaidAt = now, CreatedAt = now, UpdatedAt = now,
+            ReceiverName = receiver, Province = province, City = city, Paid = 1990 * units, LineCount = 1, Quantity = units,
+        };
+        var line = new Orders.Domain.OrderLine { OrderId = order.Id, Position = 1, SellerCode = "CUP", Title = "马克杯", Quantity = units, Paid = 1990 * units, SkuId = sku, SkuCode = "CUP" };
+        db.AddRange(order, line, new Orders.Domain.OrderItem { OrderId = order.Id, LineId = line.Id, SkuId = sku, SkuCode = "CUP", Quantity = units, Amount = 1990 * units });
+        await db.SaveChangesAsync();
     }
 
     private static async Task<(Guid Warehouse, Guid Sku)> StockedAsync(TenantSession session, int quantity)

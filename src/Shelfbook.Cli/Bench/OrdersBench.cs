@@ -12,6 +12,7 @@ using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
 using Shelfbook.Inventory.Features.ManageWarehouses;
 using Shelfbook.Kernel;
+using Shelfbook.Logistics.Domain;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.AuditOrders;
 using Shelfbook.Orders.Features.ChangeOrders;
@@ -76,6 +77,9 @@ public static class OrdersBench
 
         await using (var db = host.OpenTenant())
         {
+            var priced = await db.Set<OrderEstimate>().CountAsync(e => e.Freight != null, ct);
+            report("orders.audit.with_freight", priced, "orders");
+            if (priced != audited) throw new InvalidOperationException($"{audited - priced} of {audited} audited orders have no freight estimate.");
             var drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync(ct);
             report("orders.verify.drifts", drifts.Count, "drifts");
             if (drifts.Count > 0) throw new InvalidOperationException("The ledger drifted: " + drifts[0]);
@@ -161,6 +165,19 @@ public static class OrdersBench
         var shops = new List<Guid>();
         await using (var db = host.OpenTenant())
         {
+            // Two couriers priced by zone, the cheaper one only up to 3 kg, and a rule sending heavy parcels with the dearer.
+            var now = DateTime.UtcNow;
+            var (sf, zto) = (new Carrier { Code = "SF", NormalizedCode = "SF", Name = "顺丰", UpdatedAt = now }, new Carrier { Code = "ZTO", NormalizedCode = "ZTO", Name = "中通", UpdatedAt = now });
+            var (sfStd, ztoStd) = (new CarrierService { CarrierId = sf.Id, Code = "STD", Name = "顺丰标快", UpdatedAt = now },
+                new CarrierService { CarrierId = zto.Id, Code = "STD", Name = "中通快递", UpdatedAt = now });
+            var (sfTable, ztoTable) = (new RateTable { ServiceId = sfStd.Id, Name = "顺丰", UpdatedAt = now }, new RateTable { ServiceId = ztoStd.Id, Name = "中通", UpdatedAt = now });
+            db.AddRange(sf, zto, sfStd, ztoStd, sfTable, ztoTable);
+            db.AddRange(
+                new RateZone { TableId = sfTable.Id, Name = "江浙沪", Destinations = ["上海", "江苏", "浙江"], FirstGrams = 1000, FirstPrice = 1200, StepGrams = 1000, StepPrice = 200 },
+                new RateZone { TableId = sfTable.Id, Position = 1, Name = "全国", Destinations = ["*"], FirstGrams = 1000, FirstPrice = 1600, StepGrams = 1000, StepPrice = 500 },
+                new RateZone { TableId = ztoTable.Id, Name = "江浙沪", Destinations = ["上海", "江苏", "浙江"], FirstGrams = 1000, FirstPrice = 450, StepGrams = 1000, StepPrice = 100, MaxGrams = 3000 },
+                new RateZone { TableId = ztoTable.Id, Position = 1, Name = "全国", Destinations = ["*"], FirstGrams = 1000, FirstPrice = 600, StepGrams = 1000, StepPrice = 300, MaxGrams = 3000 });
+            db.Add(new CarrierRule { Name = "重货走顺丰", Priority = 10, WeightMin = 5000, ServiceIds = [sfStd.Id], Strategy = CarrierStrategy.FirstQualifying, UpdatedAt = now });
             for (var s = 0; s < 5; s++)
             {
                 var shop = Shop.Create(new ShopInput(s % 2 == 0 ? "Taobao" : "Pinduoduo", $"ORDB-{s}", $"订单基准店{s}"), DateTime.UtcNow);
@@ -246,6 +263,7 @@ public static class OrdersBench
         var sources = await db.Set<OrderSourceLink>().AsNoTracking().ToListAsync(ct);
         var log = await db.Set<OrderLogEntry>().AsNoTracking().ToListAsync(ct);
         var reservations = await db.Set<StockReservation>().AsNoTracking().ToListAsync(ct);
+        var estimates = await db.Set<OrderEstimate>().AsNoTracking().ToListAsync(ct);
         var audit = await db.Set<Shelfbook.Data.Audit.AuditEntry>().AsNoTracking().Where(a => a.Category == Shelfbook.Data.Audit.AuditCategory.Order).ToListAsync(ct);
         foreach (var a in audit) a.Id = 0;
         var newId = orders.ToDictionary(o => o.Id, _ => Guid.CreateVersion7());
@@ -257,6 +275,7 @@ public static class OrdersBench
         foreach (var s in sources) (s.OrderId, s.PlatformOrderId) = (newId[s.OrderId], Guid.CreateVersion7());
         foreach (var e in log) (e.Id, e.OrderId) = (0, newId[e.OrderId]);
         foreach (var r in reservations) (r.Id, r.OrderId, r.OrderLineId) = (0, newId[r.OrderId], newItem[r.OrderLineId]);
+        foreach (var e in estimates) e.OrderId = newId[e.OrderId];
         var balances = reservations.GroupBy(r => (r.WarehouseId, r.SkuId)).Select(g => (g.Key.WarehouseId, g.Key.SkuId, Quantity: g.Sum(r => r.Quantity))).ToList();
 
         var clock = Stopwatch.StartNew();
@@ -267,6 +286,7 @@ public static class OrdersBench
         await db.BulkInsertAsync(sources, ct);
         await db.BulkInsertAsync(log, ct);
         await db.BulkInsertAsync(reservations, ct);
+        await db.BulkInsertAsync(estimates, ct);
         await db.BulkInsertAsync(audit, ct);
         var connection = db.Database.GetDbConnection();
         await using (var update = connection.CreateCommand())

@@ -64,6 +64,11 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ShopId = platformOrderB.ShopId, PlatformOrderId = "B-ORDER", TrackingNo = "B-TRACK", CarrierCode = "SF", CreatedAt = DateTime.UtcNow,
             State = Channels.Domain.ConfirmationState.Rejected,
         };
+        var carrierB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carriers",
+            new { code = "B-EXP", name = "B 的仓库 快递", services = new[] { new { code = "STD", name = "B 的仓库 标快" } } }, HttpStatusCode.Created);
+        var rateTableB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/rate-tables",
+            new { serviceId = carrierB.GetProperty("services")[0].GetProperty("id").GetGuid(), name = "B 的仓库 运费" }, HttpStatusCode.Created);
+        var carrierRuleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carrier-rules", new { name = "B 的仓库 物流规则" }, HttpStatusCode.Created);
         var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
         {
@@ -73,6 +78,9 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var idsOfB = new Dictionary<string, string>
         {
             ["/api/v1/orders/"] = orderB.Id.ToString(),
+            ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
+            ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
+            ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,
             ["/api/v1/channels/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/channels/orders/"] = platformOrderB.Id.ToString(),
             ["/api/v1/channels/quarantine/"] = quarantinedB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),

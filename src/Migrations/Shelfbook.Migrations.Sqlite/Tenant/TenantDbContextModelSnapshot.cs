@@ -2208,6 +2208,279 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("warehouses", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.Carrier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("CrossBorder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cross_border");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_code");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_carriers");
+
+                    b.HasIndex("NormalizedCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_carriers_normalized_code");
+
+                    b.ToTable("carriers", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.CarrierRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.PrimitiveCollection<string>("Destinations")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destinations");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("PaidMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_max");
+
+                    b.Property<long?>("PaidMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_min");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.PrimitiveCollection<string>("ServiceIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_ids");
+
+                    b.PrimitiveCollection<string>("ShopIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shop_ids");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("strategy");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.PrimitiveCollection<string>("WarehouseIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_ids");
+
+                    b.Property<int?>("WeightMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_max");
+
+                    b.Property<int?>("WeightMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_min");
+
+                    b.HasKey("Id")
+                        .HasName("pk_carrier_rules");
+
+                    b.ToTable("carrier_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.CarrierService", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<Guid>("CarrierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("VolumetricDivisor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("volumetric_divisor");
+
+                    b.PrimitiveCollection<string>("WarehouseIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_ids");
+
+                    b.HasKey("Id")
+                        .HasName("pk_carrier_services");
+
+                    b.HasIndex("CarrierId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_carrier_services_carrier_id_code");
+
+                    b.ToTable("carrier_services", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.RateTable", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("ServiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_tables");
+
+                    b.HasIndex("ServiceId", "WarehouseId")
+                        .HasDatabaseName("ix_rate_tables_service_id_warehouse_id");
+
+                    b.ToTable("rate_tables", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.RateZone", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<string>("Destinations")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destinations");
+
+                    b.Property<int>("FirstGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_grams");
+
+                    b.Property<long>("FirstPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_price");
+
+                    b.Property<int?>("MaxGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_grams");
+
+                    b.Property<long>("MinCharge")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_charge");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("StepGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_grams");
+
+                    b.Property<long>("StepPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_price");
+
+                    b.Property<Guid>("TableId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_zones");
+
+                    b.HasIndex("TableId", "Position")
+                        .HasDatabaseName("ix_rate_zones_table_id_position");
+
+                    b.ToTable("rate_zones", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Orders.Domain.AllocationRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2410,10 +2683,19 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("buyer_nick");
 
+                    b.Property<string>("CarrierBy")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_by");
+
                     b.Property<string>("CarrierCode")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("carrier_code");
+
+                    b.Property<Guid?>("CarrierServiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_service_id");
 
                     b.Property<string>("City")
                         .HasMaxLength(100)
@@ -2617,6 +2899,53 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_orders_shop_id_status_created_at_order_no");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderEstimate", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<long>("ChargeableGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chargeable_grams");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long?>("Freight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("freight");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem");
+
+                    b.Property<string>("ServiceName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_name");
+
+                    b.Property<long>("VolumeMm3")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("volume_mm3");
+
+                    b.Property<long>("WeightGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_grams");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_estimates");
+
+                    b.ToTable("order_estimates", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderItem", b =>
@@ -3289,6 +3618,46 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.CarrierService", b =>
+                {
+                    b.HasOne("Shelfbook.Logistics.Domain.Carrier", null)
+                        .WithMany()
+                        .HasForeignKey("CarrierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_carrier_services_carriers_carrier_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.RateTable", b =>
+                {
+                    b.HasOne("Shelfbook.Logistics.Domain.CarrierService", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_rate_tables_carrier_services_service_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Logistics.Domain.RateZone", b =>
+                {
+                    b.HasOne("Shelfbook.Logistics.Domain.RateTable", null)
+                        .WithMany()
+                        .HasForeignKey("TableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rate_zones_rate_tables_table_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderEstimate", b =>
+                {
+                    b.HasOne("Shelfbook.Orders.Domain.Order", null)
+                        .WithOne()
+                        .HasForeignKey("Shelfbook.Orders.Domain.OrderEstimate", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_estimates_orders_order_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderItem", b =>

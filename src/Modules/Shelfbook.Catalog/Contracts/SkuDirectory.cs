@@ -26,6 +26,9 @@ public sealed class SkuSummary
     /// <summary>Shipping weight of one unit, in grams (0 when not entered).</summary>
     public int WeightGrams { get; init; }
 
+    /// <summary>Volume of one unit in mm³ (length × width × height; 0 when a side is not entered).</summary>
+    public long VolumeMm3 { get; init; }
+
     public int SafetyStock { get; init; }
 
     /// <summary>The catalog's cost price in minor units: the cost of stock received without one.</summary>
@@ -74,7 +77,7 @@ public static class SkuQueries
         select new SkuSummary
         {
             Id = s.Id, Code = s.Code, NormalizedCode = s.NormalizedCode, ProductId = p.Id, ProductName = p.Name, Spec = s.Spec,
-            IsCombo = s.Kind == SkuKind.Combo, CategoryId = p.CategoryId, Brand = p.Brand, WeightGrams = s.WeightGrams, SafetyStock = s.SafetyStock,
+            IsCombo = s.Kind == SkuKind.Combo, CategoryId = p.CategoryId, Brand = p.Brand, WeightGrams = s.WeightGrams, VolumeMm3 = (long)s.LengthMm * s.WidthMm * s.HeightMm, SafetyStock = s.SafetyStock,
             CostPrice = s.CostPrice,
             Active = s.Active && p.Active,
         };

@@ -21,6 +21,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.HoldReason).HasMaxLength(200);
         builder.Property(o => o.Currency).HasMaxLength(3);
         builder.Property(o => o.CarrierCode).HasMaxLength(32);
+        builder.Property(o => o.CarrierBy).HasMaxLength(120);
         builder.Property(o => o.AllocatedBy).HasMaxLength(120);
         builder.Property(o => o.RuleWarehouseBy).HasMaxLength(120);
         // Orders the audit rules have not looked at yet: few at any time, found without reading the others.
@@ -104,6 +105,19 @@ internal sealed class OrderLogEntryConfiguration : IEntityTypeConfiguration<Orde
         builder.Property(e => e.Action).HasMaxLength(32);
         builder.Property(e => e.Reason).HasMaxLength(300);
         builder.Property(e => e.UserName).HasMaxLength(100);
+    }
+}
+
+internal sealed class OrderEstimateConfiguration : IEntityTypeConfiguration<OrderEstimate>
+{
+    public void Configure(EntityTypeBuilder<OrderEstimate> builder)
+    {
+        builder.ToTable("order_estimates");
+        builder.HasKey(e => e.OrderId);
+        builder.HasOne<Order>().WithOne().HasForeignKey<OrderEstimate>(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(e => e.Currency).HasMaxLength(3);
+        builder.Property(e => e.ServiceName).HasMaxLength(100);
+        builder.Property(e => e.Problem).HasMaxLength(32);
     }
 }
 

@@ -130,7 +130,20 @@ public sealed class Order
     /// <summary>Why that warehouse: the allocation rule that chose it (or the default order of warehouses).</summary>
     public string? AllocatedBy { get; set; }
 
+    /// <summary>
+    /// The carrier (快递公司) code: wanted by an audit rule or a person before audit (<see cref="CarrierBy"/> says which),
+    /// chosen with its service at audit.
+    /// </summary>
     public string? CarrierCode { get; set; }
+
+    /// <summary>The carrier's service (物流方式) chosen at audit; none before, or when no service could take the parcel.</summary>
+    public Guid? CarrierServiceId { get; set; }
+
+    /// <summary>What set the carrier: <c>audit_rule:&lt;name&gt;</c>, <c>manual</c> (both kept through unaudit), or the audit's choice (<c>rule:&lt;name&gt;</c>, <c>cheapest</c>, <c>fixed</c>).</summary>
+    public string? CarrierBy { get; set; }
+
+    /// <summary>The carrier was wanted by an audit rule or a person, not chosen by the audit: unaudit keeps it.</summary>
+    public bool CarrierFixed => CarrierBy is { } by && (by == "manual" || by.StartsWith("audit_rule:", StringComparison.Ordinal));
 
     /// <summary>The seller's tags (标签), set by hand or by audit rules.</summary>
     public List<string> Tags { get; set; } = [];
@@ -202,6 +215,21 @@ public sealed class Order
         return entry;
     }
 
+    /// <summary>The service the audit chose goes; a carrier a rule or a person wanted stays for the next audit.</summary>
+    private void ForgetCarrierChoice()
+    {
+        CarrierServiceId = null;
+        if (!CarrierFixed) (CarrierCode, CarrierBy) = (null, null);
+    }
+
+    /// <summary>The service chosen at audit (none when no service could take the parcel; a wanted carrier is kept then).</summary>
+    public void ChooseCarrier(string? carrierCode, Guid? serviceId, string? by)
+    {
+        if (serviceId is null && CarrierFixed) return;
+        (CarrierCode, CarrierServiceId) = (carrierCode, serviceId);
+        if (!CarrierFixed) CarrierBy = serviceId is null ? null : by;
+    }
+
     /// <summary>Whether audit may try this order: pending, or in 异常 only for want of stock.</summary>
     public bool Auditable => Status == OrderStatus.PendingAudit || (Status == OrderStatus.Exception && Exceptions == OrderExceptions.OutOfStock);
 
@@ -212,6 +240,7 @@ public sealed class Order
             throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be unaudited.", OrderNo, Status, "unaudited");
         var entry = Move(OrderStatus.PendingAudit, "unaudited", reason, now);
         (WarehouseId, AllocatedBy) = (null, null);
+        ForgetCarrierChoice();
         return entry;
     }
 
@@ -254,6 +283,7 @@ public sealed class Order
             throw new RuleViolatedException("order.in_fulfillment", $"Order {OrderNo} is in fulfillment; intercept it instead of cancelling.", OrderNo);
         var entry = Move(OrderStatus.Cancelled, "cancelled", reason, now);
         (HeldFrom, HoldReason, HoldUntil, WarehouseId) = (null, null, null, null);
+        ForgetCarrierChoice();
         return entry;
     }
 
@@ -347,6 +377,27 @@ public sealed class OrderItem
     public long Amount { get; set; }
     public Guid? ComboSkuId { get; set; }
     public Guid? ReplacedSkuId { get; set; }
+}
+
+/// <summary>
+/// 预估: an audited order's estimated weight (grams, from the SKUs' weights), volume (mm³), the weight its service charges
+/// and the estimated freight in the rate table's currency (none when no rate covers it). Written at audit, removed when
+/// the order leaves 已审核 backwards (unaudit, cancel); the weighing station's actual weight replaces it later.
+/// </summary>
+public sealed class OrderEstimate
+{
+    public Guid OrderId { get; set; }
+    public long WeightGrams { get; set; }
+    public long VolumeMm3 { get; set; }
+    public long ChargeableGrams { get; set; }
+    public long? Freight { get; set; }
+    public string? Currency { get; set; }
+    public string? ServiceName { get; set; }
+
+    /// <summary>Why there is no service or no freight: no_service, unknown_carrier, no_rate, too_heavy.</summary>
+    public string? Problem { get; set; }
+
+    public DateTime At { get; set; }
 }
 
 /// <summary>The platform orders a system order stands for (one, or several once merged); unique per platform order, so none is taken in twice.</summary>

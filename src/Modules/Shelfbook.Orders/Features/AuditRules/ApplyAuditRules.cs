@@ -83,7 +83,7 @@ public sealed class ApplyAuditRules(TenantDbContext db, ISkuDirectory skus, Audi
                     flagged++;
                 }
                 if (rule.WarehouseId is { } warehouse) (order.RuleWarehouseId, order.RuleWarehouseBy) = (warehouse, "audit_rule:" + rule.Name);
-                if (rule.CarrierCode is { } carrier) order.CarrierCode = carrier;
+                if (rule.CarrierCode is { } carrier) (order.CarrierCode, order.CarrierBy) = (carrier, "audit_rule:" + rule.Name);
                 if (rule.AddTag is { } tag && !order.Tags.Contains(tag)) order.Tags = [.. order.Tags, tag];
                 wantsAudit |= rule.AutoAudit;
                 if (rule.Stop) break;

@@ -81,7 +81,7 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
                 results.Add(new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}."));
                 continue;
             }
-            var before = order.Status;
+            var (before, heldFrom) = (order.Status, order.HeldFrom);
             try
             {
                 var entry = change(order, now);
@@ -92,7 +92,9 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
                     At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order", EntityId = order.OrderNo,
                     Action = action, Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]> { ["status"] = [before.ToString(), order.Status.ToString()], ["reason"] = [null, entry.Reason] }),
                 });
-                if (before == OrderStatus.Audited && order.Status is OrderStatus.Cancelled or OrderStatus.PendingAudit) release.Add(order.Id);
+                // An audited order holds stock, also while held (挂起 keeps the reservation until released or cancelled).
+                var heldStock = before == OrderStatus.Audited || (before == OrderStatus.Held && heldFrom == OrderStatus.Audited);
+                if (heldStock && order.Status is OrderStatus.Cancelled or OrderStatus.PendingAudit) release.Add(order.Id);
                 results.Add(new OrderChange(id, order.OrderNo, ChangeOutcome.Done));
             }
             catch (RuleViolatedException e)
@@ -101,7 +103,11 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
             }
         }
         await db.SaveChangesAsync(ct);
-        if (release.Count > 0) await stock.ReleaseAsync(release, ct);
+        if (release.Count > 0)
+        {
+            await stock.ReleaseAsync(release, ct);
+            await db.Set<OrderEstimate>().Where(e => EF.Parameter(release).Contains(e.OrderId)).ExecuteDeleteAsync(ct);
+        }
         if (tx is not null) await tx.CommitAsync(ct);
         return results;
     }

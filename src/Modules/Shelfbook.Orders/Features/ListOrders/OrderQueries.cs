@@ -9,7 +9,7 @@ namespace Shelfbook.Orders.Features.ListOrders;
 public sealed record OrderRow(
     Guid Id, string OrderNo, OrderOrigin Origin, Guid? ShopId, string? PlatformOrderNo, OrderStatus Status, OrderExceptions Exceptions, string? HoldReason,
     string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, DateTime? PaidAt, int LineCount, int Quantity,
-    bool Presale, DateTime? ShipBy, DateTime CreatedAt);
+    bool Presale, DateTime? ShipBy, DateTime CreatedAt, string? CarrierCode = null);
 
 /// <summary>What the list is narrowed to; every part optional; times are half-open ranges [from, to).</summary>
 public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null,
@@ -32,7 +32,7 @@ public sealed record OrderCounts(IReadOnlyDictionary<OrderStatus, int> ByStatus,
 
 /// <summary>One order whole; <paramref name="Warehouse"/> is the allocated warehouse's code and name.</summary>
 public sealed record OrderDetail(Order Order, IReadOnlyList<OrderLine> Lines, IReadOnlyList<OrderItem> Items, IReadOnlyList<OrderSourceLink> Sources,
-    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null);
+    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null, OrderEstimate? Estimate = null, string? Carrier = null);
 
 /// <summary>System orders (系统订单): the list (newest first, a keyset page at a time), the tab counts and one order whole.</summary>
 public sealed class OrderQueries(TenantDbContext db)
@@ -50,7 +50,7 @@ public sealed class OrderQueries(TenantDbContext db)
         }
         var rows = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.OrderNo).Take(page.Limit + 1)
             .Select(o => new OrderRow(o.Id, o.OrderNo, o.Origin, o.ShopId, o.PlatformOrderNo, o.Status, o.Exceptions, o.HoldReason, o.BuyerNick, o.ReceiverName,
-                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt))
+                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt, o.CarrierCode))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => $"{r.CreatedAt.Ticks}|{r.OrderNo}");
     }
@@ -165,6 +165,10 @@ public sealed class OrderQueries(TenantDbContext db)
         var warehouse = order.WarehouseId is { } w
             ? await Shelfbook.Inventory.Contracts.WarehouseQueries.Summaries(db).Where(x => x.Id == w).Select(x => x.Code + " · " + x.Name).SingleOrDefaultAsync(ct)
             : null;
-        return new OrderDetail(order, lines, items, sources, log, warehouse);
+        var estimate = await db.Set<OrderEstimate>().AsNoTracking().SingleOrDefaultAsync(e => e.OrderId == id, ct);
+        var carrier = order.CarrierCode is { } code
+            ? await Shelfbook.Logistics.Contracts.CarrierQueries.Summaries(db).Where(c => c.Code == code).Select(c => c.Name).FirstOrDefaultAsync(ct)
+            : null;
+        return new OrderDetail(order, lines, items, sources, log, warehouse, estimate, carrier);
     }
 }

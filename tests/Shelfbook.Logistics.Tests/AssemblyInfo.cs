@@ -1,0 +1,4 @@
+using Shelfbook.TestKit;
+
+[assembly: AssemblyFixture(typeof(SqliteApp))]
+[assembly: AssemblyFixture(typeof(PostgresApp))]
