@@ -541,6 +541,19 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).ClickAsync();
         await page.Locator("[data-testid=order-carrier]", new() { HasText = "中通快递 · 中通标准" }).WaitForAsync();
         await page.Locator("[data-testid=order-freight]", new() { HasText = "6.00 CNY" }).WaitForAsync();
+
+        // 改快递 from the list: the carrier is now the seller's wish, and the order's log says so.
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("[data-testid=order-dialog]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-set-carrier]");
+        await page.ClickAsync("[data-testid=set-carrier-select]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "ZTO · 中通快递" }).ClickAsync();
+        await page.ClickAsync("[data-testid=set-carrier-confirm]");
+        await page.WaitForSelectorAsync("text=已处理 1 单");
+        await page.Locator("[data-testid=orders-table] tbody td", new() { HasText = "SO26120100041" }).ClickAsync();
+        await page.Locator("[data-testid=order-dialog]", new() { HasText = "手工指定" }).First.WaitForAsync();
+        await page.Locator("[data-testid=order-log]", new() { HasText = "改快递" }).WaitForAsync();
     }
 
     [Fact]

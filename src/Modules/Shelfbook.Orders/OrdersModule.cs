@@ -69,6 +69,8 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<OrderQueries>();
         services.AddScoped<ChangeOrders>();
         services.AddScoped<Features.AuditOrders.AuditOrders>();
+        services.AddScoped<Features.AuditOrders.OrderCarriers>();
+        services.AddScoped<Features.SetCarrier.SetCarrier>();
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
         services.AddScoped<Features.BatchJobs.OrderJobs>();
         services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();

@@ -5,6 +5,7 @@ using Shelfbook.Inventory.Domain;
 using Shelfbook.Logistics.Features.ManageCarriers;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.AuditOrders;
+using Shelfbook.Orders.Features.BatchJobs;
 using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Orders.Features.IntakeOrders;
 using Shelfbook.Orders.Features.ListOrders;
@@ -13,7 +14,7 @@ using Shelfbook.TestKit;
 namespace Shelfbook.Orders.Tests.Features;
 
 /// <summary>物流选择 at audit: each audited order's service, estimated weight and freight; a wanted carrier kept; the choice undone on the way back.</summary>
-public abstract class CarrierChoiceTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(app)
+public abstract partial class CarrierChoiceTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(app)
 {
     private readonly OrdersKit _kit = new(sandbox);
 
@@ -134,6 +135,67 @@ public abstract class CarrierChoiceTests(ShelfbookApp app, Sandbox sandbox) : Te
             var reservedByOrders = await db.Set<OrderItem>().Where(i => db.Set<Order>().Any(o => o.Id == i.OrderId && o.Status == OrderStatus.Audited)).SumAsync(i => (long)i.Quantity);
             var reserved = await db.Set<StockBalance>().Where(b => b.WarehouseId == warehouse).SumAsync(b => b.Reserved);
             Assert.Equal(reservedByOrders, reserved);
+        }
+    }
+}
+
+public abstract partial class CarrierChoiceTests
+{
+    [Fact]
+    public async Task A_carrier_set_by_hand_is_kept_by_audit_changes_an_audited_orders_service_and_freight_at_once_and_a_job_sets_it_on_many()
+    {
+        var (_, _, zto, pending, skus) = await SetUpAsync();
+        var weights = await WeightsAsync(skus);
+        // Light parcels, where ZTO is the cheaper one: SF by hand must win over the price.
+        var light = pending.Where(o => weights[o.Id] < 2000).Select(o => o.Id).ToList();
+        Assert.True(light.Count >= 8, $"only {light.Count} light orders");
+        var byHand = light.Take(4).ToList();
+        var set = await Session.PostAsync<List<OrderChange>>("/api/v1/orders/set-carrier", new { orderIds = byHand, carrierCode = "sf" });
+        Assert.All(set, r => Assert.Equal(ChangeOutcome.Done, r.Outcome));
+        await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = pending.Select(o => o.Id) });
+        await using (var db = Session.OpenDb())
+        {
+            var orders = await db.Set<Order>().Where(o => light.Contains(o.Id)).ToDictionaryAsync(o => o.Id);
+            var estimates = await db.Set<OrderEstimate>().Where(e => light.Contains(e.OrderId)).ToDictionaryAsync(e => e.OrderId);
+            Assert.All(byHand, id => Assert.Equal(("SF", "manual", Sf(weights[id])), (orders[id].CarrierCode, orders[id].CarrierBy, estimates[id].Freight!.Value)));
+            Assert.All(light.Except(byHand), id => Assert.Equal("ZTO", orders[id].CarrierCode));
+            Assert.Contains(await db.Set<OrderLogEntry>().Where(e => e.OrderId == byHand[0]).Select(e => e.Action).ToListAsync(), a => a == "carrier");
+        }
+
+        // Back to automatic on an audited order: priced again at once, ZTO; SF by hand on another audited one.
+        var back = byHand[0];
+        var toSf = light.Except(byHand).First();
+        await Session.PostAsync<List<OrderChange>>("/api/v1/orders/set-carrier", new { orderIds = new[] { back }, carrierCode = (string?)null });
+        await Session.PostAsync<List<OrderChange>>("/api/v1/orders/set-carrier", new { orderIds = new[] { toSf }, carrierCode = "SF" });
+        await using (var db = Session.OpenDb())
+        {
+            var orders = await db.Set<Order>().Where(o => o.Id == back || o.Id == toSf).ToDictionaryAsync(o => o.Id);
+            var estimates = await db.Set<OrderEstimate>().Where(e => e.OrderId == back || e.OrderId == toSf).ToDictionaryAsync(e => e.OrderId);
+            Assert.Equal(("ZTO", zto.Services[0].Id, "cheapest", Zto(weights[back])), (orders[back].CarrierCode, orders[back].CarrierServiceId!.Value, orders[back].CarrierBy, estimates[back].Freight!.Value));
+            Assert.Equal(("SF", "manual", Sf(weights[toSf])), (orders[toSf].CarrierCode, orders[toSf].CarrierBy, estimates[toSf].Freight!.Value));
+        }
+
+        // A cancelled order is skipped with the reason; an unknown carrier is refused before anything changes.
+        var cancelled = light[^1];
+        await Session.PostAsync<List<OrderChange>>("/api/v1/orders/cancel", new { orderIds = new[] { cancelled }, reason = "买家取消" });
+        var skipped = await Session.PostAsync<List<OrderChange>>("/api/v1/orders/set-carrier", new { orderIds = new[] { cancelled, back }, carrierCode = "SF" });
+        Assert.Equal([(ChangeOutcome.Skipped, "order.carrier_locked"), (ChangeOutcome.Done, (string?)null)], skipped.Select(r => (r.Outcome, r.Code)));
+        var unknown = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/orders/set-carrier", new { orderIds = new[] { toSf }, carrierCode = "EMS" }, HttpStatusCode.BadRequest);
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("carrierCode", out _));
+
+        // A job sets ZTO on every audited order; those ZTO cannot take (over 3 kg) keep ZTO wanted with no freight.
+        var job = await Session.PostAsync<OrderJobView>("/api/v1/orders/jobs", new { action = "SetCarrier", filter = new { status = "Audited" }, carrierCode = "ZTO" },
+            HttpStatusCode.Accepted);
+        Assert.Equal("ZTO", job.CarrierCode);
+        var done = await Session.WithAsync<OrderJobs, OrderJobView>(j => j.RunAsync(job.Id, "node-a", TimeSpan.FromMinutes(5), null, CancellationToken.None));
+        Assert.Equal((JobState.Finished, job.Total, 0), (done.State, done.Done, done.Failed));
+        await using (var db = Session.OpenDb())
+        {
+            var audited = await db.Set<Order>().Where(o => o.Status == OrderStatus.Audited).ToListAsync();
+            var estimates = await db.Set<OrderEstimate>().ToDictionaryAsync(e => e.OrderId);
+            Assert.All(audited, o => Assert.Equal(("ZTO", "manual"), (o.CarrierCode, o.CarrierBy)));
+            Assert.All(audited, o => Assert.Equal(weights[o.Id] <= 3000 ? Zto(weights[o.Id]) : null, estimates[o.Id].Freight));
+            Assert.Contains(audited, o => weights[o.Id] > 3000);
         }
     }
 }

@@ -3061,6 +3061,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("carrier_code");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

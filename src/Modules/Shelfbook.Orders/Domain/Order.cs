@@ -222,6 +222,19 @@ public sealed class Order
         if (!CarrierFixed) (CarrierCode, CarrierBy) = (null, null);
     }
 
+    /// <summary>
+    /// 指定快递: the carrier a person wants (none: back to the automatic choice), before fulfillment only; an order that has
+    /// its warehouse gets its service chosen again by the caller.
+    /// </summary>
+    public OrderLogEntry WantCarrier(string? carrierCode, DateTime now)
+    {
+        if (Status is OrderStatus.InFulfillment or OrderStatus.Shipped or OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Intercepted)
+            throw new RuleViolatedException("order.carrier_locked", $"Order {OrderNo} is {Status}; its carrier can no longer change.", OrderNo, Status);
+        var before = CarrierCode;
+        (CarrierCode, CarrierBy, CarrierServiceId, UpdatedAt) = (carrierCode, carrierCode is null ? null : "manual", null, now);
+        return new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "carrier", Reason = $"{before ?? "-"} → {carrierCode ?? "auto"}" };
+    }
+
     /// <summary>The service chosen at audit (none when no service could take the parcel; a wanted carrier is kept then).</summary>
     public void ChooseCarrier(string? carrierCode, Guid? serviceId, string? by)
     {

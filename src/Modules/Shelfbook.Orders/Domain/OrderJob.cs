@@ -8,6 +8,9 @@ public enum BatchAction
     Hold,
     Release,
     Cancel,
+
+    /// <summary>改快递: the carrier <see cref="OrderJob.CarrierCode"/> wanted (none: the automatic choice again).</summary>
+    SetCarrier,
 }
 
 public enum JobState
@@ -45,6 +48,9 @@ public sealed class OrderJob
     public BatchAction Action { get; set; }
     public string? Reason { get; set; }
     public DateTime? Until { get; set; }
+
+    /// <summary>The carrier a <see cref="BatchAction.SetCarrier"/> job sets (none: back to the automatic choice).</summary>
+    public string? CarrierCode { get; set; }
 
     /// <summary>What was chosen, in words ("12 selected", or the filter), for the job list.</summary>
     public string Selection { get; set; } = "";

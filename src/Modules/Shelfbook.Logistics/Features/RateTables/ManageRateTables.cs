@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using Shelfbook.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
@@ -7,6 +9,7 @@ using Shelfbook.Logistics.Contracts;
 using Shelfbook.Logistics.Domain;
 using Shelfbook.Logistics.Features.ChooseCarriers;
 using Shelfbook.Platform.Spreadsheets;
+using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Logistics.Features.RateTables;
 
@@ -32,7 +35,7 @@ public sealed record QuoteRequest(Guid? WarehouseId, string? Country, string? Pr
 /// (one row per zone, replacing the table's zones whole, or nothing when a row is at fault). 运费试算 prices a parcel
 /// with every service.
 /// </summary>
-public sealed class ManageRateTables(TenantDbContext db)
+public sealed class ManageRateTables(TenantDbContext db, CurrentUser user)
 {
     public const int MaxZones = 500;
 
@@ -145,6 +148,8 @@ public sealed class ManageRateTables(TenantDbContext db)
         return book.QuoteAll(new ParcelToShip(Guid.Empty, request.WarehouseId!.Value, null, country, request.Province?.Trim(), 0, request.WeightGrams!.Value, request.VolumeMm3 ?? 0));
     }
 
+    private static string Cut(string text) => text.Length <= 4000 ? text : text[..4000] + "…";
+
     private static string Yuan(long minor) => MinorUnits.ToMajor(minor).ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>Destinations typed as a list: Chinese or Latin commas, 、, semicolons, spaces or new lines between them.</summary>
@@ -175,7 +180,19 @@ public sealed class ManageRateTables(TenantDbContext db)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (db.Entry(table).State == EntityState.Detached) db.Add(table);
         table.UpdatedAt = db.Time.StoredUtcNow();
+        var before = await db.Set<RateZone>().CountAsync(z => z.TableId == table.Id, ct);
         await db.Set<RateZone>().Where(z => z.TableId == table.Id).ExecuteDeleteAsync(ct);
+        // The zones are the table's prices: their replacement is logged with the table (how many before and after, and each new zone).
+        db.Add(new AuditEntry
+        {
+            At = table.UpdatedAt, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.System, EntityType = "rate_table", EntityId = table.Name,
+            Action = "zones",
+            Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
+            {
+                ["zones"] = [before, zones.Count],
+                ["prices"] = [null, Cut(string.Join("; ", zones.Select(z => $"{z.Name} {string.Join("、", z.Destinations)} {z.FirstGrams}g {z.FirstPrice}+{z.StepGrams}g {z.StepPrice}")))],
+            }),
+        });
         foreach (var zone in zones) zone.TableId = table.Id;
         db.AddRange(zones);
         await db.SaveChangesAsync(ct);

@@ -2,9 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
-using Shelfbook.Catalog.Contracts;
 using Shelfbook.Inventory.Contracts;
-using Shelfbook.Logistics.Contracts;
 using Shelfbook.Kernel;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.ChangeOrders;
@@ -24,9 +22,9 @@ public sealed record AuditRun(int Audited, int OutOfStock, IReadOnlyList<OrderCh
 /// bulk path, and one audit entry for the whole action. An order no warehouse can serve goes to 异常 缺货; one that may
 /// not be audited (held, cancelled, an exception other than stock) or has nothing to reserve is skipped with the reason.
 /// Each audited order's carrier service and estimated weight and freight are chosen by Logistics in one call
-/// (<see cref="IChooseCarriers"/>) and written with it (the estimates through the bulk path).
+/// (<see cref="OrderCarriers"/>) and written with it (the estimates through the bulk path).
 /// </summary>
-public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, IChooseCarriers carriers, ISkuDirectory skus, CurrentUser user)
+public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCarriers carriers, CurrentUser user)
 {
     public const int MaxSelection = 5000;
 
@@ -100,9 +98,10 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, IChoose
             results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.out_of_stock",
                 $"No warehouse has stock for all of order {order.OrderNo}.", order.OrderNo);
         }
-        var estimates = await ChooseCarriersAsync(moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order).ToList(), itemsOf, now, ct);
+        var estimates = await carriers.ChooseAsync(moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order).ToList(),
+            items.Select(i => new ParcelItem(i.OrderId, i.SkuId, i.Quantity)), now, ct);
         await WriteAsync(moves, now, ct);
-        await WriteEstimatesAsync(estimates, ct);
+        await carriers.WriteEstimatesAsync(estimates, ct);
         if (tx is not null) await tx.CommitAsync(ct);
         var audited = moves.Count(m => m.Order.Status == OrderStatus.Audited);
         return new AuditRun(audited, left.Count, wanted.Select(id => results[id]).ToList());
@@ -169,42 +168,6 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, IChoose
             }),
         });
         await db.SaveChangesAsync(ct);
-    }
-
-    /// <summary>
-    /// The audited orders' parcels (weight and volume from the SKUs, by the units of each item) priced and given a service
-    /// by Logistics in one call; each order takes its choice in memory and its estimate is returned for writing.
-    /// </summary>
-    private async Task<List<OrderEstimate>> ChooseCarriersAsync(List<Order> audited, ILookup<Guid, StockItem> itemsOf, DateTime now, CancellationToken ct)
-    {
-        if (audited.Count == 0) return [];
-        var known = await skus.ByIdsAsync(audited.SelectMany(o => itemsOf[o.Id].Select(i => i.SkuId)).Distinct(), ct);
-        var parcels = audited.Select(o =>
-        {
-            var (grams, volume) = (0L, 0L);
-            foreach (var item in itemsOf[o.Id])
-                if (known.TryGetValue(item.SkuId, out var sku)) (grams, volume) = (grams + (long)item.Quantity * sku.WeightGrams, volume + item.Quantity * sku.VolumeMm3);
-            return new ParcelToShip(o.Id, o.WarehouseId!.Value, o.ShopId, o.Country, o.Province, o.Paid, grams, volume, o.CarrierCode);
-        }).ToList();
-        var choices = await carriers.ChooseAsync(parcels, ct);
-        var byOrder = audited.ToDictionary(o => o.Id);
-        return parcels.Zip(choices, (parcel, choice) =>
-        {
-            byOrder[parcel.OrderId].ChooseCarrier(choice.CarrierCode, choice.ServiceId, choice.ChosenBy);
-            return new OrderEstimate
-            {
-                OrderId = parcel.OrderId, WeightGrams = parcel.WeightGrams, VolumeMm3 = parcel.VolumeMm3, ChargeableGrams = choice.ChargeableGrams, Freight = choice.Freight,
-                Currency = choice.Currency, ServiceName = choice.ServiceName, Problem = choice.Problem, At = now,
-            };
-        }).ToList();
-    }
-
-    /// <summary>The estimates replace any an order still had (none, normally: leaving 已审核 backwards removes them).</summary>
-    private async Task WriteEstimatesAsync(List<OrderEstimate> estimates, CancellationToken ct)
-    {
-        foreach (var chunk in estimates.Select(e => e.OrderId).Chunk(10_000))
-            await db.Set<OrderEstimate>().Where(e => EF.Parameter(chunk).Contains(e.OrderId)).ExecuteDeleteAsync(ct);
-        if (estimates.Count > 0) await db.BulkInsertAsync(estimates, ct);
     }
 
     private sealed record Plan(IReadOnlyList<Guid> Warehouses, string By);

@@ -14,10 +14,10 @@ using Shelfbook.Platform.Tenancy;
 namespace Shelfbook.Orders.Features.BatchJobs;
 
 /// <summary>A batch job to make: the action, and either the ticked orders or a filter (all orders it matches now).</summary>
-public sealed record JobRequest(string? Action, IReadOnlyList<Guid>? OrderIds, OrderFilter? Filter, string? Reason, DateTime? Until);
+public sealed record JobRequest(string? Action, IReadOnlyList<Guid>? OrderIds, OrderFilter? Filter, string? Reason, DateTime? Until, string? CarrierCode = null);
 
 public sealed record OrderJobView(
-    Guid Id, BatchAction Action, string? Reason, DateTime? Until, string Selection, JobState State, int Total, int Done, int Skipped, int Failed, string? Error,
+    Guid Id, BatchAction Action, string? Reason, DateTime? Until, string? CarrierCode, string Selection, JobState State, int Total, int Done, int Skipped, int Failed, string? Error,
     string CreatedBy, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
 {
     /// <summary>Orders with a result so far.</summary>
@@ -34,7 +34,8 @@ public sealed record OrderJobItemView(int Seq, Guid OrderId, string? OrderNo, It
 /// failed (with the error), and the results can be filtered and exported.
 /// </summary>
 public sealed class OrderJobs(
-    TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, CurrentUser user, IConfiguration configuration)
+    TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, SetCarrier.SetCarrier carriers, CurrentUser user,
+    IConfiguration configuration)
 {
     /// <summary>How long a worker holds a job between chunks before another may take it over.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -48,6 +49,7 @@ public sealed class OrderJobs(
         if (action == BatchAction.Hold && reason is null) check.Add("reason", "required", "A hold needs a reason.");
         if (reason is { Length: > 200 }) check.Add("reason", "too_long", "The reason is longer than 200 characters.", 200);
         if (request.Until is { } until && TenantTime.FromApi(until) <= db.Time.StoredUtcNow()) check.Add("until", "past", "The release time must lie in the future.");
+        var carrier = action == BatchAction.SetCarrier ? await carriers.CheckCarrierAsync(check, request.CarrierCode, ct) : null;
         if (request.OrderIds is null && request.Filter is null) check.Add("orderIds", "required", "Choose orders or a filter.");
         if (request.OrderIds is not null && request.Filter is not null) check.Add("filter", "both", "Give the orders or a filter, not both.");
         if (request.OrderIds is { Count: > OrderJob.MaxOrders }) check.Add("orderIds", "too_many", $"At most {OrderJob.MaxOrders} orders in one job.", OrderJob.MaxOrders);
@@ -84,7 +86,8 @@ public sealed class OrderJobs(
         var now = db.Time.StoredUtcNow();
         var job = new OrderJob
         {
-            Action = action!.Value, Reason = reason, Until = request.Until is { } u ? TenantTime.FromApi(u) : null, Selection = selection, State = JobState.Queued,
+            Action = action!.Value, Reason = reason, Until = request.Until is { } u ? TenantTime.FromApi(u) : null, CarrierCode = carrier, Selection = selection,
+            State = JobState.Queued,
             Total = orders.Count, CreatedById = user.UserId, CreatedBy = user.UserName, CreatedAt = now,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -94,7 +97,10 @@ public sealed class OrderJobs(
             At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order_job", EntityId = job.Id.ToString(),
             Action = "create",
             Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
-                { ["action"] = [null, job.Action.ToString()], ["orders"] = [null, job.Total], ["selection"] = [null, selection], ["reason"] = [null, reason] }),
+                {
+                    ["action"] = [null, job.Action.ToString()], ["orders"] = [null, job.Total], ["selection"] = [null, selection], ["reason"] = [null, reason],
+                    ["carrier"] = [null, carrier],
+                }),
         });
         await db.SaveChangesAsync(ct);
         await db.BulkInsertAsync(orders.Select((o, i) => new OrderJobItem { JobId = job.Id, Seq = i, OrderId = o.Id, OrderNo = o.No, Outcome = ItemOutcome.Pending }), ct);
@@ -278,6 +284,7 @@ public sealed class OrderJobs(
             BatchAction.Hold => await change.HoldAsync(new HoldRequest(ids, job.Reason, job.Until is { } u && u > db.Time.StoredUtcNow() ? u : null), ct),
             BatchAction.Release => await change.ReleaseAsync(new OrdersRequest(ids, job.Reason), ct),
             BatchAction.Cancel => await change.CancelAsync(new OrdersRequest(ids, job.Reason), ct),
+            BatchAction.SetCarrier => await carriers.SetAsync(new SetCarrier.SetCarrierRequest(ids, job.CarrierCode), ct),
             _ => throw new InvalidOperationException($"No runner for {job.Action}."),
         };
         var byOrder = results.GroupBy(r => r.OrderId).ToDictionary(g => g.Key, g => g.First());
@@ -332,7 +339,7 @@ public sealed class OrderJobs(
 
     private static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];
 
-    public static OrderJobView View(OrderJob j) => new(j.Id, j.Action, j.Reason, j.Until, j.Selection, j.State, j.Total, j.Done, j.Skipped, j.Failed, j.Error,
+    public static OrderJobView View(OrderJob j) => new(j.Id, j.Action, j.Reason, j.Until, j.CarrierCode, j.Selection, j.State, j.Total, j.Done, j.Skipped, j.Failed, j.Error,
         j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt);
 }
 

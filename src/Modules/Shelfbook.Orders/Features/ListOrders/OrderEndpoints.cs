@@ -133,6 +133,10 @@ internal static class OrderEndpoints
         orders.MapPost("/hold", (HoldRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.HoldAsync(input, ct))
             .WithSummary("Hold orders (挂起) with a reason and an optional release time; a result per order")
             .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/set-carrier", (SetCarrier.SetCarrierRequest input, SetCarrier.SetCarrier handler, CancellationToken ct) => handler.SetAsync(input, ct))
+            .WithSummary("改快递: the carrier code orders should go with (none: the automatic choice again); audited orders get their service and "
+                         + "freight chosen again at once; orders in fulfillment or later are skipped; a result per order")
+            .RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/release", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.ReleaseAsync(input, ct))
             .WithSummary("Release held orders; a result per order")
             .RequirePermission(OrdersPermissions.Edit);
