@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Shelfbook.TestKit;
@@ -554,6 +555,33 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-table] tbody td", new() { HasText = "SO26120100041" }).ClickAsync();
         await page.Locator("[data-testid=order-dialog]", new() { HasText = "手工指定" }).First.WaitForAsync();
         await page.Locator("[data-testid=order-log]", new() { HasText = "改快递" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task Two_orders_of_one_buyer_are_merged_from_the_order_dialog_and_the_merged_order_is_split_again()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await PendingOrderAsync(session, sku, "SO26120100051", "周八", "浙江省", "杭州市", 2);
+            await PendingOrderAsync(session, sku, "SO26120100052", "周八", "浙江省", "杭州市", 1);
+            await using var db = session.OpenDb();
+            await db.Set<Orders.Domain.Order>().ExecuteUpdateAsync(s => s.SetProperty(o => o.BuyerNick, "tb-zhou").SetProperty(o => o.Address, "文三路 1 号")
+                .SetProperty(o => o.Status, Orders.Domain.OrderStatus.Exception).SetProperty(o => o.Exceptions, Orders.Domain.OrderExceptions.MergeCandidate));
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tbody td", new() { HasText = "SO26120100052" }).ClickAsync();
+        await page.Locator("[data-testid=order-merge-partners]", new() { HasText = "SO26120100051" }).WaitForAsync();
+        await page.ClickAsync("[data-testid=order-merge]");
+        await page.WaitForSelectorAsync("text=已合并为 SO26120100051");
+
+        // The merged order has both lines (3 mugs): one of them is split off into a new order.
+        await page.ClickAsync("[data-testid=order-split]");
+        await Field(page, "split-units-0").FillAsync("2");
+        await page.ClickAsync("[data-testid=split-confirm]");
+        await page.WaitForSelectorAsync("text=已从 SO26120100051 拆出新订单");
+        await page.Locator("[data-testid=order-log]", new() { HasText = "拆分" }).WaitForAsync();
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.AuditOrders.AuditOrders>();
         services.AddScoped<Features.AuditOrders.OrderCarriers>();
         services.AddScoped<Features.SetCarrier.SetCarrier>();
+        services.AddScoped<Features.MergeSplit.RearrangeOrders>();
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
         services.AddScoped<Features.BatchJobs.OrderJobs>();
         services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();

@@ -2793,6 +2793,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("integer")
                         .HasColumnName("line_count");
 
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into");
+
                     b.Property<string>("OrderNo")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -2888,6 +2892,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("uuid")
                         .HasColumnName("shop_id");
 
+                    b.Property<Guid?>("SplitFrom")
+                        .HasColumnType("uuid")
+                        .HasColumnName("split_from");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -2913,6 +2921,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.HasIndex("BuyerNick")
                         .HasDatabaseName("ix_orders_buyer_nick");
 
+                    b.HasIndex("MergedInto")
+                        .HasDatabaseName("ix_orders_merged_into");
+
                     b.HasIndex("OrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");
@@ -2928,6 +2939,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("ReissueOf")
                         .HasDatabaseName("ix_orders_reissue_of");
+
+                    b.HasIndex("SplitFrom")
+                        .HasDatabaseName("ix_orders_split_from");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");

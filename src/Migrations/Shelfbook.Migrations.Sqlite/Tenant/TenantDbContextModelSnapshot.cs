@@ -2752,6 +2752,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("INTEGER")
                         .HasColumnName("line_count");
 
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merged_into");
+
                     b.Property<string>("OrderNo")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -2845,6 +2849,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("shop_id");
 
+                    b.Property<Guid?>("SplitFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("split_from");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -2870,6 +2878,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.HasIndex("BuyerNick")
                         .HasDatabaseName("ix_orders_buyer_nick");
 
+                    b.HasIndex("MergedInto")
+                        .HasDatabaseName("ix_orders_merged_into");
+
                     b.HasIndex("OrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");
@@ -2885,6 +2896,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("ReissueOf")
                         .HasDatabaseName("ix_orders_reissue_of");
+
+                    b.HasIndex("SplitFrom")
+                        .HasDatabaseName("ix_orders_split_from");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");

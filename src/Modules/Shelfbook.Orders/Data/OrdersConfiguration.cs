@@ -41,6 +41,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => o.ReceiverName);
         builder.HasIndex(o => o.ReceiverPhone);
         builder.HasIndex(o => o.ReissueOf);
+        builder.HasIndex(o => o.MergedInto);
+        builder.HasIndex(o => o.SplitFrom);
         builder.HasIndex(o => o.BuyerNick);
     }
 }

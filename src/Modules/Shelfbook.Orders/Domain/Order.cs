@@ -28,6 +28,9 @@ public enum OrderStatus
 
     /// <summary>拦截: a refund or cancellation arrived after audit; stopped before shipping, its stock released.</summary>
     Intercepted,
+
+    /// <summary>已合并: its lines and platform orders went into another order (<see cref="Order.MergedInto"/>); nothing is left to do.</summary>
+    Merged,
 }
 
 /// <summary>What is wrong with an order in 异常 (several at once).</summary>
@@ -89,6 +92,12 @@ public sealed class Order
 
     /// <summary>The order this one reissues items of (补发); null for any other.</summary>
     public Guid? ReissueOf { get; set; }
+
+    /// <summary>The order it was merged into (合并); set once it is <see cref="OrderStatus.Merged"/>.</summary>
+    public Guid? MergedInto { get; set; }
+
+    /// <summary>The order it was split off from (拆分): its platform orders stay with that one, which is confirmed with both parcels.</summary>
+    public Guid? SplitFrom { get; set; }
 
     /// <summary>The platform order number(s) it came from, as the seller searches for them (the first when merged).</summary>
     public string? PlatformOrderNo { get; set; }
@@ -167,8 +176,8 @@ public sealed class Order
     /// <summary>Which moves are legal, from each status.</summary>
     private static readonly Dictionary<OrderStatus, OrderStatus[]> Moves = new()
     {
-        [OrderStatus.PendingAudit] = [OrderStatus.Audited, OrderStatus.Held, OrderStatus.Exception, OrderStatus.Cancelled],
-        [OrderStatus.Exception] = [OrderStatus.PendingAudit, OrderStatus.Held, OrderStatus.Cancelled],
+        [OrderStatus.PendingAudit] = [OrderStatus.Audited, OrderStatus.Held, OrderStatus.Exception, OrderStatus.Cancelled, OrderStatus.Merged],
+        [OrderStatus.Exception] = [OrderStatus.PendingAudit, OrderStatus.Held, OrderStatus.Cancelled, OrderStatus.Merged],
         [OrderStatus.Held] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Audited, OrderStatus.Cancelled],
         [OrderStatus.Audited] = [OrderStatus.PendingAudit, OrderStatus.InFulfillment, OrderStatus.Held, OrderStatus.Intercepted, OrderStatus.Shipped, OrderStatus.Cancelled],
         [OrderStatus.InFulfillment] = [OrderStatus.Shipped, OrderStatus.Intercepted],
@@ -176,6 +185,7 @@ public sealed class Order
         [OrderStatus.Intercepted] = [OrderStatus.PendingAudit, OrderStatus.Cancelled],
         [OrderStatus.Completed] = [],
         [OrderStatus.Cancelled] = [],
+        [OrderStatus.Merged] = [],
     };
 
     public bool CanMove(OrderStatus to) => Moves[Status].Contains(to);
@@ -221,6 +231,83 @@ public sealed class Order
         CarrierServiceId = null;
         if (!CarrierFixed) (CarrierCode, CarrierBy) = (null, null);
     }
+
+    /// <summary>Orders that may be merged or split: not audited yet (pending, or in 异常).</summary>
+    public bool Rearrangeable => Status is OrderStatus.PendingAudit or OrderStatus.Exception;
+
+    /// <summary>What makes orders one parcel (合并): the same shop, buyer and receiver at the same address.</summary>
+    public (Guid?, string?, string?, string?, string?, string?, string?, string?) MergeKey =>
+        (ShopId, BuyerNick, ReceiverName, ReceiverPhone, Province, City, District, Address);
+
+    /// <summary>
+    /// 合并: this order takes the others in — their amounts, units, lines (the caller moves the rows), remarks, tags and
+    /// exceptions (less 可合并 and 疑似重复, which the merge answers) — and each of them becomes 已合并. All must be
+    /// rearrangeable, share the merge key and the currency. Answers the log entries, this order's last.
+    /// </summary>
+    public List<OrderLogEntry> Absorb(IReadOnlyList<Order> others, DateTime now)
+    {
+        foreach (var o in others.Prepend(this))
+            if (!o.Rearrangeable)
+                throw new RuleViolatedException("order.merge_not_pending", $"Order {o.OrderNo} is {o.Status}; only orders not audited yet can be merged.", o.OrderNo, o.Status);
+        foreach (var o in others)
+        {
+            if (o.MergeKey != MergeKey)
+                throw new RuleViolatedException("order.merge_mismatch", $"Order {o.OrderNo} has another shop, buyer or address than {OrderNo}.", o.OrderNo, OrderNo);
+            if (o.Currency != Currency)
+                throw new RuleViolatedException("order.merge_currency", $"Order {o.OrderNo} is in {o.Currency}, {OrderNo} in {Currency}.", o.OrderNo, OrderNo);
+        }
+        var entries = new List<OrderLogEntry>();
+        foreach (var o in others)
+        {
+            entries.Add(o.Move(OrderStatus.Merged, "merged", OrderNo, now));
+            o.MergedInto = Id;
+            (GoodsAmount, Discount, Postage, Paid) = (GoodsAmount + o.GoodsAmount, Discount + o.Discount, Postage + o.Postage, Paid + o.Paid);
+            (LineCount, Quantity) = (LineCount + o.LineCount, Quantity + o.Quantity);
+            (PlacedAt, PaidAt) = (PlacedAt < o.PlacedAt ? PlacedAt : o.PlacedAt, PaidAt is { } a && o.PaidAt is { } b ? (a < b ? a : b) : PaidAt ?? o.PaidAt);
+            (Presale, ShipBy) = (Presale || o.Presale, ShipBy is { } x && o.ShipBy is { } y ? (x < y ? x : y) : ShipBy ?? o.ShipBy);
+            (BuyerMessage, SellerMemo) = (Join(BuyerMessage, o.BuyerMessage), Join(SellerMemo, o.SellerMemo));
+            Tags = Tags.Union(o.Tags).ToList();
+            if (CarrierCode is null && o.CarrierFixed) (CarrierCode, CarrierBy) = (o.CarrierCode, o.CarrierBy);
+            Exceptions |= o.Exceptions;
+        }
+        Exceptions &= ~(OrderExceptions.MergeCandidate | OrderExceptions.DuplicateSuspect);
+        var from = Status;
+        Status = Exceptions == OrderExceptions.None ? OrderStatus.PendingAudit : OrderStatus.Exception;
+        UpdatedAt = now;
+        entries.Add(new OrderLogEntry { OrderId = Id, At = now, From = from, To = Status, Action = "merge", Reason = Cut(string.Join("、", others.Select(o => o.OrderNo))) });
+        return entries;
+    }
+
+    /// <summary>
+    /// 拆分: <paramref name="part"/> (a new order, its lines chosen by the caller) leaves this one with its goods, paid
+    /// amount and units; this one loses <paramref name="wholeLines"/> lines that went over whole. Both keep the buyer, the
+    /// receiver and the remarks; the part is 商品未匹配 only when <paramref name="partUnmatched"/>. This order must be
+    /// rearrangeable; the caller leaves it at least one unit.
+    /// </summary>
+    public List<OrderLogEntry> SplitOff(Order part, string number, long goods, long paid, int partLines, int wholeLines, int units, bool partUnmatched, DateTime now)
+    {
+        if (!Rearrangeable)
+            throw new RuleViolatedException("order.split_not_pending", $"Order {OrderNo} is {Status}; only orders not audited yet can be split.", OrderNo, Status);
+        (part.OrderNo, part.Origin, part.ShopId, part.PlatformOrderNo, part.ReissueOf, part.SplitFrom) = (number, Origin, ShopId, PlatformOrderNo, ReissueOf, Id);
+        (part.BuyerNick, part.BuyerMessage, part.SellerMemo, part.ReceiverName, part.ReceiverPhone) = (BuyerNick, BuyerMessage, SellerMemo, ReceiverName, ReceiverPhone);
+        (part.Country, part.Province, part.City, part.District, part.Address, part.PostalCode) = (Country, Province, City, District, Address, PostalCode);
+        (part.Currency, part.PlacedAt, part.PaidAt, part.Presale, part.ShipBy, part.Tags, part.RulesChecked) = (Currency, PlacedAt, PaidAt, Presale, ShipBy, [.. Tags], true);
+        if (CarrierFixed) (part.CarrierCode, part.CarrierBy) = (CarrierCode, CarrierBy);
+        (part.RuleWarehouseId, part.RuleWarehouseBy) = (RuleWarehouseId, RuleWarehouseBy);
+        // The part carries its goods at their paid value; the discount stays with what it came from, the postage too.
+        (part.GoodsAmount, part.Discount, part.Postage, part.Paid, part.LineCount, part.Quantity) = (goods, goods - paid, 0, paid, partLines, units);
+        (GoodsAmount, Discount, Paid, LineCount, Quantity) = (GoodsAmount - goods, Discount - (goods - paid), Paid - paid, LineCount - wholeLines, Quantity - units);
+        var flags = Exceptions & ~(OrderExceptions.MergeCandidate | OrderExceptions.DuplicateSuspect | OrderExceptions.SkuNotMapped);
+        var log = part.TakeIn(partUnmatched ? flags | OrderExceptions.SkuNotMapped : flags, null, now);
+        (log.Action, log.Reason) = ("split_off", OrderNo);
+        UpdatedAt = now;
+        return [log, new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "split", Reason = number }];
+    }
+
+    private static string? Join(string? a, string? b) =>
+        string.IsNullOrWhiteSpace(b) || a == b ? a : string.IsNullOrWhiteSpace(a) ? b : Cut(a + "；" + b, 500);
+
+    private static string Cut(string text, int max = 300) => text.Length <= max ? text : text[..max];
 
     /// <summary>
     /// 指定快递: the carrier a person wants (none: back to the automatic choice), before fulfillment only; an order that has

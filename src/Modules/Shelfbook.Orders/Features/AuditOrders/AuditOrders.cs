@@ -101,6 +101,7 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         var estimates = await carriers.ChooseAsync(moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order).ToList(),
             items.Select(i => new ParcelItem(i.OrderId, i.SkuId, i.Quantity)), now, ct);
         await WriteAsync(moves, now, ct);
+        await CheckItemsAsync(moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order.Id).ToList(), itemsOf, ct);
         await carriers.WriteEstimatesAsync(estimates, ct);
         if (tx is not null) await tx.CommitAsync(ct);
         var audited = moves.Count(m => m.Order.Status == OrderStatus.Audited);
@@ -130,6 +131,22 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
     }
 
     private sealed record StockItem(Guid OrderId, Guid Id, Guid SkuId, int Quantity);
+
+    /// <summary>
+    /// The audited orders still have the items that were reserved for them. A merge or split that committed after the
+    /// items were read (the orders' own update above waits for it on PostgreSQL) would leave an order reserving lines it
+    /// no longer has: then the whole audit is refused as a concurrent change.
+    /// </summary>
+    private async Task CheckItemsAsync(List<Guid> audited, ILookup<Guid, StockItem> itemsOf, CancellationToken ct)
+    {
+        foreach (var chunk in audited.Chunk(10_000))
+        {
+            var now = await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).GroupBy(i => i.OrderId)
+                .Select(g => new { g.Key, Count = g.Count(), Units = g.Sum(i => i.Quantity) }).ToListAsync(ct);
+            if (now.Count != chunk.Length || now.Any(n => n.Count != itemsOf[n.Key].Count() || n.Units != itemsOf[n.Key].Sum(i => i.Quantity)))
+                throw new DbUpdateConcurrencyException("An order's lines were merged or split while it was being audited.");
+        }
+    }
 
     /// <summary>An order's move: what it was before (the update's condition) and the log entry the order answered.</summary>
     private sealed record Move(Order Order, OrderStatus From, OrderExceptions FromExceptions, OrderLogEntry Entry);

@@ -40,10 +40,10 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
                 .Where(h => h.ToShip).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).ToList();
             for (var attempt = 1; heads.Count > 0; attempt++)
             {
-                var orders = await BuildAsync(heads, ct);
+                var (orders, partners) = await BuildAsync(heads, ct);
                 try
                 {
-                    await SaveAsync(orders, ct);
+                    await SaveAsync(orders, partners, ct);
                 }
                 catch (DbUpdateException) when (attempt < 3)
                 {
@@ -70,7 +70,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
 
     private sealed record Built(Order Order, List<OrderLine> Lines, List<OrderItem> Items, OrderSourceLink Source, OrderLogEntry Log);
 
-    private async Task<List<Built>> BuildAsync(List<PlatformOrderHead> heads, CancellationToken ct)
+    private async Task<(List<Built> Orders, List<Order> Partners)> BuildAsync(List<PlatformOrderHead> heads, CancellationToken ct)
     {
         var ids = heads.Select(h => h.Id).ToList();
         var lines = new List<PlatformOrderLineRow>();
@@ -86,6 +86,12 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
 
         var now = db.Time.StoredUtcNow();
         var seen = await RecentAsync(heads, now, ct);
+        // 可合并: orders of the same shop, buyer and receiver at the same address, in this batch or waiting already.
+        static (Guid?, string?, string?, string?, string?, string?, string?, string?) KeyOf(PlatformOrderHead h) =>
+            (h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, h.Province, h.City, h.District, h.Address);
+        var inBatch = heads.Where(h => h.BuyerNick is not null).GroupBy(KeyOf).ToDictionary(g => g.Key, g => g.Count());
+        var waiting = (await WaitingPartnersAsync(heads, ct)).ToLookup(o => o.MergeKey);
+        var partners = new List<Order>();
         var first = await OrderNumbers.TakeAsync(db, user.TimeZone, heads.Count, ct);
         var built = new List<Built>(heads.Count);
         for (var n = 0; n < heads.Count; n++)
@@ -128,11 +134,50 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
             (order.LineCount, order.Quantity) = (orderLines.Count, orderLines.Sum(l => l.Quantity));
             if (h.BuyerNick is not null && !seen.Add((h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, h.Paid, order.Quantity)))
                 exceptions |= OrderExceptions.DuplicateSuspect;
+            else if (h.BuyerNick is not null && (inBatch[KeyOf(h)] > 1 || waiting[KeyOf(h)].Any()))
+            {
+                exceptions |= OrderExceptions.MergeCandidate;
+                partners.AddRange(waiting[KeyOf(h)].Where(p => !partners.Contains(p)));
+            }
             var log = order.TakeIn(exceptions, h.HeldByPlatform ? "platform_forbids_shipping" : null, now);
             built.Add(new Built(order, orderLines, items, new OrderSourceLink { OrderId = order.Id, PlatformOrderId = h.Id, ShopId = h.ShopId, PlatformOrderNo = h.PlatformOrderId },
                 log));
         }
-        return built;
+        return (built, partners);
+    }
+
+    /// <summary>Orders waiting for audit (or in 异常, or held) of the batch's buyers: the ones a new order could be merged with.</summary>
+    private async Task<List<Order>> WaitingPartnersAsync(List<PlatformOrderHead> heads, CancellationToken ct)
+    {
+        var buyers = heads.Where(h => h.BuyerNick is not null).Select(h => h.BuyerNick!).Distinct().ToList();
+        var found = new List<Order>();
+        foreach (var chunk in buyers.Chunk(Batch))
+            found.AddRange(await db.Set<Order>().AsNoTracking()
+                .Where(o => EF.Parameter(chunk).Contains(o.BuyerNick!) && (o.Status == OrderStatus.PendingAudit || o.Status == OrderStatus.Exception || o.Status == OrderStatus.Held))
+                .ToListAsync(ct));
+        return found;
+    }
+
+    /// <summary>
+    /// The waiting partners of new merge candidates are flagged too, each only if it is still as it was read (a partner
+    /// audited meanwhile is left alone: it can no longer be merged); a pending one moves to 异常.
+    /// </summary>
+    private async Task FlagPartnersAsync(List<Order> partners, DateTime now, CancellationToken ct)
+    {
+        foreach (var partner in partners.Where(p => (p.Exceptions & OrderExceptions.MergeCandidate) == 0))
+        {
+            var (id, status, exceptions) = (partner.Id, partner.Status, partner.Exceptions);
+            if (partner.Flag(OrderExceptions.MergeCandidate, "merge_candidate", now) is not { } entry) continue;
+            var (to, flags) = (partner.Status, partner.Exceptions);
+            var changed = await db.Set<Order>().Where(o => o.Id == id && o.Status == status && o.Exceptions == exceptions)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, to).SetProperty(o => o.Exceptions, flags).SetProperty(o => o.UpdatedAt, now), ct);
+            if (changed == 1)
+            {
+                (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+                db.Add(entry);
+            }
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -152,9 +197,10 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
     /// One transaction through the bulk path (the change tracker would cost more than the rows); a platform order another
     /// node took meanwhile makes the sources' key refuse the batch, and the transaction leaves nothing of it.
     /// </summary>
-    private async Task SaveAsync(List<Built> orders, CancellationToken ct)
+    private async Task SaveAsync(List<Built> orders, List<Order> partners, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (partners.Count > 0) await FlagPartnersAsync(partners, orders[0].Log.At, ct);
         await db.BulkInsertAsync(orders.Select(o => o.Order), ct);
         await db.BulkInsertAsync(orders.Select(o => o.Source), ct);
         await db.BulkInsertAsync(orders.SelectMany(o => o.Lines), ct);

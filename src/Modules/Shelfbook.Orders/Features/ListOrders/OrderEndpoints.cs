@@ -60,6 +60,18 @@ internal static class OrderEndpoints
             .WithSummary("Clear what audit rules flagged (规则标记) once a person has looked; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/dismiss-duplicates", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissDuplicatesAsync(input, ct))
             .WithSummary("Confirm suspected duplicates (疑似重复) as orders of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/dismiss-merge", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissMergeAsync(input, ct))
+            .WithSummary("不合并: merge candidates (可合并) go as parcels of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapGet("/{id:guid}/merge-partners", (Guid id, MergeSplit.RearrangeOrders handler, CancellationToken ct) => handler.PartnersAsync(id, ct))
+            .WithSummary("The orders this one could be merged with: same shop, buyer and receiver at the same address, not audited yet (or held)")
+            .RequirePermission(OrdersPermissions.View);
+        orders.MapPost("/merge", (MergeSplit.MergeRequest input, MergeSplit.RearrangeOrders handler, CancellationToken ct) => handler.MergeAsync(input, ct))
+            .WithSummary("合并: 2–50 orders not audited yet, of one shop, buyer and address, become the one paid first; the others are 已合并 and their "
+                         + "platform orders go with it")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/{id:guid}/split", (Guid id, MergeSplit.SplitRequest input, MergeSplit.RearrangeOrders handler, CancellationToken ct) => handler.SplitAsync(id, input, ct))
+            .WithSummary("拆分: chosen lines, or some units of a line, go into a new order (not audited yet); at least one unit stays")
+            .RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/re-resolve", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.ReResolveAsync(input, ct))
             .WithSummary("Match unmatched lines again through the catalog (重新匹配); a result per order").RequirePermission(OrdersPermissions.Edit);
         var jobs = group.MapGroup("/jobs").WithTags("Batch jobs 批量处理");

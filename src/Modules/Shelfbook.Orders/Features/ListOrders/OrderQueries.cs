@@ -32,7 +32,7 @@ public sealed record OrderCounts(IReadOnlyDictionary<OrderStatus, int> ByStatus,
 
 /// <summary>One order whole; <paramref name="Warehouse"/> is the allocated warehouse's code and name.</summary>
 public sealed record OrderDetail(Order Order, IReadOnlyList<OrderLine> Lines, IReadOnlyList<OrderItem> Items, IReadOnlyList<OrderSourceLink> Sources,
-    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null, OrderEstimate? Estimate = null, string? Carrier = null);
+    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null, OrderEstimate? Estimate = null, string? Carrier = null, string? Related = null);
 
 /// <summary>System orders (系统订单): the list (newest first, a keyset page at a time), the tab counts and one order whole.</summary>
 public sealed class OrderQueries(TenantDbContext db)
@@ -169,6 +169,9 @@ public sealed class OrderQueries(TenantDbContext db)
         var carrier = order.CarrierCode is { } code
             ? await Shelfbook.Logistics.Contracts.CarrierQueries.Summaries(db).Where(c => c.Code == code).Select(c => c.Name).FirstOrDefaultAsync(ct)
             : null;
-        return new OrderDetail(order, lines, items, sources, log, warehouse, estimate, carrier);
+        // The order it was merged into or split off from, by number.
+        var relatedId = order.MergedInto ?? order.SplitFrom;
+        var related = relatedId is { } r ? await db.Set<Order>().Where(o => o.Id == r).Select(o => o.OrderNo).SingleOrDefaultAsync(ct) : null;
+        return new OrderDetail(order, lines, items, sources, log, warehouse, estimate, carrier, related);
     }
 }

@@ -80,6 +80,10 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
     public Task<IReadOnlyList<OrderChange>> DismissDuplicatesAsync(OrdersRequest request, CancellationToken ct) =>
         DismissAsync(request, OrderExceptions.DuplicateSuspect, "dismiss_duplicate", "order.not_duplicate_suspect", "is not suspected a duplicate", ct);
 
+    /// <summary>不合并: the orders of the same buyer and address go as parcels of their own.</summary>
+    public Task<IReadOnlyList<OrderChange>> DismissMergeAsync(OrdersRequest request, CancellationToken ct) =>
+        DismissAsync(request, OrderExceptions.MergeCandidate, "dismiss_merge", "order.not_merge_candidate", "is not a merge candidate", ct);
+
     private Task<IReadOnlyList<OrderChange>> DismissAsync(OrdersRequest request, OrderExceptions flag, string action, string skipCode, string skipText,
         CancellationToken ct) =>
         EachAsync(request, action, async (orders, now) => orders.ToDictionary(o => o.Id, o =>

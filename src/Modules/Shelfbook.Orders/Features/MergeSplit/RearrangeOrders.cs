@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Domain;
+using Shelfbook.Orders.Features.IntakeOrders;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Orders.Features.MergeSplit;
+
+public sealed record MergeRequest(IReadOnlyList<Guid>? OrderIds);
+
+/// <summary>A line to split off and how many of its units (all of them moves the line whole).</summary>
+public sealed record SplitLine(Guid? LineId, int? Quantity);
+
+public sealed record SplitRequest(IReadOnlyList<SplitLine>? Lines);
+
+/// <summary>What a merge or split left: the order that stays (merge) or the one split from, and the other order numbers.</summary>
+public sealed record RearrangeResult(Guid OrderId, string OrderNo, IReadOnlyList<string> Others, Guid? NewOrderId = null);
+
+/// <summary>An order that could go in one parcel with another (same shop, buyer and receiver at the same address).</summary>
+public sealed record MergePartner(Guid Id, string OrderNo, OrderStatus Status, OrderExceptions Exceptions, string Currency, long Paid, int Quantity, DateTime? PaidAt);
+
+/// <summary>
+/// 合并 / 拆分 before audit. A merge keeps the order paid first (its number stays) and moves the others' lines, items
+/// and platform orders into it; they become 已合并, pointing at it, so write-back later confirms every platform order
+/// with the merged order's parcel. A split moves chosen lines, or some units of a line (its items and paid amount
+/// shared out by units), into a new order that points back at the one it came from. Both are one transaction that
+/// first claims every order it touches in the state it read (a change meanwhile refuses the whole act), and audit
+/// checks that an order's items did not move while it was being audited, so no order reserves lines it no longer has.
+/// </summary>
+public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
+{
+    public const int MaxMerge = 50;
+
+    /// <summary>The orders this one could be merged with: not audited yet (or held), same shop, buyer and address.</summary>
+    public async Task<IReadOnlyList<MergePartner>> PartnersAsync(Guid id, CancellationToken ct)
+    {
+        var order = await db.Set<Order>().AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id);
+        if (order.BuyerNick is null && order.ReceiverName is null) return [];
+        var near = await db.Set<Order>().AsNoTracking()
+            .Where(o => o.Id != id && o.ShopId == order.ShopId && o.BuyerNick == order.BuyerNick && o.ReceiverName == order.ReceiverName
+                        && (o.Status == OrderStatus.PendingAudit || o.Status == OrderStatus.Exception || o.Status == OrderStatus.Held))
+            .Take(200).ToListAsync(ct);
+        return near.Where(o => o.MergeKey == order.MergeKey).OrderBy(o => o.PaidAt ?? o.PlacedAt).ThenBy(o => o.OrderNo, StringComparer.Ordinal)
+            .Select(o => new MergePartner(o.Id, o.OrderNo, o.Status, o.Exceptions, o.Currency, o.Paid, o.Quantity, o.PaidAt)).ToList();
+    }
+
+    public async Task<RearrangeResult> MergeAsync(MergeRequest request, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        var ids = request.OrderIds?.Distinct().ToList() ?? [];
+        if (ids.Count < 2) check.Add("orderIds", "merge_too_few", "Choose at least two orders to merge.");
+        else if (ids.Count > MaxMerge) check.Add("orderIds", "too_many", $"At most {MaxMerge} orders in one merge.", MaxMerge);
+        check.ThrowIfAny();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var orders = await db.Set<Order>().Where(o => ids.Contains(o.Id)).ToListAsync(ct);
+        foreach (var missing in ids.Except(orders.Select(o => o.Id))) throw new NotFoundException("order", missing);
+        // The order paid first keeps its number and takes the others in.
+        var byPayment = orders.OrderBy(o => o.PaidAt ?? o.PlacedAt).ThenBy(o => o.OrderNo, StringComparer.Ordinal).ToList();
+        var (main, others) = (byPayment[0], byPayment.Skip(1).ToList());
+        var now = db.Time.StoredUtcNow();
+        await ClaimAsync(orders, now, ct);
+        var entries = main.Absorb(others, now);
+
+        var position = await db.Set<OrderLine>().Where(l => l.OrderId == main.Id).MaxAsync(l => (int?)l.Position, ct) ?? -1;
+        foreach (var other in others)
+        {
+            var shift = position + 1;
+            var moved = await db.Set<OrderLine>().Where(l => l.OrderId == other.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.OrderId, main.Id).SetProperty(l => l.Position, l => l.Position + shift), ct);
+            position = await db.Set<OrderLine>().Where(l => l.OrderId == main.Id).MaxAsync(l => (int?)l.Position, ct) ?? position + moved;
+        }
+        var otherIds = others.Select(o => o.Id).ToList();
+        await db.Set<OrderItem>().Where(i => otherIds.Contains(i.OrderId)).ExecuteUpdateAsync(s => s.SetProperty(i => i.OrderId, main.Id), ct);
+        await db.Set<OrderSourceLink>().Where(s => otherIds.Contains(s.OrderId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.OrderId, main.Id), ct);
+        Record(entries, main.OrderNo, "merge", new Dictionary<string, object?[]> { ["merged"] = [null, string.Join(",", others.Select(o => o.OrderNo))] }, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RearrangeResult(main.Id, main.OrderNo, others.Select(o => o.OrderNo).ToList());
+    }
+
+    public async Task<RearrangeResult> SplitAsync(Guid id, SplitRequest request, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var order = await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id);
+        var lines = await db.Set<OrderLine>().Where(l => l.OrderId == id).OrderBy(l => l.Position).ToListAsync(ct);
+        var items = await db.Set<OrderItem>().Where(i => i.OrderId == id).ToListAsync(ct);
+        var itemsOf = items.ToLookup(i => i.LineId);
+
+        var check = new InputCheck();
+        var wanted = request.Lines ?? [];
+        if (wanted.Count == 0) check.Add("lines", "required", "Choose the lines and units to split off.");
+        var chosen = new List<(OrderLine Line, int Units)>();
+        var named = new HashSet<Guid>();
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var at = $"lines[{i}].";
+            var w = wanted[i] ?? new SplitLine(null, null);
+            var line = lines.FirstOrDefault(l => l.Id == w.LineId);
+            if (line is null) check.Add(at + "lineId", "not_on_order", $"The order {order.OrderNo} has no line {w.LineId}.", order.OrderNo);
+            else if (!named.Add(line.Id)) check.Add(at + "lineId", "duplicate", $"The line {line.SellerCode ?? line.Title} is named twice.", line.SellerCode ?? line.Title ?? "");
+            else if (w.Quantity is not { } asked || asked < 1 || asked > line.Quantity)
+                check.Add(at + "quantity", "out_of_range", $"Split 1–{line.Quantity} units of this line.", 1, line.Quantity);
+            else if (asked < line.Quantity && itemsOf[line.Id].Any(item => item.Quantity % line.Quantity != 0))
+                check.Add(at + "quantity", "split_uneven", "This line's items do not share out by unit; split it whole.");
+            else chosen.Add((line, asked));
+        }
+        if (!check.HasErrors && chosen.Sum(c => c.Units) >= lines.Sum(l => l.Quantity))
+            check.Add("lines", "nothing_left", "Leave at least one unit in the order.");
+        check.ThrowIfAny();
+
+        var now = db.Time.StoredUtcNow();
+        await ClaimAsync([order], now, ct);
+        var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, 1, ct);
+        var part = new Order();
+        var (goods, paid, units, whole) = (0L, 0L, 0, 0);
+        var partLines = new List<OrderLine>();
+        foreach (var (line, k) in chosen)
+        {
+            goods += line.Price * k;
+            units += k;
+            if (k == line.Quantity)
+            {
+                // The whole line goes over with its items.
+                paid += line.Paid;
+                (line.OrderId, line.Position) = (part.Id, partLines.Count);
+                foreach (var item in itemsOf[line.Id]) item.OrderId = part.Id;
+                partLines.Add(line);
+                whole++;
+                continue;
+            }
+            // Some units go: a new line with them and its share of the paid amount and of each item.
+            var share = line.Paid * k / line.Quantity;
+            var copy = new OrderLine
+            {
+                OrderId = part.Id, Position = partLines.Count, PlatformOrderId = line.PlatformOrderId, PlatformLineId = line.PlatformLineId,
+                PlatformItemId = line.PlatformItemId, PlatformSkuId = line.PlatformSkuId, SellerCode = line.SellerCode, Title = line.Title, Spec = line.Spec,
+                Quantity = k, Price = line.Price, Paid = share, SkuId = line.SkuId, SkuCode = line.SkuCode, Multiplier = line.Multiplier,
+                ResolutionCode = line.ResolutionCode, ResolutionMessage = line.ResolutionMessage,
+            };
+            var parts = itemsOf[line.Id].Select(item => (Item: item, Copy: new OrderItem
+            {
+                OrderId = part.Id, LineId = copy.Id, SkuId = item.SkuId, SkuCode = item.SkuCode, Quantity = item.Quantity / line.Quantity * k,
+                Amount = item.Amount * k / line.Quantity, ComboSkuId = item.ComboSkuId, ReplacedSkuId = item.ReplacedSkuId,
+            })).ToList();
+            // The items' amounts add up to the line's paid amount exactly, on both sides.
+            if (parts.Count > 0) parts[^1].Copy.Amount += share - parts.Sum(p => p.Copy.Amount);
+            foreach (var (item, itemCopy) in parts) (item.Quantity, item.Amount) = (item.Quantity - itemCopy.Quantity, item.Amount - itemCopy.Amount);
+            (line.Quantity, line.Paid) = (line.Quantity - k, line.Paid - share);
+            paid += share;
+            partLines.Add(copy);
+            db.Add(copy);
+            db.AddRange(parts.Select(p => p.Copy));
+        }
+        var number = OrderNumbers.Format(day, serial);
+        var entries = order.SplitOff(part, number, goods, paid, partLines.Count, whole, units, partLines.Any(l => l.SkuId is null), now);
+        // What stays behind may now be fully matched.
+        if (!lines.Except(partLines).Any(l => l.SkuId is null) && order.Clear(OrderExceptions.SkuNotMapped, "split", now) is { } cleared) entries.Add(cleared);
+        db.Add(part);
+        Record(entries, order.OrderNo, "split", new Dictionary<string, object?[]> { ["splitOff"] = [null, number], ["units"] = [null, units] }, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RearrangeResult(order.Id, order.OrderNo, [number], part.Id);
+    }
+
+    /// <summary>
+    /// Each order must still be as it was read (status and exceptions): one conditional update per order marks it, which
+    /// on PostgreSQL also holds its row until the act commits, so an audit or another merge cannot slip in between.
+    /// </summary>
+    private async Task ClaimAsync(IReadOnlyList<Order> orders, DateTime now, CancellationToken ct)
+    {
+        foreach (var o in orders)
+        {
+            var (id, status, exceptions) = (o.Id, o.Status, o.Exceptions);
+            var claimed = await db.Set<Order>().Where(x => x.Id == id && x.Status == status && x.Exceptions == exceptions)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, now), ct);
+            if (claimed != 1) throw new DbUpdateConcurrencyException($"Order {o.OrderNo} changed while it was being merged or split.");
+        }
+    }
+
+    private void Record(List<OrderLogEntry> entries, string orderNo, string action, Dictionary<string, object?[]> changes, DateTime now)
+    {
+        foreach (var entry in entries)
+        {
+            (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+            db.Add(entry);
+        }
+        db.Add(new AuditEntry
+        {
+            At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order", EntityId = orderNo, Action = action,
+            Changes = JsonSerializer.Serialize(changes),
+        });
+    }
+}
