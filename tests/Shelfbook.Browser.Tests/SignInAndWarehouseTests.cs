@@ -501,6 +501,46 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task Order_settings_saved_on_their_page_hold_and_an_amount_anomaly_is_accepted_in_the_order_dialog()
+    {
+        var (page, session) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await PendingOrderAsync(session, sku, "SO26120100051", "周八", "浙江省", "杭州市", 1);
+            await using var db = session.OpenDb();
+            await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120100051").ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, Orders.Domain.OrderStatus.Exception).SetProperty(o => o.Exceptions, Orders.Domain.OrderExceptions.AmountAnomaly));
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单设置", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByLabel("按仓拆单").CheckAsync();
+        await Field(page, "settings-below-cost").FillAsync("80");
+        await Field(page, "settings-above").FillAsync("500.5");
+        await Field(page, "settings-currency").FillAsync("C1");
+        await page.ClickAsync("[data-testid=settings-save]");
+        await page.GetByText("币种是三位字母代码").WaitForAsync();
+        await Field(page, "settings-currency").FillAsync("cny");
+        await page.ClickAsync("[data-testid=settings-save]");
+        await page.GetByText("设置已保存").WaitForAsync();
+        var saved = await session.GetAsync<Orders.Features.Settings.OrderSettingsView>("/api/v1/orders/settings");
+        Assert.Equal((true, (int?)80, (long?)50050, "CNY", false), (saved.SplitByWarehouse, saved.AnomalyBelowCostPercent, saved.AnomalyAbove, saved.AnomalyCurrency, saved.AutoMerge));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "异常 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100051" }).Locator("td").Nth(1).ClickAsync();
+        await page.ClickAsync("[data-testid=order-accept-amount]");
+        await page.Locator("[data-testid=order-accept-amount]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        // The clicked button is gone, so focus is outside the dialog and Escape would not reach it: close it with its ✕.
+        await page.ClickAsync(".mud-dialog .mud-button-close");
+        await page.Locator("[data-testid=order-dialog]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+        await using var db = session.OpenDb();
+        Assert.Equal((Orders.Domain.OrderStatus.PendingAudit, Orders.Domain.OrderExceptions.None),
+            await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120100051").Select(o => ValueTuple.Create(o.Status, o.Exceptions)).SingleAsync());
+    }
+
+    [Fact]
     public async Task A_carrier_and_its_rate_table_made_on_their_pages_price_a_parcel_and_an_audited_order_shows_its_service_and_freight()
     {
         var (page, _) = await SignInAsync(async session =>

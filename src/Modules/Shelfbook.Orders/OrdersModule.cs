@@ -53,6 +53,7 @@ public sealed class OrdersModule : ShelfbookModule
         new(l => l.Text<OrdersStrings>("nav.order_jobs"), "order-jobs", Icons.Material.Outlined.PlaylistPlay, OrdersPermissions.View, 101),
         new(l => l.Text<OrdersStrings>("nav.audit_rules"), "audit-rules", Icons.Material.Outlined.Rule, OrdersPermissions.Rules, 102),
         new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 103),
+        new(l => l.Text<OrdersStrings>("nav.order_settings"), "order-settings", Icons.Material.Outlined.Tune, OrdersPermissions.Rules, 104),
     ];
 
     public override IReadOnlyList<DashboardFigure> DashboardFigures =>
@@ -73,6 +74,7 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.SetCarrier.SetCarrier>();
         services.AddScoped<Features.MergeSplit.RearrangeOrders>();
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
+        services.AddScoped<Features.Settings.ManageOrderSettings>();
         services.AddScoped<Features.BatchJobs.OrderJobs>();
         services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();
         services.AddScoped<Features.AuditRules.ManageAuditRules>();

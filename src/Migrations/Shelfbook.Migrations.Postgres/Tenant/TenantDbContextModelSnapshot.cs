@@ -2533,6 +2533,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("boolean")
                         .HasColumnName("active");
 
+                    b.PrimitiveCollection<List<Guid>>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("category_ids");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2552,6 +2557,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .IsRequired()
                         .HasColumnType("uuid[]")
                         .HasColumnName("shop_ids");
+
+                    b.PrimitiveCollection<List<string>>("SkuCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("sku_codes");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -3377,6 +3387,44 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasName("pk_order_number_counters");
 
                     b.ToTable("order_number_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AnomalyAbove")
+                        .HasColumnType("bigint")
+                        .HasColumnName("anomaly_above");
+
+                    b.Property<int?>("AnomalyBelowCostPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("anomaly_below_cost_percent");
+
+                    b.Property<string>("AnomalyCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("anomaly_currency");
+
+                    b.Property<bool>("AutoMerge")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_merge");
+
+                    b.Property<bool>("SplitByWarehouse")
+                        .HasColumnType("boolean")
+                        .HasColumnName("split_by_warehouse");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_settings");
+
+                    b.ToTable("order_settings", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>

@@ -2492,6 +2492,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("INTEGER")
                         .HasColumnName("active");
 
+                    b.PrimitiveCollection<string>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category_ids");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2511,6 +2516,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("shop_ids");
+
+                    b.PrimitiveCollection<string>("SkuCodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_codes");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -3332,6 +3342,44 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasName("pk_order_number_counters");
 
                     b.ToTable("order_number_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AnomalyAbove")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("anomaly_above");
+
+                    b.Property<int?>("AnomalyBelowCostPercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("anomaly_below_cost_percent");
+
+                    b.Property<string>("AnomalyCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anomaly_currency");
+
+                    b.Property<bool>("AutoMerge")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_merge");
+
+                    b.Property<bool>("SplitByWarehouse")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("split_by_warehouse");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_settings");
+
+                    b.ToTable("order_settings", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>

@@ -133,6 +133,16 @@ internal sealed class AllocationRuleConfiguration : IEntityTypeConfiguration<All
     }
 }
 
+internal sealed class OrderSettingsConfiguration : IEntityTypeConfiguration<OrderSettings>
+{
+    public void Configure(EntityTypeBuilder<OrderSettings> builder)
+    {
+        builder.ToTable("order_settings");
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.AnomalyCurrency).HasMaxLength(3);
+    }
+}
+
 internal sealed class OrderNumberCounterConfiguration : IEntityTypeConfiguration<OrderNumberCounter>
 {
     public void Configure(EntityTypeBuilder<OrderNumberCounter> builder)

@@ -524,9 +524,10 @@ public sealed class OrderLogEntry
 }
 
 /// <summary>
-/// 分配仓库 rule: orders of the listed shops (any when none) to the listed provinces (any when none) are served by the
-/// first of <see cref="WarehouseIds"/> that has stock for the whole order. Rules are tried by <see cref="Priority"/>;
-/// an order no rule matches tries every active warehouse by code.
+/// 分配仓库 rule: orders of the listed shops (any when none) to the listed provinces (any when none) holding any of the
+/// listed SKUs or a SKU of the listed categories (any goods when none) are served by the first of
+/// <see cref="WarehouseIds"/> that has stock for the whole order. Rules are tried by <see cref="Priority"/>; an order no
+/// rule matches tries every active warehouse by code.
 /// </summary>
 [Audited(AuditCategory.Order, "allocation_rule", Ignore = [nameof(UpdatedAt)])]
 public sealed class AllocationRule
@@ -540,14 +541,29 @@ public sealed class AllocationRule
     public List<Guid> ShopIds { get; set; } = [];
     public List<string> Provinces { get; set; } = [];
 
+    /// <summary>The order holds any of these SKUs (by code: a line's seller code, its SKU or a combo's part).</summary>
+    public List<string> SkuCodes { get; set; } = [];
+
+    /// <summary>The order holds a SKU of any of these categories (or one below them).</summary>
+    public List<Guid> CategoryIds { get; set; } = [];
+
     /// <summary>The warehouses to try, in order.</summary>
     public List<Guid> WarehouseIds { get; set; } = [];
 
     public DateTime UpdatedAt { get; set; }
 
-    public bool Matches(Guid? shopId, string? province) =>
+    /// <summary>Goods conditions are set: matching needs the order's SKU codes and categories.</summary>
+    public bool LooksAtGoods => SkuCodes.Count > 0 || CategoryIds.Count > 0;
+
+    /// <summary>
+    /// Every condition set holds; <paramref name="codes"/> are the order's SKU codes and <paramref name="categories"/>
+    /// its SKUs' categories, <paramref name="below"/> this rule's categories with those under them.
+    /// </summary>
+    public bool Matches(Guid? shopId, string? province, IReadOnlySet<string>? codes = null, IReadOnlySet<Guid>? categories = null, IReadOnlySet<Guid>? below = null) =>
         Active && (ShopIds.Count == 0 || (shopId is { } shop && ShopIds.Contains(shop)))
-        && (Provinces.Count == 0 || (province is { } p && Provinces.Any(x => p.StartsWith(x, StringComparison.Ordinal))));
+        && (Provinces.Count == 0 || (province is { } p && Provinces.Any(x => p.StartsWith(x, StringComparison.Ordinal))))
+        && (SkuCodes.Count == 0 || (codes is not null && SkuCodes.Any(codes.Contains)))
+        && (CategoryIds.Count == 0 || (categories is not null && below is not null && categories.Overlaps(below)));
 }
 
 /// <summary>The last order number given out per day (SO + yyMMdd + a serial), taken a batch at a time.</summary>

@@ -1,11 +1,14 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Kernel;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.ChangeOrders;
+using Shelfbook.Orders.Features.MergeSplit;
+using Shelfbook.Orders.Features.Settings;
 using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Orders.Features.AuditOrders;
@@ -22,9 +25,11 @@ public sealed record AuditRun(int Audited, int OutOfStock, IReadOnlyList<OrderCh
 /// bulk path, and one audit entry for the whole action. An order no warehouse can serve goes to 异常 缺货; one that may
 /// not be audited (held, cancelled, an exception other than stock) or has nothing to reserve is skipped with the reason.
 /// Each audited order's carrier service and estimated weight and freight are chosen by Logistics in one call
-/// (<see cref="OrderCarriers"/>) and written with it (the estimates through the bulk path).
+/// (<see cref="OrderCarriers"/>) and written with it (the estimates through the bulk path). With 按仓拆单 on, an order
+/// no warehouse can serve whole but several can serve line by line is split into one order per warehouse, each audited
+/// there, in the same transaction.
 /// </summary>
-public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCarriers carriers, CurrentUser user)
+public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCarriers carriers, ISkuDirectory skus, RearrangeOrders rearrange, CurrentUser user)
 {
     public const int MaxSelection = 5000;
 
@@ -43,7 +48,10 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
     /// The audit of any number of orders in one transaction, for batch jobs (the API caps a selection at
     /// <see cref="MaxSelection"/>); a job gives it <see cref="JobChunk"/> orders at a time.
     /// </summary>
-    public async Task<AuditRun> AuditBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    public Task<AuditRun> AuditBatchAsync(IReadOnlyList<Guid> ids, CancellationToken ct) => AuditBatchAsync(ids, null, ct);
+
+    /// <summary>The audit, with the warehouse of some orders decided already (the parts of a split by warehouse).</summary>
+    private async Task<AuditRun> AuditBatchAsync(IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, Plan>? decided, CancellationToken ct)
     {
         var wanted = ids.Distinct().ToList();
         // Its own transaction, or the caller's (a batch job records each order's result in the same one).
@@ -63,10 +71,12 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
 
         var items = new List<StockItem>();
         foreach (var chunk in candidates.Select(o => o.Id).Chunk(10_000))
-            items.AddRange(await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.SkuId, i.Quantity)).ToListAsync(ct));
+            items.AddRange(await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.LineId, i.SkuId, i.SkuCode, i.Quantity)).ToListAsync(ct));
         var itemsOf = items.ToLookup(i => i.OrderId);
 
-        var plans = await PlansAsync(candidates, ct);
+        var plans = await PlansAsync(candidates, itemsOf, ct);
+        foreach (var (id, plan) in decided ?? new Dictionary<Guid, Plan>())
+            if (plans.ContainsKey(id)) plans[id] = plan;
         var now = db.Time.StoredUtcNow();
         var moves = new List<Move>();
         var left = new List<Order>();
@@ -90,6 +100,11 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
             }
             left = left.Where(o => o.Status != OrderStatus.Audited).ToList();
         }
+        // 按仓拆单: orders that several warehouses can serve line by line become one order per warehouse, audited below.
+        var split = decided is null && left.Count > 0 && (await ManageOrderSettings.ReadAsync(db, ct)).SplitByWarehouse
+            ? await SplitByWarehouseAsync(left, plans, itemsOf, ct)
+            : new Dictionary<Guid, Plan>();
+        left = left.Where(o => !split.ContainsKey(o.Id)).ToList();
         foreach (var order in left)
         {
             var (from, fromExceptions) = (order.Status, order.Exceptions);
@@ -103,9 +118,16 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         await WriteAsync(moves, now, ct);
         await CheckItemsAsync(moves.Where(m => m.Order.Status == OrderStatus.Audited).Select(m => m.Order.Id).ToList(), itemsOf, ct);
         await carriers.WriteEstimatesAsync(estimates, ct);
+        var (audited, outOfStock) = (moves.Count(m => m.Order.Status == OrderStatus.Audited), left.Count);
+        if (split.Count > 0)
+        {
+            // The orders split and their new parts, each with its warehouse; the split ones answer for themselves.
+            var parts = await AuditBatchAsync(split.Keys.ToList(), split, ct);
+            foreach (var result in parts.Results.Where(r => results.ContainsKey(r.OrderId) || wanted.Contains(r.OrderId))) results[result.OrderId] = result;
+            (audited, outOfStock) = (audited + parts.Audited, outOfStock + parts.OutOfStock);
+        }
         if (tx is not null) await tx.CommitAsync(ct);
-        var audited = moves.Count(m => m.Order.Status == OrderStatus.Audited);
-        return new AuditRun(audited, left.Count, wanted.Select(id => results[id]).ToList());
+        return new AuditRun(audited, outOfStock, wanted.Select(id => results[id]).ToList());
     }
 
     /// <summary>
@@ -119,9 +141,10 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
             .OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(max).ToListAsync(ct);
         if (waiting.Count == 0) return new AuditRun(0, 0, []);
         var ids = waiting.Select(o => o.Id).ToList();
-        var items = await db.Set<OrderItem>().Where(i => EF.Parameter(ids).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.SkuId, i.Quantity)).ToListAsync(ct);
+        var items = await db.Set<OrderItem>().Where(i => EF.Parameter(ids).Contains(i.OrderId))
+            .Select(i => new StockItem(i.OrderId, i.Id, i.LineId, i.SkuId, i.SkuCode, i.Quantity)).ToListAsync(ct);
         var needs = items.ToLookup(i => i.OrderId);
-        var plans = await PlansAsync(waiting, ct);
+        var plans = await PlansAsync(waiting, needs, ct);
         var levels = (await stock.LevelsAsync(items.Select(i => i.SkuId).Distinct().ToList(), plans.Values.SelectMany(p => p.Warehouses).Distinct().ToList(), ct))
             .ToDictionary(l => (l.WarehouseId, l.SkuId), l => l.Available);
         var servable = waiting.Where(o => needs[o.Id].Any() && plans[o.Id].Warehouses.Any(w =>
@@ -130,7 +153,59 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         return servable.Count == 0 ? new AuditRun(0, 0, []) : await AuditBatchAsync(servable, ct);
     }
 
-    private sealed record StockItem(Guid OrderId, Guid Id, Guid SkuId, int Quantity);
+    private sealed record StockItem(Guid OrderId, Guid Id, Guid LineId, Guid SkuId, string SkuCode, int Quantity);
+
+    /// <summary>
+    /// 按仓拆单: for each order (oldest payment first), the warehouses of its plan in order each take the whole lines
+    /// their stock (less what earlier orders here took) can serve; when every line finds a warehouse and more than one
+    /// is needed, the lines of the second warehouse on go into new orders. Answers each order split and each new part
+    /// with its one warehouse (the reservation still decides: a part whose stock went meanwhile is left out of stock).
+    /// </summary>
+    private async Task<Dictionary<Guid, Plan>> SplitByWarehouseAsync(List<Order> left, Dictionary<Guid, Plan> plans, ILookup<Guid, StockItem> itemsOf,
+        CancellationToken ct)
+    {
+        var eligible = left.Where(o => plans[o.Id].Warehouses.Count > 1 && itemsOf[o.Id].Select(i => i.LineId).Distinct().Count() > 1).ToList();
+        if (eligible.Count == 0) return [];
+        var levels = (await stock.LevelsAsync(eligible.SelectMany(o => itemsOf[o.Id].Select(i => i.SkuId)).Distinct().ToList(),
+                eligible.SelectMany(o => plans[o.Id].Warehouses).Distinct().ToList(), ct))
+            .ToDictionary(l => (l.WarehouseId, l.SkuId), l => l.Available);
+        var splits = new List<(Order Order, List<(Guid Warehouse, List<Guid> Lines)> Groups)>();
+        foreach (var order in eligible)
+        {
+            var taking = new Dictionary<(Guid, Guid), long>();
+            var open = itemsOf[order.Id].GroupBy(i => i.LineId).ToList();
+            var groups = new List<(Guid Warehouse, List<Guid> Lines)>();
+            foreach (var warehouse in plans[order.Id].Warehouses)
+            {
+                var fits = new List<Guid>();
+                foreach (var line in open)
+                {
+                    var needs = line.GroupBy(i => i.SkuId).Select(g => (Key: (warehouse, g.Key), Units: g.Sum(i => (long)i.Quantity))).ToList();
+                    if (!needs.All(n => levels.GetValueOrDefault(n.Key) - taking.GetValueOrDefault(n.Key) >= n.Units)) continue;
+                    foreach (var n in needs) taking[n.Key] = taking.GetValueOrDefault(n.Key) + n.Units;
+                    fits.Add(line.Key);
+                }
+                if (fits.Count == 0) continue;
+                groups.Add((warehouse, fits));
+                open.RemoveAll(l => fits.Contains(l.Key));
+                if (open.Count == 0) break;
+            }
+            if (open.Count > 0 || groups.Count < 2) continue;
+            foreach (var (key, units) in taking) levels[key] -= units;
+            splits.Add((order, groups));
+        }
+        if (splits.Count == 0) return [];
+        var made = await rearrange.SplitGroupsAsync(splits.Select(s => (s.Order.Id, (IReadOnlyList<IReadOnlyList<Guid>>)s.Groups.Skip(1).Select(g => (IReadOnlyList<Guid>)g.Lines).ToList())).ToList(), ct);
+        var decided = new Dictionary<Guid, Plan>();
+        for (var i = 0; i < splits.Count; i++)
+        {
+            var (order, groups) = splits[i];
+            var by = "split:" + plans[order.Id].By;
+            decided[order.Id] = new Plan([groups[0].Warehouse], by);
+            for (var k = 1; k < groups.Count; k++) decided[made[i][k - 1]] = new Plan([groups[k].Warehouse], by);
+        }
+        return decided;
+    }
 
     /// <summary>
     /// The audited orders still have the items that were reserved for them. A merge or split that committed after the
@@ -189,16 +264,42 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
 
     private sealed record Plan(IReadOnlyList<Guid> Warehouses, string By);
 
-    /// <summary>Each order's warehouses to try (active ones only): the one an audit rule fixed, the first matching allocation rule's, or all by code.</summary>
-    private async Task<Dictionary<Guid, Plan>> PlansAsync(List<Order> orders, CancellationToken ct)
+    /// <summary>
+    /// Each order's warehouses to try (active ones only): the one an audit rule fixed, the first matching allocation
+    /// rule's, or all by code. The orders' goods (SKU codes: items, lines as sold and combos; categories) are read only
+    /// when a rule asks about them.
+    /// </summary>
+    private async Task<Dictionary<Guid, Plan>> PlansAsync(List<Order> orders, ILookup<Guid, StockItem> itemsOf, CancellationToken ct)
     {
         var rules = await db.Set<AllocationRule>().AsNoTracking().Where(r => r.Active).OrderBy(r => r.Priority).ThenBy(r => r.Name).ToListAsync(ct);
         var active = await WarehouseQueries.Summaries(db).Where(w => w.Active).OrderBy(w => w.Code).Select(w => w.Id).ToListAsync(ct);
         var fallback = new Plan(active, "default");
+        var (codesOf, categoriesOf, below) = (new Dictionary<Guid, HashSet<string>>(), new Dictionary<Guid, HashSet<Guid>>(), new Dictionary<Guid, IReadOnlySet<Guid>>());
+        if (rules.Any(r => r.LooksAtGoods) && orders.Count > 0)
+        {
+            foreach (var o in orders) codesOf[o.Id] = new HashSet<string>(itemsOf[o.Id].Select(i => i.SkuCode), StringComparer.OrdinalIgnoreCase);
+            if (rules.Any(r => r.SkuCodes.Count > 0))
+                foreach (var chunk in orders.Select(o => o.Id).Chunk(10_000))
+                    foreach (var line in await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId))
+                                 .Select(l => new { l.OrderId, l.SkuCode, l.SellerCode }).ToListAsync(ct))
+                    {
+                        if (line.SkuCode is { } code) codesOf[line.OrderId].Add(code);
+                        if (line.SellerCode is { } seller) codesOf[line.OrderId].Add(seller);
+                    }
+            if (rules.Any(r => r.CategoryIds.Count > 0))
+            {
+                var known = await skus.ByIdsAsync(orders.SelectMany(o => itemsOf[o.Id].Select(i => i.SkuId)).Distinct(), ct);
+                foreach (var o in orders)
+                    categoriesOf[o.Id] = itemsOf[o.Id].Select(i => known.GetValueOrDefault(i.SkuId)?.CategoryId).OfType<Guid>().ToHashSet();
+                foreach (var rule in rules.Where(r => r.CategoryIds.Count > 0))
+                    below[rule.Id] = (await skus.CategoriesWithDescendantsAsync(rule.CategoryIds, ct)).ToHashSet();
+            }
+        }
         // An audit rule's warehouse comes first (that one only); then the first matching allocation rule; then all by code.
         return orders.ToDictionary(o => o.Id, o =>
             o.RuleWarehouseId is { } fixedBy ? new Plan(active.Contains(fixedBy) ? [fixedBy] : [], o.RuleWarehouseBy ?? "audit_rule")
-            : rules.FirstOrDefault(r => r.Matches(o.ShopId, o.Province)) is { } rule ? new Plan(rule.WarehouseIds.Where(active.Contains).ToList(), "rule:" + rule.Name)
+            : rules.FirstOrDefault(r => r.Matches(o.ShopId, o.Province, codesOf.GetValueOrDefault(o.Id), categoriesOf.GetValueOrDefault(o.Id), below.GetValueOrDefault(r.Id))) is { } rule
+                ? new Plan(rule.WarehouseIds.Where(active.Contains).ToList(), "rule:" + rule.Name)
             : fallback);
     }
 }

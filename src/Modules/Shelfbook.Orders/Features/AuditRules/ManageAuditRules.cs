@@ -46,7 +46,7 @@ public sealed class ManageAuditRules(TenantDbContext db)
         await db.SaveChangesAsync(ct);
     }
 
-    private static List<string> Texts(InputCheck check, string field, List<string>? values, int max)
+    internal static List<string> Texts(InputCheck check, string field, List<string>? values, int max)
     {
         var list = values?.Select(v => v?.Trim() ?? "").Where(v => v.Length > 0).Distinct().ToList() ?? [];
         if (list.Any(v => v.Length > max)) check.Add(field, "too_long", $"An entry of {field} is longer than {max} characters.", max);

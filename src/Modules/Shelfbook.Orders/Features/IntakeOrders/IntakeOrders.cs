@@ -9,7 +9,7 @@ using Shelfbook.Platform.Tenancy;
 namespace Shelfbook.Orders.Features.IntakeOrders;
 
 /// <summary>What one intake did: orders taken in, and how many of them went to pending audit, 异常 or 挂起.</summary>
-public sealed record IntakeRun(int TakenIn, int Pending, int Exceptions, int Held, bool More);
+public sealed record IntakeRun(int TakenIn, int Pending, int Exceptions, int Held, bool More, int Merged = 0);
 
 /// <summary>
 /// 订单接入: paid platform orders not yet taken in become system orders, oldest payment first, a batch at a time.
@@ -17,9 +17,10 @@ public sealed record IntakeRun(int TakenIn, int Pending, int Exceptions, int Hel
 /// the shop's own SKU kept beside what it resolved to. An order with a line that resolves to nothing, an incomplete
 /// address, a refund under way or a buyer remark goes to 异常 with those reasons; one the platform forbids to ship yet
 /// is held. A platform order is taken in once: the source key refuses a second, and a batch that meets one another
-/// node took meanwhile is dropped whole and read again.
+/// node took meanwhile is dropped whole and read again. The tenant's order settings may flag amounts that look wrong
+/// (金额异常) and merge merge candidates at once (自动合并).
 /// </summary>
-public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, CurrentUser user)
+public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, ISkuDirectory skus, MergeSplit.RearrangeOrders rearrange, CurrentUser user)
 {
     /// <summary>Orders per transaction: large enough that commits (and SQLite's checkpoints) are few.</summary>
     public const int Batch = 10_000;
@@ -31,6 +32,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
     public async Task<IntakeRun> RunAsync(int? max, CancellationToken ct)
     {
         var (taken, pending, exceptions, held) = (0, 0, 0, 0);
+        var settings = await Settings.ManageOrderSettings.ReadAsync(db, ct);
         var waiting = await Waiting(db).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).Select(h => h.Id).Take(max ?? int.MaxValue).ToListAsync(ct);
         foreach (var chunk in waiting.Chunk(Batch))
         {
@@ -40,7 +42,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
                 .Where(h => h.ToShip).OrderBy(h => h.PaidAt).ThenBy(h => h.Id).ToList();
             for (var attempt = 1; heads.Count > 0; attempt++)
             {
-                var (orders, partners) = await BuildAsync(heads, ct);
+                var (orders, partners) = await BuildAsync(heads, settings, ct);
                 try
                 {
                     await SaveAsync(orders, partners, ct);
@@ -61,7 +63,8 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
                 break;
             }
         }
-        return new IntakeRun(taken, pending, exceptions, held, await Waiting(db).AnyAsync(ct));
+        var merged = settings.AutoMerge && taken > 0 ? await rearrange.AutoMergeAsync(Batch, ct) : 0;
+        return new IntakeRun(taken, pending, exceptions, held, await Waiting(db).AnyAsync(ct), merged);
     }
 
     /// <summary>Paid platform orders to ship that no system order stands for yet.</summary>
@@ -70,7 +73,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
 
     private sealed record Built(Order Order, List<OrderLine> Lines, List<OrderItem> Items, OrderSourceLink Source, OrderLogEntry Log);
 
-    private async Task<(List<Built> Orders, List<Order> Partners)> BuildAsync(List<PlatformOrderHead> heads, CancellationToken ct)
+    private async Task<(List<Built> Orders, List<Order> Partners)> BuildAsync(List<PlatformOrderHead> heads, OrderSettings settings, CancellationToken ct)
     {
         var ids = heads.Select(h => h.Id).ToList();
         var lines = new List<PlatformOrderLineRow>();
@@ -83,6 +86,10 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
             asked.Select(l => new LineToResolve(headOf[l.OrderId].ShopId, l.PlatformItemId, l.PlatformSkuId, l.SellerCode, l.Quantity, l.Paid, headOf[l.OrderId].PlacedAt)).ToList(),
             null, ct);
         var resolutionOf = asked.Select((l, i) => (l, r: resolutions[i])).ToDictionary(p => p.l, p => p.r);
+        // 金额异常 below cost needs the SKUs' cost prices: read only when the check is on.
+        var costs = settings.AnomalyBelowCostPercent is null
+            ? null
+            : await skus.ByIdsAsync(resolutions.SelectMany(r => r.Parts.Select(p => p.SkuId)).Distinct(), ct);
 
         var now = db.Time.StoredUtcNow();
         var seen = await RecentAsync(heads, now, ct);
@@ -131,6 +138,7 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
             if (!order.AddressComplete) exceptions |= OrderExceptions.AddressIncomplete;
             if (h.RefundRequested) exceptions |= OrderExceptions.RefundInProgress;
             if (!string.IsNullOrWhiteSpace(h.BuyerMessage)) exceptions |= OrderExceptions.RemarkToRead;
+            if (AmountLooksWrong(order, items, settings, costs)) exceptions |= OrderExceptions.AmountAnomaly;
             (order.LineCount, order.Quantity) = (orderLines.Count, orderLines.Sum(l => l.Quantity));
             if (h.BuyerNick is not null && !seen.Add((h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, h.Paid, order.Quantity)))
                 exceptions |= OrderExceptions.DuplicateSuspect;
@@ -144,6 +152,19 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, Cur
                 log));
         }
         return (built, partners);
+    }
+
+    /// <summary>
+    /// 金额异常: in the settings' currency, paid above the ceiling, or paid for the goods (less postage) below the
+    /// settings' percentage of what they cost (an order whose goods have no cost price is not judged by the floor).
+    /// </summary>
+    internal static bool AmountLooksWrong(Order order, IEnumerable<OrderItem> items, OrderSettings settings, IReadOnlyDictionary<Guid, SkuSummary>? costs)
+    {
+        if (!string.Equals(order.Currency, settings.AnomalyCurrency, StringComparison.OrdinalIgnoreCase)) return false;
+        if (settings.AnomalyAbove is { } ceiling && order.Paid > ceiling) return true;
+        if (settings.AnomalyBelowCostPercent is not { } percent || costs is null) return false;
+        var cost = items.Sum(i => i.Quantity * (costs.GetValueOrDefault(i.SkuId)?.CostPrice ?? 0));
+        return cost > 0 && (decimal)(order.Paid - order.Postage) * 100 < (decimal)cost * percent;
     }
 
     /// <summary>Orders waiting for audit (or in 异常, or held) of the batch's buyers: the ones a new order could be merged with.</summary>

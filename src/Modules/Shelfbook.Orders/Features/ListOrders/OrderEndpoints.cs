@@ -60,6 +60,8 @@ internal static class OrderEndpoints
             .WithSummary("Clear what audit rules flagged (规则标记) once a person has looked; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/dismiss-duplicates", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissDuplicatesAsync(input, ct))
             .WithSummary("Confirm suspected duplicates (疑似重复) as orders of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/accept-amounts", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.AcceptAmountsAsync(input, ct))
+            .WithSummary("确认金额: a person has checked an amount anomaly (金额异常) and the order goes on; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/dismiss-merge", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissMergeAsync(input, ct))
             .WithSummary("不合并: merge candidates (可合并) go as parcels of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapGet("/{id:guid}/merge-partners", (Guid id, MergeSplit.RearrangeOrders handler, CancellationToken ct) => handler.PartnersAsync(id, ct))
@@ -127,6 +129,12 @@ internal static class OrderEndpoints
                 return Results.NoContent();
             })
             .WithSummary("Delete an audit rule").RequirePermission(OrdersPermissions.Rules);
+        var settings = group.MapGroup("/settings").WithTags("Order settings 订单设置");
+        settings.MapGet("/", (Settings.ManageOrderSettings handler, CancellationToken ct) => handler.GetAsync(ct))
+            .WithSummary("The order settings: split by warehouse, amount anomaly (below a percentage of cost, above an amount, in one currency), auto-merge")
+            .RequirePermission(OrdersPermissions.View);
+        settings.MapPut("/", (Settings.OrderSettingsInput input, Settings.ManageOrderSettings handler, CancellationToken ct) => handler.UpdateAsync(input, ct))
+            .WithSummary("Replace the order settings (a switch left out is off, an amount check left out is off)").RequirePermission(OrdersPermissions.Rules);
         var rules = group.MapGroup("/allocation-rules").WithTags("Allocation rules 分配规则");
         rules.MapGet("/", (ManageAllocationRules.ManageAllocationRules handler, CancellationToken ct) => handler.ListAsync(ct))
             .WithSummary("The allocation rules, by priority").RequirePermission(OrdersPermissions.View);

@@ -7,10 +7,11 @@ using Shelfbook.Orders.Domain;
 
 namespace Shelfbook.Orders.Features.ManageAllocationRules;
 
-public sealed record AllocationRuleInput(string? Name, int? Priority, bool? Active, List<Guid>? ShopIds, List<string>? Provinces, List<Guid>? WarehouseIds);
+public sealed record AllocationRuleInput(string? Name, int? Priority, bool? Active, List<Guid>? ShopIds, List<string>? Provinces, List<Guid>? WarehouseIds,
+    List<string>? SkuCodes = null, List<Guid>? CategoryIds = null);
 
 public sealed record AllocationRuleView(Guid Id, int Priority, string Name, bool Active, IReadOnlyList<Guid> ShopIds, IReadOnlyList<string> Provinces,
-    IReadOnlyList<Guid> WarehouseIds, DateTime UpdatedAt);
+    IReadOnlyList<Guid> WarehouseIds, DateTime UpdatedAt, IReadOnlyList<string> SkuCodes, IReadOnlyList<Guid> CategoryIds);
 
 /// <summary>A warehouse or shop a rule may name.</summary>
 public sealed record RuleChoice(Guid Id, string Code, string Name, bool Active);
@@ -18,7 +19,10 @@ public sealed record RuleChoice(Guid Id, string Code, string Name, bool Active);
 /// <summary>What the rule editors offer: the tenant's warehouses (by code), shops and categories (by path).</summary>
 public sealed record RuleChoices(IReadOnlyList<RuleChoice> Warehouses, IReadOnlyList<RuleChoice> Shops, IReadOnlyList<CategoryChoice>? Categories = null);
 
-/// <summary>分配规则: the tenant's allocation rules, tried by priority; each names shops and provinces it applies to and the warehouses to try in order.</summary>
+/// <summary>
+/// 分配规则: the tenant's allocation rules, tried by priority; each names the shops, provinces, SKUs and categories it
+/// applies to and the warehouses to try in order.
+/// </summary>
 public sealed class ManageAllocationRules(TenantDbContext db)
 {
     public async Task<IReadOnlyList<AllocationRuleView>> ListAsync(CancellationToken ct) =>
@@ -68,10 +72,19 @@ public sealed class ManageAllocationRules(TenantDbContext db)
         foreach (var missing in shops.Except(knownShops)) check.Add("shopIds", "unknown", $"No shop {missing}.", missing);
         var provinces = input.Provinces?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [];
         if (provinces.Any(p => p.Length > 50)) check.Add("provinces", "too_long", "A province is longer than 50 characters.", 50);
+        var codes = AuditRules.ManageAuditRules.Texts(check, "skuCodes", input.SkuCodes, 64);
+        var categories = input.CategoryIds?.Distinct().ToList() ?? [];
+        if (categories.Count > 0)
+        {
+            var knownCategories = (await CategoryQueries.ChoicesAsync(db, ct)).Select(c => c.Id).ToHashSet();
+            foreach (var missing in categories.Where(c => !knownCategories.Contains(c))) check.Add("categoryIds", "unknown", $"No category {missing}.", missing);
+        }
         check.ThrowIfAny();
         (rule.Name, rule.Priority, rule.Active) = (name, input.Priority ?? rule.Priority, input.Active ?? rule.Active);
         (rule.ShopIds, rule.Provinces, rule.WarehouseIds, rule.UpdatedAt) = (shops, provinces, warehouses, db.Time.StoredUtcNow());
+        (rule.SkuCodes, rule.CategoryIds) = (codes, categories);
     }
 
-    private static AllocationRuleView View(AllocationRule r) => new(r.Id, r.Priority, r.Name, r.Active, r.ShopIds, r.Provinces, r.WarehouseIds, r.UpdatedAt);
+    private static AllocationRuleView View(AllocationRule r) =>
+        new(r.Id, r.Priority, r.Name, r.Active, r.ShopIds, r.Provinces, r.WarehouseIds, r.UpdatedAt, r.SkuCodes, r.CategoryIds);
 }

@@ -47,7 +47,35 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
             .Select(o => new MergePartner(o.Id, o.OrderNo, o.Status, o.Exceptions, o.Currency, o.Paid, o.Quantity, o.PaidAt)).ToList();
     }
 
-    public async Task<RearrangeResult> MergeAsync(MergeRequest request, CancellationToken ct)
+    /// <summary>
+    /// 自动合并 (when the tenant turned it on): the merge candidates not audited yet (up to <paramref name="max"/>), grouped
+    /// by shop, buyer and address, each group merged into the one paid first, a transaction per group. A group that
+    /// changed meanwhile is left flagged for a person. Answers how many orders went into others.
+    /// </summary>
+    public async Task<int> AutoMergeAsync(int max, CancellationToken ct)
+    {
+        const OrderExceptions flag = OrderExceptions.MergeCandidate;
+        var candidates = await db.Set<Order>().AsNoTracking()
+            .Where(o => (o.Exceptions & flag) == flag && (o.Status == OrderStatus.PendingAudit || o.Status == OrderStatus.Exception))
+            .OrderBy(o => o.PaidAt).Take(max).ToListAsync(ct);
+        var merged = 0;
+        foreach (var group in candidates.GroupBy(o => (o.MergeKey, o.Currency)).Where(g => g.Count() > 1))
+            foreach (var chunk in group.Chunk(MaxMerge).Where(c => c.Length > 1))
+                try
+                {
+                    merged += (await MergeAsync(new MergeRequest(chunk.Select(o => o.Id).ToList()), "auto_merge", ct)).Others.Count;
+                }
+                catch (Exception e) when (e is DbUpdateConcurrencyException or RuleViolatedException)
+                {
+                    // Someone acted on one of them since they were read: a person sees the flag and decides.
+                    db.ChangeTracker.Clear();
+                }
+        return merged;
+    }
+
+    public Task<RearrangeResult> MergeAsync(MergeRequest request, CancellationToken ct) => MergeAsync(request, "merge", ct);
+
+    private async Task<RearrangeResult> MergeAsync(MergeRequest request, string action, CancellationToken ct)
     {
         var check = new InputCheck();
         var ids = request.OrderIds?.Distinct().ToList() ?? [];
@@ -76,7 +104,7 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
         var otherIds = others.Select(o => o.Id).ToList();
         await db.Set<OrderItem>().Where(i => otherIds.Contains(i.OrderId)).ExecuteUpdateAsync(s => s.SetProperty(i => i.OrderId, main.Id), ct);
         await db.Set<OrderSourceLink>().Where(s => otherIds.Contains(s.OrderId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.OrderId, main.Id), ct);
-        Record(entries, main.OrderNo, "merge", new Dictionary<string, object?[]> { ["merged"] = [null, string.Join(",", others.Select(o => o.OrderNo))] }, now);
+        Record(entries, main.OrderNo, action, new Dictionary<string, object?[]> { ["merged"] = [null, string.Join(",", others.Select(o => o.OrderNo))] }, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RearrangeResult(main.Id, main.OrderNo, others.Select(o => o.OrderNo).ToList());
@@ -115,6 +143,58 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
         var now = db.Time.StoredUtcNow();
         await ClaimAsync([order], now, ct);
         var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, 1, ct);
+        var (part, entries) = SplitOff(order, lines, itemsOf, chosen, OrderNumbers.Format(day, serial), now);
+        Record(entries, order.OrderNo, "split", new Dictionary<string, object?[]> { ["splitOff"] = [null, part.OrderNo], ["units"] = [null, part.Quantity] }, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RearrangeResult(order.Id, order.OrderNo, [part.OrderNo], part.Id);
+    }
+
+    /// <summary>
+    /// 按仓拆单, inside the caller's transaction (an audit's): for each order, each group of its lines goes whole into a
+    /// new order. Answers the new orders' ids, group by group; every order is claimed first as for a split by hand.
+    /// </summary>
+    internal async Task<IReadOnlyList<IReadOnlyList<Guid>>> SplitGroupsAsync(IReadOnlyList<(Guid OrderId, IReadOnlyList<IReadOnlyList<Guid>> Groups)> plans,
+        CancellationToken ct)
+    {
+        var ids = plans.Select(p => p.OrderId).ToList();
+        var orders = await db.Set<Order>().Where(o => EF.Parameter(ids).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var lines = (await db.Set<OrderLine>().Where(l => EF.Parameter(ids).Contains(l.OrderId)).ToListAsync(ct)).ToLookup(l => l.OrderId);
+        var itemsOf = (await db.Set<OrderItem>().Where(i => EF.Parameter(ids).Contains(i.OrderId)).ToListAsync(ct)).ToLookup(i => i.LineId);
+        var now = db.Time.StoredUtcNow();
+        await ClaimAsync(orders.Values.ToList(), now, ct);
+        var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, plans.Sum(p => p.Groups.Count), ct);
+        var made = new List<IReadOnlyList<Guid>>();
+        foreach (var (orderId, groups) in plans)
+        {
+            var order = orders[orderId];
+            var own = lines[orderId].OrderBy(l => l.Position).ToList();
+            var parts = new List<Guid>();
+            foreach (var group in groups)
+            {
+                var (part, entries) = SplitOff(order, own, itemsOf, own.Where(l => group.Contains(l.Id)).Select(l => (l, l.Quantity)).ToList(),
+                    OrderNumbers.Format(day, serial++), now);
+                foreach (var entry in entries.Where(e => e.Action == "split")) entry.Action = "split_by_warehouse";
+                own.RemoveAll(l => l.OrderId != orderId);
+                Record(entries, order.OrderNo, "split_by_warehouse", new Dictionary<string, object?[]> { ["splitOff"] = [null, part.OrderNo], ["units"] = [null, part.Quantity] }, now);
+                parts.Add(part.Id);
+            }
+            made.Add(parts);
+        }
+        await db.SaveChangesAsync(ct);
+        // Saved: the caller goes on set-based; what the caller itself tracks stays tracked.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is Order or OrderLine or OrderItem or OrderLogEntry or AuditEntry).ToList())
+            entry.State = EntityState.Detached;
+        return made;
+    }
+
+    /// <summary>
+    /// The chosen lines (all their units: whole; fewer: a new line with its share) of a tracked order go into a new
+    /// order numbered <paramref name="number"/>; nothing is saved. Answers the new order and the log entries.
+    /// </summary>
+    private (Order Part, List<OrderLogEntry> Entries) SplitOff(Order order, List<OrderLine> lines, ILookup<Guid, OrderItem> itemsOf,
+        IReadOnlyList<(OrderLine Line, int Units)> chosen, string number, DateTime now)
+    {
         var part = new Order();
         var (goods, paid, units, whole) = (0L, 0L, 0, 0);
         var partLines = new List<OrderLine>();
@@ -155,15 +235,11 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
             db.Add(copy);
             db.AddRange(parts.Select(p => p.Copy));
         }
-        var number = OrderNumbers.Format(day, serial);
         var entries = order.SplitOff(part, number, goods, paid, partLines.Count, whole, units, partLines.Any(l => l.SkuId is null), now);
         // What stays behind may now be fully matched.
         if (!lines.Except(partLines).Any(l => l.SkuId is null) && order.Clear(OrderExceptions.SkuNotMapped, "split", now) is { } cleared) entries.Add(cleared);
         db.Add(part);
-        Record(entries, order.OrderNo, "split", new Dictionary<string, object?[]> { ["splitOff"] = [null, number], ["units"] = [null, units] }, now);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RearrangeResult(order.Id, order.OrderNo, [number], part.Id);
+        return (part, entries);
     }
 
     /// <summary>

@@ -84,6 +84,10 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
     public Task<IReadOnlyList<OrderChange>> DismissMergeAsync(OrdersRequest request, CancellationToken ct) =>
         DismissAsync(request, OrderExceptions.MergeCandidate, "dismiss_merge", "order.not_merge_candidate", "is not a merge candidate", ct);
 
+    /// <summary>确认金额: a person has checked the amount that looked wrong (金额异常); the order goes on.</summary>
+    public Task<IReadOnlyList<OrderChange>> AcceptAmountsAsync(OrdersRequest request, CancellationToken ct) =>
+        DismissAsync(request, OrderExceptions.AmountAnomaly, "accept_amount", "order.no_amount_anomaly", "has no amount anomaly", ct);
+
     private Task<IReadOnlyList<OrderChange>> DismissAsync(OrdersRequest request, OrderExceptions flag, string action, string skipCode, string skipText,
         CancellationToken ct) =>
         EachAsync(request, action, async (orders, now) => orders.ToDictionary(o => o.Id, o =>
