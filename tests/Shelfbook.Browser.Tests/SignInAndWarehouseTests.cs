@@ -541,7 +541,7 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_carrier_and_its_rate_table_made_on_their_pages_price_a_parcel_and_an_audited_order_shows_its_service_and_freight()
+    public async Task A_carrier_and_its_rate_table_made_on_their_pages_price_a_parcel_and_an_audited_order_shows_its_service_and_freight_until_it_is_intercepted_by_hand()
     {
         var (page, _) = await SignInAsync(async session =>
         {
@@ -595,6 +595,18 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=orders-table] tbody td", new() { HasText = "SO26120100041" }).ClickAsync();
         await page.Locator("[data-testid=order-dialog]", new() { HasText = "手工指定" }).First.WaitForAsync();
         await page.Locator("[data-testid=order-log]", new() { HasText = "改快递" }).WaitForAsync();
+
+        // 拦截 by hand: the buyer called; the order stops with the reason and lands under 已拦截.
+        await page.ClickAsync(".mud-dialog .mud-button-close");
+        await page.Locator("[data-testid=order-dialog]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100041" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-intercept]");
+        await Field(page, "hold-reason").FillAsync("买家来电暂停发货");
+        await page.ClickAsync("[data-testid=hold-confirm]");
+        await page.WaitForSelectorAsync("text=已处理 1 单");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "已拦截 (1)" }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody td", new() { HasText = "SO26120100041" }).ClickAsync();
+        await page.Locator("[data-testid=order-dialog]", new() { HasText = "已拦截 · 买家来电暂停发货" }).First.WaitForAsync();
     }
 
     [Fact]
@@ -722,10 +734,13 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);
         await page.ClickAsync("[data-testid=orders-new-manual]");
-        await Field(page, "field-manual-name").FillAsync("周九");
-        await Field(page, "field-manual-province").FillAsync("浙江省");
-        await Field(page, "field-manual-city").FillAsync("杭州市");
-        await Field(page, "field-manual-address").FillAsync("西湖路 8 号");
+        // 智能识别: the receiver pasted whole fills the name, phone and the place by its full names.
+        await page.Locator("[data-testid=field-manual-paste]").Locator("xpath=descendant-or-self::textarea").First.FillAsync("周九，139 1234 5678，浙江 杭州 西湖区 西湖路 8 号");
+        await page.ClickAsync("[data-testid=manual-paste-read]");
+        await Assertions.Expect(Field(page, "field-manual-city")).ToHaveValueAsync("杭州市");
+        await Assertions.Expect(Field(page, "field-manual-province")).ToHaveValueAsync("浙江省");
+        await Assertions.Expect(Field(page, "field-manual-name")).ToHaveValueAsync("周九");
+        await Assertions.Expect(Field(page, "field-manual-address")).ToHaveValueAsync("西湖路 8 号");
         await Field(page, "field-manual-code-0").FillAsync("CUP");
         await Field(page, "field-manual-price-0").FillAsync("29.9");
         await page.ClickAsync("[data-testid=manual-add-line]");

@@ -37,12 +37,16 @@ public abstract class ExceptionTests(ShelfbookApp app, Sandbox sandbox) : Tenant
         foreach (var field in new[] { "receiverName", "country", "city", "address" }) Assert.True(errors.TryGetProperty(field, out _), field);
         Assert.Equal(OrderStatus.Exception, (await Session.GetAsync<OrderDetail>($"/api/v1/orders/{order.Id}")).Order.Status);
 
+        // A province that is none is named; short names are taken and saved whole.
+        var unknown = await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/orders/{order.Id}/address",
+            new { receiverName = "王小二", province = "火星", city = "杭州市", address = "文三路 100 号" }, HttpStatusCode.BadRequest);
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("province", out _));
         using var saved = await Session.Api.PutAsJsonAsync(new Uri($"/api/v1/orders/{order.Id}/address", UriKind.Relative),
-            new { receiverName = "王小二", receiverPhone = "13800000000", province = "浙江省", city = "杭州市", district = "西湖区", address = "文三路 100 号" });
+            new { receiverName = "王小二", receiverPhone = "13800000000", province = "浙江", city = "杭州", district = "西湖区", address = "文三路 100 号" });
         Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
         var detail = await Session.GetAsync<OrderDetail>($"/api/v1/orders/{order.Id}");
-        Assert.Equal((OrderStatus.PendingAudit, OrderExceptions.None, "CN", "杭州市", "文三路 100 号"),
-            (detail.Order.Status, detail.Order.Exceptions, detail.Order.Country, detail.Order.City, detail.Order.Address));
+        Assert.Equal((OrderStatus.PendingAudit, OrderExceptions.None, "CN", "浙江省", "杭州市", "文三路 100 号"),
+            (detail.Order.Status, detail.Order.Exceptions, detail.Order.Country, detail.Order.Province, detail.Order.City, detail.Order.Address));
         Assert.Equal(["intake", "address_changed", "cleared"], detail.Log.Select(e => e.Action));
 
         // Once audited, the address is fixed until the order is unaudited (its warehouse was chosen by it).

@@ -62,6 +62,37 @@ public abstract class IntakeTests(ShelfbookApp app, Sandbox sandbox) : TenantTes
     }
 
     [Fact]
+    public async Task Places_are_read_against_the_region_list_and_an_unknown_province_is_an_exception()
+    {
+        await SyncedShopAsync(6);
+        List<Guid> ids;
+        await using (var db = Session.OpenDb())
+        {
+            ids = await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().Where(o => o.Status == Shelfbook.Channels.Domain.PlatformOrderStatus.AwaitingShipment)
+                .OrderBy(o => o.PlatformOrderId).Select(o => o.Id).Take(3).ToListAsync();
+            // Short names, a one-line address with no parts, and a province that is none.
+            await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().Where(o => o.Id == ids[0]).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Province, "浙江").SetProperty(o => o.City, "杭州").SetProperty(o => o.District, "西湖区").SetProperty(o => o.Address, "浙江省杭州市西湖区文三路 478 号"));
+            await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().Where(o => o.Id == ids[1]).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Province, (string?)null).SetProperty(o => o.City, (string?)null).SetProperty(o => o.District, (string?)null)
+                .SetProperty(o => o.Address, "广东省深圳市南山区科技园南区 9 号"));
+            await db.Set<Shelfbook.Channels.Domain.PlatformOrder>().Where(o => o.Id == ids[2]).ExecuteUpdateAsync(s => s.SetProperty(o => o.Province, "火星省"));
+        }
+
+        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+
+        await using var check = Session.OpenDb();
+        var orders = await check.Set<OrderSourceLink>().Where(l => ids.Contains(l.PlatformOrderId))
+            .Join(check.Set<Order>(), l => l.OrderId, o => o.Id, (l, o) => new { l.PlatformOrderId, o }).ToDictionaryAsync(x => x.PlatformOrderId, x => x.o);
+        Assert.Equal(("浙江省", "杭州市", "西湖区", "文三路 478 号"), (orders[ids[0]].Province, orders[ids[0]].City, orders[ids[0]].District, orders[ids[0]].Address));
+        Assert.Equal(("广东省", "深圳市", "南山区", "科技园南区 9 号"), (orders[ids[1]].Province, orders[ids[1]].City, orders[ids[1]].District, orders[ids[1]].Address));
+        Assert.False(orders[ids[0]].Exceptions.HasFlag(OrderExceptions.AddressIncomplete));
+        Assert.False(orders[ids[1]].Exceptions.HasFlag(OrderExceptions.AddressIncomplete));
+        Assert.Equal("火星省", orders[ids[2]].Province);
+        Assert.Equal((OrderStatus.Exception, true), (orders[ids[2]].Status, orders[ids[2]].Exceptions.HasFlag(OrderExceptions.AddressIncomplete)));
+    }
+
+    [Fact]
     public async Task Three_intakes_running_at_once_take_each_platform_order_in_exactly_once()
     {
         await SyncedShopAsync(80);

@@ -36,10 +36,20 @@ public sealed class OrdersKit(Sandbox sandbox)
             count, from = DateTime.UtcNow.AddMinutes(-50), to = DateTime.UtcNow.AddMinutes(-5), sellerCodes, seed = 7,
             unpaidShare = 0.1, closedShare = 0.0, refundShare, remarkShare, presaleShare = 0.0,
         });
-        var run = await session.WithAsync<SyncShopOrders, SyncRun>(s => s.RunAsync(shop, "test", CancellationToken.None));
-        Assert.Null(run.Error);
+        await SyncAsync(session, shop);
         return shop;
     }
+
+    /// <summary>Pulls the shop's orders changed since the last pull.</summary>
+    public static async Task<SyncRun> SyncAsync(TenantSession session, Guid shop)
+    {
+        var run = await session.WithAsync<SyncShopOrders, SyncRun>(s => s.RunAsync(shop, "test", CancellationToken.None));
+        Assert.Null(run.Error);
+        return run;
+    }
+
+    /// <summary>The buyer or the platform changes a trade (status, the first line's refund status, the street); the next pull sees it.</summary>
+    public Task ChangeTradeAsync(string tid, object change) => sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/orders/{tid}", change);
 
     public static async Task<Guid> WarehouseAsync(TenantSession session, string code) =>
         (await session.PostAsync<JsonElement>("/api/v1/inventory/warehouses", new { code, name = "仓 " + code, type = "Own" }, HttpStatusCode.Created))

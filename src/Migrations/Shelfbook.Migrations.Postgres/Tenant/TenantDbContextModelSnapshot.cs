@@ -915,6 +915,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(24)")
                         .HasColumnName("change");
 
+                    b.Property<DateTime?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid")
                         .HasColumnName("order_id");
@@ -931,6 +935,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasKey("Id")
                         .HasName("pk_platform_order_events");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_platform_order_events_waiting")
+                        .HasFilter("handled_at IS NULL");
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_platform_order_events_order_id");

@@ -899,6 +899,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("change");
 
+                    b.Property<DateTime?>("HandledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handled_at");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
@@ -915,6 +919,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasKey("Id")
                         .HasName("pk_platform_order_events");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_platform_order_events_waiting")
+                        .HasFilter("handled_at IS NULL");
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_platform_order_events_order_id");

@@ -19,6 +19,15 @@ public sealed class PlatformOrderHead
     /// <summary>The buyer asked for a refund that is not settled yet.</summary>
     public bool RefundRequested { get; init; }
 
+    /// <summary>Cancelled or closed by the platform (nothing to ship).</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>Refunded in full.</summary>
+    public bool Refunded { get; init; }
+
+    /// <summary>Some lines refunded, others not.</summary>
+    public bool PartlyRefunded { get; init; }
+
     public DateTime PlacedAt { get; init; }
     public DateTime? PaidAt { get; init; }
     public DateTime UpdatedAt { get; init; }
@@ -73,6 +82,7 @@ public static class PlatformOrdersForIntake
             Id = o.Id, ShopId = o.ShopId, PlatformOrderId = o.PlatformOrderId,
             ToShip = o.Status == PlatformOrderStatus.AwaitingShipment || o.Status == PlatformOrderStatus.Held,
             HeldByPlatform = o.Status == PlatformOrderStatus.Held, RefundRequested = o.Refund == RefundState.Requested,
+            Cancelled = o.Status == PlatformOrderStatus.Cancelled, Refunded = o.Refund == RefundState.Refunded, PartlyRefunded = o.Refund == RefundState.PartiallyRefunded,
             PlacedAt = o.PlacedAt, PaidAt = o.PaidAt, UpdatedAt = o.PlatformUpdatedAt,
             BuyerNick = o.BuyerNick, BuyerMessage = o.BuyerMessage, SellerMemo = o.SellerMemo,
             ReceiverName = o.ReceiverName, ReceiverPhone = o.ReceiverPhone, Country = o.Country, Province = o.Province, City = o.City, District = o.District,
@@ -87,4 +97,42 @@ public static class PlatformOrdersForIntake
             SellerCode = l.SellerCode, Title = l.Title, Spec = l.Spec, Quantity = l.Quantity, Price = l.Price, Paid = l.Paid,
             Refunded = l.Refund == RefundState.Refunded,
         });
+}
+
+/// <summary>A status change that matters downstream, published for the Orders module (past tense, as events are).</summary>
+public enum PlatformOrderChange
+{
+    RefundRequested,
+    RefundClosed,
+    Refunded,
+    PartiallyRefunded,
+    Cancelled,
+    AddressChanged,
+}
+
+/// <summary>A change of a platform order not acted on yet.</summary>
+public sealed class PlatformOrderChangeRow
+{
+    public long Id { get; init; }
+
+    /// <summary>The platform order (<see cref="PlatformOrderHead.Id"/>).</summary>
+    public Guid PlatformOrderId { get; init; }
+
+    public PlatformOrderChange Change { get; init; }
+    public DateTime At { get; init; }
+}
+
+/// <summary>
+/// The outbox of platform order changes (refund asked, refunded, cancelled, address changed) for the Orders module:
+/// it reads the waiting ones and marks those it acted on in its own transaction.
+/// </summary>
+public static class PlatformOrderChanges
+{
+    public static IQueryable<PlatformOrderChangeRow> Waiting(TenantDbContext db) =>
+        db.Set<PlatformOrderEvent>().AsNoTracking().Where(e => e.HandledAt == null).OrderBy(e => e.Id)
+            .Select(e => new PlatformOrderChangeRow { Id = e.Id, PlatformOrderId = e.OrderId, Change = e.Change, At = e.At });
+
+    public static Task<int> MarkHandledAsync(TenantDbContext db, IReadOnlyCollection<long> ids, DateTime now, CancellationToken ct) =>
+        db.Set<PlatformOrderEvent>().Where(e => EF.Parameter(ids).Contains(e.Id) && e.HandledAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.HandledAt, now), ct);
 }

@@ -1,3 +1,4 @@
+using Shelfbook.Channels.Contracts;
 using Shelfbook.Catalog.Contracts;
 
 namespace Shelfbook.Channels.Domain;
@@ -39,17 +40,6 @@ public enum RefundState
 
     /// <summary>Some lines refunded, others not: the rest may still ship.</summary>
     PartiallyRefunded,
-}
-
-/// <summary>A status change that matters downstream, published for the Orders module (past tense, as events are).</summary>
-public enum PlatformOrderChange
-{
-    RefundRequested,
-    RefundClosed,
-    Refunded,
-    PartiallyRefunded,
-    Cancelled,
-    AddressChanged,
 }
 
 /// <summary>
@@ -134,7 +124,7 @@ public sealed class PlatformOrderLine
     public RefundState Refund { get; set; }
 }
 
-/// <summary>A downstream-relevant change of a platform order (the outbox the Orders module will read).</summary>
+/// <summary>A downstream-relevant change of a platform order: the outbox the Orders module reads (<see cref="Contracts.PlatformOrderChanges"/>).</summary>
 public sealed class PlatformOrderEvent
 {
     public long Id { get; set; }
@@ -143,6 +133,9 @@ public sealed class PlatformOrderEvent
     public string PlatformOrderId { get; set; } = "";
     public PlatformOrderChange Change { get; set; }
     public DateTime At { get; set; }
+
+    /// <summary>When Orders acted on it (null: not yet; a filtered index keeps the waiting ones quick to find).</summary>
+    public DateTime? HandledAt { get; set; }
 }
 
 public enum QuarantineState

@@ -1,5 +1,6 @@
 using Shelfbook.Data.Audit;
 using Shelfbook.Kernel;
+using Shelfbook.Orders.Addresses;
 
 namespace Shelfbook.Orders.Domain;
 
@@ -107,7 +108,9 @@ public sealed class Order
     /// <summary>Where a held order goes back to when released.</summary>
     public OrderStatus? HeldFrom { get; set; }
 
+    /// <summary>Why it is held (挂起) or intercepted (拦截).</summary>
     public string? HoldReason { get; set; }
+
     public DateTime? HoldUntil { get; set; }
     public OrderExceptions Exceptions { get; set; }
 
@@ -178,11 +181,11 @@ public sealed class Order
     {
         [OrderStatus.PendingAudit] = [OrderStatus.Audited, OrderStatus.Held, OrderStatus.Exception, OrderStatus.Cancelled, OrderStatus.Merged],
         [OrderStatus.Exception] = [OrderStatus.PendingAudit, OrderStatus.Held, OrderStatus.Cancelled, OrderStatus.Merged],
-        [OrderStatus.Held] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Audited, OrderStatus.Cancelled],
+        [OrderStatus.Held] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Audited, OrderStatus.Intercepted, OrderStatus.Cancelled],
         [OrderStatus.Audited] = [OrderStatus.PendingAudit, OrderStatus.InFulfillment, OrderStatus.Held, OrderStatus.Intercepted, OrderStatus.Shipped, OrderStatus.Cancelled],
         [OrderStatus.InFulfillment] = [OrderStatus.Shipped, OrderStatus.Intercepted],
         [OrderStatus.Shipped] = [OrderStatus.Completed],
-        [OrderStatus.Intercepted] = [OrderStatus.PendingAudit, OrderStatus.Cancelled],
+        [OrderStatus.Intercepted] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Cancelled],
         [OrderStatus.Completed] = [],
         [OrderStatus.Cancelled] = [],
         [OrderStatus.Merged] = [],
@@ -356,9 +359,37 @@ public sealed class Order
         return entry;
     }
 
-    /// <summary>Back to where it was held from (an exception that was put right meanwhile goes to pending audit).</summary>
+    /// <summary>Whether it holds reserved stock: audited, in fulfillment, or held after audit (挂起 keeps the reservation).</summary>
+    public bool HoldsStock => Status is OrderStatus.Audited or OrderStatus.InFulfillment || (Status == OrderStatus.Held && HeldFrom == OrderStatus.Audited);
+
+    /// <summary>
+    /// 拦截: an order past audit (holding stock) stops before it ships — a refund, a cancellation or a new address came,
+    /// or a person asked; the caller releases its stock in the same transaction. It keeps the warehouse it was stopped
+    /// in until released (back to audit) or cancelled.
+    /// </summary>
+    public OrderLogEntry Intercept(string reason, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new InputRejectedException("reason", "required", "An interception needs a reason.");
+        if (!HoldsStock)
+            throw new RuleViolatedException("order.not_interceptable", $"Order {OrderNo} is {Status}; only orders past audit and not shipped can be intercepted.", OrderNo, Status);
+        var entry = Move(OrderStatus.Intercepted, "intercepted", reason, now);
+        (HeldFrom, HoldReason, HoldUntil) = (null, Cut(reason.Trim(), 200), null);
+        ForgetCarrierChoice();
+        return entry;
+    }
+
+    /// <summary>
+    /// Back to where it was held from (an exception that was put right meanwhile goes to pending audit); an intercepted
+    /// order goes back to audit (or to 异常 while something is still wrong) and leaves its warehouse behind.
+    /// </summary>
     public OrderLogEntry Release(string? reason, DateTime now)
     {
+        if (Status == OrderStatus.Intercepted)
+        {
+            var released = Move(Exceptions == OrderExceptions.None ? OrderStatus.PendingAudit : OrderStatus.Exception, "released", reason, now);
+            (HoldReason, WarehouseId, AllocatedBy) = (null, null, null);
+            return released;
+        }
         if (Status != OrderStatus.Held)
             throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; it cannot be released.", OrderNo, Status, "released");
         var back = HeldFrom switch
@@ -387,9 +418,16 @@ public sealed class Order
         return entry;
     }
 
-    /// <summary>An address a parcel can go to: a street, and for China (or no country) a province and a city.</summary>
+    /// <summary>
+    /// An address a parcel can go to: a street, and for China (or no country) a province the region list knows and a
+    /// city (地址不全或无法识别 otherwise).
+    /// </summary>
     public bool AddressComplete =>
-        !string.IsNullOrWhiteSpace(Address) && (Country is not (null or "CN") || (!string.IsNullOrWhiteSpace(Province) && !string.IsNullOrWhiteSpace(City)));
+        !string.IsNullOrWhiteSpace(Address)
+        && (!ChinaRegions.IsChina(Country) || (ChinaRegions.ProvinceOf(Province) is not null && !string.IsNullOrWhiteSpace(City)));
+
+    /// <summary>Whether its address may change: before audit (also held before audit), or intercepted (it goes through audit again).</summary>
+    public bool AddressOpen => Status is OrderStatus.PendingAudit or OrderStatus.Exception or OrderStatus.Intercepted || (Status == OrderStatus.Held && !HoldsStock);
 
     /// <summary>
     /// 修改地址: the receiver and the address, before audit only (an audited order is allocated by its destination:
@@ -398,13 +436,31 @@ public sealed class Order
     public IReadOnlyList<OrderLogEntry> ChangeAddress(string receiverName, string? receiverPhone, string country, string? province, string? city, string? district,
         string address, string? postalCode, DateTime now)
     {
-        if (Status is not (OrderStatus.PendingAudit or OrderStatus.Exception or OrderStatus.Held))
+        if (!AddressOpen)
             throw new RuleViolatedException("order.address_locked", $"Order {OrderNo} is {Status}; its address can change only before audit.", OrderNo, Status);
         (ReceiverName, ReceiverPhone, Country, Province, City, District, Address, PostalCode, UpdatedAt) =
             (receiverName, receiverPhone, country, province, city, district, address, postalCode, now);
         var place = $"{Province}{City}{District}{Address}";
         List<OrderLogEntry> entries = [new() { OrderId = Id, At = now, From = Status, To = Status, Action = "address_changed", Reason = place.Length > 300 ? place[..300] : place }];
         if (AddressComplete && Clear(OrderExceptions.AddressIncomplete, null, now) is { } cleared) entries.Add(cleared);
+        return entries;
+    }
+
+    /// <summary>
+    /// The platform changed the receiver or the address (a buyer's request the platform accepted): read like intake
+    /// (<see cref="ChinaRegions.Normalize"/>); 地址不全或无法识别 follows. Before audit, or intercepted (the caller intercepts an audited order first).
+    /// </summary>
+    public List<OrderLogEntry> Readdress(string? receiverName, string? receiverPhone, string? country, string? province, string? city, string? district,
+        string? address, string? postalCode, DateTime now)
+    {
+        if (!AddressOpen)
+            throw new RuleViolatedException("order.address_locked", $"Order {OrderNo} is {Status}; its address can change only before audit.", OrderNo, Status);
+        var place = ChinaRegions.Normalize(country, province, city, district, address);
+        (ReceiverName, ReceiverPhone, Country, Province, City, District, Address, PostalCode, UpdatedAt) =
+            (receiverName, receiverPhone, country, place.Province, place.City, place.District, place.Street, postalCode, now);
+        List<OrderLogEntry> entries = [new() { OrderId = Id, At = now, From = Status, To = Status, Action = "platform_address", Reason = Cut($"{Province}{City}{District}{Address}") }];
+        var flag = AddressComplete ? Clear(OrderExceptions.AddressIncomplete, null, now) : Flag(OrderExceptions.AddressIncomplete, null, now);
+        if (flag is not null) entries.Add(flag);
         return entries;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Channels.Contracts;
 using Shelfbook.Channels.Domain;
 using Shelfbook.Channels.Features.ManageConnections;
 using Shelfbook.Channels.Features.SyncOrders;

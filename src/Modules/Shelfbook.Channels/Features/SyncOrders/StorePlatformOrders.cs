@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Connectors;
+using Shelfbook.Channels.Contracts;
 using Shelfbook.Channels.Domain;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;

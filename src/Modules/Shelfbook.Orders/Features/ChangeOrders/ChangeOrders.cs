@@ -34,9 +34,9 @@ public enum ChangeOutcome
 public sealed record OrderChange(Guid OrderId, string? OrderNo, ChangeOutcome Outcome, string? Code = null, string? Message = null, params object[] Arguments);
 
 /// <summary>
-/// Hold (挂起), release (释放), cancel (取消) and unaudit (反审核) on one order or a selection: each order that may take the action takes
+/// Hold (挂起), release (释放), cancel (取消), intercept (拦截) and unaudit (反审核) on one order or a selection: each order that may take the action takes
 /// it, with its log entry and an audit entry; one where it does not apply is skipped with the reason, never failed.
-/// Cancelling or unauditing an audited order releases the stock it holds in the same transaction.
+/// Cancelling, intercepting or unauditing an audited order releases the stock it holds in the same transaction.
 /// </summary>
 public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, CurrentUser user)
 {
@@ -56,6 +56,15 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
 
     public Task<IReadOnlyList<OrderChange>> CancelAsync(OrdersRequest request, CancellationToken ct) =>
         ApplyAsync(request.OrderIds, new InputCheck(), "cancel", (o, now) => o.Cancel(Trim(request.Reason), now), ct);
+
+    /// <summary>拦截 by hand (the buyer called, the seller changed their mind): orders past audit stop and their stock is released.</summary>
+    public Task<IReadOnlyList<OrderChange>> InterceptAsync(OrdersRequest request, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        if (string.IsNullOrWhiteSpace(request.Reason)) check.Add("reason", "required", "An interception needs a reason.");
+        else if (request.Reason.Trim().Length > 200) check.Add("reason", "too_long", "The reason is longer than 200 characters.", 200);
+        return ApplyAsync(request.OrderIds, check, "intercept", (o, now) => o.Intercept(request.Reason!, now), ct);
+    }
 
     /// <summary>反审核: audited orders go back to pending audit and their stock is released.</summary>
     public Task<IReadOnlyList<OrderChange>> UnauditAsync(OrdersRequest request, CancellationToken ct) =>
@@ -81,7 +90,7 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
                 results.Add(new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}."));
                 continue;
             }
-            var (before, heldFrom) = (order.Status, order.HeldFrom);
+            var (before, heldStock) = (order.Status, order.HoldsStock);
             try
             {
                 var entry = change(order, now);
@@ -93,8 +102,7 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
                     Action = action, Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]> { ["status"] = [before.ToString(), order.Status.ToString()], ["reason"] = [null, entry.Reason] }),
                 });
                 // An audited order holds stock, also while held (挂起 keeps the reservation until released or cancelled).
-                var heldStock = before == OrderStatus.Audited || (before == OrderStatus.Held && heldFrom == OrderStatus.Audited);
-                if (heldStock && order.Status is OrderStatus.Cancelled or OrderStatus.PendingAudit) release.Add(order.Id);
+                if (heldStock && !order.HoldsStock) release.Add(order.Id);
                 results.Add(new OrderChange(id, order.OrderNo, ChangeOutcome.Done));
             }
             catch (RuleViolatedException e)

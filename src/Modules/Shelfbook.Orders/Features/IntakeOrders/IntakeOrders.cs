@@ -3,6 +3,7 @@ using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Contracts;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
+using Shelfbook.Orders.Addresses;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Platform.Tenancy;
 
@@ -94,8 +95,13 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, ISk
         var now = db.Time.StoredUtcNow();
         var seen = await RecentAsync(heads, now, ct);
         // 可合并: orders of the same shop, buyer and receiver at the same address, in this batch or waiting already.
-        static (Guid?, string?, string?, string?, string?, string?, string?, string?) KeyOf(PlatformOrderHead h) =>
-            (h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, h.Province, h.City, h.District, h.Address);
+        // The receiver's place read against the region list (浙江 → 浙江省, a one-line address split), before it is compared.
+        var placeOf = heads.ToDictionary(h => h.Id, h => ChinaRegions.Normalize(h.Country, h.Province, h.City, h.District, h.Address));
+        (Guid?, string?, string?, string?, string?, string?, string?, string?) KeyOf(PlatformOrderHead h)
+        {
+            var place = placeOf[h.Id];
+            return (h.ShopId, h.BuyerNick, h.ReceiverName, h.ReceiverPhone, place.Province, place.City, place.District, place.Street);
+        }
         var inBatch = heads.Where(h => h.BuyerNick is not null).GroupBy(KeyOf).ToDictionary(g => g.Key, g => g.Count());
         var waiting = (await WaitingPartnersAsync(heads, ct)).ToLookup(o => o.MergeKey);
         var partners = new List<Order>();
@@ -104,11 +110,12 @@ public sealed class IntakeOrders(TenantDbContext db, IResolveLines resolver, ISk
         for (var n = 0; n < heads.Count; n++)
         {
             var h = heads[n];
+            var place = placeOf[h.Id];
             var order = new Order
             {
                 OrderNo = OrderNumbers.Format(first.Day, first.Serial + n), Origin = OrderOrigin.Platform, ShopId = h.ShopId, PlatformOrderNo = h.PlatformOrderId,
                 BuyerNick = h.BuyerNick, BuyerMessage = h.BuyerMessage, SellerMemo = h.SellerMemo, ReceiverName = h.ReceiverName, ReceiverPhone = h.ReceiverPhone,
-                Country = h.Country, Province = h.Province, City = h.City, District = h.District, Address = h.Address, PostalCode = h.PostalCode,
+                Country = h.Country, Province = place.Province, City = place.City, District = place.District, Address = place.Street, PostalCode = h.PostalCode,
                 Currency = h.Currency, GoodsAmount = h.GoodsAmount, Discount = h.Discount, Postage = h.Postage, Paid = h.Paid,
                 PlacedAt = h.PlacedAt, PaidAt = h.PaidAt, Presale = h.Presale, ShipBy = h.ShipBy,
             };

@@ -29,6 +29,10 @@ public sealed class OrderIntakeWorker(
         await using var scope = scopes.ForTenant(tenant, "订单接入");
         var run = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(IntakeOrders.Batch * 5, ct);
         if (run.TakenIn > 0) log.LogInformation("Took in {Count} orders of {Tenant}", run.TakenIn, tenant.Value);
+        // Refunds, cancellations and new addresses from the platforms come before the rules, so nothing refunded is audited.
+        var changed = await scope.ServiceProvider.GetRequiredService<PlatformChanges.ApplyPlatformChanges>().RunAsync(PlatformChanges.ApplyPlatformChanges.Batch * 5, ct);
+        if (changed.Intercepted + changed.Cancelled > 0)
+            log.LogInformation("Platform changes intercepted {Intercepted} and cancelled {Cancelled} orders of {Tenant}", changed.Intercepted, changed.Cancelled, tenant.Value);
         // The audit rules look at what arrived (and audit what they may); unmatched orders are matched again (the catalog
         // may have learnt the code); out-of-stock orders that stock has arrived for are audited again, oldest payment first.
         var ruled = await scope.ServiceProvider.GetRequiredService<AuditRules.ApplyAuditRules>().ApplyArrivedAsync(AuditRules.ApplyAuditRules.Batch, ct);

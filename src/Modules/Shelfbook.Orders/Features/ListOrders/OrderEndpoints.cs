@@ -60,6 +60,8 @@ internal static class OrderEndpoints
             .WithSummary("Clear what audit rules flagged (规则标记) once a person has looked; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/dismiss-duplicates", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissDuplicatesAsync(input, ct))
             .WithSummary("Confirm suspected duplicates (疑似重复) as orders of their own; a result per order").RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/accept-refunds", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.AcceptRefundsAsync(input, ct))
+            .WithSummary("继续发货: a person has checked a refund under way (退款中) and the order goes on; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/accept-amounts", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.AcceptAmountsAsync(input, ct))
             .WithSummary("确认金额: a person has checked an amount anomaly (金额异常) and the order goes on; a result per order").RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/dismiss-merge", (OrdersRequest input, ResolveExceptions.ResolveExceptions handler, CancellationToken ct) => handler.DismissMergeAsync(input, ct))
@@ -163,5 +165,11 @@ internal static class OrderEndpoints
         orders.MapPost("/cancel", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.CancelAsync(input, ct))
             .WithSummary("Cancel orders before fulfillment (their stock is released); a result per order")
             .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/intercept", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.InterceptAsync(input, ct))
+            .WithSummary("拦截: orders past audit and not shipped stop with a reason and their stock is released; 释放 sends them back to audit")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/platform-changes", (PlatformChanges.ApplyPlatformChanges handler, CancellationToken ct) => handler.RunAsync(PlatformChanges.ApplyPlatformChanges.Batch * 5, ct))
+            .WithSummary("Act now on the platforms' refunds, cancellations and address changes (the intake round does it every few seconds)")
+            .RequirePermission(OrdersPermissions.Audit);
     }
 }

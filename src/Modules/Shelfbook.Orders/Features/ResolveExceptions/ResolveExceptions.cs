@@ -4,6 +4,7 @@ using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
+using Shelfbook.Orders.Addresses;
 using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Platform.Tenancy;
@@ -18,7 +19,8 @@ public sealed record CheckedAddress(string Name, string? Phone, string Country, 
 {
     /// <summary>
     /// Receiver name and street required; country a two-letter code (China by name is CN); province and city required
-    /// for China (and when the country cannot be read). Problems go to <paramref name="check"/>.
+    /// for China (and when the country cannot be read), the province one the region list knows (written short or whole);
+    /// the place comes back by its standard names. Problems go to <paramref name="check"/>.
     /// </summary>
     public static CheckedAddress From(InputCheck check, AddressInput input, string prefix)
     {
@@ -34,7 +36,11 @@ public sealed record CheckedAddress(string Name, string? Phone, string Country, 
         var district = check.Optional(prefix + "district", input.District, 100);
         var address = check.Required(prefix + "address", input.Address, 1000);
         var postal = check.Optional(prefix + "postalCode", input.PostalCode, 100);
-        return new CheckedAddress(name, phone, country, province, city, district, address, postal);
+        if (country == "CN" && !string.IsNullOrEmpty(province) && ChinaRegions.ProvinceOf(province) is null)
+            check.Add(prefix + "province", "unknown_province", $"{province} is not a province, region or municipality of China.", province);
+        // Read against the region list: 浙江 → 浙江省, 杭州 → 杭州市, a street that repeats the place loses it.
+        var place = ChinaRegions.Normalize(country, province, city, district, address);
+        return new CheckedAddress(name, phone, country, place.Province, place.City, place.District, place.Street ?? address, postal);
     }
 }
 
@@ -87,6 +93,13 @@ public sealed class ResolveExceptions(TenantDbContext db, IResolveLines resolver
     /// <summary>确认金额: a person has checked the amount that looked wrong (金额异常); the order goes on.</summary>
     public Task<IReadOnlyList<OrderChange>> AcceptAmountsAsync(OrdersRequest request, CancellationToken ct) =>
         DismissAsync(request, OrderExceptions.AmountAnomaly, "accept_amount", "order.no_amount_anomaly", "has no amount anomaly", ct);
+
+    /// <summary>
+    /// 继续发货: a person has checked a refund under way (or a part refunded) and the order ships all the same (the
+    /// buyer asked back the postage only, the seller refused); a later refund from the platform flags it again.
+    /// </summary>
+    public Task<IReadOnlyList<OrderChange>> AcceptRefundsAsync(OrdersRequest request, CancellationToken ct) =>
+        DismissAsync(request, OrderExceptions.RefundInProgress, "accept_refund", "order.no_refund", "has no refund waiting", ct);
 
     private Task<IReadOnlyList<OrderChange>> DismissAsync(OrdersRequest request, OrderExceptions flag, string action, string skipCode, string skipText,
         CancellationToken ct) =>
