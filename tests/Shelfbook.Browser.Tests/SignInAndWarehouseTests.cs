@@ -318,6 +318,40 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=import-result-products]", new() { HasText = "新建 1" }).WaitForAsync(new() { Timeout = 60_000 });
     }
 
+    [Fact]
+    public async Task A_pinduoduo_order_export_is_imported_from_the_order_import_page_and_a_bad_row_is_named()
+    {
+        static byte[] Export(params (string OrderNo, string Code)[] rows)
+        {
+            using var sheet = new MemoryStream();
+            MiniExcelLibs.MiniExcel.SaveAs(sheet, rows.Select(r => new Dictionary<string, object?>
+            {
+                ["订单号"] = r.OrderNo, ["收货人"] = "赵六", ["手机"] = "13700000000", ["省"] = "广东", ["市"] = "深圳", ["区"] = "南山区", ["街道"] = "科技园 9 号",
+                ["商家编码-SKU维度"] = r.Code, ["商品数量(件)"] = 2, ["商品总价(元)"] = 59.8,
+            }));
+            return sheet.ToArray();
+        }
+
+        var (page, _) = await SignInAsync(session => StockedAsync(session, 0));
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单导入", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=order-import-format]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "拼多多 订单导出" }).ClickAsync();
+        var file = Export(("PDD-1", "CUP"), ("PDD-2", "NOPE"));
+        await page.Locator("[data-testid=import-file-orders] input[type=file], input[type=file]").First.SetInputFilesAsync(
+            new FilePayload { Name = "拼多多订单.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = file });
+        // The unknown code is named by its row and the export's own header; nothing is written.
+        await page.Locator("[data-testid=import-result-orders]", new() { HasText = "没有写入任何订单" }).WaitForAsync(new() { Timeout = 60_000 });
+        await page.Locator("[data-testid=import-errors] tr", new() { HasText = "商家编码-SKU维度" }).Filter(new() { HasText = "NOPE" }).WaitForAsync();
+
+        await page.GetByText("只导入正确的行", new() { Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=import-file-orders] input[type=file], input[type=file]").First.SetInputFilesAsync(
+            new FilePayload { Name = "拼多多订单.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = file });
+        await page.Locator("[data-testid=import-result-orders]", new() { HasText = "新建 1 个订单" }).WaitForAsync(new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "赵六" }).WaitForAsync();
+    }
+
     /// <summary>The platform sandbox on a free loopback port, and its address.</summary>
     private static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Address)> SandboxAsync()
     {

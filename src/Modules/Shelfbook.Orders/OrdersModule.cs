@@ -50,6 +50,7 @@ public sealed class OrdersModule : ShelfbookModule
     public override IReadOnlyList<NavItem> Navigation =>
     [
         new(l => l.Text<OrdersStrings>("nav.orders"), "orders", Icons.Material.Outlined.Assignment, OrdersPermissions.View, 100),
+        new(l => l.Text<OrdersStrings>("nav.order_import"), "order-import", Icons.Material.Outlined.UploadFile, OrdersPermissions.Edit, 100),
         new(l => l.Text<OrdersStrings>("nav.order_jobs"), "order-jobs", Icons.Material.Outlined.PlaylistPlay, OrdersPermissions.View, 101),
         new(l => l.Text<OrdersStrings>("nav.audit_rules"), "audit-rules", Icons.Material.Outlined.Rule, OrdersPermissions.Rules, 102),
         new(l => l.Text<OrdersStrings>("nav.allocation_rules"), "allocation-rules", Icons.Material.Outlined.AltRoute, OrdersPermissions.Rules, 103),
@@ -81,9 +82,14 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.AuditRules.ManageAuditRules>();
         services.AddScoped<Features.AuditRules.ApplyAuditRules>();
         services.AddScoped<Features.ManualOrders.CreateManualOrder>();
+        services.AddScoped<Features.ImportOrders.ImportOrders>();
         services.AddHostedService<OrderIntakeWorker>();
         services.AddHostedService<Features.BatchJobs.OrderJobWorker>();
     }
 
-    public override void MapEndpoints(IEndpointRouteBuilder group) => OrderEndpoints.Map(group);
+    public override void MapEndpoints(IEndpointRouteBuilder group)
+    {
+        OrderEndpoints.Map(group);
+        Features.ImportOrders.ImportOrderEndpoints.Map(group);
+    }
 }

@@ -6,6 +6,7 @@ using MiniExcelLibs;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Catalog.Domain;
 using Shelfbook.Catalog.Features.ImportCatalog;
+using Shelfbook.Platform.Spreadsheets;
 using Shelfbook.Catalog.Features.ManageCombos;
 using Shelfbook.Catalog.Features.ManageProducts;
 using Shelfbook.Catalog.Features.MapListings;

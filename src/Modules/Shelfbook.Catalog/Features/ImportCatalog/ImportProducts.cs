@@ -8,19 +8,6 @@ using Shelfbook.Platform.Spreadsheets;
 namespace Shelfbook.Catalog.Features.ImportCatalog;
 
 /// <summary>
-/// What an import did. With errors and without <c>validOnly</c>, nothing was written (<see cref="Written"/> false);
-/// <see cref="ErrorWorkbook"/> then holds the rows with an error column, to fix and upload again.
-/// </summary>
-public sealed record ImportResult(int Rows, int Created, int Updated, int Unchanged, int Failed, bool Written, IReadOnlyList<RowError> Errors)
-{
-    /// <summary>Not serialized to JSON: the API sends it as the body when asked for the workbook.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public byte[]? ErrorWorkbook { get; init; }
-}
-
-public sealed record ImportProgress(string Stage, int Done, int Total);
-
-/// <summary>
 /// Products and SKUs from a workbook (货品导入), upserted by SKU code: a known code updates its SKU (and its
 /// product's name, brand, unit and category), new codes with the same product name become one product's variants
 /// (or join the product of a known code with that name in the file). Every row is checked first, against the file

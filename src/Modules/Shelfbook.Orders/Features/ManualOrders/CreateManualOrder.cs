@@ -147,7 +147,7 @@ public sealed class CreateManualOrder(TenantDbContext db, IResolveLines resolver
     }
 
     /// <summary><paramref name="total"/> shared over the values in proportion, the remainder to the largest, so the shares add up exactly.</summary>
-    private static long[] Shares(List<long> values, long total)
+    internal static long[] Shares(List<long> values, long total)
     {
         var sum = values.Sum();
         var shares = values.Select(v => sum == 0 ? 0 : (long)((decimal)total * v / sum)).ToArray();
