@@ -535,6 +535,31 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_sku_is_replaced_on_ticked_orders_from_the_list_after_a_wrong_code_is_named_in_the_dialog()
+    {
+        var (page, _) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+                new { name = "保温杯", skus = new[] { new { code = "MUG", barcodes = Array.Empty<string>() } } }, System.Net.HttpStatusCode.Created);
+            await PendingOrderAsync(session, sku, "SO26120100061", "郑十", "浙江省", "杭州市", 2);
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100061" }).Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=orders-replace-sku]");
+        await Field(page, "field-replace-from").FillAsync("CUP");
+        await Field(page, "field-replace-to").FillAsync("NOPE");
+        await page.ClickAsync("[data-testid=replace-sku-confirm]");
+        await page.Locator("[data-testid=replace-sku-dialog]", new() { HasText = "NOPE" }).WaitForAsync();
+        await Field(page, "field-replace-to").FillAsync("mug");
+        await page.ClickAsync("[data-testid=replace-sku-confirm]");
+        await page.Locator("[data-testid=replace-sku-dialog]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100061" }).ClickAsync();
+        await page.Locator("[data-testid=order-log]", new() { HasText = "CUP → MUG × 2" }).WaitForAsync();
+    }
+
+    [Fact]
     public async Task Order_settings_saved_on_their_page_hold_and_an_amount_anomaly_is_accepted_in_the_order_dialog()
     {
         var (page, session) = await SignInAsync(async session =>
@@ -549,6 +574,7 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await WaitInteractiveAsync(page);
         await page.GetByLabel("按仓拆单").CheckAsync();
         await Field(page, "settings-below-cost").FillAsync("80");
+        await Field(page, "settings-split-above").FillAsync("1.5");
         await Field(page, "settings-above").FillAsync("500.5");
         await Field(page, "settings-currency").FillAsync("C1");
         await page.ClickAsync("[data-testid=settings-save]");
@@ -557,7 +583,8 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.ClickAsync("[data-testid=settings-save]");
         await page.GetByText("设置已保存").WaitForAsync();
         var saved = await session.GetAsync<Orders.Features.Settings.OrderSettingsView>("/api/v1/orders/settings");
-        Assert.Equal((true, (int?)80, (long?)50050, "CNY", false), (saved.SplitByWarehouse, saved.AnomalyBelowCostPercent, saved.AnomalyAbove, saved.AnomalyCurrency, saved.AutoMerge));
+        Assert.Equal((true, (int?)80, (long?)50050, "CNY", false, (int?)1500),
+            (saved.SplitByWarehouse, saved.AnomalyBelowCostPercent, saved.AnomalyAbove, saved.AnomalyCurrency, saved.AutoMerge, saved.SplitAboveGrams));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);

@@ -83,6 +83,7 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.AuditRules.ApplyAuditRules>();
         services.AddScoped<Features.ManualOrders.CreateManualOrder>();
         services.AddScoped<Features.ImportOrders.ImportOrders>();
+        services.AddScoped<Features.EditGoods.EditGoods>();
         services.AddHostedService<OrderIntakeWorker>();
         services.AddHostedService<Features.BatchJobs.OrderJobWorker>();
     }

@@ -105,6 +105,43 @@ public abstract class OrderSettingsTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task Split_by_weight_cuts_a_heavy_order_into_parcels_within_the_limit_each_reserving_its_own_units()
+    {
+        var (skus, _) = await SetUpAsync();
+        // A shirt weighs 400 g, a mug 1.5 kg (heavier than a parcel may be).
+        await using (var catalog = Session.OpenDb())
+            foreach (var (code, grams) in new[] { ("TEE-R", 400), ("MUG", 1500) })
+                await catalog.Set<Shelfbook.Catalog.Domain.Sku>().Where(s => s.Id == skus[code]).ExecuteUpdateAsync(s => s.SetProperty(x => x.WeightGrams, grams));
+        var warehouse = await OrdersKit.WarehouseAsync(Session, "W-A");
+        foreach (var sku in skus.Values) await OrdersKit.ReceiveAsync(Session, warehouse, sku, 50);
+        var heavy = await PlatformOrderAsync("w1", "CNY", ("TEE-R", 5, 5000), ("MUG", 2, 3000));
+        var light = await PlatformOrderAsync("w2", "CNY", ("TEE-R", 2, 5000));
+        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+        var (o1, o2) = (await OrderOfAsync(heavy), await OrderOfAsync(light));
+
+        var bad = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/orders/settings", new { splitAboveGrams = 0 }, HttpStatusCode.BadRequest);
+        Assert.True(bad.GetProperty("errors").TryGetProperty("splitAboveGrams", out _));
+        Assert.Equal(1000, (await Session.PutAsync<OrderSettingsView>("/api/v1/orders/settings", new { splitAboveGrams = 1000 })).SplitAboveGrams);
+        var run = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { o1.Id, o2.Id } });
+
+        // 5 shirts and 2 mugs (5 kg) at 1 kg a parcel: 2 + 2 shirts, 1 shirt, a mug, a mug; the light order stays whole.
+        Assert.Equal([ChangeOutcome.Done, ChangeOutcome.Done], run.Results.Select(r => r.Outcome));
+        Assert.Equal(2, run.Results.Count);
+        Assert.Equal(6, run.Audited);
+        await using var db = Session.OpenDb();
+        var parcels = await db.Set<Order>().Where(o => o.Id == o1.Id || o.SplitFrom == o1.Id).ToListAsync();
+        Assert.All(parcels, p => Assert.Equal(OrderStatus.Audited, p.Status));
+        var ids = parcels.Select(p => p.Id).ToList();
+        var items = await db.Set<OrderItem>().Where(i => ids.Contains(i.OrderId)).ToListAsync();
+        var weight = items.GroupBy(i => i.OrderId).Select(g => g.Sum(i => i.Quantity * (i.SkuId == skus["MUG"] ? 1500 : 400))).Order().ToList();
+        Assert.Equal([400, 800, 800, 1500, 1500], weight);
+        Assert.Equal(o1.Paid, parcels.Sum(p => p.Paid));
+        Assert.Equal((5L, 2L), (await ReservedAsync(warehouse, skus["TEE-R"]) - 2, await ReservedAsync(warehouse, skus["MUG"])));
+        Assert.Equal(OrderStatus.Audited, (await db.Set<Order>().SingleAsync(o => o.Id == o2.Id)).Status);
+        Assert.Equal(4, await db.Set<OrderLogEntry>().CountAsync(e => e.OrderId == o1.Id && e.Action == "split_by_weight"));
+    }
+
+    [Fact]
     public async Task Split_by_warehouse_makes_one_order_per_warehouse_when_on_and_never_when_a_line_has_no_stock()
     {
         var (skus, _) = await SetUpAsync();

@@ -3129,6 +3129,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("FromSkuCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("from_sku_code");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -3163,6 +3168,11 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
+                    b.Property<string>("ToSkuCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("to_sku_code");
+
                     b.Property<int>("Total")
                         .HasColumnType("integer")
                         .HasColumnName("total");
@@ -3170,6 +3180,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<DateTime?>("Until")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("until");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
 
                     b.HasKey("Id")
                         .HasName("pk_order_jobs");
@@ -3420,6 +3434,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<bool>("AutoMerge")
                         .HasColumnType("boolean")
                         .HasColumnName("auto_merge");
+
+                    b.Property<int?>("SplitAboveGrams")
+                        .HasColumnType("integer")
+                        .HasColumnName("split_above_grams");
 
                     b.Property<bool>("SplitByWarehouse")
                         .HasColumnType("boolean")

@@ -3086,6 +3086,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("FromSkuCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_sku_code");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -3120,6 +3125,11 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("state");
 
+                    b.Property<string>("ToSkuCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_sku_code");
+
                     b.Property<int>("Total")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total");
@@ -3127,6 +3137,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<DateTime?>("Until")
                         .HasColumnType("TEXT")
                         .HasColumnName("until");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
 
                     b.HasKey("Id")
                         .HasName("pk_order_jobs");
@@ -3375,6 +3389,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<bool>("AutoMerge")
                         .HasColumnType("INTEGER")
                         .HasColumnName("auto_merge");
+
+                    b.Property<int?>("SplitAboveGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("split_above_grams");
 
                     b.Property<bool>("SplitByWarehouse")
                         .HasColumnType("INTEGER")

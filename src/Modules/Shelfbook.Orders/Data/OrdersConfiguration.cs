@@ -163,6 +163,8 @@ internal sealed class OrderJobConfiguration : IEntityTypeConfiguration<OrderJob>
         builder.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.Reason).HasMaxLength(300);
         builder.Property(j => j.CarrierCode).HasMaxLength(32);
+        builder.Property(j => j.FromSkuCode).HasMaxLength(64);
+        builder.Property(j => j.ToSkuCode).HasMaxLength(64);
         builder.Property(j => j.Selection).HasMaxLength(500);
         builder.Property(j => j.Error).HasMaxLength(1000);
         builder.Property(j => j.CreatedBy).HasMaxLength(100);

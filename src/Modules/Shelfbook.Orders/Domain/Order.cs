@@ -325,6 +325,33 @@ public sealed class Order
         return new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "carrier", Reason = $"{before ?? "-"} → {carrierCode ?? "auto"}" };
     }
 
+    /// <summary>
+    /// Whether its warehouse and goods may change by hand: not audited yet (待审核, 异常, held before audit) or
+    /// intercepted (it goes through audit again). An audited order holds stock where it was allocated: unaudit it first.
+    /// </summary>
+    public bool BeforeAudit => Status is OrderStatus.PendingAudit or OrderStatus.Exception or OrderStatus.Intercepted || (Status == OrderStatus.Held && !HoldsStock);
+
+    /// <summary>
+    /// 指定仓库: the warehouse audit must ship it from (as an audit rule may fix it), or none for the allocation rules
+    /// again. <paramref name="before"/> and <paramref name="after"/> are the warehouses' codes, for the log.
+    /// </summary>
+    public OrderLogEntry WantWarehouse(Guid? warehouseId, string? before, string? after, DateTime now)
+    {
+        if (!BeforeAudit)
+            throw new RuleViolatedException("order.warehouse_locked", $"Order {OrderNo} is {Status}; unaudit it before choosing its warehouse.", OrderNo, Status);
+        (RuleWarehouseId, RuleWarehouseBy, UpdatedAt) = (warehouseId, warehouseId is null ? null : "manual", now);
+        return new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "warehouse", Reason = $"{before ?? "-"} → {after ?? "auto"}" };
+    }
+
+    /// <summary>换商品: the goods to send change (the lines keep what was sold); before audit only, as for the warehouse.</summary>
+    public OrderLogEntry ReplaceGoods(string from, string to, int units, DateTime now)
+    {
+        if (!BeforeAudit)
+            throw new RuleViolatedException("order.goods_locked", $"Order {OrderNo} is {Status}; unaudit it before changing its goods.", OrderNo, Status);
+        UpdatedAt = now;
+        return new OrderLogEntry { OrderId = Id, At = now, From = Status, To = Status, Action = "goods_replaced", Reason = $"{from} → {to} × {units}" };
+    }
+
     /// <summary>The service chosen at audit (none when no service could take the parcel; a wanted carrier is kept then).</summary>
     public void ChooseCarrier(string? carrierCode, Guid? serviceId, string? by)
     {

@@ -11,6 +11,12 @@ public enum BatchAction
 
     /// <summary>改快递: the carrier <see cref="OrderJob.CarrierCode"/> wanted (none: the automatic choice again).</summary>
     SetCarrier,
+
+    /// <summary>指定仓库: the warehouse <see cref="OrderJob.WarehouseId"/> audit must use (none: the allocation rules again).</summary>
+    SetWarehouse,
+
+    /// <summary>换商品: every unit of <see cref="OrderJob.FromSkuCode"/> to send becomes one of <see cref="OrderJob.ToSkuCode"/>.</summary>
+    ReplaceSku,
 }
 
 public enum JobState
@@ -51,6 +57,14 @@ public sealed class OrderJob
 
     /// <summary>The carrier a <see cref="BatchAction.SetCarrier"/> job sets (none: back to the automatic choice).</summary>
     public string? CarrierCode { get; set; }
+
+    /// <summary>指定仓库: the warehouse wanted.</summary>
+    public Guid? WarehouseId { get; set; }
+
+    /// <summary>换商品: the SKU taken out and the one sent instead (codes as the catalog spells them).</summary>
+    public string? FromSkuCode { get; set; }
+
+    public string? ToSkuCode { get; set; }
 
     /// <summary>What was chosen, in words ("12 selected", or the filter), for the job list.</summary>
     public string Selection { get; set; } = "";

@@ -17,6 +17,12 @@ public sealed class OrderSettings
     public bool SplitByWarehouse { get; set; }
 
     /// <summary>
+    /// 按重量拆分: audit splits an order whose goods weigh more than this (grams, from the SKUs' weights) into parcels of
+    /// at most this much each (a unit heavier alone goes alone); null turns it off.
+    /// </summary>
+    public int? SplitAboveGrams { get; set; }
+
+    /// <summary>
     /// 金额异常 (floor): an arriving order whose paid amount is below this percentage of its goods' cost (the catalog's
     /// cost prices) is flagged. 100 flags a sale below cost; null turns the check off.
     /// </summary>

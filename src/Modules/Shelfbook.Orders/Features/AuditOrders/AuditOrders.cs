@@ -73,6 +73,17 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         foreach (var chunk in candidates.Select(o => o.Id).Chunk(10_000))
             items.AddRange(await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).Select(i => new StockItem(i.OrderId, i.Id, i.LineId, i.SkuId, i.SkuCode, i.Quantity)).ToListAsync(ct));
         var itemsOf = items.ToLookup(i => i.OrderId);
+        var settings = decided is null && candidates.Count > 0 ? await ManageOrderSettings.ReadAsync(db, ct) : null;
+
+        // 按重量拆分: orders heavier than a parcel may be are split into parcels first, and the parts audited with the rest
+        // (each part is a parcel already, so the second pass splits nothing by weight).
+        if (settings?.SplitAboveGrams is { } limit && await SplitByWeightAsync(candidates, itemsOf, limit, ct) is { Count: > 0 } parcels)
+        {
+            var run = await AuditBatchAsync([.. wanted, .. parcels], null, ct);
+            if (tx is not null) await tx.CommitAsync(ct);
+            var mine = wanted.ToHashSet();
+            return run with { Results = run.Results.Where(r => mine.Contains(r.OrderId)).ToList() };
+        }
 
         var plans = await PlansAsync(candidates, itemsOf, ct);
         foreach (var (id, plan) in decided ?? new Dictionary<Guid, Plan>())
@@ -101,7 +112,7 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
             left = left.Where(o => o.Status != OrderStatus.Audited).ToList();
         }
         // 按仓拆单: orders that several warehouses can serve line by line become one order per warehouse, audited below.
-        var split = decided is null && left.Count > 0 && (await ManageOrderSettings.ReadAsync(db, ct)).SplitByWarehouse
+        var split = decided is null && left.Count > 0 && settings is { SplitByWarehouse: true }
             ? await SplitByWarehouseAsync(left, plans, itemsOf, ct)
             : new Dictionary<Guid, Plan>();
         left = left.Where(o => !split.ContainsKey(o.Id)).ToList();
@@ -156,6 +167,50 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
     private sealed record StockItem(Guid OrderId, Guid Id, Guid LineId, Guid SkuId, string SkuCode, int Quantity);
 
     /// <summary>
+    /// 按重量拆分: each order whose goods weigh more than <paramref name="limit"/> grams (the SKUs' weights) is cut into
+    /// parcels of at most that much, line by line in their order, a line's units going to the next parcel when they no
+    /// longer fit (a unit heavier than the limit goes alone). The first parcel stays in the order; the others become new
+    /// orders (split off as by hand, inside this transaction). Answers the new orders' ids.
+    /// </summary>
+    private async Task<List<Guid>> SplitByWeightAsync(List<Order> candidates, ILookup<Guid, StockItem> itemsOf, int limit, CancellationToken ct)
+    {
+        var weights = await skus.ByIdsAsync(candidates.SelectMany(o => itemsOf[o.Id].Select(i => i.SkuId)).Distinct(), ct);
+        long Weight(StockItem i) => (long)i.Quantity * (weights.TryGetValue(i.SkuId, out var s) ? s.WeightGrams : 0);
+        var heavy = candidates.Where(o => itemsOf[o.Id].Sum(Weight) > limit).Select(o => o.Id).ToList();
+        if (heavy.Count == 0) return [];
+        var lines = (await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(heavy).Contains(l.OrderId)).Select(l => new { l.OrderId, l.Id, l.Position, l.Quantity })
+            .ToListAsync(ct)).ToLookup(l => l.OrderId);
+        var plans = new List<(Guid, IReadOnlyList<IReadOnlyList<(Guid, int)>>)>();
+        foreach (var id in heavy)
+        {
+            var lineWeight = itemsOf[id].GroupBy(i => i.LineId).ToDictionary(g => g.Key, g => g.Sum(Weight));
+            var parcels = new List<List<(Guid Line, int Units)>> { new() };
+            var load = 0m;
+            foreach (var line in lines[id].Where(l => l.Quantity > 0).OrderBy(l => l.Position))
+            {
+                var unit = (decimal)lineWeight.GetValueOrDefault(line.Id) / line.Quantity;
+                for (var left = line.Quantity; left > 0;)
+                {
+                    var fits = unit == 0 ? left : (int)Math.Min(left, Math.Floor((limit - load) / unit));
+                    if (fits <= 0 && parcels[^1].Count == 0) fits = 1;
+                    if (fits <= 0)
+                    {
+                        parcels.Add([]);
+                        load = 0m;
+                        continue;
+                    }
+                    parcels[^1].Add((line.Id, fits));
+                    (left, load) = (left - fits, load + fits * unit);
+                }
+            }
+            if (parcels[^1].Count == 0) parcels.RemoveAt(parcels.Count - 1);
+            if (parcels.Count > 1) plans.Add((id, parcels.Skip(1).Select(p => (IReadOnlyList<(Guid, int)>)p).ToList()));
+        }
+        if (plans.Count == 0) return [];
+        return (await rearrange.SplitPartsAsync(plans, "split_by_weight", ct)).SelectMany(p => p).ToList();
+    }
+
+    /// <summary>
     /// 按仓拆单: for each order (oldest payment first), the warehouses of its plan in order each take the whole lines
     /// their stock (less what earlier orders here took) can serve; when every line finds a warehouse and more than one
     /// is needed, the lines of the second warehouse on go into new orders. Answers each order split and each new part
@@ -208,18 +263,18 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
     }
 
     /// <summary>
-    /// The audited orders still have the items that were reserved for them. A merge or split that committed after the
-    /// items were read (the orders' own update above waits for it on PostgreSQL) would leave an order reserving lines it
-    /// no longer has: then the whole audit is refused as a concurrent change.
+    /// The audited orders still have the items that were reserved for them, row for row. A merge, split or 换商品 that
+    /// committed after the items were read (the orders' own update above waits for it on PostgreSQL) would leave an
+    /// order reserving goods it no longer has: then the whole audit is refused as a concurrent change.
     /// </summary>
     private async Task CheckItemsAsync(List<Guid> audited, ILookup<Guid, StockItem> itemsOf, CancellationToken ct)
     {
         foreach (var chunk in audited.Chunk(10_000))
         {
-            var now = await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).GroupBy(i => i.OrderId)
-                .Select(g => new { g.Key, Count = g.Count(), Units = g.Sum(i => i.Quantity) }).ToListAsync(ct);
-            if (now.Count != chunk.Length || now.Any(n => n.Count != itemsOf[n.Key].Count() || n.Units != itemsOf[n.Key].Sum(i => i.Quantity)))
-                throw new DbUpdateConcurrencyException("An order's lines were merged or split while it was being audited.");
+            var now = await db.Set<OrderItem>().Where(i => EF.Parameter(chunk).Contains(i.OrderId)).Select(i => new { i.OrderId, i.Id, i.Quantity }).ToListAsync(ct);
+            var read = chunk.SelectMany(id => itemsOf[id]).ToDictionary(i => i.Id, i => (i.OrderId, i.Quantity));
+            if (now.Count != read.Count || now.Any(n => !read.TryGetValue(n.Id, out var r) || r != (n.OrderId, n.Quantity)))
+                throw new DbUpdateConcurrencyException("An order's goods were merged, split or replaced while it was being audited.");
         }
     }
 

@@ -14,11 +14,13 @@ using Shelfbook.Platform.Tenancy;
 namespace Shelfbook.Orders.Features.BatchJobs;
 
 /// <summary>A batch job to make: the action, and either the ticked orders or a filter (all orders it matches now).</summary>
-public sealed record JobRequest(string? Action, IReadOnlyList<Guid>? OrderIds, OrderFilter? Filter, string? Reason, DateTime? Until, string? CarrierCode = null);
+public sealed record JobRequest(
+    string? Action, IReadOnlyList<Guid>? OrderIds, OrderFilter? Filter, string? Reason, DateTime? Until, string? CarrierCode = null, Guid? WarehouseId = null,
+    string? FromSkuCode = null, string? ToSkuCode = null);
 
 public sealed record OrderJobView(
     Guid Id, BatchAction Action, string? Reason, DateTime? Until, string? CarrierCode, string Selection, JobState State, int Total, int Done, int Skipped, int Failed, string? Error,
-    string CreatedBy, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
+    string CreatedBy, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, Guid? WarehouseId = null, string? FromSkuCode = null, string? ToSkuCode = null)
 {
     /// <summary>Orders with a result so far.</summary>
     public int Processed => Done + Skipped + Failed;
@@ -34,8 +36,8 @@ public sealed record OrderJobItemView(int Seq, Guid OrderId, string? OrderNo, It
 /// failed (with the error), and the results can be filtered and exported.
 /// </summary>
 public sealed class OrderJobs(
-    TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, SetCarrier.SetCarrier carriers, CurrentUser user,
-    IConfiguration configuration)
+    TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, SetCarrier.SetCarrier carriers,
+    EditGoods.EditGoods goods, CurrentUser user, IConfiguration configuration)
 {
     /// <summary>How long a worker holds a job between chunks before another may take it over.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -50,6 +52,8 @@ public sealed class OrderJobs(
         if (reason is { Length: > 200 }) check.Add("reason", "too_long", "The reason is longer than 200 characters.", 200);
         if (request.Until is { } until && TenantTime.FromApi(until) <= db.Time.StoredUtcNow()) check.Add("until", "past", "The release time must lie in the future.");
         var carrier = action == BatchAction.SetCarrier ? await carriers.CheckCarrierAsync(check, request.CarrierCode, ct) : null;
+        if (action == BatchAction.SetWarehouse) await goods.CheckWarehouseAsync(check, request.WarehouseId, ct);
+        var (from, to) = action == BatchAction.ReplaceSku ? await goods.CheckSkusAsync(check, request.FromSkuCode, request.ToSkuCode, ct) : (null, null);
         if (request.OrderIds is null && request.Filter is null) check.Add("orderIds", "required", "Choose orders or a filter.");
         if (request.OrderIds is not null && request.Filter is not null) check.Add("filter", "both", "Give the orders or a filter, not both.");
         if (request.OrderIds is { Count: > OrderJob.MaxOrders }) check.Add("orderIds", "too_many", $"At most {OrderJob.MaxOrders} orders in one job.", OrderJob.MaxOrders);
@@ -87,6 +91,7 @@ public sealed class OrderJobs(
         var job = new OrderJob
         {
             Action = action!.Value, Reason = reason, Until = request.Until is { } u ? TenantTime.FromApi(u) : null, CarrierCode = carrier, Selection = selection,
+            WarehouseId = action == BatchAction.SetWarehouse ? request.WarehouseId : null, FromSkuCode = from?.Code, ToSkuCode = to?.Code,
             State = JobState.Queued,
             Total = orders.Count, CreatedById = user.UserId, CreatedBy = user.UserName, CreatedAt = now,
         };
@@ -99,7 +104,7 @@ public sealed class OrderJobs(
             Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
                 {
                     ["action"] = [null, job.Action.ToString()], ["orders"] = [null, job.Total], ["selection"] = [null, selection], ["reason"] = [null, reason],
-                    ["carrier"] = [null, carrier],
+                    ["carrier"] = [null, carrier], ["warehouse"] = [null, job.WarehouseId], ["sku"] = [null, from is null ? null : $"{from.Code} → {to!.Code}"],
                 }),
         });
         await db.SaveChangesAsync(ct);
@@ -285,6 +290,8 @@ public sealed class OrderJobs(
             BatchAction.Release => await change.ReleaseAsync(new OrdersRequest(ids, job.Reason), ct),
             BatchAction.Cancel => await change.CancelAsync(new OrdersRequest(ids, job.Reason), ct),
             BatchAction.SetCarrier => await carriers.SetAsync(new SetCarrier.SetCarrierRequest(ids, job.CarrierCode), ct),
+            BatchAction.SetWarehouse => await goods.SetWarehouseAsync(new EditGoods.SetWarehouseRequest(ids, job.WarehouseId), ct),
+            BatchAction.ReplaceSku => await goods.ReplaceSkuAsync(new EditGoods.ReplaceSkuRequest(ids, job.FromSkuCode, job.ToSkuCode), ct),
             _ => throw new InvalidOperationException($"No runner for {job.Action}."),
         };
         var byOrder = results.GroupBy(r => r.OrderId).ToDictionary(g => g.Key, g => g.First());
@@ -340,7 +347,7 @@ public sealed class OrderJobs(
     private static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];
 
     public static OrderJobView View(OrderJob j) => new(j.Id, j.Action, j.Reason, j.Until, j.CarrierCode, j.Selection, j.State, j.Total, j.Done, j.Skipped, j.Failed, j.Error,
-        j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt);
+        j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt, j.WarehouseId, j.FromSkuCode, j.ToSkuCode);
 }
 
 /// <summary>Another worker took the job over (this one's lease ran out): this chunk's work is undone, and this worker stops.</summary>

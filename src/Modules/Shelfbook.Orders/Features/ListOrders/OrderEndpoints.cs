@@ -159,6 +159,14 @@ internal static class OrderEndpoints
             .WithSummary("改快递: the carrier code orders should go with (none: the automatic choice again); audited orders get their service and "
                          + "freight chosen again at once; orders in fulfillment or later are skipped; a result per order")
             .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/set-warehouse", (EditGoods.SetWarehouseRequest input, EditGoods.EditGoods handler, CancellationToken ct) => handler.SetWarehouseAsync(input, ct))
+            .WithSummary("指定仓库: the warehouse audit must ship orders from (none: the allocation rules again); orders past audit are skipped "
+                         + "(unaudit first); a result per order")
+            .RequirePermission(OrdersPermissions.Edit);
+        orders.MapPost("/replace-sku", (EditGoods.ReplaceSkuRequest input, EditGoods.EditGoods handler, CancellationToken ct) => handler.ReplaceSkuAsync(input, ct))
+            .WithSummary("换商品: every unit of fromCode the orders would send becomes one of toCode (a plain, active SKU; codes, aliases or barcodes); "
+                         + "the lines keep what was sold; orders past audit or without fromCode are skipped; a result per order")
+            .RequirePermission(OrdersPermissions.Edit);
         orders.MapPost("/release", (OrdersRequest input, ChangeOrders.ChangeOrders handler, CancellationToken ct) => handler.ReleaseAsync(input, ct))
             .WithSummary("Release held orders; a result per order")
             .RequirePermission(OrdersPermissions.Edit);

@@ -154,8 +154,19 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
     /// 按仓拆单, inside the caller's transaction (an audit's): for each order, each group of its lines goes whole into a
     /// new order. Answers the new orders' ids, group by group; every order is claimed first as for a split by hand.
     /// </summary>
-    internal async Task<IReadOnlyList<IReadOnlyList<Guid>>> SplitGroupsAsync(IReadOnlyList<(Guid OrderId, IReadOnlyList<IReadOnlyList<Guid>> Groups)> plans,
-        CancellationToken ct)
+    internal Task<IReadOnlyList<IReadOnlyList<Guid>>> SplitGroupsAsync(IReadOnlyList<(Guid OrderId, IReadOnlyList<IReadOnlyList<Guid>> Groups)> plans,
+        CancellationToken ct) =>
+        SplitPartsAsync(plans.Select(p => (p.OrderId, (IReadOnlyList<IReadOnlyList<(Guid, int)>>)p.Groups
+            .Select(g => (IReadOnlyList<(Guid, int)>)g.Select(line => (line, 0)).ToList()).ToList())).ToList(), "split_by_warehouse", ct);
+
+    /// <summary>
+    /// A split inside the caller's transaction (an audit's: 按仓拆单, 按重量拆分): for each order, each part — lines and
+    /// how many of their units (0: the whole line, or what is left of it) — goes into a new order. Answers the new
+    /// orders' ids, part by part; every order is claimed first as for a split by hand. <paramref name="action"/> names
+    /// the split in the logs.
+    /// </summary>
+    internal async Task<IReadOnlyList<IReadOnlyList<Guid>>> SplitPartsAsync(
+        IReadOnlyList<(Guid OrderId, IReadOnlyList<IReadOnlyList<(Guid LineId, int Units)>> Parts)> plans, string action, CancellationToken ct)
     {
         var ids = plans.Select(p => p.OrderId).ToList();
         var orders = await db.Set<Order>().Where(o => EF.Parameter(ids).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
@@ -163,7 +174,7 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
         var itemsOf = (await db.Set<OrderItem>().Where(i => EF.Parameter(ids).Contains(i.OrderId)).ToListAsync(ct)).ToLookup(i => i.LineId);
         var now = db.Time.StoredUtcNow();
         await ClaimAsync(orders.Values.ToList(), now, ct);
-        var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, plans.Sum(p => p.Groups.Count), ct);
+        var (day, serial) = await OrderNumbers.TakeAsync(db, user.TimeZone, plans.Sum(p => p.Parts.Count), ct);
         var made = new List<IReadOnlyList<Guid>>();
         foreach (var (orderId, groups) in plans)
         {
@@ -172,11 +183,17 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
             var parts = new List<Guid>();
             foreach (var group in groups)
             {
-                var (part, entries) = SplitOff(order, own, itemsOf, own.Where(l => group.Contains(l.Id)).Select(l => (l, l.Quantity)).ToList(),
-                    OrderNumbers.Format(day, serial++), now);
-                foreach (var entry in entries.Where(e => e.Action == "split")) entry.Action = "split_by_warehouse";
+                // A line split before keeps its object with the units left, so a later part takes from what is left.
+                var chosen = new List<(OrderLine, int)>();
+                foreach (var (lineId, units) in group)
+                {
+                    var line = own.Single(l => l.Id == lineId);
+                    chosen.Add((line, units == 0 ? line.Quantity : units));
+                }
+                var (part, entries) = SplitOff(order, own, itemsOf, chosen, OrderNumbers.Format(day, serial++), now);
+                foreach (var entry in entries.Where(e => e.Action == "split")) entry.Action = action;
                 own.RemoveAll(l => l.OrderId != orderId);
-                Record(entries, order.OrderNo, "split_by_warehouse", new Dictionary<string, object?[]> { ["splitOff"] = [null, part.OrderNo], ["units"] = [null, part.Quantity] }, now);
+                Record(entries, order.OrderNo, action, new Dictionary<string, object?[]> { ["splitOff"] = [null, part.OrderNo], ["units"] = [null, part.Quantity] }, now);
                 parts.Add(part.Id);
             }
             made.Add(parts);
