@@ -818,6 +818,12 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await Field(page, "orders-tag").FillAsync("VIP");
         await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (0)" }).WaitForAsync();
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "周九" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        // Without the tag it is back; a warehouse it is not bound to hides it again.
+        await Field(page, "orders-tag").FillAsync("");
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+        await page.ClickAsync("[data-testid=orders-warehouse]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "SH · 上海仓" }).ClickAsync();
+        await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (0)" }).WaitForAsync();
     }
 
     [Fact]

@@ -28,6 +28,11 @@ public sealed class ChinaRegionsTests
     [InlineData("深圳市南山区科技园", "广东省", "深圳市", "南山区", "科技园")]
     [InlineData("新疆乌鲁木齐市天山区解放北路 90 号", "新疆维吾尔自治区", "乌鲁木齐市", "天山区", "解放北路 90 号")]
     [InlineData("文三路 478 号", null, null, null, "文三路 478 号")]
+    [InlineData("吉林市船营区解放路 1 号", "吉林省", "吉林市", "船营区", "解放路 1 号")]
+    [InlineData("北京路 88 号", null, null, null, "北京路 88 号")]
+    [InlineData("杭州市西湖文化广场 1 号", "浙江省", "杭州市", null, "西湖文化广场 1 号")]
+    [InlineData("浙江杭州西湖区文三路 1 号", "浙江省", "杭州市", "西湖区", "文三路 1 号")]
+    [InlineData("上海浦东新区张江路 665 号", "上海市", "上海市", "浦东新区", "张江路 665 号")]
     public void A_one_line_address_is_split_into_province_city_district_and_street(string line, string? province, string? city, string? district, string? street) =>
         Assert.Equal(new ParsedAddress(province, city, district, street), ChinaRegions.Parse(line));
 

@@ -92,16 +92,18 @@ public abstract class ImportOrderTests(ShelfbookApp app) : TenantTest(app)
             Row("F1", "CUP-WHITE", 1, 10, currency: "USD"),
             Row("G1", "CUP-WHITE", 1, "12.345"),
             Row("H1", "6901234567892", 3, 10, receiver: "李四", province: "浙江", city: "杭州", address: "浙江省杭州市西湖区文三路 1 号"),
-            Row("H1", "CUP-WHITE", 1, 10, receiver: "王五"));
+            Row("H1", "CUP-WHITE", 1, 10, receiver: "王五"),
+            new Dictionary<string, object?>(Row("J1", "CUP-WHITE", 1, 10)) { ["优惠(元)"] = 1, ["实付(元)"] = 100 });
 
         var (status, refused) = await ImportAsync(file);
 
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, false, 11), (status, refused.Written, refused.Rows));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, false, 12), (status, refused.Written, refused.Rows));
         var named = refused.Errors.Select(e => (e.Row, e.Column, e.Code)).ToHashSet();
         Assert.Subset(named, new HashSet<(int, string, string)>
         {
             (4, "省", "unknown_province"), (5, "详细地址", "unparseable_address"), (6, "商家编码", "unknown_sku"), (7, "数量", "out_of_range"),
             (8, "店铺", "unknown_shop"), (9, "币种", "no_rate"), (10, "单价(元)", "not_money"), (12, "收货人", "order_rows_differ"),
+            (13, "实付(元)", "amounts_disagree"),
         });
         Assert.All(refused.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
         await using (var db = Session.OpenDb())

@@ -162,7 +162,9 @@ public abstract class PlatformChangeTests(ShelfbookApp app, Sandbox sandbox) : T
         foreach (var id in new[] { order.Id, part })
         {
             var stopped = await OrderAsync(id);
-            Assert.Equal((OrderStatus.Intercepted, "platform_cancelled", 0), (stopped.Status, stopped.HoldReason, await ReservedAsync(id)));
+            // Marked 退款中 too, so that releasing it by mistake sends it to 异常, not to audit.
+            Assert.Equal((OrderStatus.Intercepted, "platform_cancelled", 0, OrderExceptions.RefundInProgress),
+                (stopped.Status, stopped.HoldReason, await ReservedAsync(id), stopped.Exceptions));
         }
         // Cancelling an intercepted order is a person's call; its stock is already back.
         Assert.All(await Session.PostAsync<List<OrderChange>>("/api/v1/orders/cancel", new { orderIds = new[] { order.Id, part } }),

@@ -119,21 +119,40 @@ public static class ChinaRegions
         var (provinces, cities) = Data.Value;
         Province? province = null;
         City? city = null;
-        if (Longest(provinces, rest) is { } p)
+        // A short name is a place only where a place goes on after it (浙江杭州…, 杭州西湖区…) or a separator follows:
+        // 北京路, 吉林市 (the city, not the province) and 西湖文化广场 are not read as 北京, 吉林 and 西湖区.
+        if (Longest(provinces, rest, p => p.Name, (p, after) => Longest(p.Cities, after) is not null
+                || (p.All.Count == 1 && (Longest(p.All[0].Districts, after) is not null || MunicipalGroups.Any(g => after.StartsWith(g, StringComparison.Ordinal))))) is { } p)
         {
             province = p.Value;
             rest = Skip(rest, p.Key.Length);
             // A municipality's city may be written again (北京市北京市朝阳区), or as 市辖区, or not at all.
-            if (Longest(province.Cities, rest) is { } c) (city, rest) = (c.Value, Skip(rest, c.Key.Length));
+            if (Longest(province.Cities, rest, c => c.Name, (c, after) => Longest(c.Districts, after) is not null) is { } c) (city, rest) = (c.Value, Skip(rest, c.Key.Length));
             else if (province.All.Count == 1) city = province.All[0];
             foreach (var group in MunicipalGroups)
                 if (city is not null && city.Name == province.Name && rest.StartsWith(group, StringComparison.Ordinal)) rest = Skip(rest, group.Length);
         }
-        else if (Longest(cities, rest) is { Value: { } only } c)
+        else if (Longest(cities, rest, c => c?.Name ?? "", (c, after) => c is not null && Longest(c.Districts, after) is not null) is { Value: { } only } c)
             (province, city, rest) = (only.Province, only, Skip(rest, c.Key.Length));
         string? district = null;
-        if (city is not null && Longest(city.Districts, rest) is { } d) (district, rest) = (d.Value, Skip(rest, d.Key.Length));
+        if (city is not null && Longest(city.Districts, rest, d => d, (_, _) => false) is { } d) (district, rest) = (d.Value, Skip(rest, d.Key.Length));
         return new ParsedAddress(province?.Name, city?.Name, district, rest.Length == 0 ? null : rest);
+    }
+
+    /// <summary>
+    /// The longest name <paramref name="text"/> starts with that stands as a place there: its whole name, or a short one
+    /// followed by the end, a separator or (<paramref name="goesOn"/>) a place inside it.
+    /// </summary>
+    private static KeyValuePair<string, T>? Longest<T>(Dictionary<string, T> names, string text, Func<T, string> wholeName, Func<T, string, bool> goesOn)
+    {
+        for (var length = Math.Min(text.Length, 12); length >= 2; length--)
+        {
+            if (!names.TryGetValue(text[..length], out var value)) continue;
+            var after = text[length..];
+            if (text[..length] == wholeName(value) || after.Length == 0 || Separators.Contains(after[0]) || goesOn(value, after))
+                return new KeyValuePair<string, T>(text[..length], value);
+        }
+        return null;
     }
 
     /// <summary>Whether a country (a code, a name, or none given) means China, whose addresses this list reads.</summary>

@@ -171,6 +171,7 @@ public sealed class ImportOrders(TenantDbContext db, IResolveLines resolver, Cur
             var first = order[0];
             var place = ChinaRegions.Normalize("CN", first.Province, first.City, first.District, first.Address);
             placeOf[first.OrderNo] = place;
+            if (first.ReceiverName is null) Error(errors, first.Row, header, "receiverName", "required", $"Order {first.OrderNo} has no receiver.");
             if (first.Province is not null && ChinaRegions.ProvinceOf(first.Province) is null)
                 Error(errors, first.Row, header, "province", "unknown_province", $"{first.Province} is not a province, region or municipality of China.", first.Province);
             else if (place.Province is null)
@@ -189,8 +190,15 @@ public sealed class ImportOrders(TenantDbContext db, IResolveLines resolver, Cur
         {
             var first = order[0];
             var goods = order.Select(l => l.LineAmount ?? (long)l.Quantity * (l.Price ?? 0)).ToList();
-            var (discount, postage) = (first.Discount ?? 0, first.Postage ?? 0);
-            if (discount > goods.Sum()) Error(errors, first.Row, header, "discount", "too_large", "The discount is more than the goods are worth.");
+            var postage = first.Postage ?? 0;
+            // The amounts must add up (goods − discount + postage = paid): an export without a discount column (Taobao's)
+            // gives what the buyer did not pay as the discount.
+            var discount = first.Discount ?? (first.Paid is { } given ? goods.Sum() + postage - given : 0);
+            if (discount > goods.Sum()) Error(errors, first.Row, header, first.Discount is null ? "paid" : "discount", "too_large", "The discount is more than the goods are worth.");
+            else if (discount < 0 || (first.Paid is { } p && goods.Sum() - discount + postage != p))
+                Error(errors, first.Row, header, "paid", "amounts_disagree", $"Goods {MinorUnits.Yuan(goods.Sum())} − discount {MinorUnits.Yuan(discount)} + postage {MinorUnits.Yuan(postage)} is not the paid {MinorUnits.Yuan(first.Paid ?? 0)}.",
+                    MinorUnits.Yuan(goods.Sum()), MinorUnits.Yuan(Math.Max(0, discount)), MinorUnits.Yuan(postage), MinorUnits.Yuan(first.Paid ?? 0));
+            discount = Math.Max(0, discount);
             var paid = first.Paid ?? goods.Sum() - discount + postage;
             var shares = CreateManualOrder.Shares(goods, Math.Max(0, paid - postage));
             amountsOf[first.OrderNo] = new Amounts(goods.Sum(), discount, postage, paid, goods);
@@ -333,15 +341,17 @@ public sealed class ImportOrders(TenantDbContext db, IResolveLines resolver, Cur
     private DateTime? When(SheetRow row, string field, InputCheck check)
     {
         var cell = row.Cells.GetValueOrDefault(field);
-        DateTime? local = cell switch
+        // A date cell or text without an offset is on the tenant's clock; text with an offset or Z is exact.
+        DateTime? when = cell switch
         {
-            DateTime d => d,
+            DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Unspecified),
             double serial when serial is > 0 and < 2_958_466 => DateTime.FromOADate(serial),
             _ => row.Text(field) is { } text
-                 && DateTime.TryParse(text.Replace('/', '-'), CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed) ? parsed : null,
+                 && DateTime.TryParse(text.Replace('/', '-'), CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind, out var parsed)
+                ? parsed : null,
         };
-        if (local is null && row.Text(field) is { } bad) check.Add(field, "not_a_date", $"'{bad}' is not a date and time (2026-11-28 10:30:00).", bad);
-        return local is { } l ? TenantTime.ToUtc(DateTime.SpecifyKind(l, DateTimeKind.Unspecified), user.TimeZone) : null;
+        if (when is null && row.Text(field) is { } bad) check.Add(field, "not_a_date", $"'{bad}' is not a date and time (2026-11-28 10:30:00).", bad);
+        return when is { } w ? TenantTime.ToUtc(w, user.TimeZone) : null;
     }
 
     /// <summary>A row's problem under its column's header, in the user's language.</summary>

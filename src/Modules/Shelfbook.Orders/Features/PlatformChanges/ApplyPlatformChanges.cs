@@ -94,7 +94,11 @@ public sealed class ApplyPlatformChanges(TenantDbContext db, IReserveStock stock
         var orders = await db.Set<Order>().Where(o => EF.Parameter(ids).Contains(o.Id)).ToListAsync(ct);
         var read = orders.ToDictionary(o => o.Id, o => (o.Status, o.Exceptions));
 
-        var changesOf = changes.Where(c => rootOf.ContainsKey(c.PlatformOrderId)).ToLookup(c => rootOf[c.PlatformOrderId]);
+        // A change stored before its order was taken in is in the order already (intake read the platform order as it
+        // stood): only the later ones act.
+        var createdOf = orders.ToDictionary(o => o.Id, o => o.CreatedAt);
+        var changesOf = changes.Where(c => rootOf.TryGetValue(c.PlatformOrderId, out var root) && createdOf.TryGetValue(root, out var created) && c.At > created)
+            .ToLookup(c => rootOf[c.PlatformOrderId]);
         var counts = new Counts();
         var entries = new List<(Order Order, OrderLogEntry Entry)>();
         var release = new List<Guid>();
@@ -163,7 +167,8 @@ public sealed class ApplyPlatformChanges(TenantDbContext db, IReserveStock stock
             counts.Cancelled++;
             return entries;
         }
-        if (refundChange && open && !allClosed && order.Flag(OrderExceptions.RefundInProgress, reason, now) is { } flagged)
+        // Also when it is closed in full past audit: the intercepted order keeps 退款中, so releasing it cannot send it to audit unmarked.
+        if (refundChange && open && order.Flag(OrderExceptions.RefundInProgress, reason, now) is { } flagged)
         {
             entries.Add(flagged);
             counts.Flagged++;
