@@ -110,6 +110,7 @@ public sealed class EditGoods(TenantDbContext db, ISkuDirectory skus, CurrentUse
         var items = (await db.Set<OrderItem>().Where(i => EF.Parameter(wanted).Contains(i.OrderId) && i.SkuId == from!.Id).ToListAsync(ct)).ToLookup(i => i.OrderId);
         var now = db.Time.StoredUtcNow();
         var results = new List<OrderChange>();
+        var read = new List<(Guid, OrderStatus, OrderExceptions)>();
         foreach (var id in wanted)
         {
             if (!orders.TryGetValue(id, out var order))
@@ -128,9 +129,7 @@ public sealed class EditGoods(TenantDbContext db, ISkuDirectory skus, CurrentUse
             {
                 var units = items[id].Sum(i => i.Quantity);
                 var entry = order.ReplaceGoods(from!.Code, to!.Code, units, now);
-                var claimed = await db.Set<Order>().Where(o => o.Id == id && o.Status == status && o.Exceptions == exceptions)
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.UpdatedAt, now), ct);
-                if (claimed != 1) throw new DbUpdateConcurrencyException($"Order {order.OrderNo} changed while its goods were being replaced.");
+                read.Add((id, status, exceptions));
                 foreach (var item in items[id])
                 {
                     db.Remove(item);
@@ -148,6 +147,7 @@ public sealed class EditGoods(TenantDbContext db, ISkuDirectory skus, CurrentUse
                 results.Add(new OrderChange(id, order.OrderNo, ChangeOutcome.Skipped, e.Code, e.Message, [.. e.Arguments]));
             }
         }
+        await OrderClaims.ClaimAsync(db, read, now, "their goods were being replaced", ct);
         await db.SaveChangesAsync(ct);
         if (tx is not null) await tx.CommitAsync(ct);
         return results;

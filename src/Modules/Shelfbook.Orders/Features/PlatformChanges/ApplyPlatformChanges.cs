@@ -6,6 +6,7 @@ using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Kernel;
 using Shelfbook.Orders.Domain;
+using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Orders.Features.PlatformChanges;
@@ -111,7 +112,8 @@ public sealed class ApplyPlatformChanges(TenantDbContext db, IReserveStock stock
         }
 
         var touched = entries.Select(e => e.Order).Distinct().ToList();
-        await ClaimAsync(touched, read, now, ct);
+        // Each order touched must still be as it was read, so an audit or a person cannot slip in between.
+        await OrderClaims.ClaimAsync(db, touched.Select(o => (o.Id, read[o.Id].Status, read[o.Id].Exceptions)), now, "the platforms' changes were applied to them", ct);
         foreach (var (_, entry) in entries) (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
         db.AddRange(entries.Select(e => e.Entry));
         foreach (var group in entries.GroupBy(e => e.Order))
@@ -185,21 +187,5 @@ public sealed class ApplyPlatformChanges(TenantDbContext db, IReserveStock stock
             counts.Readdressed++;
         }
         return entries;
-    }
-
-    /// <summary>
-    /// Each order touched must still be as it was read: one conditional update per (status, exceptions) marks them, which
-    /// on PostgreSQL also holds their rows until the round commits, so an audit or a person cannot slip in between.
-    /// </summary>
-    private async Task ClaimAsync(List<Order> orders, Dictionary<Guid, (OrderStatus Status, OrderExceptions Exceptions)> read, DateTime now, CancellationToken ct)
-    {
-        foreach (var group in orders.GroupBy(o => read[o.Id]))
-        {
-            var (status, exceptions) = group.Key;
-            var ids = group.Select(o => o.Id).ToList();
-            var claimed = await db.Set<Order>().Where(o => EF.Parameter(ids).Contains(o.Id) && o.Status == status && o.Exceptions == exceptions)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.UpdatedAt, now), ct);
-            if (claimed != ids.Count) throw new DbUpdateConcurrencyException($"{ids.Count - claimed} of the orders changed while the platforms' changes were applied to them.");
-        }
     }
 }
