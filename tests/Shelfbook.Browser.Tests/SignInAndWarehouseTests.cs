@@ -586,6 +586,18 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         Assert.Equal((true, (int?)80, (long?)50050, "CNY", false, (int?)1500),
             (saved.SplitByWarehouse, saved.AnomalyBelowCostPercent, saved.AnomalyAbove, saved.AnomalyCurrency, saved.AutoMerge, saved.SplitAboveGrams));
 
+        // 预售商品 on the same page: an unknown code is named at its field; a known one is listed with its day.
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"))).AddDays(7);
+        await Field(page, "presale-sku").FillAsync("NOPE");
+        await Field(page, "presale-day").FillAsync(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await Field(page, "presale-day").PressAsync("Tab");
+        await page.ClickAsync("[data-testid=presale-set]");
+        await page.Locator(".mud-input-helper-text.mud-input-error", new() { HasText = "NOPE" }).WaitForAsync();
+        await Field(page, "presale-sku").FillAsync("cup");
+        await page.ClickAsync("[data-testid=presale-set]");
+        await page.Locator("[data-testid=presale-row]", new() { HasText = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }).Filter(new() { HasText = "CUP" }).WaitForAsync();
+        Assert.Equal([("CUP", day)], (await session.GetAsync<List<Orders.Features.Presale.PresaleSkuView>>("/api/v1/orders/presale-skus")).Select(p => (p.SkuCode, p.ShipFrom)));
+
         await page.GetByRole(AriaRole.Link, new() { Name = "订单", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);
         await page.GetByRole(AriaRole.Tab, new() { Name = "异常 (1)" }).ClickAsync();
@@ -821,6 +833,18 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         // Without the tag it is back; a warehouse it is not bound to hides it again.
         await Field(page, "orders-tag").FillAsync("");
         await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (1)" }).WaitForAsync();
+        // Created days typed in: yesterday only hides it, today shows it again.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")));
+        var created = page.Locator("[data-testid=orders-created]").Locator("xpath=descendant-or-self::input");
+        foreach (var (day, count) in new[] { (today.AddDays(-1), "待审核 (0)"), (today, "待审核 (1)") })
+        {
+            var text = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await created.Nth(0).FillAsync(text);
+            await created.Nth(0).PressAsync("Tab");
+            await created.Nth(1).FillAsync(text);
+            await created.Nth(1).PressAsync("Tab");
+            await page.Locator("[data-testid=orders-tabs]", new() { HasText = count }).WaitForAsync();
+        }
         await page.ClickAsync("[data-testid=orders-warehouse]");
         await page.GetByRole(AriaRole.Option, new() { Name = "SH · 上海仓" }).ClickAsync();
         await page.Locator("[data-testid=orders-tabs]", new() { HasText = "待审核 (0)" }).WaitForAsync();

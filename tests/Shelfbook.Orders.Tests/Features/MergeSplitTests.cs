@@ -9,6 +9,7 @@ using Shelfbook.Orders.Features.AuditOrders;
 using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Orders.Features.IntakeOrders;
 using Shelfbook.Orders.Features.MergeSplit;
+using Shelfbook.Kernel;
 using Shelfbook.TestKit;
 
 namespace Shelfbook.Orders.Tests.Features;
@@ -111,6 +112,53 @@ public abstract class MergeSplitTests(ShelfbookApp app) : TenantTest(app)
         // 1 A-1, the set (1 A-1 + 1 B-2) and 2 B-2.
         var reserved = await ReservedAsync();
         Assert.Equal((2L, 3L), (reserved[skus["A-1"]], reserved[skus["B-2"]]));
+    }
+
+    [Fact]
+    public async Task A_merge_job_merges_each_group_of_its_orders_across_chunks_and_skips_the_rest_with_the_reason()
+    {
+        var skus = await SetUpAsync();
+        var (w1, l1, z1, c1, w4, c2) = (await PlatformOrderAsync("tb-wang", "文三路 1 号", ("A-1", 1)), await PlatformOrderAsync("tb-li", "文三路 1 号", ("A-1", 1)),
+            await PlatformOrderAsync("tb-zhao", "文二路 5 号", ("A-1", 1)), await PlatformOrderAsync("tb-chen", "文一路 8 号", ("A-1", 1)),
+            await PlatformOrderAsync("tb-wang", "文三路 99 号", ("A-1", 4)), await PlatformOrderAsync("tb-chen", "文一路 8 号", ("B-2", 2)));
+        // Paid amounts differ, or the orders would look like duplicates (which a merge job leaves to a person).
+        var (w2, w3, l2) = (await PlatformOrderAsync("tb-wang", "文三路 1 号", ("B-2", 2)), await PlatformOrderAsync("tb-wang", "文三路 1 号", ("AB-SET", 3)),
+            await PlatformOrderAsync("tb-li", "文三路 1 号", ("B-2", 2)));
+        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+        var numbers = new[] { w1, l1, z1, c1, w4, c2, w2, w3, l2 };
+        var orders = new List<Order>();
+        foreach (var n in numbers) orders.Add(await OrderOfAsync(n));
+        await Session.PostAsync<List<OrderChange>>("/api/v1/orders/cancel", new { orderIds = new[] { orders[3].Id }, reason = "买家不要了" });
+
+        // Chunks of 7 in the tests: wang's third order and li's second come after the first chunk, and are merged with it.
+        var job = await Session.PostAsync<Shelfbook.Orders.Features.BatchJobs.OrderJobView>("/api/v1/orders/jobs", new { action = "Merge", orderIds = orders.Select(o => o.Id) },
+            HttpStatusCode.Accepted);
+        var done = await Session.WithAsync<Shelfbook.Orders.Features.BatchJobs.OrderJobs, Shelfbook.Orders.Features.BatchJobs.OrderJobView>(j => j.RunAsync(job.Id, "node-a", TimeSpan.FromMinutes(5), 1, CancellationToken.None));
+        Assert.Equal((5, 4, 0, 9), (done.Done, done.Skipped, done.Failed, done.Processed));
+        done = await Session.WithAsync<Shelfbook.Orders.Features.BatchJobs.OrderJobs, Shelfbook.Orders.Features.BatchJobs.OrderJobView>(j => j.RunAsync(job.Id, "node-a", TimeSpan.FromMinutes(5), null, CancellationToken.None));
+        Assert.Equal(JobState.Finished, done.State);
+        var items = await Session.GetAsync<Page<Shelfbook.Orders.Features.BatchJobs.OrderJobItemView>>($"/api/v1/orders/jobs/{job.Id}/items?limit=100");
+        Assert.Equal(
+            [(w1, ItemOutcome.Done, null), (l1, ItemOutcome.Done, null), (z1, ItemOutcome.Skipped, "order.no_merge_partner"), (c1, ItemOutcome.Skipped, "order.merge_not_pending"),
+             (w4, ItemOutcome.Skipped, "order.no_merge_partner"), (c2, ItemOutcome.Skipped, "order.no_merge_partner"), (w2, ItemOutcome.Done, "order.merged_into"),
+             (w3, ItemOutcome.Done, "order.merged_into"), (l2, ItemOutcome.Done, "order.merged_into")],
+            items.Items.Select(i => (numbers[orders.FindIndex(o => o.Id == i.OrderId)], i.Outcome, i.Code)));
+        await using (var db = Session.OpenDb())
+        {
+            var main = await db.Set<Order>().SingleAsync(o => o.Id == orders[0].Id);
+            Assert.Equal((OrderStatus.PendingAudit, OrderExceptions.None, 3, 6), (main.Status, main.Exceptions, main.LineCount, main.Quantity));
+            Assert.Equal([w1, w2, w3], (await db.Set<OrderSourceLink>().Where(s => s.OrderId == main.Id).Select(s => s.PlatformOrderNo).ToListAsync()).Order());
+            Assert.Equal([OrderStatus.Merged, OrderStatus.Merged, OrderStatus.Merged],
+                await db.Set<Order>().Where(o => o.Id == orders[6].Id || o.Id == orders[7].Id || o.Id == orders[8].Id).Select(o => o.Status).ToListAsync());
+            Assert.Equal(orders[1].Id, (await db.Set<Order>().SingleAsync(o => o.Id == orders[8].Id)).MergedInto);
+            Assert.Equal(2, await db.Set<Shelfbook.Data.Audit.AuditEntry>().CountAsync(e => e.Action == "batch_merge"));
+        }
+
+        var run = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { orders[0].Id } });
+        Assert.Equal(1, run.Audited);
+        // 1 A-1, 2 B-2 and three sets (3 A-1 + 3 B-2).
+        var reserved = await ReservedAsync();
+        Assert.Equal((4L, 5L), (reserved[skus["A-1"]], reserved[skus["B-2"]]));
     }
 
     [Fact]

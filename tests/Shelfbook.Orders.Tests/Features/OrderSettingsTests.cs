@@ -9,6 +9,7 @@ using Shelfbook.Orders.Features.AuditOrders;
 using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Orders.Features.IntakeOrders;
 using Shelfbook.Orders.Features.ManageAllocationRules;
+using Shelfbook.Orders.Features.Presale;
 using Shelfbook.Orders.Features.Settings;
 using Shelfbook.TestKit;
 
@@ -139,6 +140,86 @@ public abstract class OrderSettingsTests(ShelfbookApp app) : TenantTest(app)
         Assert.Equal((5L, 2L), (await ReservedAsync(warehouse, skus["TEE-R"]) - 2, await ReservedAsync(warehouse, skus["MUG"])));
         Assert.Equal(OrderStatus.Audited, (await db.Set<Order>().SingleAsync(o => o.Id == o2.Id)).Status);
         Assert.Equal(4, await db.Set<OrderLogEntry>().CountAsync(e => e.OrderId == o1.Id && e.Action == "split_by_weight"));
+    }
+
+    [Fact]
+    public async Task Presale_skus_hold_their_orders_until_their_day_whole_or_split_off_and_due_holds_are_released()
+    {
+        var (skus, _) = await SetUpAsync();
+        var warehouse = await OrdersKit.WarehouseAsync(Session, "W-A");
+        foreach (var sku in skus.Values) await OrdersKit.ReceiveAsync(Session, warehouse, sku, 50);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone));
+        DateTime Start(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
+
+        // Bad input is named by field and nothing is stored.
+        var bad = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/orders/presale-skus", new { skuCode = "NOPE", shipFrom = today, note = new string('x', 201) }, HttpStatusCode.BadRequest);
+        foreach (var field in new[] { "skuCode", "shipFrom", "note" }) Assert.True(bad.GetProperty("errors").TryGetProperty(field, out _), field);
+        bad = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/orders/presale-skus", new { skuCode = "MUG" }, HttpStatusCode.BadRequest);
+        Assert.True(bad.GetProperty("errors").TryGetProperty("shipFrom", out _));
+        Assert.Empty(await Session.GetAsync<List<PresaleSkuView>>("/api/v1/orders/presale-skus"));
+
+        var mug = await Session.PutAsync<PresaleSkuView>("/api/v1/orders/presale-skus", new { skuCode = "mug", shipFrom = today.AddDays(10), note = "十日后到货" });
+        Assert.Equal(("MUG", today.AddDays(10), Start(today.AddDays(10)), true), (mug.SkuCode, mug.ShipFrom, mug.ShipFromUtc, mug.Active));
+        var blue = await Session.PutAsync<PresaleSkuView>("/api/v1/orders/presale-skus", new { skuCode = "TEE-B", shipFrom = today.AddDays(3) });
+        // Setting it again changes its day.
+        blue = await Session.PutAsync<PresaleSkuView>("/api/v1/orders/presale-skus", new { skuCode = "TEE-B", shipFrom = today.AddDays(5) });
+        Assert.Equal(2, (await Session.GetAsync<List<PresaleSkuView>>("/api/v1/orders/presale-skus")).Count);
+
+        var mixed = await PlatformOrderAsync("p1", "CNY", ("TEE-R", 2, 5000), ("MUG", 1, 3000), ("TEE-B", 1, 4000));
+        var onlyPresale = await PlatformOrderAsync("p2", "CNY", ("MUG", 1, 3000));
+        var inStock = await PlatformOrderAsync("p3", "CNY", ("TEE-R", 1, 5000));
+        var mixedToo = await PlatformOrderAsync("p4", "CNY", ("TEE-R", 1, 5000), ("MUG", 1, 3000));
+        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
+        var (o1, o2, o3, o4) = (await OrderOfAsync(mixed), await OrderOfAsync(onlyPresale), await OrderOfAsync(inStock), await OrderOfAsync(mixedToo));
+
+        // Off (the default): an order with presale goods waits whole for its latest day.
+        var off = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { o4.Id, o3.Id } });
+        Assert.Equal([(ChangeOutcome.Skipped, "order.presale_held"), (ChangeOutcome.Done, null)], off.Results.Select(r => (r.Outcome, r.Code)));
+        await using (var db = Session.OpenDb())
+        {
+            var held = await db.Set<Order>().SingleAsync(o => o.Id == o4.Id);
+            Assert.Equal((OrderStatus.Held, "presale", (DateTime?)Start(today.AddDays(10)), true, 2), (held.Status, held.HoldReason, held.HoldUntil, held.Presale, held.LineCount));
+        }
+
+        // On: the presale lines go into one order per day, each held until it; the rest is audited now.
+        await Session.PutAsync<OrderSettingsView>("/api/v1/orders/settings", new { splitPresale = true });
+        var on = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { o1.Id, o2.Id } });
+        Assert.Equal([(ChangeOutcome.Done, null), (ChangeOutcome.Skipped, "order.presale_held")], on.Results.Select(r => (r.Outcome, r.Code)));
+        Assert.Equal(1, on.Audited);
+        Guid bluePart;
+        await using (var db = Session.OpenDb())
+        {
+            var main = await db.Set<Order>().SingleAsync(o => o.Id == o1.Id);
+            Assert.Equal((OrderStatus.Audited, 2, 10000L, false), (main.Status, main.Quantity, main.Paid, main.Presale));
+            var parts = await db.Set<Order>().Where(o => o.SplitFrom == o1.Id).OrderBy(o => o.HoldUntil).ToListAsync();
+            Assert.Equal([(OrderStatus.Held, "presale", (DateTime?)Start(today.AddDays(5)), 4000L), (OrderStatus.Held, "presale", Start(today.AddDays(10)), 3000L)],
+                parts.Select(p => (p.Status, p.HoldReason, p.HoldUntil, p.Paid)));
+            Assert.Equal(["TEE-B"], await db.Set<OrderLine>().Where(l => l.OrderId == parts[0].Id).Select(l => l.SellerCode!).ToListAsync());
+            Assert.Equal(2, await db.Set<OrderLogEntry>().CountAsync(e => e.OrderId == o1.Id && e.Action == "split_presale"));
+            Assert.Equal(OrderStatus.Held, (await db.Set<Order>().SingleAsync(o => o.Id == o2.Id)).Status);
+            bluePart = parts[0].Id;
+        }
+        Assert.Equal((3L, 0L, 0L), (await ReservedAsync(warehouse, skus["TEE-R"]), await ReservedAsync(warehouse, skus["TEE-B"]), await ReservedAsync(warehouse, skus["MUG"])));
+
+        // The blue shirts' day comes: the part is released by the intake round's due release and then audits like any order.
+        await using (var db = Session.OpenDb())
+        {
+            var past = DateTime.UtcNow.AddMinutes(-1);
+            await db.Set<PresaleSku>().Where(p => p.Id == blue.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ShipFrom, past));
+            await db.Set<Order>().Where(o => o.Id == bluePart).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldUntil, past));
+        }
+        Assert.Equal(1, await Session.WithAsync<ChangeOrders, int>(c => c.ReleaseDueAsync(100, CancellationToken.None)));
+        Assert.Equal(0, await Session.WithAsync<ChangeOrders, int>(c => c.ReleaseDueAsync(100, CancellationToken.None)));
+        Assert.Equal([false, true], (await Session.GetAsync<List<PresaleSkuView>>("/api/v1/orders/presale-skus")).Select(p => p.Active));
+        var released = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { bluePart } });
+        Assert.Equal(1, released.Audited);
+        Assert.Equal(1L, await ReservedAsync(warehouse, skus["TEE-B"]));
+        await using (var db = Session.OpenDb())
+            Assert.Contains(await db.Set<OrderLogEntry>().Where(e => e.OrderId == bluePart).Select(e => e.Reason).ToListAsync(), r => r == "hold_due");
+
+        await TenantSession.Expect(await Session.Api.DeleteAsync($"/api/v1/orders/presale-skus/{mug.Id}"), HttpStatusCode.NoContent);
+        Assert.Equal(["TEE-B"], (await Session.GetAsync<List<PresaleSkuView>>("/api/v1/orders/presale-skus")).Select(p => p.SkuCode));
     }
 
     [Fact]

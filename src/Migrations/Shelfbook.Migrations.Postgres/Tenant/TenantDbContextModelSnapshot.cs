@@ -3443,6 +3443,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("boolean")
                         .HasColumnName("split_by_warehouse");
 
+                    b.Property<bool>("SplitPresale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("split_presale");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -3483,6 +3487,50 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasDatabaseName("ix_order_sources_order_id");
 
                     b.ToTable("order_sources", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.PresaleSku", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime>("ShipFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ship_from");
+
+                    b.Property<string>("SkuCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku_code");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_presale_skus");
+
+                    b.HasIndex("SkuId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_presale_skus_sku_id");
+
+                    b.ToTable("presale_skus", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>

@@ -3398,6 +3398,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("INTEGER")
                         .HasColumnName("split_by_warehouse");
 
+                    b.Property<bool>("SplitPresale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("split_presale");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -3437,6 +3441,50 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasDatabaseName("ix_order_sources_order_id");
 
                     b.ToTable("order_sources", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.PresaleSku", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime>("ShipFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ship_from");
+
+                    b.Property<string>("SkuCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_code");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_presale_skus");
+
+                    b.HasIndex("SkuId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_presale_skus_sku_id");
+
+                    b.ToTable("presale_skus", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Catalog.Domain.CatalogCode", b =>

@@ -143,6 +143,18 @@ internal sealed class OrderSettingsConfiguration : IEntityTypeConfiguration<Orde
     }
 }
 
+internal sealed class PresaleSkuConfiguration : IEntityTypeConfiguration<PresaleSku>
+{
+    public void Configure(EntityTypeBuilder<PresaleSku> builder)
+    {
+        builder.ToTable("presale_skus");
+        builder.HasKey(p => p.Id);
+        builder.HasIndex(p => p.SkuId).IsUnique();
+        builder.Property(p => p.SkuCode).HasMaxLength(64);
+        builder.Property(p => p.Note).HasMaxLength(PresaleSku.NoteMax);
+    }
+}
+
 internal sealed class OrderNumberCounterConfiguration : IEntityTypeConfiguration<OrderNumberCounter>
 {
     public void Configure(EntityTypeBuilder<OrderNumberCounter> builder)

@@ -17,6 +17,9 @@ public enum BatchAction
 
     /// <summary>换商品: every unit of <see cref="OrderJob.FromSkuCode"/> to send becomes one of <see cref="OrderJob.ToSkuCode"/>.</summary>
     ReplaceSku,
+
+    /// <summary>合并: the job's orders that make one parcel (same shop, buyer and address, not audited) are merged, group by group.</summary>
+    Merge,
 }
 
 public enum JobState

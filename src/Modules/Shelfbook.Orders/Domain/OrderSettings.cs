@@ -23,6 +23,12 @@ public sealed class OrderSettings
     public int? SplitAboveGrams { get; set; }
 
     /// <summary>
+    /// 按预售拆分: audit splits the lines of 预售商品 off an order that also holds goods in stock (one part per ship-from day,
+    /// each held until its day) and audits the rest; off, the whole order waits for its latest presale day.
+    /// </summary>
+    public bool SplitPresale { get; set; }
+
+    /// <summary>
     /// 金额异常 (floor): an arriving order whose paid amount is below this percentage of its goods' cost (the catalog's
     /// cost prices) is flagged. 100 flags a sale below cost; null turns the check off.
     /// </summary>

@@ -75,6 +75,15 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         var itemsOf = items.ToLookup(i => i.OrderId);
         var settings = decided is null && candidates.Count > 0 ? await ManageOrderSettings.ReadAsync(db, ct) : null;
 
+        // 预售商品: an order holding goods that ship from a later day waits for it (挂起 until then), whole or, with 按预售拆分,
+        // only its presale lines split off; then the audit goes on without them (a held order is not auditable).
+        if (settings is not null && await HoldPresaleAsync(candidates, itemsOf, settings.SplitPresale, ct) is { } waiting)
+        {
+            var run = await AuditBatchAsync(wanted, null, ct);
+            if (tx is not null) await tx.CommitAsync(ct);
+            return run with { Results = run.Results.Select(r => waiting.GetValueOrDefault(r.OrderId) ?? r).ToList() };
+        }
+
         // 按重量拆分: orders heavier than a parcel may be are split into parcels first, and the parts audited with the rest
         // (each part is a parcel already, so the second pass splits nothing by weight).
         if (settings?.SplitAboveGrams is { } limit && await SplitByWeightAsync(candidates, itemsOf, limit, ct) is { Count: > 0 } parcels)
@@ -208,6 +217,73 @@ public sealed class AuditOrders(TenantDbContext db, IReserveStock stock, OrderCa
         }
         if (plans.Count == 0) return [];
         return (await rearrange.SplitPartsAsync(plans, "split_by_weight", ct)).SelectMany(p => p).ToList();
+    }
+
+    /// <summary>
+    /// 预售商品 at audit: the candidates holding a SKU (as sold, or a combo's part) whose ship-from day is still to come.
+    /// An order all of whose lines are presale — or any such order when <paramref name="split"/> is off — is held whole
+    /// until its latest day; otherwise its presale lines go into new orders, one per day, each held until that day, and
+    /// the order itself goes on to audit. The orders are claimed as read first. Answers the result of each order held
+    /// whole (null: nothing was presale, so nothing changed).
+    /// </summary>
+    private async Task<Dictionary<Guid, OrderChange>?> HoldPresaleAsync(List<Order> candidates, ILookup<Guid, StockItem> itemsOf, bool split, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var presale = await db.Set<PresaleSku>().AsNoTracking().Where(p => p.ShipFrom > now).ToDictionaryAsync(p => p.SkuId, p => p.ShipFrom, ct);
+        if (presale.Count == 0 || candidates.Count == 0) return null;
+        var keys = presale.Keys.ToList();
+        // Each line's day: the latest of its own SKU's (a combo sold as such) and its items' (the combo's parts, or the SKU).
+        var dayOf = new Dictionary<Guid, DateTime>();
+        void Take(Guid line, DateTime day) => dayOf[line] = dayOf.TryGetValue(line, out var had) && had > day ? had : day;
+        foreach (var item in candidates.SelectMany(o => itemsOf[o.Id]).Where(i => presale.ContainsKey(i.SkuId))) Take(item.LineId, presale[item.SkuId]);
+        foreach (var chunk in candidates.Select(o => o.Id).Chunk(10_000))
+            foreach (var line in await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId) && l.SkuId != null && EF.Parameter(keys).Contains(l.SkuId!.Value))
+                         .Select(l => new { l.Id, SkuId = l.SkuId!.Value }).ToListAsync(ct))
+                Take(line.Id, presale[line.SkuId]);
+        if (dayOf.Count == 0) return null;
+
+        var whole = new Dictionary<Guid, DateTime>();
+        var splits = new List<(Guid OrderId, List<(DateTime Day, List<Guid> Lines)> Parts)>();
+        foreach (var order in candidates)
+        {
+            var lines = itemsOf[order.Id].Select(i => i.LineId).Distinct().ToList();
+            var days = lines.Where(dayOf.ContainsKey).GroupBy(l => dayOf[l]).OrderBy(g => g.Key).Select(g => (g.Key, g.ToList())).ToList();
+            if (days.Count == 0) continue;
+            if (!split || days.Sum(d => d.Item2.Count) == lines.Count) whole[order.Id] = days[^1].Key;
+            else splits.Add((order.Id, days));
+        }
+        await OrderClaims.ClaimAsync(db, candidates.Where(o => whole.ContainsKey(o.Id)).Select(o => (o.Id, o.Status, o.Exceptions)), now, "they were being audited", ct);
+        var made = splits.Count == 0 ? [] : await rearrange.SplitPartsAsync(
+            splits.Select(s => (s.OrderId, (IReadOnlyList<IReadOnlyList<(Guid, int)>>)s.Parts.Select(p => (IReadOnlyList<(Guid, int)>)p.Lines.Select(l => (l, 0)).ToList()).ToList())).ToList(),
+            "split_presale", ct);
+        var until = new Dictionary<Guid, DateTime>(whole);
+        for (var i = 0; i < splits.Count; i++)
+            for (var k = 0; k < splits[i].Parts.Count; k++) until[made[i][k]] = splits[i].Parts[k].Day;
+
+        // The few orders held are changed as entities, the log and audit entries with them.
+        var ids = until.Keys.ToList();
+        var results = new Dictionary<Guid, OrderChange>();
+        foreach (var chunk in ids.Chunk(10_000))
+            foreach (var order in await db.Set<Order>().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct))
+            {
+                var entry = order.Hold("presale", until[order.Id], now);
+                order.Presale = true;
+                (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+                db.Add(entry);
+                if (whole.ContainsKey(order.Id))
+                    results[order.Id] = new OrderChange(order.Id, order.OrderNo, ChangeOutcome.Skipped, "order.presale_held",
+                        $"Order {order.OrderNo} holds presale goods; it is held until {until[order.Id]:yyyy-MM-dd HH:mm} UTC.", order.OrderNo, until[order.Id]);
+            }
+        db.Add(new AuditEntry
+        {
+            At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order",
+            EntityId = ids.Count == 1 ? results.Values.FirstOrDefault()?.OrderNo ?? ids[0].ToString() : $"{ids.Count} orders", Action = "hold_presale",
+            Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]> { ["held"] = [null, ids.Count], ["split"] = [null, splits.Count] }),
+        });
+        await db.SaveChangesAsync(ct);
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is Order or OrderLogEntry or AuditEntry).ToList()) entry.State = EntityState.Detached;
+        // A whole order held needs no audit; an order split is audited with what is left (its part is held, so not).
+        return results;
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public sealed record OrderJobItemView(int Seq, Guid OrderId, string? OrderNo, It
 /// </summary>
 public sealed class OrderJobs(
     TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, SetCarrier.SetCarrier carriers,
-    EditGoods.EditGoods goods, CurrentUser user, IConfiguration configuration)
+    EditGoods.EditGoods goods, MergeSplit.RearrangeOrders rearrange, CurrentUser user, IConfiguration configuration)
 {
     /// <summary>How long a worker holds a job between chunks before another may take it over.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -292,8 +292,16 @@ public sealed class OrderJobs(
             BatchAction.SetCarrier => await carriers.SetAsync(new SetCarrier.SetCarrierRequest(ids, job.CarrierCode), ct),
             BatchAction.SetWarehouse => await goods.SetWarehouseAsync(new EditGoods.SetWarehouseRequest(ids, job.WarehouseId), ct),
             BatchAction.ReplaceSku => await goods.ReplaceSkuAsync(new EditGoods.ReplaceSkuRequest(ids, job.FromSkuCode, job.ToSkuCode), ct),
+            // The job's later orders may be merged into this chunk's; they get their results now.
+            BatchAction.Merge => await rearrange.MergeBatchAsync(ids,
+                db.Set<OrderJobItem>().Where(i => i.JobId == job.Id && i.Outcome == ItemOutcome.Pending).Select(i => i.OrderId), ct),
             _ => throw new InvalidOperationException($"No runner for {job.Action}."),
         };
+        var inChunk = ids.ToHashSet();
+        var beyond = results.Select(r => r.OrderId).Where(id => !inChunk.Contains(id)).Distinct().ToList();
+        if (beyond.Count > 0)
+            chunk = [.. chunk, .. await db.Set<OrderJobItem>().AsNoTracking()
+                .Where(i => i.JobId == job.Id && i.Outcome == ItemOutcome.Pending && EF.Parameter(beyond).Contains(i.OrderId)).ToListAsync(ct)];
         var byOrder = results.GroupBy(r => r.OrderId).ToDictionary(g => g.Key, g => g.First());
         var done = chunk.Select(i => byOrder.TryGetValue(i.OrderId, out var r)
             ? new OrderJobItem

@@ -54,6 +54,21 @@ public sealed class ChangeOrders(TenantDbContext db, IReserveStock stock, Curren
     public Task<IReadOnlyList<OrderChange>> ReleaseAsync(OrdersRequest request, CancellationToken ct) =>
         ApplyAsync(request.OrderIds, new InputCheck(), "release", (o, now) => o.Release(Trim(request.Reason), now), ct);
 
+    /// <summary>
+    /// 到期释放: held orders whose release time has come (at most <paramref name="max"/>, earliest first) are released
+    /// with the reason <c>hold_due</c>, in batches of <see cref="MaxSelection"/>. Answers how many were released.
+    /// </summary>
+    public async Task<int> ReleaseDueAsync(int max, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var due = await db.Set<Order>().AsNoTracking().Where(o => o.Status == OrderStatus.Held && o.HoldUntil != null && o.HoldUntil <= now)
+            .OrderBy(o => o.HoldUntil).Select(o => o.Id).Take(max).ToListAsync(ct);
+        var released = 0;
+        foreach (var chunk in due.Chunk(MaxSelection))
+            released += (await ApplyAsync(chunk, new InputCheck(), "release", (o, at) => o.Release("hold_due", at), ct)).Count(r => r.Outcome == ChangeOutcome.Done);
+        return released;
+    }
+
     public Task<IReadOnlyList<OrderChange>> CancelAsync(OrdersRequest request, CancellationToken ct) =>
         ApplyAsync(request.OrderIds, new InputCheck(), "cancel", (o, now) => o.Cancel(Trim(request.Reason), now), ct);
 

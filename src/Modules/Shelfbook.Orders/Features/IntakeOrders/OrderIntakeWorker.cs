@@ -10,7 +10,8 @@ namespace Shelfbook.Orders.Features.IntakeOrders;
 
 /// <summary>
 /// Takes in new platform orders of every active tenant every <c>Orders:Intake:IntervalSeconds</c> (15), a few batches a
-/// round, on every app node (the source key keeps two nodes from taking one order twice), then lets the audit rules look
+/// round, on every app node (the source key keeps two nodes from taking one order twice), after releasing the held orders
+/// whose release time came, then lets the audit rules look
 /// at the new orders, matches the unmatched orders again and audits again the out-of-stock orders stock arrived for. Off with
 /// <c>Orders:Intake:Enabled=false</c> (the tests take orders in themselves).
 /// </summary>
@@ -27,6 +28,9 @@ public sealed class OrderIntakeWorker(
     protected override async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
     {
         await using var scope = scopes.ForTenant(tenant, "订单接入");
+        // Held orders whose release time has come (presale goods whose day came, holds set until a time) go back first.
+        var due = await scope.ServiceProvider.GetRequiredService<ChangeOrders.ChangeOrders>().ReleaseDueAsync(ChangeOrders.ChangeOrders.MaxSelection * 10, ct);
+        if (due > 0) log.LogInformation("Released {Count} held orders of {Tenant} whose release time came", due, tenant.Value);
         var run = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(IntakeOrders.Batch * 5, ct);
         if (run.TakenIn > 0) log.LogInformation("Took in {Count} orders of {Tenant}", run.TakenIn, tenant.Value);
         // Refunds, cancellations and new addresses from the platforms come before the rules, so nothing refunded is audited.

@@ -133,10 +133,22 @@ internal static class OrderEndpoints
             .WithSummary("Delete an audit rule").RequirePermission(OrdersPermissions.Rules);
         var settings = group.MapGroup("/settings").WithTags("Order settings 订单设置");
         settings.MapGet("/", (Settings.ManageOrderSettings handler, CancellationToken ct) => handler.GetAsync(ct))
-            .WithSummary("The order settings: split by warehouse, amount anomaly (below a percentage of cost, above an amount, in one currency), auto-merge")
+            .WithSummary("The order settings: split by warehouse, by weight and by presale line, amount anomaly (below a percentage of cost, above an amount, in one currency), auto-merge")
             .RequirePermission(OrdersPermissions.View);
         settings.MapPut("/", (Settings.OrderSettingsInput input, Settings.ManageOrderSettings handler, CancellationToken ct) => handler.UpdateAsync(input, ct))
             .WithSummary("Replace the order settings (a switch left out is off, an amount check left out is off)").RequirePermission(OrdersPermissions.Rules);
+        var presale = group.MapGroup("/presale-skus").WithTags("Presale SKUs 预售商品");
+        presale.MapGet("/", (Presale.ManagePresaleSkus handler, CancellationToken ct) => handler.ListAsync(ct))
+            .WithSummary("The presale SKUs and the day each ships from (an entry whose day passed is listed inactive)").RequirePermission(OrdersPermissions.View);
+        presale.MapPut("/", (Presale.PresaleSkuInput input, Presale.ManagePresaleSkus handler, CancellationToken ct) => handler.SetAsync(input, ct))
+            .WithSummary("Set a SKU's ship-from day (skuCode: a code, alias or barcode; shipFrom: a day after today on the tenant's clock); audit holds what holds it until then")
+            .RequirePermission(OrdersPermissions.Rules);
+        presale.MapDelete("/{id:guid}", async (Guid id, Presale.ManagePresaleSkus handler, CancellationToken ct) =>
+            {
+                await handler.DeleteAsync(id, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Take a SKU off presale").RequirePermission(OrdersPermissions.Rules);
         var rules = group.MapGroup("/allocation-rules").WithTags("Allocation rules 分配规则");
         rules.MapGet("/", (ManageAllocationRules.ManageAllocationRules handler, CancellationToken ct) => handler.ListAsync(ct))
             .WithSummary("The allocation rules, by priority").RequirePermission(OrdersPermissions.View);

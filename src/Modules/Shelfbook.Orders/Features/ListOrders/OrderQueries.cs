@@ -9,7 +9,7 @@ namespace Shelfbook.Orders.Features.ListOrders;
 public sealed record OrderRow(
     Guid Id, string OrderNo, OrderOrigin Origin, Guid? ShopId, string? PlatformOrderNo, OrderStatus Status, OrderExceptions Exceptions, string? HoldReason,
     string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, DateTime? PaidAt, int LineCount, int Quantity,
-    bool Presale, DateTime? ShipBy, DateTime CreatedAt, string? CarrierCode = null);
+    bool Presale, DateTime? ShipBy, DateTime CreatedAt, string? CarrierCode = null, DateTime? HoldUntil = null);
 
 /// <summary>What the list is narrowed to; every part optional; times are half-open ranges [from, to).</summary>
 public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null,
@@ -50,7 +50,7 @@ public sealed class OrderQueries(TenantDbContext db)
         }
         var rows = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.OrderNo).Take(page.Limit + 1)
             .Select(o => new OrderRow(o.Id, o.OrderNo, o.Origin, o.ShopId, o.PlatformOrderNo, o.Status, o.Exceptions, o.HoldReason, o.BuyerNick, o.ReceiverName,
-                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt, o.CarrierCode))
+                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt, o.CarrierCode, o.HoldUntil))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => $"{r.CreatedAt.Ticks}|{r.OrderNo}");
     }

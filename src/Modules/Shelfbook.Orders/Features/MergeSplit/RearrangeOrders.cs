@@ -4,6 +4,7 @@ using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 using Shelfbook.Orders.Domain;
+using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Orders.Features.IntakeOrders;
 using Shelfbook.Platform.Tenancy;
 
@@ -75,6 +76,71 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
 
     public Task<RearrangeResult> MergeAsync(MergeRequest request, CancellationToken ct) => MergeAsync(request, "merge", ct);
 
+    /// <summary>
+    /// 合并 as a batch-job step, inside the caller's transaction: the orders of <paramref name="ids"/> that can be merged
+    /// (not audited yet, not 疑似重复, with a buyer or receiver) are grouped with each other and with the orders of
+    /// <paramref name="pool"/> (the job's orders still waiting) by shop, buyer, address and currency, and each group of
+    /// two or more is merged into the one paid first (at most <see cref="MaxMerge"/> at a time). Answers a result per
+    /// order of the chunk and per order of the pool merged with them: done (merged, or the one merged into) or skipped
+    /// with the reason.
+    /// </summary>
+    internal async Task<IReadOnlyList<OrderChange>> MergeBatchAsync(IReadOnlyList<Guid> ids, IQueryable<Guid> pool, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        var orders = await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(wanted).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var results = new Dictionary<Guid, OrderChange>();
+        static bool Mergeable(Order o) =>
+            o.Rearrangeable && (o.Exceptions & OrderExceptions.DuplicateSuspect) == 0 && (o.BuyerNick is not null || o.ReceiverName is not null);
+        foreach (var id in wanted)
+            if (!orders.TryGetValue(id, out var o)) results[id] = new OrderChange(id, null, ChangeOutcome.Skipped, "order.not_found", $"No order {id}.", id);
+            else if (!o.Rearrangeable)
+                results[id] = new OrderChange(id, o.OrderNo, ChangeOutcome.Skipped, "order.merge_not_pending",
+                    $"Order {o.OrderNo} is {o.Status}; only orders not audited yet can be merged.", o.OrderNo, o.Status);
+            else if ((o.Exceptions & OrderExceptions.DuplicateSuspect) != 0)
+                results[id] = new OrderChange(id, o.OrderNo, ChangeOutcome.Skipped, "order.merge_duplicate",
+                    $"Order {o.OrderNo} looks like a duplicate; decide on it by hand.", o.OrderNo);
+        var open = orders.Values.Where(Mergeable).ToList();
+        // Partners among the job's other waiting orders: the same shops and buyers, narrowed to the whole key in memory.
+        var shops = open.Select(o => o.ShopId).Distinct().ToList();
+        var buyers = open.Select(o => o.BuyerNick).OfType<string>().Distinct().ToList();
+        var noBuyer = open.Any(o => o.BuyerNick is null);
+        var partners = new List<Order>();
+        if (open.Count > 0)
+            foreach (var chunk in shops.Chunk(1000))
+                partners.AddRange(await db.Set<Order>().AsNoTracking()
+                    .Where(o => pool.Contains(o.Id) && !EF.Parameter(wanted).Contains(o.Id) && EF.Parameter(chunk).Contains(o.ShopId)
+                                && (EF.Parameter(buyers).Contains(o.BuyerNick!) || (noBuyer && o.BuyerNick == null))
+                                && (o.Status == OrderStatus.PendingAudit || o.Status == OrderStatus.Exception))
+                    .ToListAsync(ct));
+        var groups = open.Concat(partners.Where(Mergeable)).GroupBy(o => (o.MergeKey, o.Currency))
+            .Where(g => g.Any(o => orders.ContainsKey(o.Id))).ToList();
+        foreach (var group in groups)
+        {
+            var members = group.OrderBy(o => o.PaidAt ?? o.PlacedAt).ThenBy(o => o.OrderNo, StringComparer.Ordinal).ToList();
+            if (members.Count < 2)
+            {
+                results[members[0].Id] = new OrderChange(members[0].Id, members[0].OrderNo, ChangeOutcome.Skipped, "order.no_merge_partner",
+                    $"Order {members[0].OrderNo} has no order of the same shop, buyer and address to merge with.", members[0].OrderNo);
+                continue;
+            }
+            foreach (var part in members.Chunk(MaxMerge))
+            {
+                if (part.Length < 2)
+                {
+                    results[part[0].Id] = new OrderChange(part[0].Id, part[0].OrderNo, ChangeOutcome.Skipped, "order.merge_full",
+                        $"Order {part[0].OrderNo} was left over: at most {MaxMerge} orders go into one.", part[0].OrderNo, MaxMerge);
+                    continue;
+                }
+                var merged = await MergeAsync(new MergeRequest(part.Select(o => o.Id).ToList()), "batch_merge", ct);
+                results[merged.OrderId] = new OrderChange(merged.OrderId, merged.OrderNo, ChangeOutcome.Done);
+                foreach (var other in part.Where(o => o.Id != merged.OrderId))
+                    results[other.Id] = new OrderChange(other.Id, other.OrderNo, ChangeOutcome.Done, "order.merged_into", $"Merged into {merged.OrderNo}.", merged.OrderNo);
+            }
+        }
+        db.ChangeTracker.Clear();
+        return [.. wanted.Select(id => results[id]), .. results.Where(r => !orders.ContainsKey(r.Key)).Select(r => r.Value)];
+    }
+
     private async Task<RearrangeResult> MergeAsync(MergeRequest request, string action, CancellationToken ct)
     {
         var check = new InputCheck();
@@ -83,7 +149,8 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
         else if (ids.Count > MaxMerge) check.Add("orderIds", "too_many", $"At most {MaxMerge} orders in one merge.", MaxMerge);
         check.ThrowIfAny();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Its own transaction, or the caller's (a batch job records each order's result in the same one).
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var orders = await db.Set<Order>().Where(o => ids.Contains(o.Id)).ToListAsync(ct);
         foreach (var missing in ids.Except(orders.Select(o => o.Id))) throw new NotFoundException("order", missing);
         // The order paid first keeps its number and takes the others in.
@@ -106,7 +173,7 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
         await db.Set<OrderSourceLink>().Where(s => otherIds.Contains(s.OrderId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.OrderId, main.Id), ct);
         Record(entries, main.OrderNo, action, new Dictionary<string, object?[]> { ["merged"] = [null, string.Join(",", others.Select(o => o.OrderNo))] }, now);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         return new RearrangeResult(main.Id, main.OrderNo, others.Select(o => o.OrderNo).ToList());
     }
 
@@ -260,19 +327,11 @@ public sealed class RearrangeOrders(TenantDbContext db, CurrentUser user)
     }
 
     /// <summary>
-    /// Each order must still be as it was read (status and exceptions): one conditional update per order marks it, which
-    /// on PostgreSQL also holds its row until the act commits, so an audit or another merge cannot slip in between.
+    /// Each order must still be as it was read (status and exceptions): one grouped conditional update marks them, which
+    /// on PostgreSQL also holds their rows until the act commits, so an audit or another merge cannot slip in between.
     /// </summary>
-    private async Task ClaimAsync(IReadOnlyList<Order> orders, DateTime now, CancellationToken ct)
-    {
-        foreach (var o in orders)
-        {
-            var (id, status, exceptions) = (o.Id, o.Status, o.Exceptions);
-            var claimed = await db.Set<Order>().Where(x => x.Id == id && x.Status == status && x.Exceptions == exceptions)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, now), ct);
-            if (claimed != 1) throw new DbUpdateConcurrencyException($"Order {o.OrderNo} changed while it was being merged or split.");
-        }
-    }
+    private Task ClaimAsync(IReadOnlyList<Order> orders, DateTime now, CancellationToken ct) =>
+        OrderClaims.ClaimAsync(db, orders.Select(o => (o.Id, o.Status, o.Exceptions)), now, "they were being merged or split", ct);
 
     private void Record(List<OrderLogEntry> entries, string orderNo, string action, Dictionary<string, object?[]> changes, DateTime now)
     {

@@ -5,13 +5,13 @@ using Shelfbook.Orders.Domain;
 
 namespace Shelfbook.Orders.Features.Settings;
 
-public sealed record OrderSettingsView(bool SplitByWarehouse, int? AnomalyBelowCostPercent, long? AnomalyAbove, string AnomalyCurrency, bool AutoMerge, int? SplitAboveGrams = null);
+public sealed record OrderSettingsView(bool SplitByWarehouse, int? AnomalyBelowCostPercent, long? AnomalyAbove, string AnomalyCurrency, bool AutoMerge, int? SplitAboveGrams = null, bool SplitPresale = false);
 
 /// <summary>The whole settings: a switch left out is off, an amount check left out (null) is off, the currency defaults to CNY.</summary>
 public sealed record OrderSettingsInput(
-    bool? SplitByWarehouse, int? AnomalyBelowCostPercent, long? AnomalyAbove, string? AnomalyCurrency, bool? AutoMerge, int? SplitAboveGrams = null);
+    bool? SplitByWarehouse, int? AnomalyBelowCostPercent, long? AnomalyAbove, string? AnomalyCurrency, bool? AutoMerge, int? SplitAboveGrams = null, bool? SplitPresale = null);
 
-/// <summary>订单设置: the tenant's choices for audit (split by warehouse, by weight), intake (amount anomaly) and merging.</summary>
+/// <summary>订单设置: the tenant's choices for audit (split by warehouse, by weight, by presale line), intake (amount anomaly) and merging.</summary>
 public sealed class ManageOrderSettings(TenantDbContext db)
 {
     public const int PercentMax = 1000;
@@ -39,7 +39,8 @@ public sealed class ManageOrderSettings(TenantDbContext db)
         check.ThrowIfAny();
         var settings = await db.Set<OrderSettings>().SingleOrDefaultAsync(ct);
         if (settings is null) db.Set<OrderSettings>().Add(settings = new OrderSettings());
-        (settings.SplitByWarehouse, settings.AutoMerge, settings.SplitAboveGrams) = (input.SplitByWarehouse ?? false, input.AutoMerge ?? false, input.SplitAboveGrams);
+        (settings.SplitByWarehouse, settings.AutoMerge, settings.SplitAboveGrams, settings.SplitPresale) =
+            (input.SplitByWarehouse ?? false, input.AutoMerge ?? false, input.SplitAboveGrams, input.SplitPresale ?? false);
         (settings.AnomalyBelowCostPercent, settings.AnomalyAbove, settings.AnomalyCurrency) = (input.AnomalyBelowCostPercent, input.AnomalyAbove, currency ?? "CNY");
         settings.UpdatedAt = db.Time.StoredUtcNow();
         await db.SaveChangesAsync(ct);
@@ -47,5 +48,5 @@ public sealed class ManageOrderSettings(TenantDbContext db)
     }
 
     private static OrderSettingsView View(OrderSettings s) =>
-        new(s.SplitByWarehouse, s.AnomalyBelowCostPercent, s.AnomalyAbove, s.AnomalyCurrency, s.AutoMerge, s.SplitAboveGrams);
+        new(s.SplitByWarehouse, s.AnomalyBelowCostPercent, s.AnomalyAbove, s.AnomalyCurrency, s.AutoMerge, s.SplitAboveGrams, s.SplitPresale);
 }
