@@ -876,6 +876,43 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=order-origin]", new() { HasText = "补发单" }).WaitForAsync();
     }
 
+    [Fact]
+    public async Task The_ship_station_ships_an_order_by_two_scans_and_says_loudly_what_it_refused()
+    {
+        var (page, session) = await SignInAsync(async session =>
+        {
+            var (_, sku) = await StockedAsync(session, 10);
+            await PendingOrderAsync(session, sku, "SO26120200071", "郑一", "江苏省", "南京市", 2);
+            await PendingOrderAsync(session, sku, "SO26120200072", "郑二", "江苏省", "南京市", 1);
+            await using var db = session.OpenDb();
+            var ids = await db.Set<Orders.Domain.Order>().Select(o => o.Id).ToListAsync();
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/audit", new { orderIds = ids });
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "发货", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        // A keyboard-wedge scanner types each code and presses Enter.
+        await Field(page, "ship-carrier").FillAsync("SF");
+        await Field(page, "ship-order").FillAsync("SO26120200071");
+        await Field(page, "ship-order").PressAsync("Enter");
+        await Assertions.Expect(Field(page, "ship-tracking")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("SF3000000001");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-testid=ship-last].mud-alert-text-success", new() { HasText = "SO26120200071" }).WaitForAsync();
+        await Assertions.Expect(Field(page, "ship-order")).ToBeFocusedAsync();
+        // The same tracking number on the next order is refused at the station.
+        await page.Keyboard.TypeAsync("SO26120200072");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("SF3000000001");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("[data-testid=ship-last]")).ToContainTextAsync("SF3000000001");
+        await Assertions.Expect(page.Locator("[data-testid=ship-last]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-alert-text-error"));
+        await page.GetByRole(AriaRole.Tab, new() { Name = "已发货" }).ClickAsync();
+        await page.Locator("[data-testid=ship-parcels] tbody tr", new() { HasText = "SF3000000001" }).Filter(new() { HasText = "SO26120200071" }).WaitForAsync();
+        await using var db = session.OpenDb();
+        Assert.Equal(Orders.Domain.OrderStatus.Shipped, await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200071").Select(o => o.Status).SingleAsync());
+        Assert.Equal(Orders.Domain.OrderStatus.Audited, await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200072").Select(o => o.Status).SingleAsync());
+    }
+
     /// <summary>A pending order of <paramref name="units"/> mugs at 19.90 each, written straight into the tenant's database.</summary>
     private static async Task PendingOrderAsync(TenantSession session, Guid sku, string orderNo, string receiver, string province, string city, int units)
     {

@@ -16,7 +16,7 @@ internal static class DesignTime
 {
     public const string ConnectionString = "Host=localhost;Database=design_time;Username=design;Password=design";
 
-    public static TenantModel Modules => new([typeof(Access.AccessModule).Assembly, typeof(Catalog.CatalogModule).Assembly, typeof(Inventory.InventoryModule).Assembly, typeof(Channels.ChannelsModule).Assembly, typeof(Logistics.LogisticsModule).Assembly, typeof(Orders.OrdersModule).Assembly]);
+    public static TenantModel Modules => new([typeof(Access.AccessModule).Assembly, typeof(Catalog.CatalogModule).Assembly, typeof(Inventory.InventoryModule).Assembly, typeof(Channels.ChannelsModule).Assembly, typeof(Logistics.LogisticsModule).Assembly, typeof(Orders.OrdersModule).Assembly, typeof(Fulfillment.FulfillmentModule).Assembly]);
 
     public static DbContextOptions<T> Options<T>() where T : DbContext
     {

@@ -16,7 +16,7 @@ internal static class DesignTime
 {
     public const string ConnectionString = "Data Source=design-time.db";
 
-    public static TenantModel Modules => new([typeof(Access.AccessModule).Assembly, typeof(Catalog.CatalogModule).Assembly, typeof(Inventory.InventoryModule).Assembly, typeof(Channels.ChannelsModule).Assembly, typeof(Logistics.LogisticsModule).Assembly, typeof(Orders.OrdersModule).Assembly]);
+    public static TenantModel Modules => new([typeof(Access.AccessModule).Assembly, typeof(Catalog.CatalogModule).Assembly, typeof(Inventory.InventoryModule).Assembly, typeof(Channels.ChannelsModule).Assembly, typeof(Logistics.LogisticsModule).Assembly, typeof(Orders.OrdersModule).Assembly, typeof(Fulfillment.FulfillmentModule).Assembly]);
 
     public static DbContextOptions<T> Options<T>() where T : DbContext
     {

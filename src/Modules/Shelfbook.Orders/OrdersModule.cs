@@ -77,6 +77,7 @@ public sealed class OrdersModule : ShelfbookModule
         services.AddScoped<Features.ManageAllocationRules.ManageAllocationRules>();
         services.AddScoped<Features.Settings.ManageOrderSettings>();
         services.AddScoped<Features.Presale.ManagePresaleSkus>();
+        services.AddScoped<Contracts.IShipOrders, Features.ShipOrders.ShipOrders>();
         services.AddScoped<Features.PlatformChanges.ApplyPlatformChanges>();
         services.AddScoped<Features.BatchJobs.OrderJobs>();
         services.AddScoped<Features.ResolveExceptions.ResolveExceptions>();

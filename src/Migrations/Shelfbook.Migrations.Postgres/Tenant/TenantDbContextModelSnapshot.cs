@@ -1468,6 +1468,92 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Parcel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("ShippedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("shipped_by");
+
+                    b.Property<Guid?>("ShippedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shipped_by_id");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<int?>("WeightGrams")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_grams");
+
+                    b.Property<string>("WriteBack")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("write_back");
+
+                    b.Property<string>("WriteBackProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("write_back_problem");
+
+                    b.HasKey("Id")
+                        .HasName("pk_parcels");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcels_order_id");
+
+                    b.HasIndex("TrackingNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcels_tracking_no");
+
+                    b.HasIndex("ShippedAt", "Id")
+                        .HasDatabaseName("ix_parcels_shipped_at_id");
+
+                    b.ToTable("parcels", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Inventory.Domain.InventorySettings", b =>
                 {
                     b.Property<int>("Id")
@@ -2906,6 +2992,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ship_by");
 
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
                     b.Property<Guid?>("ShopId")
                         .HasColumnType("uuid")
                         .HasColumnName("shop_id");
@@ -2924,6 +3014,13 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2960,6 +3057,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("SplitFrom")
                         .HasDatabaseName("ix_orders_split_from");
+
+                    b.HasIndex("TrackingNo")
+                        .HasDatabaseName("ix_orders_tracking_no");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");
@@ -3457,6 +3557,40 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("order_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderShipment", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tracking_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_shipments");
+
+                    b.ToTable("order_shipments", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>
                 {
                     b.Property<Guid>("PlatformOrderId")
@@ -3879,6 +4013,16 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_lines_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderShipment", b =>
+                {
+                    b.HasOne("Shelfbook.Orders.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_shipments_orders_order_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>

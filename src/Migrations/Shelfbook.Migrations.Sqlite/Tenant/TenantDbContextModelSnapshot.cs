@@ -1440,6 +1440,90 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Parcel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("ShippedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("ShippedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_by");
+
+                    b.Property<Guid?>("ShippedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_by_id");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<int?>("WeightGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_grams");
+
+                    b.Property<string>("WriteBack")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("write_back");
+
+                    b.Property<string>("WriteBackProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("write_back_problem");
+
+                    b.HasKey("Id")
+                        .HasName("pk_parcels");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcels_order_id");
+
+                    b.HasIndex("TrackingNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_parcels_tracking_no");
+
+                    b.HasIndex("ShippedAt", "Id")
+                        .HasDatabaseName("ix_parcels_shipped_at_id");
+
+                    b.ToTable("parcels", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Inventory.Domain.InventorySettings", b =>
                 {
                     b.Property<int>("Id")
@@ -2863,6 +2947,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnType("TEXT")
                         .HasColumnName("ship_by");
 
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_at");
+
                     b.Property<Guid?>("ShopId")
                         .HasColumnType("TEXT")
                         .HasColumnName("shop_id");
@@ -2881,6 +2969,12 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("tags");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -2917,6 +3011,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("SplitFrom")
                         .HasDatabaseName("ix_orders_split_from");
+
+                    b.HasIndex("TrackingNo")
+                        .HasDatabaseName("ix_orders_tracking_no");
 
                     b.HasIndex("CreatedAt", "OrderNo")
                         .HasDatabaseName("ix_orders_created_at_order_no");
@@ -3412,6 +3509,39 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("order_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderShipment", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("ShippedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_shipments");
+
+                    b.ToTable("order_shipments", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>
                 {
                     b.Property<Guid>("PlatformOrderId")
@@ -3829,6 +3959,16 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_lines_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Orders.Domain.OrderShipment", b =>
+                {
+                    b.HasOne("Shelfbook.Orders.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_shipments_orders_order_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Orders.Domain.OrderSourceLink", b =>

@@ -24,6 +24,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.CarrierBy).HasMaxLength(120);
         builder.Property(o => o.AllocatedBy).HasMaxLength(120);
         builder.Property(o => o.RuleWarehouseBy).HasMaxLength(120);
+        builder.Property(o => o.TrackingNo).HasMaxLength(64).IsOrdinal();
+        // Search by tracking number looks up the whole value.
+        builder.HasIndex(o => o.TrackingNo);
         // Orders the audit rules have not looked at yet: few at any time, found without reading the others.
         builder.HasIndex(o => new { o.RulesChecked, o.Status });
         foreach (var text in new[] { nameof(Order.BuyerNick), nameof(Order.Country), nameof(Order.Province), nameof(Order.City), nameof(Order.District), nameof(Order.PostalCode) })
@@ -140,6 +143,19 @@ internal sealed class OrderSettingsConfiguration : IEntityTypeConfiguration<Orde
         builder.ToTable("order_settings");
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.AnomalyCurrency).HasMaxLength(3);
+    }
+}
+
+internal sealed class OrderShipmentConfiguration : IEntityTypeConfiguration<OrderShipment>
+{
+    public void Configure(EntityTypeBuilder<OrderShipment> builder)
+    {
+        builder.ToTable("order_shipments");
+        builder.HasKey(s => s.OrderId);
+        builder.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(s => s.TrackingNo).HasMaxLength(64).IsOrdinal();
+        builder.Property(s => s.CarrierCode).HasMaxLength(32);
+        builder.Property(s => s.Mode).HasMaxLength(16);
     }
 }
 

@@ -168,6 +168,11 @@ public sealed class Order
     /// <summary>The audit rules have looked at it (they look at each order once, when it arrives).</summary>
     public bool RulesChecked { get; set; }
 
+    /// <summary>The parcel's tracking number (运单号) once shipped; none for an order shipped without one (一键发货).</summary>
+    public string? TrackingNo { get; set; }
+
+    public DateTime? ShippedAt { get; set; }
+
     public int LineCount { get; set; }
 
     /// <summary>Units over all lines (as sold).</summary>
@@ -225,6 +230,18 @@ public sealed class Order
             (Exceptions, Status) = (OrderExceptions.None, OrderStatus.PendingAudit);
         var entry = Move(OrderStatus.Audited, "audited", allocatedBy, now);
         (WarehouseId, AllocatedBy, entry.From) = (warehouseId, allocatedBy, from);
+        return entry;
+    }
+
+    /// <summary>
+    /// 发货: an audited order, or one in fulfillment, leaves with its parcel (the caller consumed its reservations in the
+    /// same transaction). The carrier the parcel went with replaces the one chosen, when given.
+    /// </summary>
+    public OrderLogEntry Ship(string? trackingNo, string? carrierCode, string mode, DateTime now)
+    {
+        var entry = Move(OrderStatus.Shipped, "shipped", trackingNo is null ? mode : $"{mode}:{trackingNo}", now);
+        (TrackingNo, ShippedAt, HeldFrom, HoldReason, HoldUntil) = (trackingNo, now, null, null, null);
+        if (carrierCode is not null) CarrierCode = carrierCode;
         return entry;
     }
 
@@ -590,6 +607,22 @@ public sealed class OrderSourceLink
     public Guid PlatformOrderId { get; set; }
     public Guid ShopId { get; set; }
     public string PlatformOrderNo { get; set; } = "";
+}
+
+/// <summary>
+/// 发货记录: the parcel an order left with, as Orders keeps it (the tracking number and carrier for search and write-back;
+/// Fulfillment keeps the parcel itself). One per order.
+/// </summary>
+public sealed class OrderShipment
+{
+    public Guid OrderId { get; set; }
+    public string? TrackingNo { get; set; }
+    public string? CarrierCode { get; set; }
+
+    /// <summary>How it shipped: the shipping mode's name (Simple, OneClick, …).</summary>
+    public string Mode { get; set; } = "";
+
+    public DateTime ShippedAt { get; set; }
 }
 
 /// <summary>订单日志: every move of an order (who, when, from, to, why).</summary>

@@ -77,6 +77,51 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
         return Row(existing);
     }
 
+    public async Task<IReadOnlyList<QueuedConfirmation>> EnqueueManyAsync(IReadOnlyList<ConfirmShipmentRequest> requests, CancellationToken ct)
+    {
+        var results = new QueuedConfirmation[requests.Count];
+        var shopIds = requests.Select(r => r.ShopId).Distinct().ToList();
+        var shops = await ShopQueries.Summaries(db).Where(s => EF.Parameter(shopIds).Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var linked = (await db.Set<ShopConnection>().Where(c => EF.Parameter(shopIds).Contains(c.ShopId) && c.ProtectedCredentials != null).Select(c => c.ShopId)
+            .ToListAsync(ct)).ToHashSet();
+        var wanted = new List<(int At, ShipmentConfirmation Row)>();
+        var now = db.Time.StoredUtcNow();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var r = requests[i];
+            var (order, tracking, carrier) = (r.PlatformOrderId?.Trim(), r.TrackingNo?.Trim(), r.CarrierCode?.Trim().ToUpperInvariant());
+            var lines = r.PlatformLineIds?.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct(StringComparer.Ordinal).ToList() ?? [];
+            results[i] =
+                string.IsNullOrEmpty(order) || order.Length > PlatformOrder.IdMax ? new QueuedConfirmation(false, "invalid_order", "The platform order id is missing or too long.")
+                : string.IsNullOrEmpty(tracking) || tracking.Length > 64 ? new QueuedConfirmation(false, "invalid_tracking", "The tracking number is missing or longer than 64 characters.")
+                : string.IsNullOrEmpty(carrier) || !CarrierCodes.Names.ContainsKey(carrier)
+                    ? new QueuedConfirmation(false, "unknown_carrier", $"Carrier {carrier} is none of {string.Join(", ", CarrierCodes.Names.Keys)}.", carrier ?? "")
+                : lines.Any(l => l.Length > PlatformOrder.IdMax || l.Contains(',', StringComparison.Ordinal))
+                    ? new QueuedConfirmation(false, "invalid_lines", "platformLineIds are platform line ids without commas.")
+                : !shops.TryGetValue(r.ShopId, out var shop) ? new QueuedConfirmation(false, "unknown_shop", $"No shop {r.ShopId}.")
+                : CarrierCodes.For(shop.Platform, carrier) is null
+                    ? new QueuedConfirmation(false, "carrier_not_on_platform", $"{shop.Platform} has no code for carrier {carrier}.", shop.Platform.ToString(), carrier)
+                : !linked.Contains(shop.Id)
+                    ? new QueuedConfirmation(false, "connection.not_linked", $"Shop {shop.Code} has no platform credentials yet; link it before confirming shipments.", shop.Code)
+                : new QueuedConfirmation(true);
+            if (results[i].Queued)
+                wanted.Add((i, new ShipmentConfirmation
+                {
+                    ShopId = r.ShopId, PlatformOrderId = order!, TrackingNo = tracking!, CarrierCode = carrier!, PlatformLineIds = lines.Count == 0 ? null : string.Join(",", lines),
+                    State = ConfirmationState.Pending, CreatedAt = now,
+                }));
+        }
+        // Queued before (or twice in this call): one confirmation each.
+        var known = new HashSet<(Guid, string, string)>();
+        foreach (var chunk in wanted.Select(w => w.Row.PlatformOrderId).Distinct().Chunk(5000))
+            foreach (var c in await db.Set<ShipmentConfirmation>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.PlatformOrderId))
+                         .Select(c => new { c.ShopId, c.PlatformOrderId, c.TrackingNo }).ToListAsync(ct))
+                known.Add((c.ShopId, c.PlatformOrderId, c.TrackingNo));
+        var fresh = wanted.Where(w => known.Add((w.Row.ShopId, w.Row.PlatformOrderId, w.Row.TrackingNo))).Select(w => w.Row).ToList();
+        if (fresh.Count > 0) await db.BulkInsertAsync(fresh, ct);
+        return results;
+    }
+
     /// <summary>Sends up to <paramref name="max"/> due confirmations of the tenant, shop by shop.</summary>
     public async Task<SendRun> SendDueAsync(string node, int max, CancellationToken ct)
     {

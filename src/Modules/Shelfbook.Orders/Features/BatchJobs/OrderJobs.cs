@@ -78,6 +78,8 @@ public sealed class OrderJobs(
                 PaidFrom = request.Filter.PaidFrom is { } f ? TenantTime.FromApi(f) : null, PaidTo = request.Filter.PaidTo is { } t ? TenantTime.FromApi(t) : null,
                 CreatedFrom = request.Filter.CreatedFrom is { } cf ? TenantTime.FromApi(cf) : null,
                 CreatedTo = request.Filter.CreatedTo is { } ctTo ? TenantTime.FromApi(ctTo) : null,
+                ShippedFrom = request.Filter.ShippedFrom is { } sf ? TenantTime.FromApi(sf) : null,
+                ShippedTo = request.Filter.ShippedTo is { } st ? TenantTime.FromApi(st) : null,
             };
             orders = (await queries.Filtered(filter).OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(OrderJob.MaxOrders + 1).Select(o => new { o.Id, o.OrderNo })
                 .ToListAsync(ct)).Select(o => (o.Id, (string?)o.OrderNo)).ToList();
@@ -129,6 +131,8 @@ public sealed class OrderJobs(
         if (!string.IsNullOrWhiteSpace(f.Carrier)) parts.Add("carrier=" + f.Carrier.Trim());
         if (f.CreatedFrom is { } createdFrom) parts.Add("created>=" + createdFrom.ToString("u", CultureInfo.InvariantCulture));
         if (f.CreatedTo is { } createdTo) parts.Add("created<" + createdTo.ToString("u", CultureInfo.InvariantCulture));
+        if (f.ShippedFrom is { } shippedFrom) parts.Add("shipped>=" + shippedFrom.ToString("u", CultureInfo.InvariantCulture));
+        if (f.ShippedTo is { } shippedTo) parts.Add("shipped<" + shippedTo.ToString("u", CultureInfo.InvariantCulture));
         if (f.PaidFrom is { } from) parts.Add("paid>=" + from.ToString("u", CultureInfo.InvariantCulture));
         if (f.PaidTo is { } to) parts.Add("paid<" + to.ToString("u", CultureInfo.InvariantCulture));
         var text = "filter:" + string.Join(" ", parts);

@@ -18,7 +18,7 @@ internal static class OrderEndpoints
         orders.MapGet("/", ([AsParameters] OrderListQuery query, string? after, int? limit, OrderQueries handler, CancellationToken ct) =>
                 handler.ListAsync(query.Filter(), PageRequest.From(after, limit), ct))
             .WithSummary("System orders, newest first, a keyset page at a time; filter by status, exception, shop, platform, SKU code, buyer, tag, warehouse, "
-                         + "carrier, paid or created time [from, to), or a search for an order / platform order number, receiver, phone or seller code")
+                         + "carrier, paid, created or shipped time [from, to), or a search for an order / platform order / tracking number, receiver, phone or seller code")
             .RequirePermission(OrdersPermissions.View);
         orders.MapGet("/counts", ([AsParameters] OrderListQuery query, OrderQueries handler, CancellationToken ct) =>
                 handler.CountsAsync(query.Filter() with { Status = null, Exception = null }, ct))

@@ -9,20 +9,21 @@ namespace Shelfbook.Orders.Features.ListOrders;
 public sealed record OrderRow(
     Guid Id, string OrderNo, OrderOrigin Origin, Guid? ShopId, string? PlatformOrderNo, OrderStatus Status, OrderExceptions Exceptions, string? HoldReason,
     string? BuyerNick, string? ReceiverName, string? Province, string? City, string Currency, long Paid, DateTime? PaidAt, int LineCount, int Quantity,
-    bool Presale, DateTime? ShipBy, DateTime CreatedAt, string? CarrierCode = null, DateTime? HoldUntil = null);
+    bool Presale, DateTime? ShipBy, DateTime CreatedAt, string? CarrierCode = null, DateTime? HoldUntil = null, string? TrackingNo = null, DateTime? ShippedAt = null);
 
 /// <summary>What the list is narrowed to; every part optional; times are half-open ranges [from, to).</summary>
 public sealed record OrderFilter(OrderStatus? Status = null, OrderExceptions? Exception = null, Guid? ShopId = null, string? Search = null,
     DateTime? PaidFrom = null, DateTime? PaidTo = null, ShopPlatform? Platform = null, string? Sku = null, string? Buyer = null, string? Tag = null,
-    Guid? WarehouseId = null, string? Carrier = null, DateTime? CreatedFrom = null, DateTime? CreatedTo = null);
+    Guid? WarehouseId = null, string? Carrier = null, DateTime? CreatedFrom = null, DateTime? CreatedTo = null, DateTime? ShippedFrom = null,
+    DateTime? ShippedTo = null);
 
 /// <summary>The list's query string: the filter's parts by name (times as the API takes them, the platform by name).</summary>
 public sealed record OrderListQuery(
     OrderStatus? Status, OrderExceptions? Exception, Guid? ShopId, string? Search, DateTime? PaidFrom, DateTime? PaidTo, string? Platform, string? Sku,
-    string? Buyer, string? Tag, Guid? WarehouseId, string? Carrier, DateTime? CreatedFrom, DateTime? CreatedTo)
+    string? Buyer, string? Tag, Guid? WarehouseId, string? Carrier, DateTime? CreatedFrom, DateTime? CreatedTo, DateTime? ShippedFrom = null, DateTime? ShippedTo = null)
 {
     public OrderFilter Filter() => new(Status, Exception, ShopId, Search, Utc(PaidFrom), Utc(PaidTo), InputCheck.Filter<ShopPlatform>("platform", Platform), Sku,
-        Buyer, Tag, WarehouseId, Carrier, Utc(CreatedFrom), Utc(CreatedTo));
+        Buyer, Tag, WarehouseId, Carrier, Utc(CreatedFrom), Utc(CreatedTo), Utc(ShippedFrom), Utc(ShippedTo));
 
     private static DateTime? Utc(DateTime? at) => at is { } a ? TenantTime.FromApi(a) : null;
 }
@@ -50,7 +51,7 @@ public sealed class OrderQueries(TenantDbContext db)
         }
         var rows = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.OrderNo).Take(page.Limit + 1)
             .Select(o => new OrderRow(o.Id, o.OrderNo, o.Origin, o.ShopId, o.PlatformOrderNo, o.Status, o.Exceptions, o.HoldReason, o.BuyerNick, o.ReceiverName,
-                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt, o.CarrierCode, o.HoldUntil))
+                o.Province, o.City, o.Currency, o.Paid, o.PaidAt, o.LineCount, o.Quantity, o.Presale, o.ShipBy, o.CreatedAt, o.CarrierCode, o.HoldUntil, o.TrackingNo, o.ShippedAt))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => $"{r.CreatedAt.Ticks}|{r.OrderNo}");
     }
@@ -66,6 +67,8 @@ public sealed class OrderQueries(TenantDbContext db)
         if (filter.ShopId is { } shop) query = query.Where(o => o.ShopId == shop);
         if (filter.CreatedFrom is { } createdFrom) query = query.Where(o => o.CreatedAt >= createdFrom);
         if (filter.CreatedTo is { } createdTo) query = query.Where(o => o.CreatedAt < createdTo);
+        if (filter.ShippedFrom is { } shippedFrom) query = query.Where(o => o.ShippedAt >= shippedFrom);
+        if (filter.ShippedTo is { } shippedTo) query = query.Where(o => o.ShippedAt < shippedTo);
         if (filter.Platform is { } platform)
         {
             var shops = ShopQueries.Summaries(db).Where(s => s.Platform == platform).Select(s => (Guid?)s.Id);
@@ -86,11 +89,12 @@ public sealed class OrderQueries(TenantDbContext db)
         }
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            // An order number, a platform order number, a receiver's name or phone, whole, or a seller code on any line:
+            // An order number, a platform order number, a tracking number, a receiver's name or phone, whole, or a seller code on any line:
             // each an index lookup, united, so no OR makes the database read every order.
             var orders = db.Set<Order>();
             var matches = orders.Where(o => o.OrderNo == search).Select(o => o.Id)
                 .Concat(orders.Where(o => o.PlatformOrderNo == search).Select(o => o.Id))
+                .Concat(orders.Where(o => o.TrackingNo == search).Select(o => o.Id))
                 .Concat(orders.Where(o => o.ReceiverName == search).Select(o => o.Id))
                 .Concat(orders.Where(o => o.ReceiverPhone == search).Select(o => o.Id))
                 .Concat(db.Set<OrderLine>().Where(l => l.SellerCode == search).Select(l => l.OrderId));
@@ -105,6 +109,7 @@ public sealed class OrderQueries(TenantDbContext db)
         new("exceptions", "异常", "Exceptions"), new("buyer", "买家", "Buyer"), new("receiver", "收货人", "Receiver"), new("province", "省", "Province"),
         new("city", "市", "City"), new("paid", "实付(元)", "Paid"), new("currency", "币种", "Currency"), new("paidAt", "付款时间(UTC)", "Paid at (UTC)"),
         new("lines", "商品行", "Lines"), new("quantity", "数量", "Units"), new("presale", "预售", "Presale"), new("createdAt", "创建时间(UTC)", "Created (UTC)"),
+        new("carrier", "快递公司", "Carrier"), new("trackingNo", "运单号", "Tracking no."), new("shippedAt", "发货时间(UTC)", "Shipped (UTC)"),
     ];
 
     /// <summary>
@@ -129,6 +134,7 @@ public sealed class OrderQueries(TenantDbContext db)
                 ["status"] = o.Status.ToString(), ["exceptions"] = o.Exceptions == OrderExceptions.None ? null : o.Exceptions.ToString(), ["buyer"] = o.BuyerNick,
                 ["receiver"] = o.ReceiverName, ["province"] = o.Province, ["city"] = o.City, ["paid"] = MinorUnits.ToMajor(o.Paid), ["currency"] = o.Currency,
                 ["paidAt"] = o.PaidAt, ["lines"] = o.LineCount, ["quantity"] = o.Quantity, ["presale"] = o.Presale ? "Y" : null, ["createdAt"] = o.CreatedAt,
+                ["carrier"] = o.CarrierCode, ["trackingNo"] = o.TrackingNo, ["shippedAt"] = o.ShippedAt,
             }));
             after = page.Next;
         }

@@ -3,16 +3,19 @@ using System.Text.Json;
 using Shelfbook.Channels.Features.SyncOrders;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
-using Shelfbook.TestKit;
+using Xunit;
 
-namespace Shelfbook.Orders.Tests.Features;
+namespace Shelfbook.TestKit;
 
-/// <summary>A Taobao shop whose orders come from the sandbox over real HTTP, and warehouses with stock, for order scenarios.</summary>
-public sealed class OrdersKit(Sandbox sandbox)
+/// <summary>A Taobao shop whose orders come from the sandbox over real HTTP, and warehouses with stock, for order and fulfillment scenarios.</summary>
+public sealed class OrdersKit(PlatformSandbox sandbox)
 {
     private readonly string _session = "orders-" + Guid.NewGuid().ToString("N");
     private readonly string _appKey = "ord" + Random.Shared.Next(10_000_000, 99_999_999);
     private const string Secret = "orders-secret";
+
+    /// <summary>The sandbox seller (its session key) the shop's orders come from, for reading what the sandbox received.</summary>
+    public string Seller => _session;
 
     /// <summary>
     /// The catalog's T-shirt (A-1, B-2) and its set AB-SET, a Taobao shop and <paramref name="count"/> orders synced from

@@ -1,0 +1,59 @@
+namespace Shelfbook.Fulfillment.Domain;
+
+/// <summary>发货方式: how an order's parcel leaves (configurable per warehouse and per order as the module grows).</summary>
+public enum ShipMode
+{
+    /// <summary>称重发货: pick, verify, pack, weigh, then the tracking and order numbers scanned together.</summary>
+    WeighShip,
+
+    /// <summary>简易发货: the tracking number and the order number entered or scanned; written back to the platform.</summary>
+    Simple,
+
+    /// <summary>一键发货: marked shipped (someone else shipped it); nothing is written back.</summary>
+    OneClick,
+
+    /// <summary>即买即售: the supplier ships; its tracking number comes back and is written back.</summary>
+    Dropship,
+
+    /// <summary>虚拟发货: the tracking number written back first, the parcel completed when packed.</summary>
+    Virtual,
+}
+
+/// <summary>Where the confirmation to the platform (回传) stands for a parcel.</summary>
+public enum WriteBackState
+{
+    /// <summary>Nothing to confirm: 一键发货, an offline order, a reissue.</summary>
+    NotNeeded,
+
+    /// <summary>Queued in Channels' outbox (sent and retried there).</summary>
+    Queued,
+
+    /// <summary>Could not be queued (the carrier has no code on the platform, the shop is not linked): a person confirms it.</summary>
+    Failed,
+}
+
+/// <summary>
+/// 包裹: what left the warehouse for an order — one per order — with its carrier, tracking number (unique in the tenant:
+/// no number serves two parcels), how it shipped, who shipped it, and whether its platforms were told.
+/// </summary>
+public sealed class Parcel
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrderId { get; set; }
+    public string OrderNo { get; set; } = "";
+    public Guid? WarehouseId { get; set; }
+    public string? CarrierCode { get; set; }
+    public string? TrackingNo { get; set; }
+    public ShipMode Mode { get; set; }
+
+    /// <summary>The weight the scale read, in grams (称重); none when not weighed.</summary>
+    public int? WeightGrams { get; set; }
+
+    public DateTime ShippedAt { get; set; }
+    public Guid? ShippedById { get; set; }
+    public string? ShippedBy { get; set; }
+    public WriteBackState WriteBack { get; set; }
+
+    /// <summary>Why the write-back could not be queued (for each platform order that failed), for the person who confirms it.</summary>
+    public string? WriteBackProblem { get; set; }
+}

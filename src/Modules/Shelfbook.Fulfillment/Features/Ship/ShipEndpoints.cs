@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+
+namespace Shelfbook.Fulfillment.Features.Ship;
+
+internal static class ShipEndpoints
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        var ship = group.MapGroup("/").WithTags("Shipping 发货");
+        ship.MapPost("/ship", (ShipRequest request, ShipParcels handler, CancellationToken ct) => handler.ShipAsync(request, ct))
+            .WithSummary("Ship orders: mode Simple (简易发货: rows of orderNo, trackingNo, optional carrierCode; written back to the platforms) or OneClick "
+                         + "(一键发货: rows or orderIds; nothing written back). Stock is consumed, orders move to shipped, a parcel is recorded; a result per row")
+            .RequirePermission(FulfillmentPermissions.Ship);
+        ship.MapGet("/parcels", (string? search, string? after, int? limit, ShipQueries handler, CancellationToken ct) =>
+                handler.ParcelsAsync(search, PageRequest.From(after, limit), ct))
+            .WithSummary("Parcels shipped, newest first; search by order or tracking number").RequirePermission(FulfillmentPermissions.Ship);
+        ship.MapGet("/waiting", (Guid? warehouseId, string? after, int? limit, ShipQueries handler, CancellationToken ct) =>
+                handler.WaitingAsync(warehouseId, PageRequest.From(after, limit), ct))
+            .WithSummary("Audited orders waiting to ship, of one warehouse or all, by order number").RequirePermission(FulfillmentPermissions.Ship);
+    }
+}

@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Channels.Contracts;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Fulfillment.Domain;
+using Shelfbook.Inventory.Contracts;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Contracts;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Fulfillment.Features.Ship;
+
+/// <summary>A parcel that left: the order (by number), its tracking number, and the carrier when not the order's own.</summary>
+public sealed record ShipRow(string? OrderNo, string? TrackingNo = null, string? CarrierCode = null);
+
+/// <summary>简易发货 (<c>Simple</c>: every row has a tracking number) or 一键发货 (<c>OneClick</c>: rows, or ticked orders).</summary>
+public sealed record ShipRequest(string? Mode, IReadOnlyList<ShipRow>? Rows = null, IReadOnlyList<Guid>? OrderIds = null);
+
+/// <summary>What became of a row: shipped (done), or skipped with the reason; and the write-back's state.</summary>
+public sealed record ShipOutcome(int Row, Guid? OrderId, string? OrderNo, bool Shipped, string? Code, string? Message, string? TrackingNo,
+    WriteBackState? WriteBack = null, string? WriteBackProblem = null, object[]? Arguments = null);
+
+public sealed record ShipRun(int Shipped, int Skipped, IReadOnlyList<ShipOutcome> Results);
+
+/// <summary>
+/// 发货: orders leave with their parcels. One transaction for the whole call: each order's reservations become outbound
+/// movements (Inventory, at moving average cost), the order moves to 已发货 (Orders), a parcel is recorded (unique per
+/// order and per tracking number, so nothing ships twice however requests race) and, for 简易发货, every platform order
+/// behind it is queued for confirmation (Channels; a merged order confirms each source order, a split one its lines).
+/// Rows that are malformed refuse the call, naming the row and field; orders that cannot ship (unknown, not audited,
+/// shipped already, a tracking number another parcel has) are skipped with the reason and the rest ship.
+/// </summary>
+public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserveStock stock, IConfirmShipments confirmations, CurrentUser user)
+{
+    public const int MaxRows = 100_000;
+
+    public async Task<ShipRun> ShipAsync(ShipRequest request, CancellationToken ct)
+    {
+        var check = new InputCheck();
+        var mode = check.OneOf<ShipMode>("mode", request.Mode);
+        if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple or OneClick.");
+        else if (mode is not null and not (ShipMode.Simple or ShipMode.OneClick))
+            check.Add("mode", "not_here", $"{mode} shipping goes through its own station.", mode.ToString()!);
+        var rows = request.Rows ?? [];
+        var ids = request.OrderIds ?? [];
+        if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
+        if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "both", "Give rows or order ids, not both.");
+        if (rows.Count + ids.Count > MaxRows) check.Add("rows", "too_many", $"At most {MaxRows} orders in one call.", MaxRows);
+        if (ids.Count > 0 && mode == ShipMode.Simple) check.Add("orderIds", "tracking_required", "简易发货 needs a tracking number per order: give rows.");
+        var seenOrders = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenTracking = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The first hundred bad rows are named; a file that bad needs looking at anyway.
+        var bad = 0;
+        void Bad(string field, string code, string message, params object[] arguments)
+        {
+            bad++;
+            check.Add(field, code, message, arguments);
+        }
+        for (var i = 0; i < rows.Count && bad < 100; i++)
+        {
+            var (at, row) = ($"rows[{i}].", rows[i] ?? new ShipRow(null));
+            var no = row.OrderNo?.Trim();
+            var tracking = row.TrackingNo?.Trim();
+            if (string.IsNullOrEmpty(no)) Bad(at + "orderNo", "required", $"Row {i + 1}: the order number is missing.", i + 1);
+            else if (!seenOrders.TryAdd(no, i)) Bad(at + "orderNo", "duplicate", $"Row {i + 1}: order {no} is on row {seenOrders[no] + 1} too.", i + 1, no, seenOrders[no] + 1);
+            if (string.IsNullOrEmpty(tracking))
+            {
+                if (mode == ShipMode.Simple) Bad(at + "trackingNo", "required", $"Row {i + 1}: the tracking number is missing.", i + 1);
+            }
+            else if (tracking.Length > 64 || tracking.Any(char.IsWhiteSpace))
+                Bad(at + "trackingNo", "invalid_tracking", $"Row {i + 1}: a tracking number is up to 64 characters without spaces.", i + 1);
+            else if (!seenTracking.TryAdd(tracking, i))
+                Bad(at + "trackingNo", "duplicate", $"Row {i + 1}: tracking number {tracking} is on row {seenTracking[tracking] + 1} too.", i + 1, tracking, seenTracking[tracking] + 1);
+            if (row.CarrierCode is { Length: > 32 }) Bad(at + "carrierCode", "too_long", $"Row {i + 1}: the carrier code is longer than 32 characters.", 32);
+        }
+        check.ThrowIfAny();
+
+        var asked = rows.Count > 0
+            ? rows.Select((r, i) => (Row: i, Id: (Guid?)null, No: r.OrderNo!.Trim(), Tracking: string.IsNullOrWhiteSpace(r.TrackingNo) ? null : r.TrackingNo.Trim(),
+                Carrier: string.IsNullOrWhiteSpace(r.CarrierCode) ? null : r.CarrierCode.Trim().ToUpperInvariant())).ToList()
+            : ids.Distinct().Select((id, i) => (Row: i, Id: (Guid?)id, No: (string)"", Tracking: (string?)null, Carrier: (string?)null)).ToList();
+
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var found = await orders.FindAsync(asked.Where(a => a.Id is not null).Select(a => a.Id!.Value).ToList(), asked.Where(a => a.Id is null).Select(a => a.No).ToList(), ct);
+        var byId = found.ToDictionary(o => o.OrderId);
+        var byNo = found.ToDictionary(o => o.OrderNo, StringComparer.Ordinal);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in asked.Select(a => a.Tracking).OfType<string>().Chunk(10_000))
+            taken.UnionWith(await db.Set<Parcel>().Where(p => p.TrackingNo != null && EF.Parameter(chunk).Contains(p.TrackingNo)).Select(p => p.TrackingNo!).ToListAsync(ct));
+
+        var results = new List<ShipOutcome>();
+        var going = new List<(int Row, OrderToShip Order, string? Tracking, string? Carrier)>();
+        foreach (var a in asked)
+        {
+            var order = a.Id is { } id ? byId.GetValueOrDefault(id) : byNo.GetValueOrDefault(a.No);
+            var no = order?.OrderNo ?? (a.Id is null ? a.No : null);
+            if (order is null)
+                results.Add(new ShipOutcome(a.Row, a.Id, no, false, "order.not_found", $"No order {(object?)a.Id ?? a.No}.", a.Tracking, Arguments: [(object?)a.Id ?? a.No]));
+            else if (order.Shipped)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "order.already_shipped",
+                    $"Order {no} has shipped already{(order.TrackingNo is { } t ? $" with {t}" : "")}.", order.TrackingNo, Arguments: [no!, order.TrackingNo ?? ""]));
+            else if (!order.Shippable)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "order.not_shippable", $"Order {no} is {order.Status}; only audited orders ship.", a.Tracking,
+                    Arguments: [no!, order.Status]));
+            else if (a.Tracking is { } tracking && taken.Contains(tracking))
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.tracking_used", $"Tracking number {tracking} is on another parcel already.", tracking,
+                    Arguments: [tracking]));
+            else if (mode == ShipMode.Simple && (a.Carrier ?? order.CarrierCode) is null)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.carrier_required", $"Order {no} has no carrier: give the carrier code.", a.Tracking,
+                    Arguments: [no!]));
+            else going.Add((a.Row, order, a.Tracking, a.Carrier ?? order.CarrierCode));
+        }
+
+        if (going.Count > 0)
+        {
+            // 回传 for 简易发货: every platform order behind each parcel, queued in this transaction.
+            var problems = new Dictionary<Guid, List<string>>();
+            var queued = new HashSet<Guid>();
+            if (mode == ShipMode.Simple)
+            {
+                var requests = going.SelectMany(g => g.Order.Targets.Select(t => (g.Order.OrderId, Request: new ConfirmShipmentRequest(t.ShopId, t.PlatformOrderNo, g.Tracking,
+                    g.Carrier, t.PlatformLineIds)))).ToList();
+                var answers = requests.Count == 0 ? [] : await confirmations.EnqueueManyAsync(requests.Select(r => r.Request).ToList(), ct);
+                for (var i = 0; i < requests.Count; i++)
+                    if (answers[i].Queued) queued.Add(requests[i].OrderId);
+                    else
+                    {
+                        if (!problems.TryGetValue(requests[i].OrderId, out var list)) problems[requests[i].OrderId] = list = [];
+                        list.Add($"{requests[i].Request.PlatformOrderId}: {answers[i].Message}");
+                    }
+            }
+            var now = db.Time.StoredUtcNow();
+            var parcels = going.Select(g => new Parcel
+            {
+                OrderId = g.Order.OrderId, OrderNo = g.Order.OrderNo, WarehouseId = g.Order.WarehouseId, CarrierCode = g.Carrier, TrackingNo = g.Tracking, Mode = mode!.Value,
+                ShippedAt = now, ShippedById = user.UserId, ShippedBy = user.UserName,
+                WriteBack = problems.ContainsKey(g.Order.OrderId) ? WriteBackState.Failed : queued.Contains(g.Order.OrderId) ? WriteBackState.Queued : WriteBackState.NotNeeded,
+                WriteBackProblem = problems.TryGetValue(g.Order.OrderId, out var p) ? Cut(string.Join("; ", p)) : null,
+            }).ToList();
+            await db.BulkInsertAsync(parcels, ct);
+            await stock.ConsumeAsync(going.Select(g => new ShipmentToConsume(g.Order.OrderId, g.Tracking)).ToList(), ct);
+            await orders.MarkShippedAsync(going.Select(g => new OrderShipped(g.Order.OrderId, g.Tracking, g.Carrier, mode!.Value.ToString())).ToList(), ct);
+            foreach (var (g, parcel) in going.Zip(parcels))
+                results.Add(new ShipOutcome(g.Row, g.Order.OrderId, g.Order.OrderNo, true, null, null, g.Tracking, parcel.WriteBack, parcel.WriteBackProblem));
+        }
+        if (tx is not null) await tx.CommitAsync(ct);
+        var ordered = results.OrderBy(r => r.Row).ToList();
+        return new ShipRun(going.Count, ordered.Count - going.Count, ordered);
+    }
+
+    private static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];
+}

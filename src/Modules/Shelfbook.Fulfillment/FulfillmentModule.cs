@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Modules;
+
+namespace Shelfbook.Fulfillment;
+
+public static class FulfillmentPermissions
+{
+    /// <summary>拣货: waves and pick lists.</summary>
+    public const string Pick = "fulfillment.pick";
+
+    /// <summary>验货打包: the verification station, packing and weighing.</summary>
+    public const string Pack = "fulfillment.pack";
+
+    /// <summary>发货: ship orders in any mode, see the parcels.</summary>
+    public const string Ship = "fulfillment.ship";
+
+    /// <summary>打印: labels, pick lists and packing slips, and reprints.</summary>
+    public const string Print = "fulfillment.print";
+}
+
+/// <summary>Marker for the module's resources (FulfillmentStrings.resx: zh-CN, FulfillmentStrings.en.resx: English).</summary>
+public sealed class FulfillmentStrings;
+
+public sealed class FulfillmentModule : ShelfbookModule
+{
+    public override Type Strings => typeof(FulfillmentStrings);
+
+    public override string Name => "fulfillment";
+
+    public override IReadOnlyList<Permission> Permissions =>
+    [
+        new(FulfillmentPermissions.Pick, Name, "permission.pick"),
+        new(FulfillmentPermissions.Pack, Name, "permission.pack"),
+        new(FulfillmentPermissions.Ship, Name, "permission.ship"),
+        new(FulfillmentPermissions.Print, Name, "permission.print"),
+    ];
+
+    public override IReadOnlyList<NavItem> Navigation =>
+    [
+        new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 120),
+    ];
+
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<Features.Ship.ShipParcels>();
+        services.AddScoped<Features.Ship.ShipQueries>();
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder group) => Features.Ship.ShipEndpoints.Map(group);
+}

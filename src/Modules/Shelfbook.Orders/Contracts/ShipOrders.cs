@@ -1,0 +1,49 @@
+namespace Shelfbook.Orders.Contracts;
+
+/// <summary>A platform order a parcel confirms (回传): its shop, the platform's order id, and the lines it carries (empty: the whole order).</summary>
+public sealed record WriteBackTarget(Guid ShopId, string PlatformOrderNo, IReadOnlyList<string> PlatformLineIds);
+
+/// <summary>
+/// An order as shipping sees it: where it stands (<see cref="Shippable"/>: audited or in fulfillment), its warehouse and
+/// carrier, the tracking number it left with (once shipped), and the platform orders its parcel confirms — each source
+/// order of a merged one, the lines of a split one; none for an offline order or a reissue.
+/// </summary>
+public sealed record OrderToShip(
+    Guid OrderId, string OrderNo, string Status, bool Shippable, bool Shipped, Guid? WarehouseId, string? CarrierCode, string? TrackingNo,
+    IReadOnlyList<WriteBackTarget> Targets);
+
+/// <summary>An order that left: its tracking number (none for 一键发货), the carrier it went with, and how (the mode's name).</summary>
+public sealed record OrderShipped(Guid OrderId, string? TrackingNo, string? CarrierCode, string Mode);
+
+/// <summary>An audited order waiting to ship, for the pages that list them.</summary>
+public sealed class OrderWaiting
+{
+    public Guid Id { get; init; }
+    public string OrderNo { get; init; } = "";
+    public Guid? WarehouseId { get; init; }
+    public Guid? ShopId { get; init; }
+    public string? CarrierCode { get; init; }
+    public string? ReceiverName { get; init; }
+    public string? Province { get; init; }
+    public string? City { get; init; }
+    public int Quantity { get; init; }
+    public DateTime? PaidAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+}
+
+/// <summary>What Fulfillment asks of Orders to ship: the orders as they stand, and their move to 已发货.</summary>
+public interface IShipOrders
+{
+    /// <summary>The orders named by id or by order number (those naming nothing are absent), read in chunks.</summary>
+    Task<IReadOnlyList<OrderToShip>> FindAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? orderNos, CancellationToken ct);
+
+    /// <summary>
+    /// Moves the orders to 已发货 in the caller's transaction (which it needs; the caller consumes their stock in it), as
+    /// they were read: one that is no longer shippable, or changed meanwhile, refuses the whole call as a concurrent
+    /// change. Set-based: the shipments through the bulk path, one conditional update per status and chunk.
+    /// </summary>
+    Task MarkShippedAsync(IReadOnlyList<OrderShipped> shipped, CancellationToken ct);
+
+    /// <summary>Audited orders (not yet in fulfillment) of a warehouse, or of all, as a query to page.</summary>
+    IQueryable<OrderWaiting> Waiting(Guid? warehouseId);
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Contracts;
+using Shelfbook.Orders.Domain;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Orders.Features.ShipOrders;
+
+/// <summary>
+/// Orders' side of shipping (<see cref="IShipOrders"/>): what a parcel confirms on the platforms, and the move to 已发货
+/// decided by <see cref="Order.Ship"/> for each order and written set-based.
+/// </summary>
+public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrders
+{
+    public async Task<IReadOnlyList<OrderToShip>> FindAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? orderNos, CancellationToken ct)
+    {
+        var orders = new List<Order>();
+        foreach (var chunk in (ids ?? []).Distinct().Chunk(10_000))
+            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct));
+        foreach (var chunk in (orderNos ?? []).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Chunk(10_000))
+            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.OrderNo)).ToListAsync(ct));
+        orders = orders.DistinctBy(o => o.Id).ToList();
+        var found = orders.Select(o => o.Id).ToList();
+
+        // The platform lines each order carries, the platform orders they belong to, and which orders were split (their
+        // parcels confirm only their own lines).
+        var lines = new List<(Guid OrderId, Guid PlatformOrderId, string? LineId)>();
+        var splitFamily = new HashSet<Guid>(orders.Where(o => o.SplitFrom is not null).Select(o => o.Id));
+        foreach (var chunk in found.Chunk(10_000))
+        {
+            lines.AddRange((await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId) && l.PlatformOrderId != null)
+                .Select(l => new { l.OrderId, PlatformOrderId = l.PlatformOrderId!.Value, l.PlatformLineId }).ToListAsync(ct)).Select(l => (l.OrderId, l.PlatformOrderId, l.PlatformLineId)));
+            splitFamily.UnionWith(await db.Set<Order>().Where(o => o.SplitFrom != null && EF.Parameter(chunk).Contains(o.SplitFrom!.Value)).Select(o => o.SplitFrom!.Value)
+                .Distinct().ToListAsync(ct));
+        }
+        var links = new Dictionary<Guid, OrderSourceLink>();
+        foreach (var chunk in lines.Select(l => l.PlatformOrderId).Distinct().Chunk(10_000))
+            foreach (var link in await db.Set<OrderSourceLink>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.PlatformOrderId)).ToListAsync(ct))
+                links[link.PlatformOrderId] = link;
+        var tracking = new Dictionary<Guid, string?>();
+        foreach (var chunk in orders.Where(o => o.Status is OrderStatus.Shipped or OrderStatus.Completed).Select(o => o.Id).Chunk(10_000))
+            foreach (var s in await db.Set<OrderShipment>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.OrderId)).ToListAsync(ct))
+                tracking[s.OrderId] = s.TrackingNo;
+        var linesOf = lines.ToLookup(l => l.OrderId);
+
+        return orders.Select(o => new OrderToShip(o.Id, o.OrderNo, o.Status.ToString(), o.Status is OrderStatus.Audited or OrderStatus.InFulfillment,
+            o.Status is OrderStatus.Shipped or OrderStatus.Completed, o.WarehouseId, o.CarrierCode, tracking.GetValueOrDefault(o.Id),
+            o.Origin == OrderOrigin.Reissue ? [] : linesOf[o.Id].GroupBy(l => l.PlatformOrderId).Where(g => links.ContainsKey(g.Key))
+                .Select(g => new WriteBackTarget(links[g.Key].ShopId, links[g.Key].PlatformOrderNo,
+                    splitFamily.Contains(o.Id) ? g.Select(l => l.LineId).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : []))
+                .ToList())).ToList();
+    }
+
+    public async Task MarkShippedAsync(IReadOnlyList<OrderShipped> shipped, CancellationToken ct)
+    {
+        if (shipped.Count == 0) return;
+        _ = db.Database.CurrentTransaction ?? throw new InvalidOperationException("MarkShippedAsync runs in the caller's transaction.");
+        var wanted = shipped.DistinctBy(s => s.OrderId).ToDictionary(s => s.OrderId);
+        var orders = new List<Order>();
+        foreach (var chunk in wanted.Keys.Chunk(10_000))
+            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct));
+        if (orders.Count != wanted.Count) throw new DbUpdateConcurrencyException($"{wanted.Count - orders.Count} of the orders to ship are gone.");
+        var now = db.Time.StoredUtcNow();
+        var moves = new List<(Order Order, OrderStatus From, OrderExceptions Exceptions, OrderLogEntry Entry)>();
+        foreach (var order in orders)
+        {
+            var (from, exceptions) = (order.Status, order.Exceptions);
+            if (from is not (OrderStatus.Audited or OrderStatus.InFulfillment))
+                throw new DbUpdateConcurrencyException($"Order {order.OrderNo} is {from}; it changed while it was being shipped.");
+            var s = wanted[order.Id];
+            var entry = order.Ship(s.TrackingNo, s.CarrierCode, s.Mode, now);
+            (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+            moves.Add((order, from, exceptions, entry));
+        }
+        await db.BulkInsertAsync(moves.Select(m => new OrderShipment
+        {
+            OrderId = m.Order.Id, TrackingNo = m.Order.TrackingNo, CarrierCode = m.Order.CarrierCode, Mode = wanted[m.Order.Id].Mode, ShippedAt = now,
+        }), ct);
+        // Each order's tracking number and carrier come from its shipment row; the status only moves from where it was read.
+        foreach (var kind in moves.GroupBy(m => (m.From, m.Exceptions)))
+            foreach (var chunk in kind.Select(m => m.Order.Id).Chunk(10_000))
+            {
+                var (from, exceptions) = kind.Key;
+                var changed = await db.Set<Order>().Where(o => EF.Parameter(chunk).Contains(o.Id) && o.Status == from && o.Exceptions == exceptions)
+                    .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Shipped).SetProperty(o => o.ShippedAt, now).SetProperty(o => o.UpdatedAt, now)
+                        .SetProperty(o => o.HeldFrom, (OrderStatus?)null).SetProperty(o => o.HoldReason, (string?)null).SetProperty(o => o.HoldUntil, (DateTime?)null)
+                        .SetProperty(o => o.TrackingNo, o => db.Set<OrderShipment>().Where(s => s.OrderId == o.Id).Select(s => s.TrackingNo).FirstOrDefault())
+                        .SetProperty(o => o.CarrierCode, o => db.Set<OrderShipment>().Where(s => s.OrderId == o.Id).Select(s => s.CarrierCode).FirstOrDefault()), ct);
+                if (changed != chunk.Length) throw new DbUpdateConcurrencyException($"{chunk.Length - changed} of the orders changed while they were being shipped.");
+            }
+        await db.BulkInsertAsync(moves.Select(m => m.Entry), ct);
+        db.Add(new AuditEntry
+        {
+            At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "order",
+            EntityId = moves.Count == 1 ? moves[0].Order.OrderNo : $"{moves.Count} orders", Action = "ship",
+            Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
+            {
+                ["shipped"] = [null, string.Join(",", moves.Take(1000).Select(m => m.Order.OrderNo)) + (moves.Count > 1000 ? $" … ({moves.Count})" : "")],
+                ["mode"] = [null, string.Join(",", wanted.Values.Select(w => w.Mode).Distinct())],
+            }),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public IQueryable<OrderWaiting> Waiting(Guid? warehouseId)
+    {
+        var query = db.Set<Order>().AsNoTracking().Where(o => o.Status == OrderStatus.Audited);
+        if (warehouseId is { } w) query = query.Where(o => o.WarehouseId == w);
+        return query.Select(o => new OrderWaiting
+        {
+            Id = o.Id, OrderNo = o.OrderNo, WarehouseId = o.WarehouseId, ShopId = o.ShopId, CarrierCode = o.CarrierCode, ReceiverName = o.ReceiverName,
+            Province = o.Province, City = o.City, Quantity = o.Quantity, PaidAt = o.PaidAt, CreatedAt = o.CreatedAt,
+        });
+    }
+}
