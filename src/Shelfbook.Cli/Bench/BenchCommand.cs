@@ -10,7 +10,7 @@ namespace Shelfbook.Cli.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    private static readonly string[] Scenarios = ["catalog", "inventory", "channels", "orders"];
+    private static readonly string[] Scenarios = ["catalog", "inventory", "channels", "orders", "fulfillment"];
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -46,6 +46,7 @@ public static class BenchCommand
                 else if (scenario == "inventory") await InventoryBench.RunAsync(host, parse.GetValue(quick), Report, ct);
                 else if (scenario == "channels") await ChannelsBench.RunAsync(host, parse.GetValue(quick), Report, ct);
                 else if (scenario == "orders") await OrdersBench.RunAsync(host, parse.GetValue(quick), Report, ct);
+                else if (scenario == "fulfillment") await FulfillmentBench.RunAsync(host, parse.GetValue(quick), Report, ct);
             if (parse.GetValue(json) is { } path)
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, Indented), ct);
             return 0;

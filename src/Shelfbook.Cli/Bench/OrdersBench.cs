@@ -50,20 +50,7 @@ public static class OrdersBench
         // 1. Intake + audit (allocation and reservation) of every order, as the worker and the batch audit run them.
         BenchHost.ResetPeak();
         var clock = Stopwatch.StartNew();
-        IntakeRun intake;
-        await using (var scope = host.Scope())
-            intake = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(null, ct);
-        var intakeSeconds = clock.Elapsed.TotalSeconds;
-        List<Guid> pending;
-        await using (var db = host.OpenTenant())
-            pending = await db.Set<Order>().Where(o => o.Status == OrderStatus.PendingAudit).Select(o => o.Id).ToListAsync(ct);
-        var (audited, shortOrders) = (0, 0);
-        foreach (var chunk in pending.Chunk(AuditOrders.JobChunk))
-        {
-            await using var scope = host.Scope();
-            var run = await scope.ServiceProvider.GetRequiredService<AuditOrders>().AuditBatchAsync(chunk, ct);
-            (audited, shortOrders) = (audited + run.Audited, shortOrders + run.OutOfStock);
-        }
+        var (intake, intakeSeconds, audited, shortOrders) = await IntakeAndAuditAsync(host, ct);
         clock.Stop();
         report("orders.intake.orders", intake.TakenIn, "orders");
         report("orders.intake.exceptions", intake.Exceptions, "orders");
@@ -122,6 +109,36 @@ public static class OrdersBench
         report("orders.ceiling.rate", ceilingRate, "orders/s");
         report("orders.ratio_to_ceiling", rate / ceilingRate * 100, "%");
         Console.WriteLine($"orders/s: {rate:0}, ceiling orders/s: {ceilingRate:0}, ratio: {rate / ceilingRate:0.00}");
+    }
+
+    /// <summary>For the scenarios after this one (fulfillment): the same world and orders, taken in and audited, untimed.</summary>
+    internal static async Task AuditedAsync(BenchHost host, bool quick, CancellationToken ct)
+    {
+        var random = new Random(20261201);
+        var world = await PrepareAsync(host, quick ? 5_000 : 50_000, random, ct);
+        await PlatformOrdersAsync(host, world, quick ? 10_000 : 100_000, random, ct);
+        await IntakeAndAuditAsync(host, ct);
+    }
+
+    /// <summary>Every waiting platform order taken in, then every pending order audited a job chunk at a time.</summary>
+    private static async Task<(IntakeRun Intake, double IntakeSeconds, int Audited, int OutOfStock)> IntakeAndAuditAsync(BenchHost host, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        IntakeRun intake;
+        await using (var scope = host.Scope())
+            intake = await scope.ServiceProvider.GetRequiredService<IntakeOrders>().RunAsync(null, ct);
+        var intakeSeconds = clock.Elapsed.TotalSeconds;
+        List<Guid> pending;
+        await using (var db = host.OpenTenant())
+            pending = await db.Set<Order>().Where(o => o.Status == OrderStatus.PendingAudit).Select(o => o.Id).ToListAsync(ct);
+        var (audited, shortOrders) = (0, 0);
+        foreach (var chunk in pending.Chunk(AuditOrders.JobChunk))
+        {
+            await using var scope = host.Scope();
+            var run = await scope.ServiceProvider.GetRequiredService<AuditOrders>().AuditBatchAsync(chunk, ct);
+            (audited, shortOrders) = (audited + run.Audited, shortOrders + run.OutOfStock);
+        }
+        return (intake, intakeSeconds, audited, shortOrders);
     }
 
     private sealed record World(List<string> Codes, List<string> Aliases, List<string> Combos, List<Guid> Shops);

@@ -17,41 +17,51 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
 {
     public async Task<IReadOnlyList<OrderToShip>> FindAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? orderNos, CancellationToken ct)
     {
+        // Only what shipping needs of each order: a shipping call may name a hundred thousand.
         var orders = new List<Order>();
+        static IQueryable<Order> Slim(IQueryable<Order> query) => query.Select(o => new Order
+        {
+            Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Origin = o.Origin, WarehouseId = o.WarehouseId, CarrierCode = o.CarrierCode, TrackingNo = o.TrackingNo,
+            SplitFrom = o.SplitFrom,
+        });
         foreach (var chunk in (ids ?? []).Distinct().Chunk(10_000))
-            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct));
+            orders.AddRange(await Slim(db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id))).ToListAsync(ct));
         foreach (var chunk in (orderNos ?? []).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Chunk(10_000))
-            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.OrderNo)).ToListAsync(ct));
+            orders.AddRange(await Slim(db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.OrderNo))).ToListAsync(ct));
         orders = orders.DistinctBy(o => o.Id).ToList();
         var found = orders.Select(o => o.Id).ToList();
 
-        // The platform lines each order carries, the platform orders they belong to, and which orders were split (their
-        // parcels confirm only their own lines).
-        var lines = new List<(Guid OrderId, Guid PlatformOrderId, string? LineId)>();
+        // The platform orders each parcel confirms. An order never split holds its own platform orders (a merged one all of
+        // its sources): its links say which, whole. An order of a split family (split off, or split from) confirms only
+        // its own lines, found through them; the links stay with the order first split from.
         var splitFamily = new HashSet<Guid>(orders.Where(o => o.SplitFrom is not null).Select(o => o.Id));
+        var own = new List<OrderSourceLink>();
         foreach (var chunk in found.Chunk(10_000))
         {
-            lines.AddRange((await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId) && l.PlatformOrderId != null)
-                .Select(l => new { l.OrderId, PlatformOrderId = l.PlatformOrderId!.Value, l.PlatformLineId }).ToListAsync(ct)).Select(l => (l.OrderId, l.PlatformOrderId, l.PlatformLineId)));
             splitFamily.UnionWith(await db.Set<Order>().Where(o => o.SplitFrom != null && EF.Parameter(chunk).Contains(o.SplitFrom!.Value)).Select(o => o.SplitFrom!.Value)
                 .Distinct().ToListAsync(ct));
+            own.AddRange(await db.Set<OrderSourceLink>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId)).ToListAsync(ct));
         }
-        var links = new Dictionary<Guid, OrderSourceLink>();
-        foreach (var chunk in lines.Select(l => l.PlatformOrderId).Distinct().Chunk(10_000))
+        var lines = new List<(Guid OrderId, Guid PlatformOrderId, string? LineId)>();
+        foreach (var chunk in splitFamily.Chunk(10_000))
+            lines.AddRange((await db.Set<OrderLine>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.OrderId) && l.PlatformOrderId != null)
+                .Select(l => new { l.OrderId, PlatformOrderId = l.PlatformOrderId!.Value, l.PlatformLineId }).ToListAsync(ct)).Select(l => (l.OrderId, l.PlatformOrderId, l.PlatformLineId)));
+        var links = own.ToDictionary(l => l.PlatformOrderId);
+        foreach (var chunk in lines.Select(l => l.PlatformOrderId).Where(p => !links.ContainsKey(p)).Distinct().Chunk(10_000))
             foreach (var link in await db.Set<OrderSourceLink>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.PlatformOrderId)).ToListAsync(ct))
                 links[link.PlatformOrderId] = link;
-        var tracking = new Dictionary<Guid, string?>();
-        foreach (var chunk in orders.Where(o => o.Status is OrderStatus.Shipped or OrderStatus.Completed).Select(o => o.Id).Chunk(10_000))
-            foreach (var s in await db.Set<OrderShipment>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.OrderId)).ToListAsync(ct))
-                tracking[s.OrderId] = s.TrackingNo;
-        var linesOf = lines.ToLookup(l => l.OrderId);
+        var (linesOf, ownOf) = (lines.ToLookup(l => l.OrderId), own.ToLookup(l => l.OrderId));
+
+        IReadOnlyList<WriteBackTarget> Targets(Order o) =>
+            o.Origin == OrderOrigin.Reissue ? []
+            : splitFamily.Contains(o.Id)
+                ? linesOf[o.Id].GroupBy(l => l.PlatformOrderId).Where(g => links.ContainsKey(g.Key))
+                    .Select(g => new WriteBackTarget(links[g.Key].ShopId, links[g.Key].PlatformOrderNo, g.Select(l => l.LineId).OfType<string>().Distinct(StringComparer.Ordinal).ToList()))
+                    .ToList()
+                : ownOf[o.Id].Select(l => new WriteBackTarget(l.ShopId, l.PlatformOrderNo, [])).ToList();
 
         return orders.Select(o => new OrderToShip(o.Id, o.OrderNo, o.Status.ToString(), o.Status is OrderStatus.Audited or OrderStatus.InFulfillment,
-            o.Status is OrderStatus.Shipped or OrderStatus.Completed, o.WarehouseId, o.CarrierCode, tracking.GetValueOrDefault(o.Id),
-            o.Origin == OrderOrigin.Reissue ? [] : linesOf[o.Id].GroupBy(l => l.PlatformOrderId).Where(g => links.ContainsKey(g.Key))
-                .Select(g => new WriteBackTarget(links[g.Key].ShopId, links[g.Key].PlatformOrderNo,
-                    splitFamily.Contains(o.Id) ? g.Select(l => l.LineId).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : []))
-                .ToList())).ToList();
+            o.Status is OrderStatus.Shipped or OrderStatus.Completed, o.WarehouseId, o.CarrierCode, o.TrackingNo, Targets(o))).ToList();
     }
 
     public async Task MarkShippedAsync(IReadOnlyList<OrderShipped> shipped, CancellationToken ct)
@@ -59,9 +69,11 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         if (shipped.Count == 0) return;
         _ = db.Database.CurrentTransaction ?? throw new InvalidOperationException("MarkShippedAsync runs in the caller's transaction.");
         var wanted = shipped.DistinctBy(s => s.OrderId).ToDictionary(s => s.OrderId);
+        // What the move reads and changes of each order, no more.
         var orders = new List<Order>();
         foreach (var chunk in wanted.Keys.Chunk(10_000))
-            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct));
+            orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id))
+                .Select(o => new Order { Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Exceptions = o.Exceptions, CarrierCode = o.CarrierCode }).ToListAsync(ct));
         if (orders.Count != wanted.Count) throw new DbUpdateConcurrencyException($"{wanted.Count - orders.Count} of the orders to ship are gone.");
         var now = db.Time.StoredUtcNow();
         var moves = new List<(Order Order, OrderStatus From, OrderExceptions Exceptions, OrderLogEntry Entry)>();

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shelfbook.Channels.Domain;
+using Shelfbook.Fulfillment.Domain;
+using Shelfbook.Fulfillment.Features.Ship;
+using Shelfbook.Orders.Domain;
+
+namespace Shelfbook.Cli.Bench;
+
+/// <summary>
+/// Issue 7's figures: 100,000 audited orders (those of the orders scenario, or made the same way when it did not run)
+/// shipped in 简易发货 with their tracking numbers given, in one call — stock consumed, orders shipped, write-back
+/// queued for every platform order — then the ledger verified. <c>--quick</c> ships a tenth.
+/// </summary>
+public static class FulfillmentBench
+{
+    public static async Task RunAsync(BenchHost host, bool quick, Action<string, double, string> report, CancellationToken ct)
+    {
+        var orderCount = quick ? 10_000 : 100_000;
+        if (await ShippableAsync(host, orderCount, ct) is { Count: 0 }) await OrdersBench.AuditedAsync(host, quick, ct);
+        var orders = await ShippableAsync(host, orderCount, ct);
+        if (orders.Count == 0) throw new InvalidOperationException("No audited order to ship.");
+
+        // The shops are linked (credentials stored), so every parcel's write-back is queued rather than refused.
+        await using (var db = host.OpenTenant())
+        {
+            var shops = await db.Set<Order>().Where(o => o.ShopId != null).Select(o => o.ShopId!.Value).Distinct().ToListAsync(ct);
+            var linked = await db.Set<ShopConnection>().Select(c => c.ShopId).ToListAsync(ct);
+            var now = DateTime.UtcNow;
+            foreach (var shop in shops.Except(linked))
+            {
+                var connection = ShopConnection.Create(shop, now);
+                connection.SetCredentials(["app_key"], "bench-credentials", now);
+                db.Add(connection);
+            }
+            await db.SaveChangesAsync(ct);
+        }
+
+        var rows = orders.Select((o, i) => new ShipRow(o.OrderNo, $"BT{i:D10}", o.CarrierCode ?? "ZTO")).ToList();
+        BenchHost.ResetPeak();
+        var clock = Stopwatch.StartNew();
+        ShipRun run;
+        await using (var scope = host.Scope())
+            run = await scope.ServiceProvider.GetRequiredService<ShipParcels>().ShipAsync(new ShipRequest("Simple", rows), ct);
+        clock.Stop();
+        report("fulfillment.ship.orders", run.Shipped, "orders");
+        report("fulfillment.ship.skipped", run.Skipped, "orders");
+        report("fulfillment.ship.seconds", clock.Elapsed.TotalSeconds, "s");
+        report("fulfillment.ship.rate", run.Shipped / clock.Elapsed.TotalSeconds, "orders/s");
+        report("fulfillment.ship.peak_working_set", BenchHost.PeakMiB(), "MiB");
+        if (run.Shipped != orders.Count) throw new InvalidOperationException($"Shipped {run.Shipped} of {orders.Count}: " + run.Results.First(r => !r.Shipped).Message);
+        await using (var db = host.OpenTenant())
+        {
+            var queued = await db.Set<ShipmentConfirmation>().CountAsync(c => c.TrackingNo.StartsWith("BT"), ct);
+            report("fulfillment.ship.write_backs_queued", queued, "confirmations");
+            if (queued < run.Shipped) throw new InvalidOperationException($"{queued} write-backs queued for {run.Shipped} parcels.");
+            var drifts = await new Shelfbook.Inventory.Features.Verify.StockVerification(db).RunAsync(ct);
+            report("fulfillment.verify.drifts", drifts.Count, "drifts");
+            if (drifts.Count > 0) throw new InvalidOperationException("The ledger drifted: " + drifts[0]);
+        }
+    }
+
+    /// <summary>Audited orders that hold stock (the list scenario's extra rows have no goods), at most <paramref name="max"/>.</summary>
+    private static async Task<List<(string OrderNo, string? CarrierCode)>> ShippableAsync(BenchHost host, int max, CancellationToken ct)
+    {
+        await using var db = host.OpenTenant();
+        var withGoods = db.Set<OrderItem>().Select(i => i.OrderId);
+        return (await db.Set<Order>().Where(o => o.Status == OrderStatus.Audited && withGoods.Contains(o.Id)).OrderBy(o => o.OrderNo).Take(max)
+            .Select(o => new { o.OrderNo, o.CarrierCode }).ToListAsync(ct)).Select(o => (o.OrderNo, o.CarrierCode)).ToList();
+    }
+}
