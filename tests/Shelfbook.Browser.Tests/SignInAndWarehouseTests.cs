@@ -879,15 +879,7 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     [Fact]
     public async Task The_ship_station_ships_an_order_by_two_scans_and_says_loudly_what_it_refused()
     {
-        var (page, session) = await SignInAsync(async session =>
-        {
-            var (_, sku) = await StockedAsync(session, 10);
-            await PendingOrderAsync(session, sku, "SO26120200071", "郑一", "江苏省", "南京市", 2);
-            await PendingOrderAsync(session, sku, "SO26120200072", "郑二", "江苏省", "南京市", 1);
-            await using var db = session.OpenDb();
-            var ids = await db.Set<Orders.Domain.Order>().Select(o => o.Id).ToListAsync();
-            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/audit", new { orderIds = ids });
-        });
+        var (page, session) = await SignInAsync(session => AuditedMugOrdersAsync(session, ("SO26120200071", "郑一", 2), ("SO26120200072", "郑二", 1)));
         await page.GetByRole(AriaRole.Link, new() { Name = "发货", Exact = true }).ClickAsync();
         await WaitInteractiveAsync(page);
         // A keyboard-wedge scanner types each code and presses Enter.
@@ -911,6 +903,30 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await using var db = session.OpenDb();
         Assert.Equal(Orders.Domain.OrderStatus.Shipped, await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200071").Select(o => o.Status).SingleAsync());
         Assert.Equal(Orders.Domain.OrderStatus.Audited, await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200072").Select(o => o.Status).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_wave_is_built_on_its_page_and_shows_its_pick_list_and_sorting_slots()
+    {
+        var (page, _) = await SignInAsync(session => AuditedMugOrdersAsync(session, ("SO26120200081", "钱一", 2), ("SO26120200082", "钱二", 3)));
+        await page.GetByRole(AriaRole.Link, new() { Name = "波次拣货", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=wave-strategy]");
+        await page.GetByRole(AriaRole.Option, new() { Name = "一单多件" }).ClickAsync();
+        await page.ClickAsync("[data-testid=wave-build]");
+        await page.Locator("[data-testid=pick-line]", new() { HasText = "CUP" }).Filter(new() { HasText = "5" }).WaitForAsync();
+        await page.Locator("[data-testid=wave-orders] tbody tr", new() { HasText = "SO26120200082" }).Filter(new() { HasText = "发货中" }).WaitForAsync();
+        await page.Locator("[data-testid=waves-table] tbody tr", new() { HasText = "一单多件" }).WaitForAsync();
+    }
+
+    /// <summary>Ten mugs in stock and the orders (number, receiver in Nanjing, units), audited.</summary>
+    private static async Task AuditedMugOrdersAsync(TenantSession session, params (string OrderNo, string Receiver, int Units)[] orders)
+    {
+        var (_, sku) = await StockedAsync(session, 10);
+        foreach (var (no, receiver, units) in orders) await PendingOrderAsync(session, sku, no, receiver, "江苏省", "南京市", units);
+        await using var db = session.OpenDb();
+        var ids = await db.Set<Orders.Domain.Order>().Select(o => o.Id).ToListAsync();
+        await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/audit", new { orderIds = ids });
     }
 
     /// <summary>A pending order of <paramref name="units"/> mugs at 19.90 each, written straight into the tenant's database.</summary>

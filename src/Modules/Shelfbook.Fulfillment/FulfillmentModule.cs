@@ -40,14 +40,21 @@ public sealed class FulfillmentModule : ShelfbookModule
 
     public override IReadOnlyList<NavItem> Navigation =>
     [
-        new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 120),
+        new(l => l.Text<FulfillmentStrings>("nav.waves"), "waves", Icons.Material.Outlined.Waves, FulfillmentPermissions.Pick, 120),
+        new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 121),
     ];
 
     public override void AddServices(IServiceCollection services)
     {
         services.AddScoped<Features.Ship.ShipParcels>();
         services.AddScoped<Features.Ship.ShipQueries>();
+        services.AddScoped<Features.Waves.Waves>();
+        services.AddScoped<Features.Bins.SkuBins>();
     }
 
-    public override void MapEndpoints(IEndpointRouteBuilder group) => Features.Ship.ShipEndpoints.Map(group);
+    public override void MapEndpoints(IEndpointRouteBuilder group)
+    {
+        Features.Ship.ShipEndpoints.Map(group);
+        Features.Waves.WaveEndpoints.Map(group);
+    }
 }

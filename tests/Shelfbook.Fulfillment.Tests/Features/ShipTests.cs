@@ -24,22 +24,7 @@ public abstract class ShipTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
 {
     private readonly OrdersKit _kit = new(sandbox);
 
-    /// <summary>A synced shop's paid orders taken in and audited in one warehouse with plenty of stock; answers the audited orders.</summary>
-    private async Task<(Guid Shop, Guid Warehouse, List<Order> Audited)> AuditedAsync(int count)
-    {
-        var shop = await _kit.SyncedShopAsync(Session, count, ["A-1", "B-2", "AB-SET"]);
-        var warehouse = await OrdersKit.WarehouseAsync(Session, "SH");
-        await using (var db = Session.OpenDb())
-            foreach (var sku in await db.Set<Shelfbook.Catalog.Domain.Sku>().Where(s => !s.Code.EndsWith("SET")).Select(s => s.Id).ToListAsync())
-                await OrdersKit.ReceiveAsync(Session, warehouse, sku, 500);
-        await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
-        await using (var db = Session.OpenDb())
-        {
-            var pending = await db.Set<Order>().Where(o => o.Status == OrderStatus.PendingAudit).Select(o => o.Id).ToListAsync();
-            await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = pending });
-            return (shop, warehouse, await db.Set<Order>().Where(o => o.Status == OrderStatus.Audited).OrderBy(o => o.OrderNo).ToListAsync());
-        }
-    }
+    private Task<(Guid Shop, Guid Warehouse, List<Order> Audited)> AuditedAsync(int count) => FulfillmentKit.AuditedAsync(Session, _kit, count);
 
     private async Task<List<JsonElement>> ReceivedAsync()
     {

@@ -70,14 +70,16 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             new { serviceId = carrierB.GetProperty("services")[0].GetProperty("id").GetGuid(), name = "B 的仓库 运费" }, HttpStatusCode.Created);
         var carrierRuleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carrier-rules", new { name = "B 的仓库 物流规则" }, HttpStatusCode.Created);
         var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        var waveB = new Fulfillment.Domain.Wave { WaveNo = "W-B-1", WarehouseId = warehouseB.Id, CreatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
         {
-            db.AddRange(platformOrderB, quarantinedB, confirmationB, orderB);
+            db.AddRange(platformOrderB, quarantinedB, confirmationB, orderB, waveB);
             await db.SaveChangesAsync();
         }
         var idsOfB = new Dictionary<string, string>
         {
             ["/api/v1/orders/"] = orderB.Id.ToString(),
+            ["/api/v1/fulfillment/waves/"] = waveB.Id.ToString(),
             ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,

@@ -1524,6 +1524,137 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("parcels", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.SkuBin", b =>
+                {
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<Guid>("SkuId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_id");
+
+                    b.Property<string>("BinCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bin_code")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WarehouseId", "SkuId")
+                        .HasName("pk_sku_bins");
+
+                    b.ToTable("sku_bins", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Wave", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Criterion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("criterion");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_count");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("strategy");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<string>("WaveNo")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wave_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.HasKey("Id")
+                        .HasName("pk_waves");
+
+                    b.HasIndex("WaveNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_waves_wave_no");
+
+                    b.HasIndex("WarehouseId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_waves_warehouse_id_status_created_at");
+
+                    b.ToTable("waves", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.WaveOrder", b =>
+                {
+                    b.Property<Guid>("WaveId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wave_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime?>("RemovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_at");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot");
+
+                    b.HasKey("WaveId", "OrderId")
+                        .HasName("pk_wave_orders");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_wave_orders_order_id");
+
+                    b.ToTable("wave_orders", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Inventory.Domain.InventorySettings", b =>
                 {
                     b.Property<int>("Id")
@@ -3745,6 +3876,16 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_platform_order_lines_platform_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.WaveOrder", b =>
+                {
+                    b.HasOne("Shelfbook.Fulfillment.Domain.Wave", null)
+                        .WithMany()
+                        .HasForeignKey("WaveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wave_orders_waves_wave_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>

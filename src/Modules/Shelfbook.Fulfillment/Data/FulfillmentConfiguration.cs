@@ -25,3 +25,42 @@ internal sealed class ParcelConfiguration : IEntityTypeConfiguration<Parcel>
         builder.HasIndex(p => new { p.ShippedAt, p.Id });
     }
 }
+
+internal sealed class WaveConfiguration : IEntityTypeConfiguration<Wave>
+{
+    public void Configure(EntityTypeBuilder<Wave> builder)
+    {
+        builder.ToTable("waves");
+        builder.HasKey(w => w.Id);
+        builder.Property(w => w.WaveNo).HasMaxLength(16).IsOrdinal();
+        builder.HasIndex(w => w.WaveNo).IsUnique();
+        builder.Property(w => w.Strategy).HasConversion<string>().HasMaxLength(12);
+        builder.Property(w => w.Status).HasConversion<string>().HasMaxLength(12);
+        builder.Property(w => w.Criterion).HasMaxLength(64);
+        builder.Property(w => w.CreatedBy).HasMaxLength(100);
+        builder.HasIndex(w => new { w.WarehouseId, w.Status, w.CreatedAt });
+    }
+}
+
+internal sealed class WaveOrderConfiguration : IEntityTypeConfiguration<WaveOrder>
+{
+    public void Configure(EntityTypeBuilder<WaveOrder> builder)
+    {
+        builder.ToTable("wave_orders");
+        builder.HasKey(o => new { o.WaveId, o.OrderId });
+        builder.HasOne<Wave>().WithMany().HasForeignKey(o => o.WaveId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(o => o.OrderId);
+        builder.Property(o => o.OrderNo).HasMaxLength(32).IsOrdinal();
+        builder.Property(o => o.RemovedReason).HasMaxLength(200);
+    }
+}
+
+internal sealed class SkuBinConfiguration : IEntityTypeConfiguration<SkuBin>
+{
+    public void Configure(EntityTypeBuilder<SkuBin> builder)
+    {
+        builder.ToTable("sku_bins");
+        builder.HasKey(b => new { b.WarehouseId, b.SkuId });
+        builder.Property(b => b.BinCode).HasMaxLength(SkuBin.CodeMax).IsOrdinal();
+    }
+}

@@ -31,7 +31,17 @@ public sealed class OrderWaiting
     public DateTime CreatedAt { get; init; }
 }
 
-/// <summary>What Fulfillment asks of Orders to ship: the orders as they stand, and their move to 已发货.</summary>
+/// <summary>An order's goods as they are picked: each item (a combo's parts one by one, with the combo they belong to).</summary>
+public sealed class OrderItemRow
+{
+    public Guid OrderId { get; init; }
+    public Guid SkuId { get; init; }
+    public string SkuCode { get; init; } = "";
+    public int Quantity { get; init; }
+    public Guid? ComboSkuId { get; init; }
+}
+
+/// <summary>What Fulfillment asks of Orders to pick and ship: the orders as they stand, their goods, and their moves.</summary>
 public interface IShipOrders
 {
     /// <summary>The orders named by id or by order number (those naming nothing are absent), read in chunks.</summary>
@@ -46,4 +56,17 @@ public interface IShipOrders
 
     /// <summary>Audited orders (not yet in fulfillment) of a warehouse, or of all, as a query to page.</summary>
     IQueryable<OrderWaiting> Waiting(Guid? warehouseId);
+
+    /// <summary>Every order's items, as a query to join into the caller's (a wave's choice, its pick list).</summary>
+    IQueryable<OrderItemRow> Items { get; }
+
+    /// <summary>
+    /// Moves audited orders into fulfillment (发货中) for wave <paramref name="waveNo"/>, in the caller's transaction: one
+    /// conditional update per chunk, so an order that changed meanwhile (held, intercepted, in another wave) refuses the
+    /// whole call as a concurrent change.
+    /// </summary>
+    Task StartFulfillmentAsync(IReadOnlyCollection<Guid> orderIds, string waveNo, CancellationToken ct);
+
+    /// <summary>Takes orders in fulfillment back to 已审核 (out of their wave); answers those that were (the others are left as they are).</summary>
+    Task<IReadOnlyList<Guid>> LeaveFulfillmentAsync(IReadOnlyCollection<Guid> orderIds, string? reason, CancellationToken ct);
 }

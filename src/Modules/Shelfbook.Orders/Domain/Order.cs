@@ -188,7 +188,7 @@ public sealed class Order
         [OrderStatus.Exception] = [OrderStatus.PendingAudit, OrderStatus.Held, OrderStatus.Cancelled, OrderStatus.Merged],
         [OrderStatus.Held] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Audited, OrderStatus.Intercepted, OrderStatus.Cancelled],
         [OrderStatus.Audited] = [OrderStatus.PendingAudit, OrderStatus.InFulfillment, OrderStatus.Held, OrderStatus.Intercepted, OrderStatus.Shipped, OrderStatus.Cancelled],
-        [OrderStatus.InFulfillment] = [OrderStatus.Shipped, OrderStatus.Intercepted],
+        [OrderStatus.InFulfillment] = [OrderStatus.Shipped, OrderStatus.Intercepted, OrderStatus.Audited],
         [OrderStatus.Shipped] = [OrderStatus.Completed],
         [OrderStatus.Intercepted] = [OrderStatus.PendingAudit, OrderStatus.Exception, OrderStatus.Cancelled],
         [OrderStatus.Completed] = [],
@@ -232,6 +232,18 @@ public sealed class Order
         (WarehouseId, AllocatedBy, entry.From) = (warehouseId, allocatedBy, from);
         return entry;
     }
+
+    /// <summary>发货中: an audited order goes into a wave (<paramref name="waveNo"/>) to be picked; it keeps its stock.</summary>
+    public OrderLogEntry StartFulfillment(string waveNo, DateTime now) =>
+        Status == OrderStatus.Audited
+            ? Move(OrderStatus.InFulfillment, "in_fulfillment", waveNo, now)
+            : throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; only audited orders go into a wave.", OrderNo, Status, "in_fulfillment");
+
+    /// <summary>Taken out of its wave before it shipped: back to 已审核, its stock still reserved.</summary>
+    public OrderLogEntry LeaveFulfillment(string? reason, DateTime now) =>
+        Status == OrderStatus.InFulfillment
+            ? Move(OrderStatus.Audited, "left_wave", reason, now)
+            : throw new RuleViolatedException("order.illegal_transition", $"Order {OrderNo} is {Status}; only orders in a wave can leave it.", OrderNo, Status, "left_wave");
 
     /// <summary>
     /// 发货: an audited order, or one in fulfillment, leaves with its parcel (the caller consumed its reservations in the

@@ -117,6 +117,57 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         await db.SaveChangesAsync(ct);
     }
 
+    public IQueryable<OrderItemRow> Items => db.Set<OrderItem>().AsNoTracking()
+        .Select(i => new OrderItemRow { OrderId = i.OrderId, SkuId = i.SkuId, SkuCode = i.SkuCode, Quantity = i.Quantity, ComboSkuId = i.ComboSkuId });
+
+    public async Task StartFulfillmentAsync(IReadOnlyCollection<Guid> orderIds, string waveNo, CancellationToken ct)
+    {
+        _ = db.Database.CurrentTransaction ?? throw new InvalidOperationException("StartFulfillmentAsync runs in the caller's transaction.");
+        var now = db.Time.StoredUtcNow();
+        var entries = new List<OrderLogEntry>();
+        foreach (var chunk in orderIds.Distinct().Chunk(10_000))
+        {
+            var orders = await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id))
+                .Select(o => new Order { Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Exceptions = o.Exceptions }).ToListAsync(ct);
+            foreach (var order in orders)
+                try
+                {
+                    var entry = order.StartFulfillment(waveNo, now);
+                    (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+                    entries.Add(entry);
+                }
+                catch (RuleViolatedException e)
+                {
+                    throw new DbUpdateConcurrencyException(e.Message);
+                }
+            var changed = await db.Set<Order>().Where(o => EF.Parameter(chunk).Contains(o.Id) && o.Status == OrderStatus.Audited)
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.InFulfillment).SetProperty(o => o.UpdatedAt, now), ct);
+            if (changed != chunk.Length) throw new DbUpdateConcurrencyException($"{chunk.Length - changed} of the orders changed while the wave was being built.");
+        }
+        await db.BulkInsertAsync(entries, ct);
+    }
+
+    public async Task<IReadOnlyList<Guid>> LeaveFulfillmentAsync(IReadOnlyCollection<Guid> orderIds, string? reason, CancellationToken ct)
+    {
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var now = db.Time.StoredUtcNow();
+        var left = new List<Guid>();
+        foreach (var chunk in orderIds.Distinct().Chunk(10_000))
+        {
+            var orders = await db.Set<Order>().Where(o => EF.Parameter(chunk).Contains(o.Id) && o.Status == OrderStatus.InFulfillment).ToListAsync(ct);
+            foreach (var order in orders)
+            {
+                var entry = order.LeaveFulfillment(reason, now);
+                (entry.UserId, entry.UserName) = (user.UserId, user.UserName);
+                db.Add(entry);
+                left.Add(order.Id);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
+        return left;
+    }
+
     public IQueryable<OrderWaiting> Waiting(Guid? warehouseId)
     {
         var query = db.Set<Order>().AsNoTracking().Where(o => o.Status == OrderStatus.Audited);

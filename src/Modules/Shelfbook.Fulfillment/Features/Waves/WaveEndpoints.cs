@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Shelfbook.Fulfillment.Features.Bins;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Identity;
+
+namespace Shelfbook.Fulfillment.Features.Waves;
+
+internal static class WaveEndpoints
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        var waves = group.MapGroup("/waves").WithTags("Waves 波次");
+        waves.MapPost("/", async (WaveRequest request, Waves handler, CancellationToken ct) => Results.Created((string?)null, await handler.BuildAsync(request, ct)))
+            .WithSummary("Build a wave: warehouseId, strategy (SingleItem, MultiItem, SameSku, ByCarrier with carrierCode, ByShop with shopId), maxOrders (1–10,000, "
+                         + "200 by default); its audited orders, oldest payment first, move into fulfillment")
+            .RequirePermission(FulfillmentPermissions.Pick);
+        waves.MapGet("/", (Guid? warehouseId, string? after, int? limit, Waves handler, CancellationToken ct) => handler.ListAsync(warehouseId, PageRequest.From(after, limit), ct))
+            .WithSummary("Waves, newest first").RequirePermission(FulfillmentPermissions.Pick);
+        waves.MapGet("/{id:guid}", (Guid id, Waves handler, CancellationToken ct) => handler.GetAsync(id, ct))
+            .WithSummary("A wave: its orders with their slots and where they stand (intercepted ones flagged), and its pick list by bin")
+            .RequirePermission(FulfillmentPermissions.Pick);
+        waves.MapPost("/{id:guid}/remove", (Guid id, RemoveFromWave request, Waves handler, CancellationToken ct) => handler.RemoveAsync(id, request, ct))
+            .WithSummary("Take orders out of a wave before they ship (back to audited, stock kept)").RequirePermission(FulfillmentPermissions.Pick);
+        var bins = group.MapGroup("/bins").WithTags("Bins 库位");
+        bins.MapGet("/", (Guid warehouseId, string? sku, SkuBins handler, CancellationToken ct) => handler.ListAsync(warehouseId, sku, ct))
+            .WithSummary("A warehouse's default bin per SKU, in bin order").RequirePermission(FulfillmentPermissions.Pick);
+        bins.MapPut("/", (BinsRequest request, SkuBins handler, CancellationToken ct) => handler.SetAsync(request, ct))
+            .WithSummary("Set SKUs' default bins in a warehouse (rows of skuCode, binCode; an empty binCode removes it)").RequirePermission(FulfillmentPermissions.Pick);
+    }
+}

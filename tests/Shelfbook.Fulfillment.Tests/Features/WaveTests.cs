@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Fulfillment.Domain;
+using Shelfbook.Fulfillment.Features.Ship;
+using Shelfbook.Fulfillment.Features.Waves;
+using Shelfbook.Kernel;
+using Shelfbook.Orders.Domain;
+using Shelfbook.TestKit;
+
+namespace Shelfbook.Fulfillment.Tests.Features;
+
+/// <summary>波次: audited orders chosen by strategy move into fulfillment with slots; the pick list adds up units by bin; stopped or taken-out orders leave it.</summary>
+public abstract class WaveTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(app)
+{
+    private readonly OrdersKit _kit = new(sandbox);
+
+    [Fact]
+    public async Task Waves_take_their_strategys_orders_with_slots_the_pick_list_goes_by_bin_and_an_intercepted_order_is_flagged_and_left_out()
+    {
+        var (_, warehouse, audited) = await FulfillmentKit.AuditedAsync(Session, _kit, 16);
+        Dictionary<Guid, int> units;
+        await using (var db = Session.OpenDb())
+            units = await db.Set<OrderItem>().GroupBy(i => i.OrderId).Select(g => new { g.Key, Units = g.Sum(i => i.Quantity) }).ToDictionaryAsync(g => g.Key, g => g.Units);
+        var singles = audited.Where(o => units[o.Id] == 1).ToList();
+        var multis = audited.Where(o => units[o.Id] > 1).ToList();
+        Assert.True(multis.Count >= 3, $"{multis.Count} multi-item orders");
+
+        // Bins: an unknown SKU is named by row and nothing is set; then A-1 and B-2 get theirs.
+        var bad = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/fulfillment/bins",
+            new { warehouseId = warehouse, rows = new[] { new { skuCode = "A-1", binCode = "a-01-01" }, new { skuCode = "NOPE", binCode = "X" } } }, HttpStatusCode.BadRequest);
+        Assert.True(bad.GetProperty("errors").TryGetProperty("rows[1].skuCode", out _));
+        await Session.PutAsync<int>("/api/v1/fulfillment/bins", new { warehouseId = warehouse, rows = new[] { new { skuCode = "B-2", binCode = "a-01-02" }, new { skuCode = "a-1", binCode = "b-09-01" } } });
+        Assert.Equal(["A-01-02", "B-09-01"], (await Session.GetAsync<List<Shelfbook.Fulfillment.Features.Bins.BinView>>($"/api/v1/fulfillment/bins?warehouseId={warehouse}")).Select(b => b.BinCode));
+
+        // Bad requests are named by field.
+        var noCarrier = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "ByCarrier", maxOrders = 0 }, HttpStatusCode.BadRequest);
+        foreach (var field in new[] { "carrierCode", "maxOrders" }) Assert.True(noCarrier.GetProperty("errors").TryGetProperty(field, out _), field);
+
+        // 一单多件, at most 3: the oldest three multi-item orders, slots 1–3, in fulfillment.
+        var wave = await Session.PostAsync<WaveView>("/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "MultiItem", maxOrders = 3 }, HttpStatusCode.Created);
+        Assert.Equal((3, WaveStatus.Picking), (wave.OrderCount, wave.Status));
+        var detail = await Session.GetAsync<WaveDetail>($"/api/v1/fulfillment/waves/{wave.Id}");
+        Assert.Equal([1, 2, 3], detail.Orders.Select(o => o.Slot));
+        Assert.All(detail.Orders, o => Assert.Equal("InFulfillment", o.Status));
+        Assert.All(detail.Orders, o => Assert.Contains(multis, m => m.Id == o.OrderId));
+        Assert.Equal(detail.Orders.Sum(o => units[o.OrderId]), detail.PickList.Sum(l => l.Quantity));
+        Assert.Equal(wave.Units, detail.PickList.Sum(l => l.Quantity));
+        // By bin: A-01-02 (B-2) before B-09-01.
+        Assert.Equal(detail.PickList.OrderBy(l => l.BinCode, StringComparer.Ordinal).Select(l => l.SkuCode), detail.PickList.Select(l => l.SkuCode));
+
+        // An order of the wave is intercepted (the buyer asked): flagged, out of the pick list, its stock released.
+        var stopped = detail.Orders[0];
+        await Session.PostAsync<List<Shelfbook.Orders.Features.ChangeOrders.OrderChange>>("/api/v1/orders/intercept", new { orderIds = new[] { stopped.OrderId }, reason = "买家退款" });
+        // Another is taken out by hand: back to audited with its stock.
+        var taken = detail.Orders[1];
+        var after = await Session.PostAsync<WaveDetail>($"/api/v1/fulfillment/waves/{wave.Id}/remove", new { orderIds = new[] { taken.OrderId }, reason = "缺货待查" });
+        Assert.True(after.Orders.Single(o => o.OrderId == stopped.OrderId).Intercepted);
+        Assert.Equal("缺货待查", after.Orders.Single(o => o.OrderId == taken.OrderId).RemovedReason);
+        Assert.Equal(units[detail.Orders[2].OrderId], after.PickList.Sum(l => l.Quantity));
+        await using (var db = Session.OpenDb())
+            Assert.Equal(OrderStatus.Audited, await db.Set<Order>().Where(o => o.Id == taken.OrderId).Select(o => o.Status).SingleAsync());
+        var twice = await Session.ProblemAsync(HttpMethod.Post, $"/api/v1/fulfillment/waves/{wave.Id}/remove", new { orderIds = new[] { taken.OrderId } }, HttpStatusCode.BadRequest);
+        Assert.True(twice.GetProperty("errors").TryGetProperty("orderIds", out _));
+
+        // The last one ships from the wave; the wave is done.
+        var ship = await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "Simple", rows = new[] { new { orderNo = detail.Orders[2].OrderNo, trackingNo = "YT9000000001", carrierCode = "YTO" } } });
+        Assert.Equal(1, ship.Shipped);
+        var done = await Session.GetAsync<WaveDetail>($"/api/v1/fulfillment/waves/{wave.Id}");
+        Assert.Equal((WaveStatus.Done, true, "YT9000000001"), (done.Wave.Status, done.Orders[2].Shipped, done.Orders[2].TrackingNo));
+        Assert.Empty(done.PickList);
+
+        // 一单一件: every single-unit order, unsorted; none left after, so another is refused by name.
+        if (singles.Count > 0)
+        {
+            var single = await Session.PostAsync<WaveView>("/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "SingleItem" }, HttpStatusCode.Created);
+            Assert.Equal(singles.Count, single.OrderCount);
+            Assert.All((await Session.GetAsync<WaveDetail>($"/api/v1/fulfillment/waves/{single.Id}")).Orders, o => Assert.Equal(0, o.Slot));
+        }
+        var none = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "SingleItem" }, HttpStatusCode.BadRequest);
+        Assert.True(none.GetProperty("errors").TryGetProperty("strategy", out _));
+        Assert.Equal(singles.Count > 0 ? 2 : 1, (await Session.GetAsync<Page<WaveView>>("/api/v1/fulfillment/waves")).Items.Count);
+    }
+}
+
+public sealed class WaveTestsOnSqlite(SqliteApp app, Sandbox sandbox) : WaveTests(app, sandbox);
+
+public sealed class WaveTestsOnPostgres(PostgresApp app, Sandbox sandbox) : WaveTests(app, sandbox);
