@@ -894,6 +894,7 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         // The same tracking number on the next order is refused at the station.
         await page.Keyboard.TypeAsync("SO26120200072");
         await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Field(page, "ship-tracking")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("SF3000000001");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("[data-testid=ship-last]")).ToContainTextAsync("SF3000000001");
@@ -917,6 +918,10 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await page.Locator("[data-testid=pick-line]", new() { HasText = "CUP" }).Filter(new() { HasText = "5" }).WaitForAsync();
         await page.Locator("[data-testid=wave-orders] tbody tr", new() { HasText = "SO26120200082" }).Filter(new() { HasText = "发货中" }).WaitForAsync();
         await page.Locator("[data-testid=waves-table] tbody tr", new() { HasText = "一单多件" }).WaitForAsync();
+        // The warehouse board counts both orders in waves, none waiting.
+        await page.GetByRole(AriaRole.Link, new() { Name = "发货看板", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=overview-in-waves]")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("[data-testid=overview-waiting]")).ToHaveTextAsync("0");
     }
 
     /// <summary>Ten mugs in stock and the orders (number, receiver in Nanjing, units), audited.</summary>

@@ -40,6 +40,7 @@ public sealed class FulfillmentModule : ShelfbookModule
 
     public override IReadOnlyList<NavItem> Navigation =>
     [
+        new(l => l.Text<FulfillmentStrings>("nav.overview"), "fulfillment-overview", Icons.Material.Outlined.Dashboard, FulfillmentPermissions.Pick, 119),
         new(l => l.Text<FulfillmentStrings>("nav.waves"), "waves", Icons.Material.Outlined.Waves, FulfillmentPermissions.Pick, 120),
         new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 121),
     ];
@@ -50,6 +51,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Ship.ShipQueries>();
         services.AddScoped<Features.Waves.Waves>();
         services.AddScoped<Features.Bins.SkuBins>();
+        services.AddScoped<Features.Overview.FulfillmentOverview>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)

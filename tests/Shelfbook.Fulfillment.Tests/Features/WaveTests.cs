@@ -79,6 +79,17 @@ public abstract class WaveTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         var none = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "SingleItem" }, HttpStatusCode.BadRequest);
         Assert.True(none.GetProperty("errors").TryGetProperty("strategy", out _));
         Assert.Equal(singles.Count > 0 ? 2 : 1, (await Session.GetAsync<Page<WaveView>>("/api/v1/fulfillment/waves")).Items.Count);
+
+        // The warehouse board adds the same up.
+        var board = Assert.Single(await Session.GetAsync<List<Shelfbook.Fulfillment.Features.Overview.WarehouseOverview>>("/api/v1/fulfillment/overview"));
+        await using (var db = Session.OpenDb())
+        {
+            var inWarehouse = db.Set<Order>().Where(o => o.WarehouseId == warehouse);
+            Assert.Equal((await inWarehouse.CountAsync(o => o.Status == OrderStatus.Audited), await inWarehouse.CountAsync(o => o.Status == OrderStatus.InFulfillment), 1),
+                (board.WaitingForWave, board.InWaves, board.Intercepted));
+        }
+        Assert.Equal((singles.Count > 0 ? 1 : 0, 1, 0), (board.WavesPicking, board.ParcelsToday, board.WriteBackFailedToday));
+        Assert.Equal([("YTO", 1)], board.Carriers.Select(c => (c.CarrierCode, c.Parcels)));
     }
 }
 

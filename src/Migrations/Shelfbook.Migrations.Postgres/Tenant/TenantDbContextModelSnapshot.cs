@@ -3139,6 +3139,7 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasColumnName("split_from");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")

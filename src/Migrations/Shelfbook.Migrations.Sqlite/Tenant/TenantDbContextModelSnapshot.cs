@@ -3091,6 +3091,7 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasColumnName("split_from");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")

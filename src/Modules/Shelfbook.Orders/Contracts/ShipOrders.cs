@@ -57,6 +57,12 @@ public interface IShipOrders
     /// <summary>Audited orders (not yet in fulfillment) of a warehouse, or of all, as a query to page.</summary>
     IQueryable<OrderWaiting> Waiting(Guid? warehouseId);
 
+    /// <summary>
+    /// How many orders each warehouse holds at each stage past audit: 已审核 (Audited), 发货中 (InFulfillment), 挂起 after
+    /// audit (Held, their stock kept) and 已拦截 (Intercepted) — by (warehouse, status name).
+    /// </summary>
+    Task<IReadOnlyDictionary<(Guid WarehouseId, string Status), int>> CountByStageAsync(CancellationToken ct);
+
     /// <summary>Every order's items, as a query to join into the caller's (a wave's choice, its pick list).</summary>
     IQueryable<OrderItemRow> Items { get; }
 

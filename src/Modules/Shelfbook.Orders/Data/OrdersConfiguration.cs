@@ -16,7 +16,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.PlatformOrderNo).HasMaxLength(64).IsOrdinal();
         builder.HasIndex(o => o.PlatformOrderNo);
         builder.Property(o => o.Origin).HasConversion<string>().HasMaxLength(12);
-        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        // A save of a tracked order carries the status it read in its WHERE: a move made meanwhile (a ship, an audit, an
+        // intercept, all conditional updates) is never overwritten by a handler working from an older read.
+        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.Property(o => o.HeldFrom).HasConversion<string>().HasMaxLength(16);
         builder.Property(o => o.HoldReason).HasMaxLength(200);
         builder.Property(o => o.Currency).HasMaxLength(3);

@@ -43,7 +43,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         var rows = request.Rows ?? [];
         var ids = request.OrderIds ?? [];
         if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
-        if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "both", "Give rows or order ids, not both.");
+        if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "rows_or_ids", "Give rows or order ids, not both.");
         if (rows.Count + ids.Count > MaxRows) check.Add("rows", "too_many", $"At most {MaxRows} orders in one call.", MaxRows);
         if (ids.Count > 0 && mode == ShipMode.Simple) check.Add("orderIds", "tracking_required", "简易发货 needs a tracking number per order: give rows.");
         var seenOrders = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             var no = row.OrderNo?.Trim();
             var tracking = row.TrackingNo?.Trim();
             if (string.IsNullOrEmpty(no)) Bad(at + "orderNo", "required", $"Row {i + 1}: the order number is missing.", i + 1);
-            else if (!seenOrders.TryAdd(no, i)) Bad(at + "orderNo", "duplicate", $"Row {i + 1}: order {no} is on row {seenOrders[no] + 1} too.", i + 1, no, seenOrders[no] + 1);
+            else if (!seenOrders.TryAdd(no, i)) Bad(at + "orderNo", "duplicate_row", $"Row {i + 1}: order {no} is on row {seenOrders[no] + 1} too.", i + 1, no, seenOrders[no] + 1);
             if (string.IsNullOrEmpty(tracking))
             {
                 if (mode == ShipMode.Simple) Bad(at + "trackingNo", "required", $"Row {i + 1}: the tracking number is missing.", i + 1);
@@ -69,7 +69,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (tracking.Length > 64 || tracking.Any(char.IsWhiteSpace))
                 Bad(at + "trackingNo", "invalid_tracking", $"Row {i + 1}: a tracking number is up to 64 characters without spaces.", i + 1);
             else if (!seenTracking.TryAdd(tracking, i))
-                Bad(at + "trackingNo", "duplicate", $"Row {i + 1}: tracking number {tracking} is on row {seenTracking[tracking] + 1} too.", i + 1, tracking, seenTracking[tracking] + 1);
+                Bad(at + "trackingNo", "duplicate_row", $"Row {i + 1}: tracking number {tracking} is on row {seenTracking[tracking] + 1} too.", i + 1, tracking, seenTracking[tracking] + 1);
             if (row.CarrierCode is { Length: > 32 }) Bad(at + "carrierCode", "too_long", $"Row {i + 1}: the carrier code is longer than 32 characters.", 32);
         }
         check.ThrowIfAny();
@@ -77,7 +77,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         var asked = rows.Count > 0
             ? rows.Select((r, i) => (Row: i, Id: (Guid?)null, No: r.OrderNo!.Trim(), Tracking: string.IsNullOrWhiteSpace(r.TrackingNo) ? null : r.TrackingNo.Trim(),
                 Carrier: string.IsNullOrWhiteSpace(r.CarrierCode) ? null : r.CarrierCode.Trim().ToUpperInvariant())).ToList()
-            : ids.Distinct().Select((id, i) => (Row: i, Id: (Guid?)id, No: (string)"", Tracking: (string?)null, Carrier: (string?)null)).ToList();
+            : ids.Select((id, i) => (Row: i, Id: (Guid?)id, No: (string)"", Tracking: (string?)null, Carrier: (string?)null)).DistinctBy(a => a.Id).ToList();
 
         await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var found = await orders.FindAsync(asked.Where(a => a.Id is not null).Select(a => a.Id!.Value).ToList(), asked.Where(a => a.Id is null).Select(a => a.No).ToList(), ct);

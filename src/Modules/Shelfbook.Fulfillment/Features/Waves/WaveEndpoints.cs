@@ -23,6 +23,10 @@ internal static class WaveEndpoints
             .RequirePermission(FulfillmentPermissions.Pick);
         waves.MapPost("/{id:guid}/remove", (Guid id, RemoveFromWave request, Waves handler, CancellationToken ct) => handler.RemoveAsync(id, request, ct))
             .WithSummary("Take orders out of a wave before they ship (back to audited, stock kept)").RequirePermission(FulfillmentPermissions.Pick);
+        group.MapGet("/overview", (Overview.FulfillmentOverview handler, CancellationToken ct) => handler.GetAsync(ct)).WithTags("Warehouse board 发货看板")
+            .WithSummary("Per warehouse that ships orders itself: orders waiting for a wave, in waves, held, intercepted; waves being picked; today's parcels "
+                         + "(tenant's clock) by carrier, weighed grams and failed write-backs")
+            .RequirePermission(FulfillmentPermissions.Pick);
         var bins = group.MapGroup("/bins").WithTags("Bins 库位");
         bins.MapGet("/", (Guid warehouseId, string? sku, SkuBins handler, CancellationToken ct) => handler.ListAsync(warehouseId, sku, ct))
             .WithSummary("A warehouse's default bin per SKU, in bin order").RequirePermission(FulfillmentPermissions.Pick);

@@ -91,7 +91,7 @@ public sealed class Waves(TenantDbContext db, IShipOrders orders, ISkuDirectory 
                 break;
             }
         }
-        var picked = await waiting.OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(max).Select(o => new { o.Id, o.OrderNo }).ToListAsync(ct);
+        var picked = await waiting.OrderBy(o => o.PaidAt == null).ThenBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(max).Select(o => new { o.Id, o.OrderNo }).ToListAsync(ct);
         if (picked.Count == 0) throw new InputRejectedException("strategy", "none_waiting", $"No audited order of {warehouse.Code} waits for a {strategy} wave.", warehouse.Code, strategy!.Value.ToString());
 
         var ids = picked.Select(p => p.Id).ToList();
@@ -113,6 +113,10 @@ public sealed class Waves(TenantDbContext db, IShipOrders orders, ISkuDirectory 
         };
         db.Add(wave);
         await db.SaveChangesAsync(ct);
+        // An order back in a wave after it left another (intercepted, released, audited again) is no longer the old wave's.
+        foreach (var chunk in ids.Chunk(10_000))
+            await db.Set<WaveOrder>().Where(o => o.RemovedAt == null && EF.Parameter(chunk).Contains(o.OrderId))
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.RemovedAt, now).SetProperty(o => o.RemovedReason, "→ " + wave.WaveNo), ct);
         await db.BulkInsertAsync(picked.Select((p, n) => new WaveOrder { WaveId = wave.Id, OrderId = p.Id, OrderNo = p.OrderNo, Slot = sorted ? n + 1 : 0 }), ct);
         await orders.StartFulfillmentAsync(ids, wave.WaveNo, ct);
         await tx.CommitAsync(ct);

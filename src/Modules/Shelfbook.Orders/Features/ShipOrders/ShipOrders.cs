@@ -117,6 +117,20 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         await db.SaveChangesAsync(ct);
     }
 
+    public async Task<IReadOnlyDictionary<(Guid WarehouseId, string Status), int>> CountByStageAsync(CancellationToken ct)
+    {
+        // One grouped count per status, so each reads its part of the (status, …) index.
+        var counts = new Dictionary<(Guid, string), int>();
+        foreach (var status in new[] { OrderStatus.Audited, OrderStatus.InFulfillment, OrderStatus.Held, OrderStatus.Intercepted })
+        {
+            var query = db.Set<Order>().Where(o => o.Status == status && o.WarehouseId != null);
+            if (status == OrderStatus.Held) query = query.Where(o => o.HeldFrom == OrderStatus.Audited);
+            foreach (var g in await query.GroupBy(o => o.WarehouseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                counts[(g.Key!.Value, status.ToString())] = g.Count;
+        }
+        return counts;
+    }
+
     public IQueryable<OrderItemRow> Items => db.Set<OrderItem>().AsNoTracking()
         .Select(i => new OrderItemRow { OrderId = i.OrderId, SkuId = i.SkuId, SkuCode = i.SkuCode, Quantity = i.Quantity, ComboSkuId = i.ComboSkuId });
 
