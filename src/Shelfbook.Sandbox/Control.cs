@@ -32,6 +32,12 @@ public sealed record FaultsInput(
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
     string? SlowAnswerOnly = null, string? ThrottleOnly = null, int? ThrottleAfter = null);
 
+public sealed record CarrierAccountInput(string Carrier, string AppKey, string AppSecret, string CustomerCode, long Balance = 10_000);
+
+public sealed record CarrierAccountChange(long? Balance = null);
+
+public sealed record CarrierChange(string[]? Suspended = null);
+
 public sealed record TradeChange(string? Status = null, string? RefundStatus = null, string? ReceiverAddress = null);
 
 /// <summary>The control API under <c>/_sandbox</c>: seed sellers and orders, change orders, inject faults, move the clock, read call counts.</summary>
@@ -382,6 +388,42 @@ public static class Control
         {
             state.Clock.Advance(TimeSpan.FromSeconds(seconds));
             return Results.Ok(new { now = state.Clock.GetUtcNow() });
+        });
+        control.MapPost("/carriers/accounts", (CarrierAccountInput input, SandboxState state) =>
+        {
+            var carriers = state.Carriers;
+            lock (carriers.Gate)
+            {
+                if (!carriers.Carriers.TryGetValue(input.Carrier, out var carrier)) return Results.NotFound(new { error = "carriers here: " + string.Join(", ", carriers.Carriers.Keys) });
+                if (carriers.Accounts.TryGetValue(input.AppKey, out var held) && (held.Secret != input.AppSecret || held.Carrier != carrier.Code))
+                    return Results.Conflict(new { error = "app key exists with another secret or carrier" });
+                carriers.Accounts[input.AppKey] = new Carriers.CarrierAccount(carrier.Code, input.AppKey, input.AppSecret, input.CustomerCode, input.Balance);
+            }
+            return Results.Ok(new { input.Carrier, input.AppKey, input.Balance });
+        });
+        control.MapPost("/carriers/accounts/{appKey}", (string appKey, CarrierAccountChange change, SandboxState state) =>
+        {
+            lock (state.Carriers.Gate)
+            {
+                if (!state.Carriers.Accounts.TryGetValue(appKey, out var account)) return Results.NotFound();
+                if (change.Balance is { } balance) account.Balance = balance;
+                return Results.Ok(new { account.AppKey, account.Balance });
+            }
+        });
+        control.MapPost("/carriers/{carrier}", (string carrier, CarrierChange change, SandboxState state) =>
+        {
+            lock (state.Carriers.Gate)
+            {
+                if (!state.Carriers.Carriers.TryGetValue(carrier, out var known)) return Results.NotFound();
+                if (change.Suspended is { } suspended) { known.Suspended.Clear(); known.Suspended.UnionWith(suspended); }
+                return Results.Ok(new { known.Code, suspended = known.Suspended });
+            }
+        });
+        control.MapGet("/carriers/waybills", (string? carrier, SandboxState state) =>
+        {
+            lock (state.Carriers.Gate)
+                return Results.Ok(state.Carriers.Issued.Values.Where(w => carrier == null || string.Equals(w.Carrier, carrier, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(w => w.At).ThenBy(w => w.TrackingNo, StringComparer.Ordinal).ToList());
         });
         control.MapGet("/calls", (SandboxState state) => Results.Ok(state.Calls.ToDictionary(c => c.Key, c => c.Value)));
         control.MapGet("/received", (string? platform, string? seller, SandboxState state) =>

@@ -24,6 +24,7 @@ public static class SandboxApp
         Ebay.EbayGateway.Map(app);
         Amazon.AmazonGateway.Map(app);
         Jd.JdGateway.Map(app);
+        Carriers.CarrierGateway.Map(app);
         Control.Map(app);
         return app;
     }

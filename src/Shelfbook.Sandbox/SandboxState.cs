@@ -166,6 +166,9 @@ public sealed class SandboxState
 
     public Jd.JdPlatform Jd { get; } = new();
 
+    /// <summary>The carriers' 电子面单 accounts and the numbers they issued.</summary>
+    public Carriers.CarrierPlatform Carriers { get; } = new();
+
     /// <summary>Authorization codes the consent pages handed out.</summary>
     public ConsentCodes Consents { get; } = new();
 

@@ -60,6 +60,7 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
         var now = state.Clock.GetUtcNow().UtcDateTime;
         foreach (var shop in shops) shop.Generate(new GenerateOrders(shop.Platform == ShopPlatform.Tmall ? 40 : 12, now.AddMinutes(-55), now.AddMinutes(-6), SellerCodes), now);
         foreach (var shop in shops) await LinkShopAsync(shop, new Uri(new Uri(url), shop.Path), stoppingToken);
+        await LinkCarriersAsync(state, new Uri(url), stoppingToken);
 
         var random = new Random();
         while (!stoppingToken.IsCancellationRequested)
@@ -166,6 +167,35 @@ public sealed class DemoSandbox(IConfiguration configuration, IServiceScopeFacto
             if (random.NextDouble() < 0.5) trade.Lines[0].RefundStatus = "WAIT_SELLER_AGREE";
             else trade.ReceiverAddress += "（改）";
             trade.Modified = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        }
+    }
+
+    /// <summary>
+    /// The demo carriers' 电子面单 accounts in the sandbox (SF, ZTO, 4PX; the sandbox forgets them at each start) and, once,
+    /// in the demo tenant with a sender address for each warehouse without one; accounts someone has set up are left alone.
+    /// </summary>
+    private async Task LinkCarriersAsync(SandboxState state, Uri sandbox, CancellationToken ct)
+    {
+        string[] codes = ["SF", "ZTO", "4PX"];
+        lock (state.Carriers.Gate)
+            foreach (var code in codes)
+                state.Carriers.Accounts["demo-" + code] = new Sandbox.Carriers.CarrierAccount(code, "demo-" + code, "demo-secret-" + code, "DEMO-" + code, 100_000);
+        try
+        {
+            await using var scope = scopes.ForTenant(TenantCode.Parse(demo.Value.Tenant), "演示沙箱");
+            var db = scope.ServiceProvider.GetRequiredService<Shelfbook.Data.Tenancy.TenantDbContext>();
+            var accounts = scope.ServiceProvider.GetRequiredService<Shelfbook.Logistics.Features.Waybills.ManageWaybillAccounts>();
+            var held = (await accounts.ListAsync(ct)).Select(a => a.CarrierCode).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var carrier in Shelfbook.Logistics.Contracts.CarrierQueries.Summaries(db).Where(c => codes.Contains(c.Code)).ToList().Where(c => !held.Contains(c.Code)))
+                await accounts.CreateAsync(new Shelfbook.Logistics.Features.Waybills.WaybillAccountInput(carrier.Id, new Uri(sandbox, $"/carriers/{carrier.Code}/api").ToString(),
+                    "demo-" + carrier.Code, "demo-secret-" + carrier.Code, "DEMO-" + carrier.Code, true), ct);
+            foreach (var sender in (await accounts.SendersAsync(ct)).Where(s => s.Name is null))
+                await accounts.SetSenderAsync(sender.WarehouseId, new Shelfbook.Logistics.Features.Waybills.SenderInput("山海电商仓", "021-5555-0101", "上海市", "上海市", "青浦区",
+                    "华新镇华腾路 1288 号 " + sender.WarehouseName), ct);
+        }
+        catch (Exception e) when (e is ShelfbookException or InvalidOperationException or FormatException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            log.LogInformation("The demo sandbox could not set up the carriers' waybill accounts: {Message}", e.Message);
         }
     }
 

@@ -52,11 +52,16 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Waves.Waves>();
         services.AddScoped<Features.Bins.SkuBins>();
         services.AddScoped<Features.Overview.FulfillmentOverview>();
+        services.AddScoped<Features.Waybills.ParcelWaybills>();
+        services.AddSingleton<Features.Printing.DocumentFonts>();
+        services.AddScoped<Features.Printing.PrintLabels>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
     {
         Features.Ship.ShipEndpoints.Map(group);
         Features.Waves.WaveEndpoints.Map(group);
+        Features.Waybills.WaybillEndpoints.Map(group);
+        Features.Printing.PrintEndpoints.Map(group);
     }
 }

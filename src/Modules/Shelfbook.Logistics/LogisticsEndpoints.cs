@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Shelfbook.Logistics.Features.CarrierRules;
 using Shelfbook.Logistics.Features.ManageCarriers;
 using Shelfbook.Logistics.Features.RateTables;
+using Shelfbook.Logistics.Features.Waybills;
 using Shelfbook.Platform.Identity;
 using Shelfbook.Platform.Spreadsheets;
 
@@ -77,5 +78,26 @@ internal static class LogisticsEndpoints
                 return Results.NoContent();
             })
             .WithSummary("Remove a carrier rule").RequirePermission(LogisticsPermissions.Manage);
+    
+        var accounts = group.MapGroup("/waybill-accounts").WithTags("Waybills 电子面单");
+        accounts.MapGet("/", (ManageWaybillAccounts handler, CancellationToken ct) => handler.ListAsync(ct))
+            .WithSummary("The carriers' 电子面单 accounts (never their secrets)").RequirePermission(LogisticsPermissions.View);
+        accounts.MapPost("/", async (WaybillAccountInput input, ManageWaybillAccounts handler, CancellationToken ct) => Results.Created((string?)null, await handler.CreateAsync(input, ct)))
+            .WithSummary("Add a carrier's waybill account: API address, app key, secret, customer code (月结卡号)").RequirePermission(LogisticsPermissions.Manage);
+        accounts.MapPut("/{id:guid}", (Guid id, WaybillAccountInput input, ManageWaybillAccounts handler, CancellationToken ct) => handler.UpdateAsync(id, input, ct))
+            .WithSummary("Change a waybill account; the secret only when one is sent").RequirePermission(LogisticsPermissions.Manage);
+        accounts.MapDelete("/{id:guid}", async (Guid id, ManageWaybillAccounts handler, CancellationToken ct) =>
+            {
+                await handler.DeleteAsync(id, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Remove a waybill account").RequirePermission(LogisticsPermissions.Manage);
+
+        var senders = group.MapGroup("/senders").WithTags("Waybills 电子面单");
+        senders.MapGet("/", (ManageWaybillAccounts handler, CancellationToken ct) => handler.SendersAsync(ct))
+            .WithSummary("Every warehouse with its sender address (发件人), or none yet").RequirePermission(LogisticsPermissions.View);
+        senders.MapPut("/{warehouseId:guid}", (Guid warehouseId, SenderInput input, ManageWaybillAccounts handler, CancellationToken ct) =>
+                handler.SetSenderAsync(warehouseId, input, ct))
+            .WithSummary("Set a warehouse's sender address, printed on its labels and sent with its waybill requests").RequirePermission(LogisticsPermissions.Manage);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shelfbook.Data.Tenancy;
@@ -26,6 +27,9 @@ public sealed class LogisticsStrings;
 
 public sealed class LogisticsModule : ShelfbookModule
 {
+    /// <summary>The named HttpClient the carriers' waybill APIs are called with.</summary>
+    public const string HttpClientName = "logistics";
+
     public override Type Strings => typeof(LogisticsStrings);
 
     public override string Name => "logistics";
@@ -41,6 +45,7 @@ public sealed class LogisticsModule : ShelfbookModule
         new(l => l.Text<LogisticsStrings>("nav.carriers"), "carriers", Icons.Material.Outlined.LocalShipping, LogisticsPermissions.View, 150),
         new(l => l.Text<LogisticsStrings>("nav.rate_tables"), "rate-tables", Icons.Material.Outlined.RequestQuote, LogisticsPermissions.View, 151),
         new(l => l.Text<LogisticsStrings>("nav.carrier_rules"), "carrier-rules", Icons.Material.Outlined.Route, LogisticsPermissions.View, 152),
+        new(l => l.Text<LogisticsStrings>("nav.waybill_accounts"), "waybill-accounts", Icons.Material.Outlined.Receipt, LogisticsPermissions.View, 153),
     ];
 
     public override void AddServices(IServiceCollection services)
@@ -49,6 +54,12 @@ public sealed class LogisticsModule : ShelfbookModule
         services.AddScoped<ManageRateTables>();
         services.AddScoped<ManageCarrierRules>();
         services.AddScoped<IChooseCarriers, ChooseCarriers>();
+        // Logistics:Http:TimeoutSeconds (30): how long a carrier's waybill API may take before the parcels count as unanswered.
+        services.AddHttpClient(HttpClientName).ConfigureHttpClient((sp, client) =>
+            client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Logistics:Http:TimeoutSeconds", 30)));
+        services.AddSingleton<Features.Waybills.WaybillSecrets>();
+        services.AddScoped<Features.Waybills.ManageWaybillAccounts>();
+        services.AddScoped<IIssueWaybills, Features.Waybills.IssueWaybills>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group) => LogisticsEndpoints.Map(group);

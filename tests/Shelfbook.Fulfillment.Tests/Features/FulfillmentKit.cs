@@ -25,3 +25,30 @@ public static class FulfillmentKit
         }
     }
 }
+
+/// <summary>
+/// Carriers with 电子面单 accounts in the sandbox: SF and ZTO (domestic) and 4PX (cross-border), each with one service,
+/// an account per tenant (its own key, so tests sharing the sandbox do not share balances) and the warehouse's sender.
+/// </summary>
+public static class WaybillKit
+{
+    public static string AppKey(TenantSession session, string carrier) => $"{carrier}-{session.Tenant.Value}";
+
+    public static async Task SetUpAsync(TenantSession session, PlatformSandbox sandbox, Guid warehouse, params string[] withAccounts)
+    {
+        foreach (var (code, name, crossBorder) in new[] { ("SF", "顺丰速运", false), ("ZTO", "中通快递", false), ("4PX", "递四方", true) })
+        {
+            var carrier = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carriers",
+                new { code, name, crossBorder, services = new[] { new { code = "STD", name = name + "标准" } } }, System.Net.HttpStatusCode.Created);
+            if (!withAccounts.Contains(code)) continue;
+            await sandbox.PostAsync("/_sandbox/carriers/accounts", new { carrier = code, appKey = AppKey(session, code), appSecret = "secret-" + code, customerCode = "C-" + code });
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/waybill-accounts", new
+            {
+                carrierId = carrier.GetProperty("id").GetGuid(), apiUrl = new Uri(sandbox.BaseUrl, $"/carriers/{code}/api").ToString(), appKey = AppKey(session, code),
+                appSecret = "secret-" + code, customerCode = "C-" + code,
+            }, System.Net.HttpStatusCode.Created);
+        }
+        await session.PutAsync<System.Text.Json.JsonElement>($"/api/v1/logistics/senders/{warehouse}",
+            new { name = "山海仓储", phone = "021-5555-0101", province = "上海市", city = "上海市", district = "青浦区", address = "华新镇华腾路 1288 号" });
+    }
+}

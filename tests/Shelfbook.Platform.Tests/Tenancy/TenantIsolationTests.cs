@@ -69,6 +69,9 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var rateTableB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/rate-tables",
             new { serviceId = carrierB.GetProperty("services")[0].GetProperty("id").GetGuid(), name = "B 的仓库 运费" }, HttpStatusCode.Created);
         var carrierRuleB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carrier-rules", new { name = "B 的仓库 物流规则" }, HttpStatusCode.Created);
+        var waybillAccountB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/waybill-accounts",
+            new { carrierId = carrierB.GetProperty("id").GetGuid(), apiUrl = "http://127.0.0.1:9/carriers/B/api", appKey = "B 的仓库", appSecret = "b", customerCode = "B" },
+            HttpStatusCode.Created);
         var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         var waveB = new Fulfillment.Domain.Wave { WaveNo = "W-B-1", WarehouseId = warehouseB.Id, CreatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
@@ -83,6 +86,8 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,
+            ["/api/v1/logistics/waybill-accounts/"] = waybillAccountB.GetProperty("id").GetString()!,
+            ["/api/v1/logistics/senders/"] = warehouseB.Id.ToString(),
             ["/api/v1/channels/shops/"] = shopB.GetProperty("id").GetString()!,
             ["/api/v1/channels/orders/"] = platformOrderB.Id.ToString(),
             ["/api/v1/channels/quarantine/"] = quarantinedB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -64,3 +64,22 @@ internal sealed class SkuBinConfiguration : IEntityTypeConfiguration<SkuBin>
         builder.Property(b => b.BinCode).HasMaxLength(SkuBin.CodeMax).IsOrdinal();
     }
 }
+
+internal sealed class WaybillConfiguration : IEntityTypeConfiguration<Waybill>
+{
+    public void Configure(EntityTypeBuilder<Waybill> builder)
+    {
+        builder.ToTable("waybills");
+        builder.HasKey(w => w.Id);
+        // At most one number in play per order: a second fetch for the same parcel fails here, whatever raced.
+        builder.HasIndex(w => w.OrderId).IsUnique().HasDatabaseName("ix_waybills_order_live").HasFilter("status <> 'Cancelled'");
+        builder.Property(w => w.OrderNo).HasMaxLength(32).IsOrdinal();
+        builder.Property(w => w.CarrierCode).HasMaxLength(32);
+        builder.Property(w => w.Reference).HasMaxLength(48).IsOrdinal();
+        builder.HasIndex(w => w.Reference).IsUnique();
+        builder.Property(w => w.TrackingNo).HasMaxLength(64).IsOrdinal();
+        builder.HasIndex(w => w.TrackingNo).IsUnique();
+        builder.Property(w => w.Status).HasConversion<string>().HasMaxLength(12);
+        builder.Property(w => w.RequestedBy).HasMaxLength(100);
+    }
+}

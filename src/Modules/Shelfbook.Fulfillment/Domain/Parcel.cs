@@ -57,3 +57,41 @@ public sealed class Parcel
     /// <summary>Why the write-back could not be queued (for each platform order that failed), for the person who confirms it.</summary>
     public string? WriteBackProblem { get; set; }
 }
+
+public enum WaybillStatus
+{
+    /// <summary>Asked of the carrier, no answer kept yet (a crash or a carrier that did not answer): asked again with the same reference.</summary>
+    Requested,
+
+    /// <summary>Issued: the parcel's tracking number.</summary>
+    Active,
+
+    /// <summary>Cancelled with the carrier; the order may be numbered again.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// 电子面单: a tracking number a carrier issued for an order's parcel. An order has at most one that is not cancelled
+/// (unique), each request carries a reference of its own (<c>order no-attempt</c>) the carrier answers with the same
+/// number when asked again, so no parcel is numbered twice unless its first number was cancelled.
+/// </summary>
+public sealed class Waybill
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrderId { get; set; }
+    public string OrderNo { get; set; } = "";
+    public Guid WarehouseId { get; set; }
+    public string CarrierCode { get; set; } = "";
+    public string Reference { get; set; } = "";
+    public string? TrackingNo { get; set; }
+    public WaybillStatus Status { get; set; }
+    public DateTime RequestedAt { get; set; }
+    public DateTime? IssuedAt { get; set; }
+    public DateTime? CancelledAt { get; set; }
+    public string? RequestedBy { get; set; }
+
+    /// <summary>How many times its label was printed (a second print is a reprint, logged).</summary>
+    public int Prints { get; set; }
+
+    public DateTime? PrintedAt { get; set; }
+}

@@ -65,3 +65,34 @@ internal sealed class CarrierRuleConfiguration : IEntityTypeConfiguration<Carrie
         builder.Property(r => r.Strategy).HasConversion<string>().HasMaxLength(16);
     }
 }
+
+internal sealed class WaybillAccountConfiguration : IEntityTypeConfiguration<WaybillAccount>
+{
+    public void Configure(EntityTypeBuilder<WaybillAccount> builder)
+    {
+        builder.ToTable("waybill_accounts");
+        builder.HasKey(a => a.Id);
+        // One account per carrier; it goes with its carrier.
+        builder.HasOne<Carrier>().WithMany().HasForeignKey(a => a.CarrierId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => a.CarrierId).IsUnique();
+        builder.Property(a => a.ApiUrl).HasMaxLength(WaybillAccount.UrlMax);
+        builder.Property(a => a.AppKey).HasMaxLength(WaybillAccount.KeyMax);
+        builder.Property(a => a.CustomerCode).HasMaxLength(WaybillAccount.KeyMax);
+        builder.Property(a => a.ProtectedSecret).HasMaxLength(2000);
+    }
+}
+
+internal sealed class SenderAddressConfiguration : IEntityTypeConfiguration<SenderAddress>
+{
+    public void Configure(EntityTypeBuilder<SenderAddress> builder)
+    {
+        builder.ToTable("sender_addresses");
+        builder.HasKey(s => s.WarehouseId);
+        builder.Property(s => s.Name).HasMaxLength(SenderAddress.NameMax);
+        builder.Property(s => s.Phone).HasMaxLength(SenderAddress.PhoneMax);
+        builder.Property(s => s.Province).HasMaxLength(SenderAddress.AreaMax);
+        builder.Property(s => s.City).HasMaxLength(SenderAddress.AreaMax);
+        builder.Property(s => s.District).HasMaxLength(SenderAddress.AreaMax);
+        builder.Property(s => s.Address).HasMaxLength(SenderAddress.AddressMax);
+    }
+}

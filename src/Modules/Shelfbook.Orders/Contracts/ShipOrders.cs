@@ -31,6 +31,40 @@ public sealed class OrderWaiting
     public DateTime CreatedAt { get; init; }
 }
 
+/// <summary>
+/// An order as its waybill and its label need it: where it stands, its warehouse, carrier and service, the receiver, and
+/// its estimated weight (grams; 0 before audit).
+/// </summary>
+public sealed class OrderLabel
+{
+    public Guid Id { get; init; }
+    public string OrderNo { get; init; } = "";
+    public Guid? ShopId { get; init; }
+    public Guid? WarehouseId { get; init; }
+    public string? CarrierCode { get; init; }
+    public Guid? CarrierServiceId { get; init; }
+
+    /// <summary>已审核 or 发货中: it may be numbered and printed.</summary>
+    public bool Shippable { get; init; }
+
+    public bool Shipped { get; init; }
+    public bool Intercepted { get; init; }
+    public string? ReceiverName { get; init; }
+    public string? ReceiverPhone { get; init; }
+    public string? Country { get; init; }
+    public string? Province { get; init; }
+    public string? City { get; init; }
+    public string? District { get; init; }
+    public string? Address { get; init; }
+    public string? BuyerMessage { get; init; }
+    public string? SellerMemo { get; init; }
+    public int Quantity { get; init; }
+    public long WeightGrams { get; init; }
+    public long VolumeMm3 { get; init; }
+    public long Paid { get; init; }
+    public DateTime? PaidAt { get; init; }
+}
+
 /// <summary>An order's goods as they are picked: each item (a combo's parts one by one, with the combo they belong to).</summary>
 public sealed class OrderItemRow
 {
@@ -62,6 +96,9 @@ public interface IShipOrders
     /// audit (Held, their stock kept) and 已拦截 (Intercepted) — by (warehouse, status name).
     /// </summary>
     Task<IReadOnlyDictionary<(Guid WarehouseId, string Status), int>> CountByStageAsync(CancellationToken ct);
+
+    /// <summary>Every order as its waybill and label need it, as a query to filter by id.</summary>
+    IQueryable<OrderLabel> Labels { get; }
 
     /// <summary>Every order's items, as a query to join into the caller's (a wave's choice, its pick list).</summary>
     IQueryable<OrderItemRow> Items { get; }

@@ -87,6 +87,18 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         foreach (var chunk in asked.Select(a => a.Tracking).OfType<string>().Chunk(10_000))
             taken.UnionWith(await db.Set<Parcel>().Where(p => p.TrackingNo != null && EF.Parameter(chunk).Contains(p.TrackingNo)).Select(p => p.TrackingNo!).ToListAsync(ct));
 
+        // 电子面单: an order numbered by a carrier leaves with that number; a number of another order or a cancelled one does not serve.
+        var waybillOf = new Dictionary<Guid, string>();
+        foreach (var chunk in found.Where(o => o.Shippable).Select(o => o.OrderId).Chunk(10_000))
+            foreach (var w in await db.Set<Waybill>().Where(w => EF.Parameter(chunk).Contains(w.OrderId) && w.Status == WaybillStatus.Active)
+                         .Select(w => new { w.OrderId, w.TrackingNo }).ToListAsync(ct))
+                waybillOf[w.OrderId] = w.TrackingNo!;
+        var numbered = new Dictionary<string, (Guid OrderId, string OrderNo, WaybillStatus Status)>(StringComparer.Ordinal);
+        foreach (var chunk in asked.Select(a => a.Tracking).OfType<string>().Chunk(10_000))
+            foreach (var w in await db.Set<Waybill>().Where(w => w.TrackingNo != null && EF.Parameter(chunk).Contains(w.TrackingNo))
+                         .Select(w => new { w.TrackingNo, w.OrderId, w.OrderNo, w.Status }).ToListAsync(ct))
+                numbered[w.TrackingNo!] = (w.OrderId, w.OrderNo, w.Status);
+
         var results = new List<ShipOutcome>();
         var going = new List<(int Row, OrderToShip Order, string? Tracking, string? Carrier)>();
         foreach (var a in asked)
@@ -104,10 +116,19 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (a.Tracking is { } tracking && taken.Contains(tracking))
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.tracking_used", $"Tracking number {tracking} is on another parcel already.", tracking,
                     Arguments: [tracking]));
+            else if (a.Tracking is { } number && numbered.TryGetValue(number, out var w) && w.Status == WaybillStatus.Cancelled)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.cancelled", $"Waybill {number} was cancelled; print the order's new label.", number,
+                    Arguments: [number]));
+            else if (a.Tracking is { } other && numbered.TryGetValue(other, out var theirs) && theirs.OrderId != order.OrderId)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.other_order", $"Waybill {other} belongs to order {theirs.OrderNo}, not {no}.", other,
+                    Arguments: [other, theirs.OrderNo, no!]));
+            else if (a.Tracking is { } given && waybillOf.TryGetValue(order.OrderId, out var own) && own != given)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.mismatch", $"Order {no} has waybill {own}, not {given}.", given,
+                    Arguments: [no!, own, given]));
             else if (mode == ShipMode.Simple && (a.Carrier ?? order.CarrierCode) is null)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.carrier_required", $"Order {no} has no carrier: give the carrier code.", a.Tracking,
                     Arguments: [no!]));
-            else going.Add((a.Row, order, a.Tracking, a.Carrier ?? order.CarrierCode));
+            else going.Add((a.Row, order, a.Tracking ?? waybillOf.GetValueOrDefault(order.OrderId), a.Carrier ?? order.CarrierCode));
         }
 
         if (going.Count > 0)

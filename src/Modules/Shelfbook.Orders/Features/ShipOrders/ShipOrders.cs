@@ -131,6 +131,20 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         return counts;
     }
 
+    public IQueryable<OrderLabel> Labels =>
+        from o in db.Set<Order>().AsNoTracking()
+        join e in db.Set<OrderEstimate>().AsNoTracking() on o.Id equals e.OrderId into estimates
+        from e in estimates.DefaultIfEmpty()
+        select new OrderLabel
+        {
+            Id = o.Id, OrderNo = o.OrderNo, ShopId = o.ShopId, WarehouseId = o.WarehouseId, CarrierCode = o.CarrierCode, CarrierServiceId = o.CarrierServiceId,
+            Shippable = o.Status == OrderStatus.Audited || o.Status == OrderStatus.InFulfillment,
+            Shipped = o.Status == OrderStatus.Shipped || o.Status == OrderStatus.Completed, Intercepted = o.Status == OrderStatus.Intercepted,
+            ReceiverName = o.ReceiverName, ReceiverPhone = o.ReceiverPhone, Country = o.Country, Province = o.Province, City = o.City, District = o.District,
+            Address = o.Address, BuyerMessage = o.BuyerMessage, SellerMemo = o.SellerMemo, Quantity = o.Quantity, WeightGrams = e == null ? 0 : e.WeightGrams,
+            VolumeMm3 = e == null ? 0 : e.VolumeMm3, Paid = o.Paid, PaidAt = o.PaidAt,
+        };
+
     public IQueryable<OrderItemRow> Items => db.Set<OrderItem>().AsNoTracking()
         .Select(i => new OrderItemRow { OrderId = i.OrderId, SkuId = i.SkuId, SkuCode = i.SkuCode, Quantity = i.Quantity, ComboSkuId = i.ComboSkuId });
 

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data.Audit;
+using Shelfbook.Data.Tenancy;
+using Shelfbook.Fulfillment.Domain;
+using Shelfbook.Fulfillment.Features.Waves;
+using Shelfbook.Fulfillment.Features.Waybills;
+using Shelfbook.Kernel;
+using Shelfbook.Logistics.Contracts;
+using Shelfbook.Orders.Contracts;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Fulfillment.Features.Printing;
+
+/// <summary>The labels of a wave's orders (in slot order) or of chosen orders (in the order given).</summary>
+public sealed record PrintLabelsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null);
+
+/// <summary>A PDF and what it left out: orders without a live number (fetch numbers first), intercepted or shipped ones.</summary>
+public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IReadOnlyList<string> Skipped);
+
+/// <summary>
+/// 打印面单: one PDF with a label per order that has a live waybill, in the wave's slot order; intercepted and shipped
+/// orders and those without a number are left out and named. Every print counts on its waybill; printing a label a
+/// second time is a reprint (marked on the label) and the call goes to the audit log either way.
+/// </summary>
+public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWaybills waybills, ParcelWaybills parcelWaybills, Waves.Waves waves, DocumentFonts fonts,
+    CurrentUser user)
+{
+    public const int MaxLabels = Wave.MaxOrders;
+
+    public async Task<PrintedLabels> LabelsAsync(PrintLabelsRequest request, CancellationToken ct)
+    {
+        var (ids, slots) = await WaveSelection.ResolveAsync(db, request.WaveId, request.OrderIds, MaxLabels, ct);
+
+        var labels = new Dictionary<Guid, OrderLabel>();
+        var live = new Dictionary<Guid, Waybill>();
+        foreach (var chunk in ids.Chunk(5_000))
+        {
+            foreach (var label in await orders.Labels.Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct)) labels[label.Id] = label;
+            foreach (var w in await db.Set<Waybill>().Where(w => EF.Parameter(chunk).Contains(w.OrderId) && w.Status == WaybillStatus.Active).ToListAsync(ct))
+                live[w.OrderId] = w;
+        }
+        var skipped = new List<string>();
+        var printing = new List<(OrderLabel Order, Waybill Waybill)>();
+        foreach (var id in ids)
+        {
+            var order = labels.GetValueOrDefault(id);
+            if (order is null) skipped.Add(id.ToString());
+            else if (order.Intercepted) skipped.Add($"{order.OrderNo}: intercepted");
+            else if (order.Shipped) skipped.Add($"{order.OrderNo}: shipped");
+            else if (!live.TryGetValue(id, out var waybill)) skipped.Add($"{order.OrderNo}: no waybill");
+            else printing.Add((order, waybill));
+        }
+        if (printing.Count == 0)
+            throw new RuleViolatedException("print.nothing", "None of these orders has a live waybill to print: fetch numbers first.", skipped.Count);
+
+        var senders = await waybills.SendersAsync(printing.Select(p => p.Waybill.WarehouseId).Distinct().ToList(), ct);
+        var carriers = await CarrierQueries.Summaries(db).ToDictionaryAsync(c => c.Code.ToUpperInvariant(), c => c.Name, ct);
+        var serviceIds = printing.Select(p => p.Order.CarrierServiceId).OfType<Guid>().Distinct().ToList();
+        var services = await CarrierQueries.Services(db).Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var goods = await parcelWaybills.GoodsAsync(printing.Select(p => p.Order.Id).ToList(), ct);
+        var data = printing.Select(p =>
+        {
+            var (o, w) = p;
+            var sender = senders.GetValueOrDefault(w.WarehouseId);
+            return new LabelData(w.TrackingNo!, carriers.GetValueOrDefault(w.CarrierCode.ToUpperInvariant(), w.CarrierCode),
+                o.CarrierServiceId is { } sid ? services.GetValueOrDefault(sid) : null, o.OrderNo, slots.GetValueOrDefault(o.Id), o.ReceiverName ?? "", o.ReceiverPhone ?? "",
+                string.Join(" ", new[] { o.Country is null or "CN" ? null : o.Country, o.Province, o.City, o.District, o.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
+                sender?.Name ?? "", sender?.Phone ?? "",
+                sender is null ? "" : string.Join(" ", new[] { sender.Province, sender.City, sender.District, sender.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
+                goods.GetValueOrDefault(o.Id, ""), o.Quantity, o.WeightGrams, o.SellerMemo, w.Prints > 0);
+        }).ToList();
+        var pdf = Documents.Labels(fonts, data);
+
+        var now = db.Time.StoredUtcNow();
+        var reprinted = printing.Count(p => p.Waybill.Prints > 0);
+        foreach (var (_, w) in printing) (w.Prints, w.PrintedAt) = (w.Prints + 1, now);
+        db.Add(new AuditEntry
+        {
+            At = now, UserId = user.UserId, UserName = user.UserName, Category = AuditCategory.Order, EntityType = "waybill",
+            EntityId = printing.Count == 1 ? printing[0].Waybill.TrackingNo! : $"{printing.Count} labels", Action = reprinted > 0 ? "reprint" : "print",
+            Changes = JsonSerializer.Serialize(new Dictionary<string, object?[]>
+            {
+                ["printed"] = [null, string.Join(",", printing.Take(1000).Select(p => p.Waybill.TrackingNo)) + (printing.Count > 1000 ? $" … ({printing.Count})" : "")],
+                ["reprinted"] = [null, string.Join(",", printing.Where(p => p.Waybill.Prints > 1).Take(1000).Select(p => p.Waybill.TrackingNo))],
+            }),
+        });
+        await db.SaveChangesAsync(ct);
+        return new PrintedLabels(pdf, printing.Count, reprinted, skipped);
+    }
+
+    /// <summary>A wave's pick list as A4 PDF: what is left to pick, by bin.</summary>
+    public async Task<(byte[] Pdf, string WaveNo)> PickListAsync(Guid waveId, CancellationToken ct)
+    {
+        var detail = await waves.GetAsync(waveId, ct);
+        var units = detail.PickList.Sum(l => l.Quantity);
+        var open = detail.Orders.Count(o => o.RemovedAt is null && o.Status == "InFulfillment");
+        var subtitle = $"{detail.Wave.WaveNo} · {detail.Wave.Strategy} · {open} 单 orders · {units} 件 units · {TimeZoneInfo.ConvertTimeFromUtc(db.Time.StoredUtcNow(), user.TimeZone):yyyy-MM-dd HH:mm}";
+        return (Documents.PickList(fonts, "拣货单 Pick list " + detail.Wave.WaveNo, subtitle, detail.PickList), detail.Wave.WaveNo);
+    }
+}
