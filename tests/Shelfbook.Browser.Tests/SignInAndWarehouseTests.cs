@@ -907,6 +907,63 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_pack_station_refuses_a_wrong_item_loudly_then_verifies_weighs_and_ships_by_scanner()
+    {
+        var (page, session) = await SignInAsync(async session =>
+        {
+            await AuditedMugOrdersAsync(session, ("SO26120200091", "孙一", 2));
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+                new { name = "瓷盘", skus = new[] { new { code = "PLATE", barcodes = new[] { "6900002" } } } }, System.Net.HttpStatusCode.Created);
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/carriers",
+                new { code = "SF", name = "顺丰速运", services = new[] { new { code = "STD", name = "顺丰标快" } } }, System.Net.HttpStatusCode.Created);
+            await using var db = session.OpenDb();
+            var ids = await db.Set<Orders.Domain.Order>().Select(o => o.Id).ToListAsync();
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/set-carrier", new { orderIds = ids, carrierCode = "SF" });
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "验货打包", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        var input = Field(page, "pack-input");
+        await Assertions.Expect(input).ToBeFocusedAsync();
+        // A keyboard-wedge scanner: the order number, Enter.
+        await page.Keyboard.TypeAsync("SO26120200091");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-testid=pack-ok]", new() { HasText = "SO26120200091" }).WaitForAsync();
+        await page.Locator("[data-testid=pack-line]", new() { HasText = "CUP" }).Filter(new() { HasText = "0 / 2" }).WaitForAsync();
+        // The wrong item: refused in red, with a sound, and not counted.
+        await Assertions.Expect(input).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("6900002");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-testid=pack-refused]", new() { HasText = "PLATE" }).WaitForAsync();
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.shelfbook.beeps || 0"));
+        await page.Locator("[data-testid=pack-line]", new() { HasText = "0 / 2" }).WaitForAsync();
+        // The right ones, one scan a unit; the last completes the check and packs the order.
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await Assertions.Expect(input).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync("6900001");
+            await page.Keyboard.PressAsync("Enter");
+            await page.Locator("[data-testid=pack-ok]").WaitForAsync();
+        }
+        await page.Locator("[data-testid=pack-ok]", new() { HasText = "验货完成" }).WaitForAsync();
+        await page.Locator("[data-testid=pack-line]", new() { HasText = "2 / 2" }).WaitForAsync();
+        // The scale types kilograms; then the label's number ships it.
+        await Assertions.Expect(input).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("0.640");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-testid=pack-weight]", new() { HasText = "640 g" }).WaitForAsync();
+        await Assertions.Expect(input).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("SF4000000001");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-testid=pack-ok]", new() { HasText = "SF4000000001" }).WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=pack-order]")).ToHaveCountAsync(0);
+        await using var db = session.OpenDb();
+        var order = await db.Set<Orders.Domain.Order>().SingleAsync(o => o.OrderNo == "SO26120200091");
+        Assert.Equal((Orders.Domain.OrderStatus.Shipped, "SF4000000001"), (order.Status, order.TrackingNo));
+        var parcel = await db.Set<Fulfillment.Domain.Parcel>().SingleAsync(p => p.OrderId == order.Id);
+        Assert.Equal((Fulfillment.Domain.ShipMode.WeighShip, (int?)640), (parcel.Mode, parcel.WeightGrams));
+    }
+
+    [Fact]
     public async Task A_wave_is_built_on_its_page_and_shows_its_pick_list_and_sorting_slots()
     {
         var (page, _) = await SignInAsync(session => AuditedMugOrdersAsync(session, ("SO26120200081", "钱一", 2), ("SO26120200082", "钱二", 3)));

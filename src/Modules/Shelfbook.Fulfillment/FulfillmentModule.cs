@@ -42,6 +42,7 @@ public sealed class FulfillmentModule : ShelfbookModule
     [
         new(l => l.Text<FulfillmentStrings>("nav.overview"), "fulfillment-overview", Icons.Material.Outlined.Dashboard, FulfillmentPermissions.Pick, 119),
         new(l => l.Text<FulfillmentStrings>("nav.waves"), "waves", Icons.Material.Outlined.Waves, FulfillmentPermissions.Pick, 120),
+        new(l => l.Text<FulfillmentStrings>("nav.pack"), "pack", Icons.Material.Outlined.QrCodeScanner, FulfillmentPermissions.Pack, 121),
         new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 121),
     ];
 
@@ -55,6 +56,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Waybills.ParcelWaybills>();
         services.AddSingleton<Features.Printing.DocumentFonts>();
         services.AddScoped<Features.Printing.PrintLabels>();
+        services.AddScoped<Features.Pack.PackStation>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -63,5 +65,6 @@ public sealed class FulfillmentModule : ShelfbookModule
         Features.Waves.WaveEndpoints.Map(group);
         Features.Waybills.WaybillEndpoints.Map(group);
         Features.Printing.PrintEndpoints.Map(group);
+        Features.Pack.PackEndpoints.Map(group);
     }
 }

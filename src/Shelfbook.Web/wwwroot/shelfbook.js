@@ -2,6 +2,8 @@
 window.shelfbook = {
     // A short low tone for a refused scan: the worker hears it without looking at the screen.
     beep: function () {
+        // Counted, so that a browser test can tell a refusal was sounded.
+        window.shelfbook.beeps = (window.shelfbook.beeps || 0) + 1;
         try {
             const audio = new (window.AudioContext || window.webkitAudioContext)();
             const tone = audio.createOscillator();

@@ -1468,6 +1468,101 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.FulfillmentSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeightToleranceGrams")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_tolerance_grams");
+
+                    b.Property<int>("WeightTolerancePercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_tolerance_percent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_settings");
+
+                    b.ToTable("fulfillment_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.PackRecord", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EstimatedGrams")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated_grams");
+
+                    b.Property<long?>("Freight")
+                        .HasColumnType("bigint")
+                        .HasColumnName("freight");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime?>("PackedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("packed_at");
+
+                    b.Property<string>("PackedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("packed_by");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<DateTime?>("WeighedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("weighed_at");
+
+                    b.Property<string>("WeighedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("weighed_by");
+
+                    b.Property<int?>("WeightGrams")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight_grams");
+
+                    b.Property<bool>("WeightHeld")
+                        .HasColumnType("boolean")
+                        .HasColumnName("weight_held");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_pack_records");
+
+                    b.HasIndex("WarehouseId", "WeightHeld")
+                        .HasDatabaseName("ix_pack_records_warehouse_id_weight_held");
+
+                    b.ToTable("pack_records", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Parcel", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1479,6 +1574,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("carrier_code");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1550,6 +1649,9 @@ namespace Shelfbook.Migrations.Postgres.Tenant
 
                     b.HasIndex("ShippedAt", "Id")
                         .HasDatabaseName("ix_parcels_shipped_at_id");
+
+                    b.HasIndex("Mode", "CompletedAt", "ShippedAt")
+                        .HasDatabaseName("ix_parcels_mode_completed_at_shipped_at");
 
                     b.ToTable("parcels", (string)null);
                 });

@@ -1440,6 +1440,100 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.FulfillmentSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WeightToleranceGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_tolerance_grams");
+
+                    b.Property<int>("WeightTolerancePercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_tolerance_percent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_settings");
+
+                    b.ToTable("fulfillment_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.PackRecord", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EstimatedGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("estimated_grams");
+
+                    b.Property<long?>("Freight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("freight");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime?>("PackedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("packed_at");
+
+                    b.Property<string>("PackedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("packed_by");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<DateTime?>("WeighedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("weighed_at");
+
+                    b.Property<string>("WeighedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("weighed_by");
+
+                    b.Property<int?>("WeightGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_grams");
+
+                    b.Property<bool>("WeightHeld")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("weight_held");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_pack_records");
+
+                    b.HasIndex("WarehouseId", "WeightHeld")
+                        .HasDatabaseName("ix_pack_records_warehouse_id_weight_held");
+
+                    b.ToTable("pack_records", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Parcel", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1451,6 +1545,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("carrier_code");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1520,6 +1618,9 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
 
                     b.HasIndex("ShippedAt", "Id")
                         .HasDatabaseName("ix_parcels_shipped_at_id");
+
+                    b.HasIndex("Mode", "CompletedAt", "ShippedAt")
+                        .HasDatabaseName("ix_parcels_mode_completed_at_shipped_at");
 
                     b.ToTable("parcels", (string)null);
                 });

@@ -23,6 +23,8 @@ internal sealed class ParcelConfiguration : IEntityTypeConfiguration<Parcel>
         builder.Property(p => p.ShippedBy).HasMaxLength(100);
         // Today's parcels, newest first.
         builder.HasIndex(p => new { p.ShippedAt, p.Id });
+        // Virtually shipped parcels not yet completed, oldest first.
+        builder.HasIndex(p => new { p.Mode, p.CompletedAt, p.ShippedAt });
     }
 }
 
@@ -81,5 +83,30 @@ internal sealed class WaybillConfiguration : IEntityTypeConfiguration<Waybill>
         builder.HasIndex(w => w.TrackingNo).IsUnique();
         builder.Property(w => w.Status).HasConversion<string>().HasMaxLength(12);
         builder.Property(w => w.RequestedBy).HasMaxLength(100);
+    }
+}
+
+internal sealed class PackRecordConfiguration : IEntityTypeConfiguration<PackRecord>
+{
+    public void Configure(EntityTypeBuilder<PackRecord> builder)
+    {
+        builder.ToTable("pack_records");
+        builder.HasKey(p => p.OrderId);
+        builder.Property(p => p.OrderNo).HasMaxLength(32).IsOrdinal();
+        builder.Property(p => p.PackedBy).HasMaxLength(100);
+        builder.Property(p => p.WeighedBy).HasMaxLength(100);
+        builder.Property(p => p.Currency).HasMaxLength(3);
+        // The parcels waiting for a weight check, per warehouse.
+        builder.HasIndex(p => new { p.WarehouseId, p.WeightHeld });
+    }
+}
+
+internal sealed class FulfillmentSettingsConfiguration : IEntityTypeConfiguration<FulfillmentSettings>
+{
+    public void Configure(EntityTypeBuilder<FulfillmentSettings> builder)
+    {
+        builder.ToTable("fulfillment_settings");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
     }
 }

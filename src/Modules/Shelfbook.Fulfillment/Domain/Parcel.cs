@@ -50,6 +50,12 @@ public sealed class Parcel
     public int? WeightGrams { get; set; }
 
     public DateTime ShippedAt { get; set; }
+
+    /// <summary>
+    /// When the goods left and their stock was taken: at once for every mode but 虚拟发货, whose parcel is written back
+    /// first (<see cref="ShippedAt"/>) and completed when it is packed and leaves; none while it is open.
+    /// </summary>
+    public DateTime? CompletedAt { get; set; }
     public Guid? ShippedById { get; set; }
     public string? ShippedBy { get; set; }
     public WriteBackState WriteBack { get; set; }

@@ -12,12 +12,17 @@ internal static class ShipEndpoints
     {
         var ship = group.MapGroup("/").WithTags("Shipping 发货");
         ship.MapPost("/ship", (ShipRequest request, ShipParcels handler, CancellationToken ct) => handler.ShipAsync(request, ct))
-            .WithSummary("Ship orders: mode Simple (简易发货: rows of orderNo, trackingNo, optional carrierCode; written back to the platforms) or OneClick "
-                         + "(一键发货: rows or orderIds; nothing written back). Stock is consumed, orders move to shipped, a parcel is recorded; a result per row")
+            .WithSummary("Ship orders: mode Simple (简易发货: rows of orderNo, trackingNo, optional carrierCode; written back to the platforms), WeighShip "
+                         + "(称重发货: the same for parcels packed and weighed at the station), OneClick (一键发货: rows or orderIds; nothing written back) or "
+                         + "Virtual (虚拟发货: written back now, stock and order left until the parcel completes in any other mode). A result per row")
             .RequirePermission(FulfillmentPermissions.Ship);
         ship.MapGet("/parcels", (string? search, string? after, int? limit, ShipQueries handler, CancellationToken ct) =>
                 handler.ParcelsAsync(search, PageRequest.From(after, limit), ct))
             .WithSummary("Parcels shipped, newest first; search by order or tracking number").RequirePermission(FulfillmentPermissions.Ship);
+        ship.MapGet("/virtual", (Guid? warehouseId, string? after, int? limit, ShipQueries handler, CancellationToken ct) =>
+                handler.VirtualOpenAsync(warehouseId, PageRequest.From(after, limit), ct))
+            .WithSummary("虚拟发货 not yet completed, oldest first: written back, still to pack and leave (ship them in any mode to complete)")
+            .RequirePermission(FulfillmentPermissions.Ship);
         ship.MapGet("/waiting", (Guid? warehouseId, string? after, int? limit, ShipQueries handler, CancellationToken ct) =>
                 handler.WaitingAsync(warehouseId, PageRequest.From(after, limit), ct))
             .WithSummary("Audited orders waiting to ship, of one warehouse or all, by order number").RequirePermission(FulfillmentPermissions.Ship);

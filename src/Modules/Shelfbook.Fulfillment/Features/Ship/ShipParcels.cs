@@ -12,7 +12,10 @@ namespace Shelfbook.Fulfillment.Features.Ship;
 /// <summary>A parcel that left: the order (by number), its tracking number, and the carrier when not the order's own.</summary>
 public sealed record ShipRow(string? OrderNo, string? TrackingNo = null, string? CarrierCode = null);
 
-/// <summary>简易发货 (<c>Simple</c>: every row has a tracking number) or 一键发货 (<c>OneClick</c>: rows, or ticked orders).</summary>
+/// <summary>
+/// 简易发货 (<c>Simple</c>: every row has a tracking number), 称重发货 (<c>WeighShip</c>: the same, for parcels verified,
+/// packed and weighed at the station) or 一键发货 (<c>OneClick</c>: rows, or ticked orders).
+/// </summary>
 public sealed record ShipRequest(string? Mode, IReadOnlyList<ShipRow>? Rows = null, IReadOnlyList<Guid>? OrderIds = null);
 
 /// <summary>What became of a row: shipped (done), or skipped with the reason; and the write-back's state.</summary>
@@ -37,15 +40,16 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
     {
         var check = new InputCheck();
         var mode = check.OneOf<ShipMode>("mode", request.Mode);
-        if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple or OneClick.");
-        else if (mode is not null and not (ShipMode.Simple or ShipMode.OneClick))
+        if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple, OneClick or WeighShip.");
+        else if (mode is not null and not (ShipMode.Simple or ShipMode.OneClick or ShipMode.WeighShip or ShipMode.Virtual))
             check.Add("mode", "not_here", $"{mode} shipping goes through its own station.", mode.ToString()!);
         var rows = request.Rows ?? [];
         var ids = request.OrderIds ?? [];
         if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
         if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "rows_or_ids", "Give rows or order ids, not both.");
         if (rows.Count + ids.Count > MaxRows) check.Add("rows", "too_many", $"At most {MaxRows} orders in one call.", MaxRows);
-        if (ids.Count > 0 && mode == ShipMode.Simple) check.Add("orderIds", "tracking_required", "简易发货 needs a tracking number per order: give rows.");
+        var tracked = mode is ShipMode.Simple or ShipMode.WeighShip or ShipMode.Virtual;
+        if (ids.Count > 0 && tracked) check.Add("orderIds", "tracking_required", "简易发货 and 称重发货 need a tracking number per order: give rows.");
         var seenOrders = new Dictionary<string, int>(StringComparer.Ordinal);
         var seenTracking = new Dictionary<string, int>(StringComparer.Ordinal);
         // The first hundred bad rows are named; a file that bad needs looking at anyway.
@@ -64,7 +68,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (!seenOrders.TryAdd(no, i)) Bad(at + "orderNo", "duplicate_row", $"Row {i + 1}: order {no} is on row {seenOrders[no] + 1} too.", i + 1, no, seenOrders[no] + 1);
             if (string.IsNullOrEmpty(tracking))
             {
-                if (mode == ShipMode.Simple) Bad(at + "trackingNo", "required", $"Row {i + 1}: the tracking number is missing.", i + 1);
+                if (tracked) Bad(at + "trackingNo", "required", $"Row {i + 1}: the tracking number is missing.", i + 1);
             }
             else if (tracking.Length > 64 || tracking.Any(char.IsWhiteSpace))
                 Bad(at + "trackingNo", "invalid_tracking", $"Row {i + 1}: a tracking number is up to 64 characters without spaces.", i + 1);
@@ -99,7 +103,21 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
                          .Select(w => new { w.TrackingNo, w.OrderId, w.OrderNo, w.Status }).ToListAsync(ct))
                 numbered[w.TrackingNo!] = (w.OrderId, w.OrderNo, w.Status);
 
+        // 称重发货: only a parcel verified, packed and weighed (not held for its weight) leaves, with the weight the scale read.
+        var packs = new Dictionary<Guid, PackRecord>();
+        if (mode == ShipMode.WeighShip)
+            foreach (var chunk in found.Select(o => o.OrderId).Chunk(10_000))
+                foreach (var pack in await db.Set<PackRecord>().AsNoTracking().Where(p => EF.Parameter(chunk).Contains(p.OrderId)).ToListAsync(ct))
+                    packs[pack.OrderId] = pack;
+
+        // 虚拟发货: an order written back before it left completes with its parcel's number, whatever mode ships it now.
+        var virtuals = new Dictionary<Guid, Parcel>();
+        foreach (var chunk in found.Where(o => o.Shippable).Select(o => o.OrderId).Chunk(10_000))
+            foreach (var open in await db.Set<Parcel>().Where(p => EF.Parameter(chunk).Contains(p.OrderId) && p.CompletedAt == null).ToListAsync(ct))
+                virtuals[open.OrderId] = open;
+
         var results = new List<ShipOutcome>();
+        var completing = new List<(int Row, OrderToShip Order, Parcel Parcel)>();
         var going = new List<(int Row, OrderToShip Order, string? Tracking, string? Carrier)>();
         foreach (var a in asked)
         {
@@ -113,6 +131,19 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (!order.Shippable)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "order.not_shippable", $"Order {no} is {order.Status}; only audited orders ship.", a.Tracking,
                     Arguments: [no!, order.Status]));
+            else if (virtuals.TryGetValue(order.OrderId, out var open))
+            {
+                if (mode == ShipMode.Virtual)
+                    results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.virtual_open", $"Order {no} was shipped virtually with {open.TrackingNo} already.",
+                        open.TrackingNo, Arguments: [no!, open.TrackingNo ?? ""]));
+                else if (a.Tracking is { } scanned && scanned != open.TrackingNo)
+                    results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.mismatch", $"Order {no} has waybill {open.TrackingNo}, not {scanned}.", scanned,
+                        Arguments: [no!, open.TrackingNo ?? "", scanned]));
+                else if (mode == ShipMode.WeighShip && packs.GetValueOrDefault(order.OrderId) is not { PackedAt: not null, WeightGrams: not null, WeightHeld: false })
+                    results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "pack.not_packed", $"Order {no} has not been verified, packed and weighed.", a.Tracking,
+                        Arguments: [no!]));
+                else completing.Add((a.Row, order, open));
+            }
             else if (a.Tracking is { } tracking && taken.Contains(tracking))
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.tracking_used", $"Tracking number {tracking} is on another parcel already.", tracking,
                     Arguments: [tracking]));
@@ -125,10 +156,31 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (a.Tracking is { } given && waybillOf.TryGetValue(order.OrderId, out var own) && own != given)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.mismatch", $"Order {no} has waybill {own}, not {given}.", given,
                     Arguments: [no!, own, given]));
-            else if (mode == ShipMode.Simple && (a.Carrier ?? order.CarrierCode) is null)
+            else if (mode == ShipMode.WeighShip && packs.GetValueOrDefault(order.OrderId) is not { PackedAt: not null, WeightGrams: not null, WeightHeld: false } pack)
+            {
+                var held = packs.GetValueOrDefault(order.OrderId);
+                var (code, message) = held?.PackedAt is null ? ("pack.not_packed", $"Order {no} has not been verified and packed.")
+                    : held.WeightGrams is null ? ("pack.not_weighed", $"Order {no} has not been weighed.")
+                    : ("pack.weight_check", $"Order {no} weighed {held.WeightGrams} g against {held.EstimatedGrams} g estimated: held for a check.");
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, code, message, a.Tracking, Arguments: [no!, held?.WeightGrams ?? 0, held?.EstimatedGrams ?? 0]));
+            }
+            else if (tracked && (a.Carrier ?? order.CarrierCode) is null)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.carrier_required", $"Order {no} has no carrier: give the carrier code.", a.Tracking,
                     Arguments: [no!]));
             else going.Add((a.Row, order, a.Tracking ?? waybillOf.GetValueOrDefault(order.OrderId), a.Carrier ?? order.CarrierCode));
+        }
+
+        if (completing.Count > 0)
+        {
+            // The platform knows already: the stock goes out now, the order ships with the parcel's number, nothing is written back again.
+            var now = db.Time.StoredUtcNow();
+            await stock.ConsumeAsync(completing.Select(c => new ShipmentToConsume(c.Order.OrderId, c.Parcel.TrackingNo)).ToList(), ct);
+            await orders.MarkShippedAsync(completing.Select(c => new OrderShipped(c.Order.OrderId, c.Parcel.TrackingNo, c.Parcel.CarrierCode, ShipMode.Virtual.ToString())).ToList(), ct);
+            foreach (var (_, order, parcel) in completing)
+                (parcel.CompletedAt, parcel.WeightGrams) = (now, packs.GetValueOrDefault(order.OrderId)?.WeightGrams ?? parcel.WeightGrams);
+            await db.SaveChangesAsync(ct);
+            foreach (var (row, order, parcel) in completing)
+                results.Add(new ShipOutcome(row, order.OrderId, order.OrderNo, true, null, null, parcel.TrackingNo, parcel.WriteBack, parcel.WriteBackProblem));
         }
 
         if (going.Count > 0)
@@ -136,7 +188,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             // 回传 for 简易发货: every platform order behind each parcel, queued in this transaction.
             var problems = new Dictionary<Guid, List<string>>();
             var queued = new HashSet<Guid>();
-            if (mode == ShipMode.Simple)
+            if (tracked)
             {
                 var requests = going.SelectMany(g => g.Order.Targets.Select(t => (g.Order.OrderId, Request: new ConfirmShipmentRequest(t.ShopId, t.PlatformOrderNo, g.Tracking,
                     g.Carrier, t.PlatformLineIds)))).ToList();
@@ -153,19 +205,24 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             var parcels = going.Select(g => new Parcel
             {
                 OrderId = g.Order.OrderId, OrderNo = g.Order.OrderNo, WarehouseId = g.Order.WarehouseId, CarrierCode = g.Carrier, TrackingNo = g.Tracking, Mode = mode!.Value,
-                ShippedAt = now, ShippedById = user.UserId, ShippedBy = user.UserName,
+                ShippedAt = now, ShippedById = user.UserId, ShippedBy = user.UserName, WeightGrams = packs.GetValueOrDefault(g.Order.OrderId)?.WeightGrams,
+                CompletedAt = mode == ShipMode.Virtual ? null : now,
                 WriteBack = problems.ContainsKey(g.Order.OrderId) ? WriteBackState.Failed : queued.Contains(g.Order.OrderId) ? WriteBackState.Queued : WriteBackState.NotNeeded,
                 WriteBackProblem = problems.TryGetValue(g.Order.OrderId, out var p) ? Cut(string.Join("; ", p)) : null,
             }).ToList();
             await db.BulkInsertAsync(parcels, ct);
-            await stock.ConsumeAsync(going.Select(g => new ShipmentToConsume(g.Order.OrderId, g.Tracking)).ToList(), ct);
-            await orders.MarkShippedAsync(going.Select(g => new OrderShipped(g.Order.OrderId, g.Tracking, g.Carrier, mode!.Value.ToString())).ToList(), ct);
+            // 虚拟发货 writes back only: the order stays in fulfillment with its stock until its parcel completes.
+            if (mode != ShipMode.Virtual)
+            {
+                await stock.ConsumeAsync(going.Select(g => new ShipmentToConsume(g.Order.OrderId, g.Tracking)).ToList(), ct);
+                await orders.MarkShippedAsync(going.Select(g => new OrderShipped(g.Order.OrderId, g.Tracking, g.Carrier, mode!.Value.ToString())).ToList(), ct);
+            }
             foreach (var (g, parcel) in going.Zip(parcels))
                 results.Add(new ShipOutcome(g.Row, g.Order.OrderId, g.Order.OrderNo, true, null, null, g.Tracking, parcel.WriteBack, parcel.WriteBackProblem));
         }
         if (tx is not null) await tx.CommitAsync(ct);
         var ordered = results.OrderBy(r => r.Row).ToList();
-        return new ShipRun(going.Count, ordered.Count - going.Count, ordered);
+        return new ShipRun(going.Count + completing.Count, ordered.Count - going.Count - completing.Count, ordered);
     }
 
     private static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];

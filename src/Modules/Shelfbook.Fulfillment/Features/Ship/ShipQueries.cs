@@ -12,6 +12,10 @@ public sealed record ParcelRow(
 
 public sealed record WarehouseOption(Guid Id, string Code, string Name);
 
+/// <summary>A parcel written back by 虚拟发货 and not yet completed: how long it has been open.</summary>
+public sealed record VirtualRow(Guid OrderId, string OrderNo, Guid? WarehouseId, string? CarrierCode, string? TrackingNo, DateTime ShippedAt, string? ShippedBy,
+    WriteBackState WriteBack);
+
 public sealed record WaitingRow(Guid Id, string OrderNo, Guid? WarehouseId, string? CarrierCode, string? ReceiverName, string? Province, string? City, int Quantity,
     DateTime? PaidAt);
 
@@ -36,6 +40,24 @@ public sealed class ShipQueries(TenantDbContext db, IShipOrders orders)
                 p.WriteBackProblem))
             .ToListAsync(ct);
         return Page.From(rows, page.Limit, r => r.Id.ToString());
+    }
+
+    /// <summary>Virtually shipped parcels not yet completed, oldest first (the platform's clock is running on them), of a warehouse or all.</summary>
+    public async Task<Page<VirtualRow>> VirtualOpenAsync(Guid? warehouseId, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Set<Parcel>().AsNoTracking().Where(p => p.Mode == ShipMode.Virtual && p.CompletedAt == null);
+        if (warehouseId is { } w) query = query.Where(p => p.WarehouseId == w);
+        if (page.AfterKey() is { } after)
+        {
+            if (!Guid.TryParse(after, out var last)) throw new InputRejectedException("after", "invalid_cursor", "after is not a cursor returned by this list.");
+            query = query.Where(p => p.Id.CompareTo(last) > 0);
+        }
+        // Ids are time-ordered (v7), so the oldest first is the id order.
+        var rows = await query.OrderBy(p => p.Id).Take(page.Limit + 1)
+            .Select(p => new { p.Id, Row = new VirtualRow(p.OrderId, p.OrderNo, p.WarehouseId, p.CarrierCode, p.TrackingNo, p.ShippedAt, p.ShippedBy, p.WriteBack) })
+            .ToListAsync(ct);
+        var page1 = Page.From(rows, page.Limit, r => r.Id.ToString());
+        return new Page<VirtualRow>(page1.Items.Select(r => r.Row).ToList(), page1.Next);
     }
 
     public async Task<IReadOnlyList<WarehouseOption>> WarehousesAsync(CancellationToken ct) =>

@@ -1,0 +1,67 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Shelfbook.Migrations.Postgres.Tenant
+{
+    /// <inheritdoc />
+    public partial class PackStation : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "fulfillment_settings",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    weight_tolerance_percent = table.Column<int>(type: "integer", nullable: false),
+                    weight_tolerance_grams = table.Column<int>(type: "integer", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfillment_settings", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pack_records",
+                columns: table => new
+                {
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_no = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    units = table.Column<int>(type: "integer", nullable: false),
+                    packed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    packed_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    estimated_grams = table.Column<long>(type: "bigint", nullable: false),
+                    weight_grams = table.Column<int>(type: "integer", nullable: true),
+                    weighed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    weighed_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    weight_held = table.Column<bool>(type: "boolean", nullable: false),
+                    freight = table.Column<long>(type: "bigint", nullable: true),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pack_records", x => x.order_id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pack_records_warehouse_id_weight_held",
+                table: "pack_records",
+                columns: new[] { "warehouse_id", "weight_held" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "fulfillment_settings");
+
+            migrationBuilder.DropTable(
+                name: "pack_records");
+        }
+    }
+}
