@@ -44,6 +44,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         new(l => l.Text<FulfillmentStrings>("nav.waves"), "waves", Icons.Material.Outlined.Waves, FulfillmentPermissions.Pick, 120),
         new(l => l.Text<FulfillmentStrings>("nav.pack"), "pack", Icons.Material.Outlined.QrCodeScanner, FulfillmentPermissions.Pack, 121),
         new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 121),
+        new(l => l.Text<FulfillmentStrings>("nav.settings"), "fulfillment-settings", Icons.Material.Outlined.Tune, FulfillmentPermissions.Ship, 122),
     ];
 
     public override void AddServices(IServiceCollection services)
@@ -57,6 +58,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddSingleton<Features.Printing.DocumentFonts>();
         services.AddScoped<Features.Printing.PrintLabels>();
         services.AddScoped<Features.Pack.PackStation>();
+        services.AddScoped<Features.Settings.ShipModes>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -66,5 +68,6 @@ public sealed class FulfillmentModule : ShelfbookModule
         Features.Waybills.WaybillEndpoints.Map(group);
         Features.Printing.PrintEndpoints.Map(group);
         Features.Pack.PackEndpoints.Map(group);
+        Features.Settings.SettingsEndpoints.Map(group);
     }
 }

@@ -23,8 +23,8 @@ public sealed class SandboxCarrier(string code, string name, bool crossBorder, F
     /// <summary>Provinces (prefixes) it does not deliver to at the moment (the control API sets them: 停发).</summary>
     public HashSet<string> Suspended { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The last number's serial (under the platform's gate).</summary>
-    public long Serial { get; set; }
+    /// <summary>The last number's serial (under the platform's gate), started from the clock so that a restarted sandbox does not issue old numbers again.</summary>
+    public long Serial { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 10_000_000 * 100;
 }
 
 /// <summary>A seller's 电子面单 account with a carrier: its key and secret, customer code (月结号) and the numbers it has left (余额).</summary>

@@ -139,7 +139,7 @@ public abstract class PackTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         Assert.Equal("order.intercepted", Code(await Session.ProblemAsync(HttpMethod.Get, $"/api/v1/fulfillment/pack/find?code={issued[2].OrderNo}", null, HttpStatusCode.Conflict)));
 
         await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "Simple", rows = new[] { new { orderNo = issued[3].OrderNo, trackingNo = issued[3].TrackingNo } } });
-        Assert.Equal("order.already_shipped", Code(await Session.ProblemAsync(HttpMethod.Get, $"/api/v1/fulfillment/pack/find?code={issued[3].TrackingNo}", null, HttpStatusCode.Conflict)));
+        Assert.Equal("order.shipped", Code(await Session.ProblemAsync(HttpMethod.Get, $"/api/v1/fulfillment/pack/find?code={issued[3].TrackingNo}", null, HttpStatusCode.Conflict)));
         Assert.Equal("pack.not_found", Code(await Session.ProblemAsync(HttpMethod.Get, "/api/v1/fulfillment/pack/find?code=NOPE-1", null, HttpStatusCode.Conflict)));
 
         // A slot of the wave at hand finds its order.
@@ -150,6 +150,14 @@ public abstract class PackTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         // The tolerance is the tenant's to set; bad values name the field.
         var bad = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/fulfillment/settings", new { weightTolerancePercent = 101, weightToleranceGrams = -1 }, HttpStatusCode.BadRequest);
         foreach (var field in new[] { "weightTolerancePercent", "weightToleranceGrams" }) Assert.True(bad.GetProperty("errors").TryGetProperty(field, out _), field);
+        var missing = await Session.ProblemAsync(HttpMethod.Put, "/api/v1/fulfillment/settings", new { weightTolerancePercent = 5 }, HttpStatusCode.BadRequest);
+        Assert.True(missing.GetProperty("errors").TryGetProperty("weightToleranceGrams", out _));
+        // Scans that are not scans are named, not a crash; an empty tracking number to cancel names its field.
+        var noScan = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/pack/check", new { orderId = issued[0].OrderId, scans = new object?[] { null, new { code = "A-1", quantity = 0 } } },
+            HttpStatusCode.BadRequest);
+        foreach (var field in new[] { "scans[0].code", "scans[1].quantity" }) Assert.True(noScan.GetProperty("errors").TryGetProperty(field, out _), field);
+        Assert.True((await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waybills/cancel", new { trackingNo = " " }, HttpStatusCode.BadRequest))
+            .GetProperty("errors").TryGetProperty("trackingNo", out _));
         Assert.Equal(5, (await Session.PutAsync<FulfillmentSettingsView>("/api/v1/fulfillment/settings", new { weightTolerancePercent = 5, weightToleranceGrams = 20 })).WeightTolerancePercent);
         _ = audited;
     }

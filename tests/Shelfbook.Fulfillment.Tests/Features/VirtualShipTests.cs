@@ -37,6 +37,9 @@ public abstract class VirtualShipTests(ShelfbookApp app, Sandbox sandbox) : Tena
             Assert.Equal(onHand, await db.Set<StockBalance>().Where(b => b.WarehouseId == warehouse).SumAsync(b => b.OnHand));
             Assert.Null(await db.Set<Parcel>().Where(p => p.OrderId == order.Id).Select(p => p.CompletedAt).SingleAsync());
         }
+        // Numbered already: fetching a waybill gives the parcel's number, never a second one.
+        var numbered = await Session.PostAsync<Shelfbook.Fulfillment.Features.Waybills.WaybillRun>("/api/v1/fulfillment/waybills", new { orderIds = new[] { order.Id } });
+        Assert.Equal((true, "SF7000000001"), (numbered.Results[0].Already, numbered.Results[0].TrackingNo));
         var open = await Session.GetAsync<Page<VirtualRow>>($"/api/v1/fulfillment/virtual?warehouseId={warehouse}");
         Assert.Equal([("SF7000000001", order.OrderNo)], open.Items.Select(v => (v.TrackingNo, v.OrderNo)));
         await Session.PostAsync<SendRun>("/api/v1/channels/confirmations/send", null);
@@ -81,3 +84,42 @@ public abstract class VirtualShipTests(ShelfbookApp app, Sandbox sandbox) : Tena
 public sealed class VirtualShipTestsOnSqlite(SqliteApp app, Sandbox sandbox) : VirtualShipTests(app, sandbox);
 
 public sealed class VirtualShipTestsOnPostgres(PostgresApp app, Sandbox sandbox) : VirtualShipTests(app, sandbox);
+
+/// <summary>发货方式 per warehouse and per order: a mode set is the only one that ships; an order's own beats its warehouse's.</summary>
+public abstract class ShipModeTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(app)
+{
+    private readonly OrdersKit _kit = new(sandbox);
+
+    [Fact]
+    public async Task A_warehouse_mode_refuses_the_others_and_an_order_may_have_its_own()
+    {
+        var (_, warehouse, audited) = await FulfillmentKit.AuditedAsync(Session, _kit, 4);
+        Assert.True(audited.Count >= 2, $"{audited.Count} audited");
+        var set = await Session.PutAsync<Shelfbook.Fulfillment.Features.Settings.WarehouseModeView>($"/api/v1/fulfillment/ship-modes/{warehouse}", new { mode = "WeighShip" });
+        Assert.Equal(ShipMode.WeighShip, set.Mode);
+
+        var refused = await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "Simple", rows = new[] { new { orderNo = audited[0].OrderNo, trackingNo = "SF8000000001", carrierCode = "SF" } } });
+        Assert.Equal("parcel.mode", refused.Results[0].Code);
+
+        // This one a third party took: its own mode lets 一键发货 ship it.
+        var own = await Session.PostAsync<Shelfbook.Fulfillment.Features.Settings.OrderModeRun>("/api/v1/fulfillment/order-ship-modes",
+            new { orderIds = new[] { audited[1].Id, Guid.NewGuid() }, mode = "OneClick" });
+        Assert.Equal((1, 1), (own.Set, own.NotFound.Count));
+        Assert.True((await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "OneClick", orderIds = new[] { audited[1].Id } })).Results[0].Shipped);
+        Assert.Equal("parcel.mode", (await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "OneClick", orderIds = new[] { audited[0].Id } })).Results[0].Code);
+
+        // Not offered, not a mode, not a warehouse.
+        Assert.Equal("not_offered", (await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/fulfillment/ship-modes/{warehouse}", new { mode = "Dropship" }, System.Net.HttpStatusCode.BadRequest))
+            .GetProperty("codes").GetProperty("mode")[0].GetString());
+        await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/fulfillment/ship-modes/{warehouse}", new { mode = "Teleport" }, System.Net.HttpStatusCode.BadRequest);
+        await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/fulfillment/ship-modes/{Guid.NewGuid()}", new { mode = "Simple" }, System.Net.HttpStatusCode.NotFound);
+
+        // Cleared, any mode ships again.
+        Assert.Null((await Session.PutAsync<Shelfbook.Fulfillment.Features.Settings.WarehouseModeView>($"/api/v1/fulfillment/ship-modes/{warehouse}", new { mode = (string?)null })).Mode);
+        Assert.True((await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "Simple", rows = new[] { new { orderNo = audited[0].OrderNo, trackingNo = "SF8000000001", carrierCode = "SF" } } })).Results[0].Shipped);
+    }
+}
+
+public sealed class ShipModeTestsOnSqlite(SqliteApp app, Sandbox sandbox) : ShipModeTests(app, sandbox);
+
+public sealed class ShipModeTestsOnPostgres(PostgresApp app, Sandbox sandbox) : ShipModeTests(app, sandbox);

@@ -15,6 +15,39 @@ public abstract class WaveTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
     private readonly OrdersKit _kit = new(sandbox);
 
     [Fact]
+    public async Task Bins_import_from_a_workbook_naming_the_rows_at_fault_and_export_back()
+    {
+        var (_, warehouse, _) = await FulfillmentKit.AuditedAsync(Session, _kit, 2);
+        var sheet = Shelfbook.Platform.Spreadsheets.Workbooks.Sheet(Shelfbook.Fulfillment.Features.Bins.SkuBins.Columns, [
+            new Dictionary<string, object?> { ["skuCode"] = "a-1", ["binCode"] = "b-01-03" },
+            new Dictionary<string, object?> { ["skuCode"] = "NOPE", ["binCode"] = "C-1" },
+            new Dictionary<string, object?> { ["skuCode"] = "B-2", ["binCode"] = new string('X', 40) },
+            new Dictionary<string, object?> { ["skuCode"] = "A-1", ["binCode"] = "B-09-09" },
+        ]);
+        async Task<Shelfbook.Platform.Spreadsheets.ImportResult> UploadAsync(bool validOnly)
+        {
+            using var form = new System.Net.Http.MultipartFormDataContent();
+            var file = new System.Net.Http.ByteArrayContent(sheet);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Shelfbook.Platform.Spreadsheets.Workbooks.ContentType);
+            form.Add(file, "file", "bins.xlsx");
+            using var response = await Session.Api.PostAsync(new Uri($"/api/v1/fulfillment/bins/import?warehouseId={warehouse}&validOnly={validOnly}", UriKind.Relative), form);
+            await TenantSession.Expect(response, HttpStatusCode.OK);
+            return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Shelfbook.Platform.Spreadsheets.ImportResult>(response.Content, TenantSession.Json))!;
+        }
+        var refused = await UploadAsync(false);
+        Assert.False(refused.Written);
+        Assert.Equal([(3, "商家编码", "unknown_sku"), (4, "库位", "too_long"), (5, "商家编码", "duplicate_row")], refused.Errors.Select(e => (e.Row, e.Column, e.Code)));
+        Assert.Empty(await Session.GetAsync<List<Shelfbook.Fulfillment.Features.Bins.BinView>>($"/api/v1/fulfillment/bins?warehouseId={warehouse}"));
+        var valid = await UploadAsync(true);
+        Assert.Equal((true, 1), (valid.Written, valid.Created));
+        Assert.Equal([("A-1", "B-01-03")], (await Session.GetAsync<List<Shelfbook.Fulfillment.Features.Bins.BinView>>($"/api/v1/fulfillment/bins?warehouseId={warehouse}"))
+            .Select(b => (b.SkuCode, b.BinCode)));
+        using var export = await Session.Api.GetAsync(new Uri($"/api/v1/fulfillment/bins/export?warehouseId={warehouse}", UriKind.Relative));
+        var rows = Shelfbook.Platform.Spreadsheets.Workbooks.Read(await export.Content.ReadAsStreamAsync(), Shelfbook.Fulfillment.Features.Bins.SkuBins.Columns).ToList();
+        Assert.Equal([("A-1", "B-01-03")], rows.Select(r => (r.Text("skuCode"), r.Text("binCode"))));
+    }
+
+    [Fact]
     public async Task Waves_take_their_strategys_orders_with_slots_the_pick_list_goes_by_bin_and_an_intercepted_order_is_flagged_and_left_out()
     {
         var (_, warehouse, audited) = await FulfillmentKit.AuditedAsync(Session, _kit, 16);

@@ -84,6 +84,7 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ["/api/v1/orders/"] = orderB.Id.ToString(),
             ["/api/v1/fulfillment/waves/"] = waveB.Id.ToString(),
             ["/api/v1/fulfillment/pack/"] = orderB.Id.ToString(),
+            ["/api/v1/fulfillment/ship-modes/"] = warehouseB.Id.ToString(),
             ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,

@@ -1492,6 +1492,42 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("fulfillment_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.OrderShipMode", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_ship_modes");
+
+                    b.ToTable("order_ship_modes", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.PackRecord", b =>
                 {
                     b.Property<Guid>("OrderId")
@@ -1682,6 +1718,29 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasName("pk_sku_bins");
 
                     b.ToTable("sku_bins", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.WarehouseShipMode", b =>
+                {
+                    b.Property<Guid>("WarehouseId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WarehouseId")
+                        .HasName("pk_warehouse_ship_modes");
+
+                    b.ToTable("warehouse_ship_modes", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Wave", b =>

@@ -1464,6 +1464,41 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("fulfillment_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.OrderShipMode", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_order_ship_modes");
+
+                    b.ToTable("order_ship_modes", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.PackRecord", b =>
                 {
                     b.Property<Guid>("OrderId")
@@ -1650,6 +1685,29 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .HasName("pk_sku_bins");
 
                     b.ToTable("sku_bins", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.WarehouseShipMode", b =>
+                {
+                    b.Property<Guid>("WarehouseId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WarehouseId")
+                        .HasName("pk_warehouse_ship_modes");
+
+                    b.ToTable("warehouse_ship_modes", (string)null);
                 });
 
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.Wave", b =>

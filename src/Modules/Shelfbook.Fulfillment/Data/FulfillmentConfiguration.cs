@@ -110,3 +110,25 @@ internal sealed class FulfillmentSettingsConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.Id).ValueGeneratedNever();
     }
 }
+
+internal sealed class WarehouseShipModeConfiguration : IEntityTypeConfiguration<WarehouseShipMode>
+{
+    public void Configure(EntityTypeBuilder<WarehouseShipMode> builder)
+    {
+        builder.ToTable("warehouse_ship_modes");
+        builder.HasKey(m => m.WarehouseId);
+        builder.Property(m => m.Mode).HasConversion<string>().HasMaxLength(12);
+    }
+}
+
+internal sealed class OrderShipModeConfiguration : IEntityTypeConfiguration<OrderShipMode>
+{
+    public void Configure(EntityTypeBuilder<OrderShipMode> builder)
+    {
+        builder.ToTable("order_ship_modes");
+        builder.HasKey(m => m.OrderId);
+        builder.Property(m => m.OrderNo).HasMaxLength(32).IsOrdinal();
+        builder.Property(m => m.Mode).HasConversion<string>().HasMaxLength(12);
+        builder.Property(m => m.SetBy).HasMaxLength(100);
+    }
+}

@@ -52,3 +52,23 @@ public sealed class FulfillmentSettings
     public bool Within(long estimate, long grams) =>
         estimate <= 0 || Math.Abs(grams - estimate) <= Math.Max(estimate * WeightTolerancePercent / 100, WeightToleranceGrams);
 }
+
+/// <summary>发货方式 of a warehouse: how its orders must ship (none set: any mode).</summary>
+[Audited(AuditCategory.System, "warehouse_ship_mode", Ignore = [nameof(UpdatedAt)])]
+public sealed class WarehouseShipMode
+{
+    public Guid WarehouseId { get; set; }
+    public ShipMode Mode { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>An order's own 发货方式, over its warehouse's (a parcel a third party took, one that must be weighed).</summary>
+[Audited(AuditCategory.Order, "order_ship_mode", Ignore = [nameof(SetAt)])]
+public sealed class OrderShipMode
+{
+    public Guid OrderId { get; set; }
+    public string OrderNo { get; set; } = "";
+    public ShipMode Mode { get; set; }
+    public DateTime SetAt { get; set; }
+    public string? SetBy { get; set; }
+}

@@ -4,6 +4,7 @@ using Shelfbook.Data.Tenancy;
 using Shelfbook.Fulfillment.Domain;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Kernel;
+using Shelfbook.Platform.Spreadsheets;
 
 namespace Shelfbook.Fulfillment.Features.Bins;
 
@@ -66,5 +67,49 @@ public sealed class SkuBins(TenantDbContext db, ISkuDirectory skus)
         if (sku?.Trim().ToUpperInvariant() is { Length: > 0 } code) query = query.Where(v => v.NormalizedCode == code || v.BinCode == code);
         return (await query.OrderBy(v => v.BinCode).ThenBy(v => v.Code).Take(MaxRows).ToListAsync(ct))
             .Select(v => new BinView(v.SkuId, v.Code, v.ProductName, v.BinCode)).ToList();
+    }
+
+    /// <summary>The sheet's columns: 商家编码 (a code, alias or barcode) and 库位 (empty takes the bin away).</summary>
+    public static readonly SheetColumn[] Columns = [new("skuCode", "商家编码", "SKU", Required: true), new("binCode", "库位", "Bin")];
+
+    /// <summary>
+    /// Bins from a workbook: every row checked first; with a row at fault nothing is written unless
+    /// <paramref name="validOnly"/>, when the good rows are.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Guid warehouseId, Stream xlsx, bool validOnly, CancellationToken ct)
+    {
+        if (!await WarehouseQueries.Summaries(db).AnyAsync(w => w.Id == warehouseId, ct)) throw new NotFoundException("warehouse", warehouseId);
+        var rows = Workbooks.Read(xlsx, Columns).Take(MaxRows + 1).ToList();
+        var found = await skus.FindByCodesAsync(rows.Select(r => r.Text("skuCode")).OfType<string>().Distinct(), ct);
+        var errors = new List<RowError>();
+        var good = new List<BinRow>();
+        var rowOf = new Dictionary<Guid, int>();
+        foreach (var row in rows.Take(MaxRows))
+        {
+            var (code, bin) = (row.Text("skuCode"), row.Text("binCode"));
+            if (code is null) errors.Add(new RowError(row.Number, "商家编码", "required", "The SKU is missing."));
+            else if (!found.TryGetValue(code, out var sku)) errors.Add(new RowError(row.Number, "商家编码", "unknown_sku", $"No SKU, alias or barcode {code}."));
+            else if (!rowOf.TryAdd(sku.Id, row.Number))
+                errors.Add(new RowError(row.Number, "商家编码", "duplicate_row", $"{code} is the SKU of row {rowOf[sku.Id]} too."));
+            else if (bin is { Length: > SkuBin.CodeMax }) errors.Add(new RowError(row.Number, "库位", "too_long", $"A bin code is at most {SkuBin.CodeMax} characters."));
+            else good.Add(new BinRow(code, bin));
+        }
+        if (rows.Count > MaxRows) errors.Add(new RowError(rows[MaxRows].Number, "商家编码", "too_many", $"At most {MaxRows} rows at a time."));
+        var write = good.Count > 0 && (errors.Count == 0 || validOnly);
+        if (write) await SetAsync(new BinsRequest(warehouseId, good), ct);
+        return new ImportResult(rows.Count, write ? good.Count : 0, 0, 0, errors.Count, write, errors)
+        {
+            ErrorWorkbook = errors.Count == 0 ? null : Workbooks.ErrorWorkbook(Columns, rows, errors),
+        };
+    }
+
+    /// <summary>The warehouse's bins as the import's sheet (an example row when it has none).</summary>
+    public async Task<byte[]> ExportAsync(Guid warehouseId, CancellationToken ct)
+    {
+        if (!await WarehouseQueries.Summaries(db).AnyAsync(w => w.Id == warehouseId, ct)) throw new NotFoundException("warehouse", warehouseId);
+        var bins = await ListAsync(warehouseId, null, ct);
+        var rows = bins.Count > 0 ? bins.Select(b => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["skuCode"] = b.SkuCode, ["binCode"] = b.BinCode })
+            : [new Dictionary<string, object?> { ["skuCode"] = "TEE-WHT-M", ["binCode"] = "A-01-02" }];
+        return Workbooks.Sheet(Columns, rows);
     }
 }

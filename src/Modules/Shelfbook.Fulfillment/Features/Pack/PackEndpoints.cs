@@ -35,7 +35,7 @@ internal static class PackEndpoints
                 return new FulfillmentSettingsView(s.WeightTolerancePercent, s.WeightToleranceGrams);
             })
             .WithTags("Verify and pack 验货打包").WithSummary("The weighing tolerance (percent of the estimate, or grams)").RequirePermission(FulfillmentPermissions.Pack);
-        group.MapPut("/settings", (FulfillmentSettingsView input, PackStation handler, CancellationToken ct) => handler.SetSettingsAsync(input, ct))
+        group.MapPut("/settings", (FulfillmentSettingsInput input, PackStation handler, CancellationToken ct) => handler.SetSettingsAsync(input, ct))
             .WithTags("Verify and pack 验货打包").WithSummary("Set the weighing tolerance").RequirePermission(FulfillmentPermissions.Ship);
     }
 }

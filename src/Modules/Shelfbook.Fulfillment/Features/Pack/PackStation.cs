@@ -43,6 +43,8 @@ public sealed record WeighResult(PackOrder Order, bool Within, long Tolerance);
 
 public sealed record FulfillmentSettingsView(int WeightTolerancePercent, int WeightToleranceGrams);
 
+public sealed record FulfillmentSettingsInput(int? WeightTolerancePercent, int? WeightToleranceGrams);
+
 /// <summary>
 /// 验货打包 and 称重: the station finds an order by its number, a tracking number or a slot of the wave at hand (and
 /// refuses one of another warehouse, intercepted, shipped, not audited, or a cancelled number); checks each scan
@@ -87,7 +89,7 @@ public sealed class PackStation(TenantDbContext db, IShipOrders orders, ISkuDire
     {
         var label = await orders.Labels.SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId);
         if (label.Intercepted) throw new RuleViolatedException("order.intercepted", $"Order {label.OrderNo} is intercepted: do not ship it.", label.OrderNo);
-        if (label.Shipped) throw new RuleViolatedException("order.already_shipped", $"Order {label.OrderNo} has shipped already.", label.OrderNo, "");
+        if (label.Shipped) throw new RuleViolatedException("order.shipped", $"Order {label.OrderNo} has shipped already.", label.OrderNo);
         if (!label.Shippable || label.WarehouseId is null)
             throw new RuleViolatedException("order.not_audited", $"Order {label.OrderNo} is not audited; only audited orders are packed.", label.OrderNo);
         var items = await orders.Items.Where(i => i.OrderId == orderId).ToListAsync(ct);
@@ -111,6 +113,9 @@ public sealed class PackStation(TenantDbContext db, IShipOrders orders, ISkuDire
     /// <summary>Checks the scans so far; the first refused scan stops the count (the station refuses it, the worker scans again).</summary>
     public async Task<PackCheck> CheckAsync(Guid orderId, IReadOnlyList<ScanInput> scans, CancellationToken ct)
     {
+        var check = new InputCheck();
+        CheckScans(check, scans, allowEmpty: true);
+        check.ThrowIfAny();
         var order = await ReadAsync(orderId, ct);
         var (counted, refusedAt, code, message, arguments) = await CountAsync(order, scans, ct);
         return new PackCheck(order with { Lines = order.Lines.Select(l => l with { Scanned = counted.GetValueOrDefault(l.SkuId) }).ToList() }, refusedAt, code, message, arguments);
@@ -153,13 +158,7 @@ public sealed class PackStation(TenantDbContext db, IShipOrders orders, ISkuDire
         var check = new InputCheck();
         if (request.OrderId is null) check.Add("orderId", "required", "Which order?");
         var scans = request.Scans ?? [];
-        if (scans.Count == 0) check.Add("scans", "required", "Scan the goods.");
-        if (scans.Count > MaxScans) check.Add("scans", "too_many", $"At most {MaxScans} scans.", MaxScans);
-        for (var i = 0; i < scans.Count && i < MaxScans; i++)
-        {
-            if (string.IsNullOrWhiteSpace(scans[i]?.Code)) check.Add($"scans[{i}].code", "required", $"Scan {i + 1} has no code.", i + 1);
-            if (scans[i]?.Quantity is < 1 or > 10_000) check.Add($"scans[{i}].quantity", "out_of_range", "A scan stands for 1–10,000 units.", 1, 10_000);
-        }
+        CheckScans(check, scans, allowEmpty: false);
         check.ThrowIfAny();
         var order = await ReadAsync(request.OrderId!.Value, ct);
         var (counted, refusedAt, code, message, arguments) = await CountAsync(order, scans, ct);
@@ -172,6 +171,17 @@ public sealed class PackStation(TenantDbContext db, IShipOrders orders, ISkuDire
         (record.Units, record.PackedAt, record.PackedBy) = (order.Units, db.Time.StoredUtcNow(), user.UserName);
         await db.SaveChangesAsync(ct);
         return await ReadAsync(order.OrderId, ct);
+    }
+
+    private static void CheckScans(InputCheck check, IReadOnlyList<ScanInput?> scans, bool allowEmpty)
+    {
+        if (scans.Count == 0 && !allowEmpty) check.Add("scans", "required", "Scan the goods.");
+        if (scans.Count > MaxScans) check.Add("scans", "too_many", $"At most {MaxScans} scans.", MaxScans);
+        for (var i = 0; i < scans.Count && i < MaxScans && check.Count < 20; i++)
+        {
+            if (string.IsNullOrWhiteSpace(scans[i]?.Code)) check.Add($"scans[{i}].code", "required", $"Scan {i + 1} has no code.", i + 1);
+            if (scans[i]?.Quantity is < 1 or > 10_000) check.Add($"scans[{i}].quantity", "out_of_range", "A scan stands for 1–10,000 units.", 1, 10_000);
+        }
     }
 
     private async Task<PackRecord> RecordAsync(PackOrder order, CancellationToken ct)
@@ -233,15 +243,17 @@ public sealed class PackStation(TenantDbContext db, IShipOrders orders, ISkuDire
     public async Task<FulfillmentSettings> SettingsAsync(CancellationToken ct) =>
         await db.Set<FulfillmentSettings>().AsNoTracking().SingleOrDefaultAsync(ct) ?? new FulfillmentSettings();
 
-    public async Task<FulfillmentSettingsView> SetSettingsAsync(FulfillmentSettingsView input, CancellationToken ct)
+    public async Task<FulfillmentSettingsView> SetSettingsAsync(FulfillmentSettingsInput input, CancellationToken ct)
     {
         var check = new InputCheck();
+        if (input.WeightTolerancePercent is null) check.Add("weightTolerancePercent", "required", "Give the tolerance in percent (0 for none).");
+        if (input.WeightToleranceGrams is null) check.Add("weightToleranceGrams", "required", "Give the tolerance in grams (0 for none).");
         if (input.WeightTolerancePercent is < 0 or > 100) check.Add("weightTolerancePercent", "out_of_range", "0–100 %.", 0, 100);
         if (input.WeightToleranceGrams is < 0 or > 10_000) check.Add("weightToleranceGrams", "out_of_range", "0–10,000 g.", 0, 10_000);
         check.ThrowIfAny();
         var settings = await db.Set<FulfillmentSettings>().SingleOrDefaultAsync(ct);
         if (settings is null) db.Add(settings = new FulfillmentSettings());
-        (settings.WeightTolerancePercent, settings.WeightToleranceGrams, settings.UpdatedAt) = (input.WeightTolerancePercent, input.WeightToleranceGrams, db.Time.StoredUtcNow());
+        (settings.WeightTolerancePercent, settings.WeightToleranceGrams, settings.UpdatedAt) = (input.WeightTolerancePercent!.Value, input.WeightToleranceGrams!.Value, db.Time.StoredUtcNow());
         await db.SaveChangesAsync(ct);
         return new FulfillmentSettingsView(settings.WeightTolerancePercent, settings.WeightToleranceGrams);
     }

@@ -33,7 +33,7 @@ public sealed class DocumentFonts : IDisposable
             var bold = Path.Combine(directory, "NotoSansCJK-Bold.ttc");
             var r = SKTypeface.FromFile(regular, SimplifiedChinese) ?? throw new RuleViolatedException("print.no_font", $"{regular} cannot be read as a font.", regular);
             return (r, File.Exists(bold) ? SKTypeface.FromFile(bold, SimplifiedChinese) ?? r : r);
-        });
+        }, LazyThreadSafetyMode.PublicationOnly); // a font installed after a failed print is found by the next print
     }
 
     public SKTypeface Regular => _faces.Value.Regular;

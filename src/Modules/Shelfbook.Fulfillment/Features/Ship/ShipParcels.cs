@@ -92,11 +92,11 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             taken.UnionWith(await db.Set<Parcel>().Where(p => p.TrackingNo != null && EF.Parameter(chunk).Contains(p.TrackingNo)).Select(p => p.TrackingNo!).ToListAsync(ct));
 
         // 电子面单: an order numbered by a carrier leaves with that number; a number of another order or a cancelled one does not serve.
-        var waybillOf = new Dictionary<Guid, string>();
+        var waybillOf = new Dictionary<Guid, (string TrackingNo, string CarrierCode)>();
         foreach (var chunk in found.Where(o => o.Shippable).Select(o => o.OrderId).Chunk(10_000))
             foreach (var w in await db.Set<Waybill>().Where(w => EF.Parameter(chunk).Contains(w.OrderId) && w.Status == WaybillStatus.Active)
-                         .Select(w => new { w.OrderId, w.TrackingNo }).ToListAsync(ct))
-                waybillOf[w.OrderId] = w.TrackingNo!;
+                         .Select(w => new { w.OrderId, w.TrackingNo, w.CarrierCode }).ToListAsync(ct))
+                waybillOf[w.OrderId] = (w.TrackingNo!, w.CarrierCode);
         var numbered = new Dictionary<string, (Guid OrderId, string OrderNo, WaybillStatus Status)>(StringComparer.Ordinal);
         foreach (var chunk in asked.Select(a => a.Tracking).OfType<string>().Chunk(10_000))
             foreach (var w in await db.Set<Waybill>().Where(w => w.TrackingNo != null && EF.Parameter(chunk).Contains(w.TrackingNo))
@@ -115,6 +115,9 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         foreach (var chunk in found.Where(o => o.Shippable).Select(o => o.OrderId).Chunk(10_000))
             foreach (var open in await db.Set<Parcel>().Where(p => EF.Parameter(chunk).Contains(p.OrderId) && p.CompletedAt == null).ToListAsync(ct))
                 virtuals[open.OrderId] = open;
+
+        // 发货方式: an order whose warehouse (or the order itself) names a mode ships by it only.
+        var required = await Settings.ShipModes.RequiredAsync(db, found.Where(o => o.Shippable).Select(o => (o.OrderId, o.WarehouseId)).ToList(), ct);
 
         var results = new List<ShipOutcome>();
         var completing = new List<(int Row, OrderToShip Order, Parcel Parcel)>();
@@ -147,15 +150,17 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (a.Tracking is { } tracking && taken.Contains(tracking))
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.tracking_used", $"Tracking number {tracking} is on another parcel already.", tracking,
                     Arguments: [tracking]));
+            else if (required.TryGetValue(order.OrderId, out var must) && must != mode)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.mode", $"Order {no} ships by {must} only.", a.Tracking, Arguments: [no!, must.ToString()]));
             else if (a.Tracking is { } number && numbered.TryGetValue(number, out var w) && w.Status == WaybillStatus.Cancelled)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.cancelled", $"Waybill {number} was cancelled; print the order's new label.", number,
                     Arguments: [number]));
             else if (a.Tracking is { } other && numbered.TryGetValue(other, out var theirs) && theirs.OrderId != order.OrderId)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.other_order", $"Waybill {other} belongs to order {theirs.OrderNo}, not {no}.", other,
                     Arguments: [other, theirs.OrderNo, no!]));
-            else if (a.Tracking is { } given && waybillOf.TryGetValue(order.OrderId, out var own) && own != given)
-                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.mismatch", $"Order {no} has waybill {own}, not {given}.", given,
-                    Arguments: [no!, own, given]));
+            else if (a.Tracking is { } given && waybillOf.TryGetValue(order.OrderId, out var own) && own.TrackingNo != given)
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.mismatch", $"Order {no} has waybill {own.TrackingNo}, not {given}.", given,
+                    Arguments: [no!, own.TrackingNo, given]));
             else if (mode == ShipMode.WeighShip && packs.GetValueOrDefault(order.OrderId) is not { PackedAt: not null, WeightGrams: not null, WeightHeld: false } pack)
             {
                 var held = packs.GetValueOrDefault(order.OrderId);
@@ -167,7 +172,9 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             else if (tracked && (a.Carrier ?? order.CarrierCode) is null)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.carrier_required", $"Order {no} has no carrier: give the carrier code.", a.Tracking,
                     Arguments: [no!]));
-            else going.Add((a.Row, order, a.Tracking ?? waybillOf.GetValueOrDefault(order.OrderId), a.Carrier ?? order.CarrierCode));
+            // A parcel with the carrier's number leaves with that carrier, whatever the order says now.
+            else if (waybillOf.TryGetValue(order.OrderId, out var label)) going.Add((a.Row, order, label.TrackingNo, label.CarrierCode));
+            else going.Add((a.Row, order, a.Tracking, a.Carrier ?? order.CarrierCode));
         }
 
         if (completing.Count > 0)
@@ -210,6 +217,15 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
                 WriteBack = problems.ContainsKey(g.Order.OrderId) ? WriteBackState.Failed : queued.Contains(g.Order.OrderId) ? WriteBackState.Queued : WriteBackState.NotNeeded,
                 WriteBackProblem = problems.TryGetValue(g.Order.OrderId, out var p) ? Cut(string.Join("; ", p)) : null,
             }).ToList();
+            // The waybills these parcels leave with are written in this transaction (a no-op that takes their rows), so a
+            // cancel racing this ship waits for it and then finds the parcel; one cancelled meanwhile refuses the call.
+            var labelled = going.Where(g => waybillOf.ContainsKey(g.Order.OrderId)).Select(g => g.Tracking!).ToList();
+            foreach (var chunk in labelled.Chunk(10_000))
+            {
+                var live = await db.Set<Waybill>().Where(w => w.TrackingNo != null && EF.Parameter(chunk).Contains(w.TrackingNo) && w.Status == WaybillStatus.Active)
+                    .ExecuteUpdateAsync(u => u.SetProperty(w => w.Status, WaybillStatus.Active), ct);
+                if (live != chunk.Length) throw new DbUpdateConcurrencyException($"{chunk.Length - live} of the waybills were cancelled while the parcels were being shipped.");
+            }
             await db.BulkInsertAsync(parcels, ct);
             // 虚拟发货 writes back only: the order stays in fulfillment with its stock until its parcel completes.
             if (mode != ShipMode.Virtual)

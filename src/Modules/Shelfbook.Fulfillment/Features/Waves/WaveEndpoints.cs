@@ -32,5 +32,16 @@ internal static class WaveEndpoints
             .WithSummary("A warehouse's default bin per SKU, in bin order").RequirePermission(FulfillmentPermissions.Pick);
         bins.MapPut("/", (BinsRequest request, SkuBins handler, CancellationToken ct) => handler.SetAsync(request, ct))
             .WithSummary("Set SKUs' default bins in a warehouse (rows of skuCode, binCode; an empty binCode removes it)").RequirePermission(FulfillmentPermissions.Pick);
+        bins.MapPost("/import", async (Guid warehouseId, bool? validOnly, HttpRequest http, SkuBins handler, CancellationToken ct) =>
+            {
+                var file = http.HasFormContentType ? (await http.ReadFormAsync(ct)).Files.GetFile("file") : null;
+                await using var stream = await Shelfbook.Platform.Spreadsheets.Workbooks.OpenUploadAsync(file, ct);
+                return await handler.ImportAsync(warehouseId, stream, validOnly ?? false, ct);
+            })
+            .WithSummary("Bins from an xlsx (form field `file`; columns 商家编码, 库位): every row at fault is named; nothing is written unless validOnly")
+            .DisableAntiforgery().RequirePermission(FulfillmentPermissions.Pick);
+        bins.MapGet("/export", async (Guid warehouseId, SkuBins handler, CancellationToken ct) =>
+                TypedResults.File(await handler.ExportAsync(warehouseId, ct), Shelfbook.Platform.Spreadsheets.Workbooks.ContentType, "库位.xlsx"))
+            .WithSummary("A warehouse's bins as xlsx in the import's columns (an example row when it has none)").RequirePermission(FulfillmentPermissions.Pick);
     }
 }

@@ -41,8 +41,13 @@ public sealed class ParcelWaybills(TenantDbContext db, IShipOrders orders, IIssu
         var labels = new Dictionary<Guid, OrderLabel>();
         var live = new Dictionary<Guid, Waybill>();
         var cancelled = new Dictionary<Guid, int>();
+        var virtuals = new Dictionary<Guid, string?>();
         foreach (var chunk in ids.Chunk(5_000))
         {
+            // Shipped virtually (written back, not yet gone): the parcel has its number already.
+            foreach (var open in await db.Set<Parcel>().Where(p => EF.Parameter(chunk).Contains(p.OrderId) && p.CompletedAt == null)
+                         .Select(p => new { p.OrderId, p.TrackingNo }).ToListAsync(ct))
+                virtuals[open.OrderId] = open.TrackingNo;
             foreach (var label in await orders.Labels.Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct)) labels[label.Id] = label;
             foreach (var waybill in await db.Set<Waybill>().Where(w => EF.Parameter(chunk).Contains(w.OrderId) && w.Status != WaybillStatus.Cancelled).ToListAsync(ct))
                 live[waybill.OrderId] = waybill;
@@ -60,6 +65,8 @@ public sealed class ParcelWaybills(TenantDbContext db, IShipOrders orders, IIssu
             if (order is null) results[id] = new WaybillOutcome(id, null, false, false, null, null, "order.not_found", $"No order {id}.", [id]);
             else if (live.TryGetValue(id, out var held) && held.Status == WaybillStatus.Active)
                 results[id] = new WaybillOutcome(id, order.OrderNo, false, true, held.TrackingNo, held.CarrierCode, null, null);
+            else if (virtuals.TryGetValue(id, out var virtualNumber))
+                results[id] = new WaybillOutcome(id, order.OrderNo, false, true, virtualNumber, order.CarrierCode, null, null);
             else if (order.Shipped)
                 results[id] = Refused(order, "order.shipped", $"Order {order.OrderNo} has shipped already.");
             else if (order.Intercepted)
@@ -99,11 +106,25 @@ public sealed class ParcelWaybills(TenantDbContext db, IShipOrders orders, IIssu
                 new WaybillReceiver(a.Order.ReceiverName ?? "", a.Order.ReceiverPhone ?? "", a.Order.Country, a.Order.Province, a.Order.City, a.Order.District,
                     a.Order.Address ?? ""), a.Order.WeightGrams, goods.GetValueOrDefault(a.Order.Id, ""))).ToList(), ct);
             var issuedAt = db.Time.StoredUtcNow();
+            // A number the tenant holds already (a carrier that reuses numbers) would fail the whole save on the unique key:
+            // that parcel alone is refused, its request dropped, and the next fetch asks under a new reference.
+            var numbers = answers.Select(a => a.TrackingNo).OfType<string>().Distinct().ToList();
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in numbers.Chunk(5_000))
+                held.UnionWith(await db.Set<Waybill>().Where(w => w.TrackingNo != null && EF.Parameter(chunk).Contains(w.TrackingNo)).Select(w => w.TrackingNo!).ToListAsync(ct));
+            held.UnionWith(numbers.Where(n => answers.Count(a => a.TrackingNo == n) > 1));
             for (var i = 0; i < asking.Count; i++)
             {
                 var (order, waybill) = asking[i];
                 var answer = answers[i];
-                if (answer.Issued)
+                if (answer.TrackingNo is { } reused && held.Contains(reused))
+                {
+                    // Kept as a dropped request (cancelled, no number) so that the next fetch asks under the next reference.
+                    (waybill.Status, waybill.CancelledAt) = (WaybillStatus.Cancelled, issuedAt);
+                    results[order.Id] = new WaybillOutcome(order.Id, order.OrderNo, false, false, null, waybill.CarrierCode, "waybill.number_reused",
+                        $"The carrier answered {reused}, a number another parcel has; fetch again.", [order.OrderNo, reused]);
+                }
+                else if (answer.Issued)
                 {
                     (waybill.TrackingNo, waybill.Status, waybill.IssuedAt) = (answer.TrackingNo, WaybillStatus.Active, issuedAt);
                     results[order.Id] = new WaybillOutcome(order.Id, order.OrderNo, true, false, answer.TrackingNo, waybill.CarrierCode, null, null);
@@ -123,18 +144,34 @@ public sealed class ParcelWaybills(TenantDbContext db, IShipOrders orders, IIssu
         return new WaybillRun(ordered.Count(r => r.Issued), ordered.Count(r => r.Already), ordered.Count(r => !r.Issued && !r.Already), ordered);
     }
 
-    /// <summary>Cancels a number with its carrier; refused once its parcel has shipped.</summary>
-    public async Task<WaybillView> CancelAsync(string trackingNo, CancellationToken ct)
+    /// <summary>
+    /// Cancels a number with its carrier; refused once its parcel has shipped. The number is taken out of use first (a
+    /// conditional update that fails when a parcel holds it), so a ship racing the cancel either finds it cancelled or
+    /// has shipped before it and refuses the cancel; the carrier refusing puts it back.
+    /// </summary>
+    public async Task<WaybillView> CancelAsync(string? trackingNo, CancellationToken ct)
     {
-        var number = trackingNo.Trim();
-        var waybill = await db.Set<Waybill>().SingleOrDefaultAsync(w => w.TrackingNo == number, ct) ?? throw new NotFoundException("waybill", number);
+        var number = trackingNo?.Trim() ?? "";
+        if (number.Length == 0) throw new InputRejectedException("trackingNo", "required", "Scan or type the tracking number to cancel.");
+        var waybill = await db.Set<Waybill>().AsNoTracking().SingleOrDefaultAsync(w => w.TrackingNo == number, ct) ?? throw new NotFoundException("waybill", number);
         if (waybill.Status == WaybillStatus.Cancelled) throw new RuleViolatedException("waybill.cancelled", $"Waybill {number} is cancelled already.", number);
-        if (await db.Set<Parcel>().AnyAsync(p => p.OrderId == waybill.OrderId, ct))
-            throw new RuleViolatedException("waybill.shipped", $"The parcel of waybill {number} has shipped; it cannot be cancelled.", number);
+        var now = db.Time.StoredUtcNow();
+        var taken = await db.Set<Waybill>().Where(w => w.Id == waybill.Id && w.Status == WaybillStatus.Active && !db.Set<Parcel>().Any(p => p.OrderId == w.OrderId))
+            .ExecuteUpdateAsync(u => u.SetProperty(w => w.Status, WaybillStatus.Cancelled).SetProperty(w => w.CancelledAt, now), ct);
+        if (taken == 0) throw new RuleViolatedException("waybill.shipped", $"The parcel of waybill {number} has shipped; it cannot be cancelled.", number);
         var answer = await carriers.CancelAsync(waybill.CarrierCode, number, ct);
-        if (!answer.Cancelled) throw new RuleViolatedException(answer.Code ?? "waybill.refused", $"{waybill.CarrierCode}: {answer.Message}", number, answer.Message ?? "");
-        (waybill.Status, waybill.CancelledAt) = (WaybillStatus.Cancelled, db.Time.StoredUtcNow());
-        await db.SaveChangesAsync(ct);
+        if (!answer.Cancelled)
+        {
+            await db.Set<Waybill>().Where(w => w.Id == waybill.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.Status, WaybillStatus.Active)
+                .SetProperty(w => w.CancelledAt, (DateTime?)null), ct);
+            throw new RuleViolatedException(answer.Code switch
+            {
+                "waybill.no_account" => "waybill.cancel_no_account",
+                "waybill.unreachable" => "waybill.cancel_unreachable",
+                _ => "waybill.cancel_refused",
+            }, $"{waybill.CarrierCode}: {answer.Message}", number, answer.Message ?? "");
+        }
+        (waybill.Status, waybill.CancelledAt) = (WaybillStatus.Cancelled, now);
         return View(waybill);
     }
 
@@ -148,7 +185,7 @@ public sealed class ParcelWaybills(TenantDbContext db, IShipOrders orders, IIssu
             var s = search.Trim();
             query = query.Where(x => x.OrderNo == s || x.TrackingNo == s);
         }
-        var rows = await query.OrderByDescending(x => x.RequestedAt).ThenByDescending(x => x.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+        var rows = await query.OrderByDescending(x => x.RequestedAt).ThenByDescending(x => x.Id).Take(Math.Clamp(take, 1, MaxOrders)).ToListAsync(ct);
         return rows.Select(View).ToList();
     }
 

@@ -17,7 +17,7 @@ internal static class WaybillEndpoints
                          + "keeps its number; a result per order with the carrier's reason when refused")
             .RequirePermission(FulfillmentPermissions.Print);
         waybills.MapPost("/cancel", (CancelWaybillRequest request, ParcelWaybills handler, CancellationToken ct) =>
-                handler.CancelAsync(request.TrackingNo ?? "", ct))
+                handler.CancelAsync(request.TrackingNo, ct))
             .WithSummary("Cancel a number with its carrier (not once its parcel shipped); the order may be numbered again")
             .RequirePermission(FulfillmentPermissions.Print);
         waybills.MapGet("/", (Guid? waveId, string? search, int? limit, ParcelWaybills handler, CancellationToken ct) => handler.ListAsync(waveId, search, limit ?? 200, ct))

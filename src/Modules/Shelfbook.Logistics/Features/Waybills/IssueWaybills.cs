@@ -56,7 +56,8 @@ public sealed class IssueWaybills(TenantDbContext db, WaybillSecrets secrets, IH
             return new WaybillCancelResult(false, "waybill.no_account", $"{carrierCode} has no active 电子面单 account.");
         var (answer, failure) = await CallAsync(account, new { method = "waybill.cancel", trackingNo }, ct);
         if (failure is not null) return new WaybillCancelResult(false, "waybill.unreachable", failure);
-        if (answer!.Value.GetProperty("success").GetBoolean()) return new WaybillCancelResult(true);
+        if (Success(answer!.Value) is not { } success) return new WaybillCancelResult(false, "waybill.unreachable", $"{account.CarrierCode} answered in a shape it does not use.");
+        if (success) return new WaybillCancelResult(true);
         var code = Text(answer.Value, "code");
         // W05: the carrier cancelled it before (an earlier cancel whose answer was lost).
         return code == "W05" ? new WaybillCancelResult(true) : new WaybillCancelResult(false, "waybill.refused", $"{code}: {Text(answer.Value, "message")}");
@@ -103,13 +104,15 @@ public sealed class IssueWaybills(TenantDbContext db, WaybillSecrets secrets, IH
         var (answer, failure) = await CallAsync(account, body, ct);
         if (failure is not null) return batch.Select(r => new WaybillResult(r.Reference, null, "waybill.unreachable", failure)).ToArray();
         var root = answer!.Value;
-        if (!root.GetProperty("success").GetBoolean())
+        if (Success(root) is not { } success) return Unshaped(account, batch);
+        if (!success)
         {
             var message = $"{Text(root, "code")}: {Text(root, "message")}";
             return batch.Select(r => new WaybillResult(r.Reference, null, "waybill.refused", message, Text(root, "code"))).ToArray();
         }
+        if (!root.TryGetProperty("results", out var list) || list.ValueKind != JsonValueKind.Array) return Unshaped(account, batch);
         var byReference = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var item in root.GetProperty("results").EnumerateArray())
+        foreach (var item in list.EnumerateArray())
             if (Text(item, "reference") is { } reference) byReference[reference] = item;
         return batch.Select(r =>
         {
@@ -149,6 +152,14 @@ public sealed class IssueWaybills(TenantDbContext db, WaybillSecrets secrets, IH
             return (null, $"{account.CarrierCode} answered with something that is not JSON.");
         }
     }
+
+    private static WaybillResult[] Unshaped(OpenAccount account, IReadOnlyList<WaybillRequest> batch) =>
+        batch.Select(r => new WaybillResult(r.Reference, null, "waybill.unreachable", $"{account.CarrierCode} answered in a shape it does not use; ask again.")).ToArray();
+
+    /// <summary>The envelope's <c>success</c>, or null when the answer has none (not this protocol's shape).</summary>
+    private static bool? Success(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("success", out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean() : null;
 
     public static string Digest(string body, string secret) => Convert.ToBase64String(MD5.HashData(Encoding.UTF8.GetBytes(body + secret)));
 
