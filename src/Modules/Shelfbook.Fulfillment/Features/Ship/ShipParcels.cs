@@ -111,10 +111,11 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
                     packs[pack.OrderId] = pack;
 
         // 虚拟发货: an order written back before it left completes with its parcel's number, whatever mode ships it now.
-        var virtuals = new Dictionary<Guid, Parcel>();
-        foreach (var chunk in found.Where(o => o.Shippable).Select(o => o.OrderId).Chunk(10_000))
-            foreach (var open in await db.Set<Parcel>().Where(p => EF.Parameter(chunk).Contains(p.OrderId) && p.CompletedAt == null).ToListAsync(ct))
-                virtuals[open.OrderId] = open;
+        // Open ones are few (hours of a day's virtual shipments), so they are read whole through their index rather than
+        // looked up by a long list of order ids.
+        var shippable = found.Where(o => o.Shippable).Select(o => o.OrderId).ToHashSet();
+        var virtuals = (await db.Set<Parcel>().Where(p => p.Mode == ShipMode.Virtual && p.CompletedAt == null).ToListAsync(ct))
+            .Where(p => shippable.Contains(p.OrderId)).ToDictionary(p => p.OrderId);
 
         // 发货方式: an order whose warehouse (or the order itself) names a mode ships by it only.
         var required = await Settings.ShipModes.RequiredAsync(db, found.Where(o => o.Shippable).Select(o => (o.OrderId, o.WarehouseId)).ToList(), ct);
