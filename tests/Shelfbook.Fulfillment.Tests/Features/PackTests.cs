@@ -92,6 +92,12 @@ public abstract class PackTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         Assert.Equal("pack.weight_check", (await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship",
             new { mode = "WeighShip", rows = new[] { new { orderNo = order.OrderNo, trackingNo = number } } })).Results[0].Code);
         Assert.Single(await Session.GetAsync<List<JsonElement>>($"/api/v1/fulfillment/pack/held?warehouseId={warehouse}"));
+        // A lead checks it and accepts the weight (audited); once accepted it is no longer held.
+        Assert.False((await Session.PostAsync<PackOrder>($"/api/v1/fulfillment/pack/{order.Id}/accept-weight", null)).WeightHeld);
+        Assert.Empty(await Session.GetAsync<List<JsonElement>>($"/api/v1/fulfillment/pack/held?warehouseId={warehouse}"));
+        Assert.Equal("pack.not_held", Code(await Session.ProblemAsync(HttpMethod.Post, $"/api/v1/fulfillment/pack/{order.Id}/accept-weight", null, HttpStatusCode.Conflict)));
+        await using (var db = Session.OpenDb())
+            Assert.True(await db.Set<Shelfbook.Data.Audit.AuditEntry>().AnyAsync(a => a.Action == "accept_weight" && a.EntityId == order.OrderNo));
         var right = await Session.PostAsync<WeighResult>("/api/v1/fulfillment/pack/weigh", new { orderId = order.Id, grams = 1040 });
         Assert.Equal((true, false), (right.Within, right.Order.WeightHeld));
 
