@@ -1022,6 +1022,40 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_dropship_order_waits_for_its_supplier_and_ships_with_the_number_typed_in_its_row()
+    {
+        var (page, session) = await SignInAsync(async session =>
+        {
+            var supplier = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/suppliers", new { code = "YW", name = "义乌供货商" },
+                System.Net.HttpStatusCode.Created);
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/inventory/warehouses",
+                new { code = "DS", name = "义乌代发", type = "SupplierDropship", supplierId = supplier.GetProperty("id").GetGuid() }, System.Net.HttpStatusCode.Created);
+            var product = await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/catalog/products",
+                new { name = "马克杯", skus = new[] { new { code = "CUP" } } }, System.Net.HttpStatusCode.Created);
+            var sku = product.GetProperty("skus")[0].GetProperty("id").GetGuid();
+            await PendingOrderAsync(session, sku, "SO26120200081", "钱一", "浙江省", "杭州市", 2);
+            await PendingOrderAsync(session, sku, "SO26120200082", "钱二", "浙江省", "杭州市", 1);
+            await using var db = session.OpenDb();
+            var ids = await db.Set<Orders.Domain.Order>().Select(o => o.Id).ToListAsync();
+            await session.PostAsync<System.Text.Json.JsonElement>("/api/v1/orders/audit", new { orderIds = ids });
+        });
+        await page.GetByRole(AriaRole.Link, new() { Name = "即买即售", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        var row = page.Locator("[data-testid=dropship-orders] tbody tr", new() { HasText = "SO26120200081" });
+        await Assertions.Expect(row).ToContainTextAsync("CUP×2");
+        await Assertions.Expect(row).ToContainTextAsync("未推送");
+        await row.Locator("[data-testid=dropship-carrier]").Locator("xpath=descendant-or-self::input").First.FillAsync("SF");
+        await row.Locator("[data-testid=dropship-tracking]").Locator("xpath=descendant-or-self::input").First.FillAsync("SF3100000001");
+        await row.GetByTestId("dropship-ship").ClickAsync();
+        await page.Locator("[data-testid=dropship-last].mud-alert-text-success", new() { HasText = "SO26120200081" }).WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=dropship-orders] tbody tr", new() { HasText = "SO26120200081" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=dropship-orders] tbody tr", new() { HasText = "SO26120200082" })).ToHaveCountAsync(1);
+        await using var db = session.OpenDb();
+        Assert.Equal((Orders.Domain.OrderStatus.Shipped, "SF3100000001"),
+            await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200081").Select(o => ValueTuple.Create(o.Status, o.TrackingNo)).SingleAsync());
+    }
+
+    [Fact]
     public async Task A_manual_receipt_is_entered_posted_and_shows_on_the_stock_page()
     {
         var (page, _) = await SignInAsync(session => StockedAsync(session, 0));

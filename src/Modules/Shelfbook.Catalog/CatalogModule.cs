@@ -133,6 +133,8 @@ public sealed class CatalogModule : ShelfbookModule
         ]), ct);
         var (black, white) = (await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-BLK-M", ct), await db.Set<Sku>().SingleAsync(s => s.Code == "TEE-WHT-M", ct));
         db.Set<SkuReplacement>().Add(SkuReplacement.Create(new ReplacementInput("TEE-BLK-M", "TEE-WHT-M", OnlyWhenOutOfStock: true, Note: "黑色缺货时发白色"), black, white, now));
+        // A supplier, for a dropship warehouse (即买即售) the seller may add: the warehouse page names it.
+        db.Set<Supplier>().Add(Supplier.Create(new SupplierInput("YW01", "义乌山海供应链", "陈经理", "0579-5555-0606")));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

@@ -44,6 +44,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         new(l => l.Text<FulfillmentStrings>("nav.waves"), "waves", Icons.Material.Outlined.Waves, FulfillmentPermissions.Pick, 120),
         new(l => l.Text<FulfillmentStrings>("nav.pack"), "pack", Icons.Material.Outlined.QrCodeScanner, FulfillmentPermissions.Pack, 121),
         new(l => l.Text<FulfillmentStrings>("nav.ship"), "ship", Icons.Material.Outlined.LocalShipping, FulfillmentPermissions.Ship, 121),
+        new(l => l.Text<FulfillmentStrings>("nav.dropship"), "dropship", Icons.Material.Outlined.Storefront, FulfillmentPermissions.Ship, 122),
         new(l => l.Text<FulfillmentStrings>("nav.settings"), "fulfillment-settings", Icons.Material.Outlined.Tune, FulfillmentPermissions.Ship, 122),
     ];
 
@@ -59,6 +60,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Printing.PrintLabels>();
         services.AddScoped<Features.Pack.PackStation>();
         services.AddScoped<Features.Settings.ShipModes>();
+        services.AddScoped<Features.Dropship.DropshipOrders>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)
@@ -69,5 +71,6 @@ public sealed class FulfillmentModule : ShelfbookModule
         Features.Printing.PrintEndpoints.Map(group);
         Features.Pack.PackEndpoints.Map(group);
         Features.Settings.SettingsEndpoints.Map(group);
+        Features.Dropship.DropshipEndpoints.Map(group);
     }
 }

@@ -1468,6 +1468,55 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.DropshipRequest", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTime>("FirstSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_sent_at");
+
+                    b.Property<DateTime>("LastSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sent_at");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_no")
+                        .UseCollation("C")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sent_by");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<int>("TimesSent")
+                        .HasColumnType("integer")
+                        .HasColumnName("times_sent");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_dropship_requests");
+
+                    b.HasIndex("SupplierId", "LastSentAt")
+                        .HasDatabaseName("ix_dropship_requests_supplier_id_last_sent_at");
+
+                    b.ToTable("dropship_requests", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.FulfillmentSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -2711,6 +2760,10 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                     b.Property<bool>("ShipsOrdersItself")
                         .HasColumnType("boolean")
                         .HasColumnName("ships_orders_itself");
+
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
 
                     b.Property<string>("Type")
                         .IsRequired()

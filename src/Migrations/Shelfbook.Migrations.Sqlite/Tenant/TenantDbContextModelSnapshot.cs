@@ -1440,6 +1440,54 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.DropshipRequest", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTime>("FirstSentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_sent_at");
+
+                    b.Property<DateTime>("LastSentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_sent_at");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_by");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<int>("TimesSent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("times_sent");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_dropship_requests");
+
+                    b.HasIndex("SupplierId", "LastSentAt")
+                        .HasDatabaseName("ix_dropship_requests_supplier_id_last_sent_at");
+
+                    b.ToTable("dropship_requests", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.FulfillmentSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -2660,6 +2708,10 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.Property<bool>("ShipsOrdersItself")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ships_orders_itself");
+
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
 
                     b.Property<string>("Type")
                         .IsRequired()

@@ -132,3 +132,15 @@ internal sealed class OrderShipModeConfiguration : IEntityTypeConfiguration<Orde
         builder.Property(m => m.SetBy).HasMaxLength(100);
     }
 }
+
+internal sealed class DropshipRequestConfiguration : IEntityTypeConfiguration<DropshipRequest>
+{
+    public void Configure(EntityTypeBuilder<DropshipRequest> builder)
+    {
+        builder.ToTable("dropship_requests");
+        builder.HasKey(r => r.OrderId);
+        builder.Property(r => r.OrderNo).HasMaxLength(32).IsOrdinal();
+        builder.Property(r => r.SentBy).HasMaxLength(100);
+        builder.HasIndex(r => new { r.SupplierId, r.LastSentAt });
+    }
+}

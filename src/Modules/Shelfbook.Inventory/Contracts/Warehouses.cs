@@ -13,6 +13,12 @@ public sealed class WarehouseSummary
 
     public bool ShipsOrdersItself { get; init; }
     public bool Active { get; init; }
+
+    /// <summary>The kind's name (<see cref="WarehouseType"/>): Own, ThirdParty, SupplierDropship, Virtual.</summary>
+    public WarehouseType Type { get; init; }
+
+    /// <summary>The supplier that ships a dropship warehouse's orders.</summary>
+    public Guid? SupplierId { get; init; }
 }
 
 public static class WarehouseQueries
@@ -21,6 +27,6 @@ public static class WarehouseQueries
     public static IQueryable<WarehouseSummary> Summaries(TenantDbContext db) =>
         db.Set<Warehouse>().AsNoTracking().Select(w => new WarehouseSummary
         {
-            Id = w.Id, Code = w.Code, Name = w.Name, ShipsOrdersItself = w.ShipsOrdersItself, Active = w.Active,
+            Id = w.Id, Code = w.Code, Name = w.Name, ShipsOrdersItself = w.ShipsOrdersItself, Active = w.Active, Type = w.Type, SupplierId = w.SupplierId,
         });
 }

@@ -32,6 +32,12 @@ public enum MovementType
     ManualOut,
     ConditionChange,
     ThirdPartyOutbound,
+
+    /// <summary>
+    /// 代发入库: goods a supplier ships from its own stock for a dropship order, booked in at the SKU's cost price just
+    /// before their shipment books them out at the same cost (the seller never held them; the average is not moved).
+    /// </summary>
+    DropshipReceipt,
 }
 
 /// <summary>

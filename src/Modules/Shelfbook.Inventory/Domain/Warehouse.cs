@@ -22,7 +22,8 @@ public enum WarehouseType
 public sealed record WarehouseInput(
     string? Code, string? Name, string? Type,
     string? Country = null, string? Province = null, string? City = null, string? District = null, string? Address = null,
-    string? ContactName = null, string? ContactPhone = null, bool? ShipsOrdersItself = null, bool? AllowNegativeStock = null);
+    string? ContactName = null, string? ContactPhone = null, bool? ShipsOrdersItself = null, bool? AllowNegativeStock = null,
+    Guid? SupplierId = null);
 
 /// <summary>A place that holds stock. Codes are unique per tenant regardless of letter case.</summary>
 [Audited(AuditCategory.System, "warehouse", Ignore = [nameof(NormalizedCode), nameof(UpdatedAt)])]
@@ -57,6 +58,12 @@ public sealed class Warehouse
     /// Off by default; kept as it is when an edit does not say.
     /// </summary>
     public bool AllowNegativeStock { get; private set; }
+
+    /// <summary>
+    /// 代发供应商: the supplier that ships a <see cref="WarehouseType.SupplierDropship"/> warehouse's orders (required there,
+    /// none elsewhere). Its orders become dropship requests to it, and its stock passes through at the SKU's cost price.
+    /// </summary>
+    public Guid? SupplierId { get; private set; }
 
     public bool Active { get; private set; } = true;
     public DateTime CreatedAt { get; private set; }
@@ -107,6 +114,8 @@ public sealed class Warehouse
         var shipsItself = input.ShipsOrdersItself ?? type is WarehouseType.Own;
         if (shipsItself && type is WarehouseType.ThirdParty or WarehouseType.SupplierDropship)
             check.Add("shipsOrdersItself", "ships_itself_not_allowed", "A third-party or supplier warehouse ships orders through its operator, not itself.");
+        if (type is WarehouseType.SupplierDropship && input.SupplierId is null)
+            check.Add("supplierId", "supplier_required", "A supplier dropship warehouse names the supplier that ships its orders.");
         check.ThrowIfAny();
 
         Code = code;
@@ -122,6 +131,7 @@ public sealed class Warehouse
         ContactPhone = contactPhone;
         ShipsOrdersItself = shipsItself;
         AllowNegativeStock = input.AllowNegativeStock ?? AllowNegativeStock;
+        SupplierId = Type is WarehouseType.SupplierDropship ? input.SupplierId : null;
         UpdatedAt = now;
     }
 }

@@ -20,7 +20,8 @@ public sealed record OrderModeRun(int Set, IReadOnlyList<string> NotFound);
 
 /// <summary>
 /// 发货方式 per warehouse, overridable per order. A mode set is the only one its orders ship by (shipping in another is
-/// refused per row, <c>parcel.mode</c>); with none set any mode serves. 即买即售 is not offered until the dropship flow exists.
+/// refused per row, <c>parcel.mode</c>); with none set any mode serves. 即买即售 is not offered: it is the fixed mode of a
+/// supplier's dropship warehouse (and only there), whose orders ship by it unless an order says otherwise.
 /// </summary>
 public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUser user)
 {
@@ -31,13 +32,16 @@ public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUse
     {
         var modes = await db.Set<WarehouseShipMode>().AsNoTracking().ToDictionaryAsync(m => m.WarehouseId, m => m.Mode, ct);
         return (await WarehouseQueries.Summaries(db).OrderBy(w => w.Code).ToListAsync(ct))
-            .Select(w => new WarehouseModeView(w.Id, w.Code, w.Name, w.ShipsOrdersItself, modes.TryGetValue(w.Id, out var m) ? m : null)).ToList();
+            .Select(w => new WarehouseModeView(w.Id, w.Code, w.Name, w.ShipsOrdersItself,
+                w.Type == Inventory.Domain.WarehouseType.SupplierDropship ? ShipMode.Dropship : modes.TryGetValue(w.Id, out var m) ? m : null)).ToList();
     }
 
     public async Task<WarehouseModeView> SetWarehouseAsync(Guid warehouseId, WarehouseModeInput input, CancellationToken ct)
     {
-        if (!await WarehouseQueries.Summaries(db).AnyAsync(w => w.Id == warehouseId, ct)) throw new NotFoundException("warehouse", warehouseId);
+        var warehouse = await WarehouseQueries.Summaries(db).SingleOrDefaultAsync(w => w.Id == warehouseId, ct) ?? throw new NotFoundException("warehouse", warehouseId);
         var mode = Checked(input.Mode);
+        if (warehouse.Type == Inventory.Domain.WarehouseType.SupplierDropship)
+            throw new InputRejectedException("mode", "dropship_fixed", $"{warehouse.Code} is a supplier's dropship warehouse: its orders ship by 即买即售.", warehouse.Code);
         var held = await db.Set<WarehouseShipMode>().SingleOrDefaultAsync(m => m.WarehouseId == warehouseId, ct);
         if (mode is null && held is not null) db.Remove(held);
         else if (mode is { } m)
@@ -103,6 +107,9 @@ public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUse
     internal static async Task<Dictionary<Guid, ShipMode>> RequiredAsync(TenantDbContext db, IReadOnlyList<(Guid OrderId, Guid? WarehouseId)> wanted, CancellationToken ct)
     {
         var byWarehouse = await db.Set<WarehouseShipMode>().AsNoTracking().ToDictionaryAsync(m => m.WarehouseId, m => m.Mode, ct);
+        // A supplier's dropship warehouse ships by 即买即售 only: the supplier ships, its number comes back.
+        foreach (var id in await WarehouseQueries.Summaries(db).Where(w => w.Type == Inventory.Domain.WarehouseType.SupplierDropship).Select(w => w.Id).ToListAsync(ct))
+            byWarehouse[id] = ShipMode.Dropship;
         var required = new Dictionary<Guid, ShipMode>();
         foreach (var (order, warehouse) in wanted)
             if (warehouse is { } w && byWarehouse.TryGetValue(w, out var mode)) required[order] = mode;

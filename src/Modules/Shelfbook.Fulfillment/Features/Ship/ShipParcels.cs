@@ -40,15 +40,14 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
     {
         var check = new InputCheck();
         var mode = check.OneOf<ShipMode>("mode", request.Mode);
-        if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple, OneClick or WeighShip.");
-        else if (mode is not null and not (ShipMode.Simple or ShipMode.OneClick or ShipMode.WeighShip or ShipMode.Virtual))
-            check.Add("mode", "not_here", $"{mode} shipping goes through its own station.", mode.ToString()!);
+        if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple, OneClick, WeighShip, Virtual or Dropship.");
+
         var rows = request.Rows ?? [];
         var ids = request.OrderIds ?? [];
         if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
         if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "rows_or_ids", "Give rows or order ids, not both.");
         if (rows.Count + ids.Count > MaxRows) check.Add("rows", "too_many", $"At most {MaxRows} orders in one call.", MaxRows);
-        var tracked = mode is ShipMode.Simple or ShipMode.WeighShip or ShipMode.Virtual;
+        var tracked = mode is ShipMode.Simple or ShipMode.WeighShip or ShipMode.Virtual or ShipMode.Dropship;
         if (ids.Count > 0 && tracked) check.Add("orderIds", "tracking_required", "简易发货 and 称重发货 need a tracking number per order: give rows.");
         var seenOrders = new Dictionary<string, int>(StringComparer.Ordinal);
         var seenTracking = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -153,6 +152,9 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
                     Arguments: [tracking]));
             else if (required.TryGetValue(order.OrderId, out var must) && must != mode)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.mode", $"Order {no} ships by {must} only.", a.Tracking, Arguments: [no!, must.ToString()]));
+            else if (mode == ShipMode.Dropship && !required.ContainsKey(order.OrderId))
+                results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "parcel.not_dropship", $"Order {no} is not in a supplier's dropship warehouse.", a.Tracking,
+                    Arguments: [no!]));
             else if (a.Tracking is { } number && numbered.TryGetValue(number, out var w) && w.Status == WaybillStatus.Cancelled)
                 results.Add(new ShipOutcome(a.Row, order.OrderId, no, false, "waybill.cancelled", $"Waybill {number} was cancelled; print the order's new label.", number,
                     Arguments: [number]));

@@ -184,7 +184,9 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                     if (next != cost.Average) { cost.Average = next; cost.Changed = true; }
                 }
             }
-            else unitCost = cost.Average;
+            // An outbound movement leaves at the moving average, unless its caller knows the cost of these very goods (a
+            // dropship order's goods leave at the cost they passed through at).
+            else unitCost = d.UnitCost ?? cost.Average;
             if (d.Quantity != 0) { cost.OnHand += d.Quantity; cost.Changed = true; }
             state.OnHand += d.Quantity;
             state.DeltaOnHand += d.Quantity;

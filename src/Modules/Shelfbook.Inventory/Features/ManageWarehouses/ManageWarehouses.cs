@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
@@ -9,7 +10,8 @@ namespace Shelfbook.Inventory.Features.ManageWarehouses;
 
 public sealed record WarehouseView(
     Guid Id, string Code, string Name, string Type, string Country, string? Province, string? City, string? District,
-    string? Address, string? ContactName, string? ContactPhone, bool ShipsOrdersItself, bool AllowNegativeStock, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
+    string? Address, string? ContactName, string? ContactPhone, bool ShipsOrdersItself, bool AllowNegativeStock, bool Active, DateTime CreatedAt, DateTime UpdatedAt,
+    Guid? SupplierId = null);
 
 public sealed record WarehouseFilter(string? Search = null, bool? Active = null, string? Type = null);
 
@@ -21,6 +23,7 @@ public sealed class ManageWarehouses(TenantDbContext db)
     public async Task<WarehouseView> CreateAsync(WarehouseInput input, CancellationToken ct)
     {
         var warehouse = Warehouse.Create(input, Now);
+        await EnsureSupplierAsync(warehouse, ct);
         await EnsureCodeFreeAsync(warehouse.NormalizedCode, warehouse.Id, ct);
         db.Set<Warehouse>().Add(warehouse);
         await SaveAsync(warehouse, ct);
@@ -31,6 +34,7 @@ public sealed class ManageWarehouses(TenantDbContext db)
     {
         var warehouse = await FindAsync(id, ct);
         warehouse.Update(input, Now);
+        await EnsureSupplierAsync(warehouse, ct);
         await EnsureCodeFreeAsync(warehouse.NormalizedCode, warehouse.Id, ct);
         await SaveAsync(warehouse, ct);
         return View(warehouse);
@@ -76,10 +80,20 @@ public sealed class ManageWarehouses(TenantDbContext db)
     public async Task<IReadOnlyList<WarehouseView>> ActiveAsync(CancellationToken ct) =>
         (await db.Set<Warehouse>().AsNoTracking().Where(w => w.Active).OrderBy(w => w.NormalizedCode).ToListAsync(ct)).Select(View).ToList();
 
+    /// <summary>The suppliers a dropship warehouse may name, by code.</summary>
+    public async Task<IReadOnlyList<SupplierSummary>> SuppliersAsync(CancellationToken ct) =>
+        await SupplierQueries.Summaries(db).OrderBy(s => s.Code).ToListAsync(ct);
+
     private async Task<Warehouse> FindAsync(Guid id, CancellationToken ct, bool tracked = true)
     {
         var set = tracked ? db.Set<Warehouse>() : db.Set<Warehouse>().AsNoTracking();
         return await set.SingleOrDefaultAsync(w => w.Id == id, ct) ?? throw new NotFoundException("warehouse", id);
+    }
+
+    private async Task EnsureSupplierAsync(Warehouse warehouse, CancellationToken ct)
+    {
+        if (warehouse.SupplierId is { } id && !await SupplierQueries.Summaries(db).AnyAsync(s => s.Id == id, ct))
+            throw new InputRejectedException("supplierId", "unknown_supplier", $"No supplier has the id {id}.", id);
     }
 
     private async Task EnsureCodeFreeAsync(string normalizedCode, Guid self, CancellationToken ct)
@@ -97,5 +111,5 @@ public sealed class ManageWarehouses(TenantDbContext db)
 
     private static WarehouseView View(Warehouse w) => new(
         w.Id, w.Code, w.Name, w.Type.ToString(), w.Country, w.Province, w.City, w.District, w.Address,
-        w.ContactName, w.ContactPhone, w.ShipsOrdersItself, w.AllowNegativeStock, w.Active, w.CreatedAt, w.UpdatedAt);
+        w.ContactName, w.ContactPhone, w.ShipsOrdersItself, w.AllowNegativeStock, w.Active, w.CreatedAt, w.UpdatedAt, w.SupplierId);
 }

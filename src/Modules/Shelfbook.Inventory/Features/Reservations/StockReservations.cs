@@ -169,11 +169,30 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
     internal async Task ConsumeAsync(IReadOnlyList<ReservationToConsume> parts, CancellationToken ct)
     {
         if (parts.Count == 0) return;
-        var drafts = parts.Select(p => new MovementDraft(
-            p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, -p.Quantity, p.Type,
-            KeyOf(p), p.Field,
-            SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
-            Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity)).ToList();
+        // 即买即售: goods of a supplier's dropship warehouse pass through — booked in at the SKU's cost price (采购价) and
+        // out at the same cost, so the warehouse's stock is untouched and the order's profit carries what the supplier charges.
+        var partWarehouses = parts.Select(p => p.Reservation.WarehouseId).Distinct().ToList();
+        var dropship = (await db.Set<Warehouse>().AsNoTracking().Where(w => partWarehouses.Contains(w.Id) && w.Type == WarehouseType.SupplierDropship)
+            .Select(w => w.Id).ToListAsync(ct)).ToHashSet();
+        var costPrice = new Dictionary<Guid, long>();
+        foreach (var chunk in parts.Where(p => dropship.Contains(p.Reservation.WarehouseId)).Select(p => p.Reservation.SkuId).Distinct().Chunk(Chunk))
+            foreach (var s in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.CostPrice }).ToListAsync(ct))
+                costPrice[s.Id] = s.CostPrice;
+        var drafts = new List<MovementDraft>(parts.Count + costPrice.Count);
+        foreach (var p in parts)
+        {
+            long? passCost = dropship.Contains(p.Reservation.WarehouseId) ? costPrice.GetValueOrDefault(p.Reservation.SkuId) : null;
+            if (passCost is not null)
+                drafts.Add(new MovementDraft(
+                    p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, p.Quantity, MovementType.DropshipReceipt,
+                    KeyOf(p with { Type = MovementType.DropshipReceipt }), p.Field,
+                    SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo, UnitCost: passCost));
+            drafts.Add(new MovementDraft(
+                p.Reservation.WarehouseId, p.Reservation.SkuId, Sellable, -p.Quantity, p.Type,
+                KeyOf(p), p.Field,
+                SourceType: "order", SourceId: p.Reservation.OrderId.ToString(), SourceNo: p.Reservation.OrderNo,
+                UnitCost: passCost, Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity));
+        }
         var posted = await posting.PostAsync(drafts, ct);
         if (posted.Replayed) return;
         // The reservations were read before the posting locked their balances: each must still be as read, or a release
@@ -216,7 +235,7 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
         if (empty.Count > 0) throw new InputRejectedException(empty);
         var warehouseIds = lines.Select(l => l.WarehouseId).Distinct().ToList();
         var warehouses = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id))
-            .Select(w => new { w.Id, w.Active, w.AllowNegativeStock }).ToDictionaryAsync(w => w.Id, ct);
+            .Select(w => new { w.Id, w.Active, w.AllowNegativeStock, w.Type }).ToDictionaryAsync(w => w.Id, ct);
         // A SKU with a cost row has held stock, so it is a plain SKU of the catalog (SKUs are never deleted nor change kind).
         var plain = new HashSet<Guid>();
         var combos = new HashSet<Guid>();
@@ -248,7 +267,9 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
             if (string.IsNullOrWhiteSpace(l.OrderNo) || l.OrderNo.Length > 64) check.Add($"lines[{i}].orderNo", "required", $"lines[{i}]: an order number of up to 64 characters is required.");
         }
         check.ThrowIfAny();
-        return warehouses.Values.Where(w => w.AllowNegativeStock).Select(w => w.Id).ToHashSet();
+        // A supplier's dropship warehouse holds the supplier's stock, not the seller's: its orders reserve what they need
+        // and the goods pass through when the supplier ships (ConsumeAsync), as in a warehouse that allows negative stock.
+        return warehouses.Values.Where(w => w.AllowNegativeStock || w.Type == WarehouseType.SupplierDropship).Select(w => w.Id).ToHashSet();
     }
 
     /// <summary>Locks the sellable balances in (SKU, warehouse) order and returns what each has available (absent = none).</summary>
