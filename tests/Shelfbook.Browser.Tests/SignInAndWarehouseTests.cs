@@ -1056,6 +1056,28 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_label_template_without_the_receiver_is_refused_on_the_settings_page_then_saved_in_a_smaller_size()
+    {
+        var (page, session) = await SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "发货设置", Exact = true }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await Field(page, "template-name").FillAsync("中通小标签");
+        await Field(page, "template-width").FillAsync("76");
+        await Field(page, "template-height").FillAsync("130");
+        await Field(page, "template-carrier").FillAsync("ZTO");
+        await page.Locator("[data-testid=template-field-receiver]").Locator("xpath=descendant-or-self::input").First.UncheckAsync();
+        await page.ClickAsync("[data-testid=template-save]");
+        await Assertions.Expect(page.Locator("[data-testid=template-fields-error]")).ToContainTextAsync("receiver");
+        Assert.Empty(await session.GetAsync<List<Fulfillment.Features.Printing.LabelTemplateView>>("/api/v1/fulfillment/label-templates"));
+        await page.Locator("[data-testid=template-field-receiver]").Locator("xpath=descendant-or-self::input").First.CheckAsync();
+        await page.ClickAsync("[data-testid=template-save]");
+        await page.Locator("[data-testid=label-templates] tbody tr", new() { HasText = "中通小标签" }).Filter(new() { HasText = "76×130 mm" }).WaitForAsync();
+        var saved = Assert.Single(await session.GetAsync<List<Fulfillment.Features.Printing.LabelTemplateView>>("/api/v1/fulfillment/label-templates"));
+        Assert.Equal((76, 130, "ZTO"), (saved.WidthMm, saved.HeightMm, saved.CarrierCode));
+        Assert.Contains("receiver", saved.Fields);
+    }
+
+    [Fact]
     public async Task A_manual_receipt_is_entered_posted_and_shows_on_the_stock_page()
     {
         var (page, _) = await SignInAsync(session => StockedAsync(session, 0));

@@ -58,6 +58,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Waybills.ParcelWaybills>();
         services.AddSingleton<Features.Printing.DocumentFonts>();
         services.AddScoped<Features.Printing.PrintLabels>();
+        services.AddScoped<Features.Printing.LabelTemplates>();
         services.AddScoped<Features.Pack.PackStation>();
         services.AddScoped<Features.Settings.ShipModes>();
         services.AddScoped<Features.Dropship.DropshipOrders>();

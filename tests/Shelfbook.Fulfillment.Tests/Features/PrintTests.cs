@@ -37,6 +37,29 @@ public static class PdfText
         }
     }
 
+    /// <summary>The first page's size in millimetres, as poppler's pdfinfo reads it.</summary>
+    public static async Task<(double WidthMm, double HeightMm)> PageSizeAsync(byte[] pdf)
+    {
+        var tool = new[] { "/usr/bin/pdfinfo", "/usr/local/bin/pdfinfo" }.FirstOrDefault(File.Exists);
+        CiGuard.SkipUnlessAvailable(tool is null ? "pdfinfo (Debian poppler-utils) is not installed, so the PDF's page size cannot be read" : null);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(file, pdf);
+            using var process = Process.Start(new ProcessStartInfo(tool!, [file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var size = System.Text.RegularExpressions.Regex.Match(text, @"Page size:\s+([\d.]+) x ([\d.]+) pts");
+            Assert.True(size.Success, text);
+            double Mm(string points) => double.Parse(points, System.Globalization.CultureInfo.InvariantCulture) * 25.4 / 72;
+            return (Math.Round(Mm(size.Groups[1].Value)), Math.Round(Mm(size.Groups[2].Value)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Pages are separated by form feeds in pdftotext's output.</summary>
     public static string[] Pages(string text) => text.Split('\f').Where(p => p.Trim().Length > 0).ToArray();
 }
@@ -120,6 +143,78 @@ public abstract class PrintTests(ShelfbookApp app, Sandbox sandbox) : TenantTest
 
         var bad = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/labels", new { }, HttpStatusCode.BadRequest);
         Assert.True(bad.GetProperty("errors").TryGetProperty("orderIds", out _));
+    }
+
+    [Fact]
+    public async Task A_carriers_template_sets_its_labels_size_and_fields_and_packing_slips_list_each_orders_goods()
+    {
+        var (_, warehouse, audited) = await FulfillmentKit.AuditedAsync(Session, _kit, 3);
+        await WaybillKit.SetUpAsync(Session, sandbox, warehouse, "ZTO");
+        await Session.PostAsync<JsonElement>("/api/v1/orders/set-carrier", new { orderIds = audited.Select(o => o.Id), carrierCode = "ZTO" });
+        await Session.PostAsync<WaybillRun>("/api/v1/fulfillment/waybills", new { orderIds = audited.Select(o => o.Id) });
+
+        // Without a template: the built-in 100×150 mm with the order number.
+        var (_, builtIn) = await PrintAsync(new { orderIds = new[] { audited[0].Id } });
+        Assert.Equal((100d, 150d), await PdfText.PageSizeAsync(builtIn));
+
+        // A template without the receiver is refused, naming the missing field; an unknown field and a size out of range too.
+        var missing = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/label-templates",
+            new { name = "小标签", widthMm = 76, heightMm = 130, fields = new[] { "carrier", "barcode", "sender" } }, HttpStatusCode.BadRequest);
+        Assert.Equal("missing_required_field", missing.GetProperty("codes").GetProperty("fields")[0].GetString());
+        Assert.Contains("receiver", missing.GetProperty("errors").GetProperty("fields")[0].GetString(), StringComparison.Ordinal);
+        var odd = await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/label-templates",
+            new { name = "怪", widthMm = 20, heightMm = 130, fields = new[] { "carrier", "barcode", "receiver", "sender", "logo" } }, HttpStatusCode.BadRequest);
+        Assert.Equal("out_of_range", odd.GetProperty("codes").GetProperty("widthMm")[0].GetString());
+        Assert.Equal("unknown_field", odd.GetProperty("codes").GetProperty("fields[4]")[0].GetString());
+
+        // ZTO's own: 76×130 mm without the order number; its labels print on it.
+        var zto = await Session.PostAsync<Shelfbook.Fulfillment.Features.Printing.LabelTemplateView>("/api/v1/fulfillment/label-templates",
+            new { name = "中通 76×130", widthMm = 76, heightMm = 130, fields = new[] { "carrier", "barcode", "receiver", "sender", "goods" }, carrierCode = "zto" },
+            HttpStatusCode.Created);
+        Assert.Equal("ZTO", zto.CarrierCode);
+        Assert.Equal(["carrier", "barcode", "receiver", "sender", "goods"], zto.Fields);
+        Assert.Equal("carrier_taken", (await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/label-templates",
+            new { name = "中通 2", widthMm = 100, heightMm = 150, fields = LabelTemplate.RequiredFields, carrierCode = "ZTO" }, HttpStatusCode.BadRequest))
+            .GetProperty("codes").GetProperty("carrierCode")[0].GetString());
+        var (_, small) = await PrintAsync(new { orderIds = new[] { audited[0].Id } });
+        Assert.Equal((76d, 130d), await PdfText.PageSizeAsync(small));
+        var smallText = await PdfText.ReadAsync(small);
+        Assert.DoesNotContain(audited[0].OrderNo, smallText, StringComparison.Ordinal);
+        Assert.Contains(audited[0].ReceiverName!, smallText, StringComparison.Ordinal);
+        Assert.Contains("品名", smallText, StringComparison.Ordinal);
+
+        // A template chosen for the print wins over the carrier's; an unknown one is refused.
+        var big = await Session.PostAsync<Shelfbook.Fulfillment.Features.Printing.LabelTemplateView>("/api/v1/fulfillment/label-templates",
+            new { name = "100×180", widthMm = 100, heightMm = 180, fields = LabelTemplate.AllFields, isDefault = true }, HttpStatusCode.Created);
+        var (_, tall) = await PrintAsync(new { orderIds = new[] { audited[0].Id }, templateId = big.Id });
+        Assert.Equal((100d, 180d), await PdfText.PageSizeAsync(tall));
+        Assert.Contains(audited[0].OrderNo, await PdfText.ReadAsync(tall), StringComparison.Ordinal);
+        await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/labels", new { orderIds = new[] { audited[0].Id }, templateId = Guid.NewGuid() }, HttpStatusCode.BadRequest);
+        // Without its own, ZTO prints on the default.
+        using (var removed = await Session.Api.DeleteAsync(new Uri($"/api/v1/fulfillment/label-templates/{zto.Id}", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        var (_, byDefault) = await PrintAsync(new { orderIds = new[] { audited[0].Id } });
+        Assert.Equal((100d, 180d), await PdfText.PageSizeAsync(byDefault));
+
+        // 发货单: an A4 page per order with its number, receiver, tracking number and goods.
+        var slips = await Session.Api.PostAsJsonAsync(new Uri("/api/v1/fulfillment/packing-slips", UriKind.Relative), new { orderIds = audited.Select(o => o.Id).Append(Guid.NewGuid()) });
+        Assert.Equal(HttpStatusCode.OK, slips.StatusCode);
+        Assert.Equal((audited.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "1"),
+            (slips.Headers.GetValues("X-Slips-Printed").Single(), slips.Headers.GetValues("X-Slips-Skipped").Single()));
+        var slipPdf = await slips.Content.ReadAsByteArrayAsync();
+        Assert.Equal((210d, 297d), await PdfText.PageSizeAsync(slipPdf));
+        var slipPages = PdfText.Pages(await PdfText.ReadAsync(slipPdf));
+        Assert.Equal(audited.Count, slipPages.Length);
+        await using var db = Session.OpenDb();
+        for (var i = 0; i < audited.Count; i++)
+        {
+            Assert.Contains(audited[i].OrderNo, slipPages[i], StringComparison.Ordinal);
+            Assert.Contains(audited[i].ReceiverName!, slipPages[i], StringComparison.Ordinal);
+            Assert.Contains(await db.Set<Waybill>().Where(w => w.OrderId == audited[i].Id).Select(w => w.TrackingNo!).SingleAsync(), slipPages[i], StringComparison.Ordinal);
+            foreach (var code in await db.Set<OrderItem>().Where(it => it.OrderId == audited[i].Id).Select(it => it.SkuCode).Distinct().ToListAsync())
+                Assert.Contains(code, slipPages[i], StringComparison.Ordinal);
+            Assert.Contains("发货单", slipPages[i], StringComparison.Ordinal);
+        }
     }
 }
 

@@ -72,6 +72,8 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
         var waybillAccountB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/logistics/waybill-accounts",
             new { carrierId = carrierB.GetProperty("id").GetGuid(), apiUrl = "http://127.0.0.1:9/carriers/B/api", appKey = "B 的仓库", appSecret = "b", customerCode = "B" },
             HttpStatusCode.Created);
+        var templateB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/fulfillment/label-templates",
+            new { name = "B 的仓库 面单", widthMm = 100, heightMm = 150, fields = new[] { "carrier", "barcode", "receiver", "sender" } }, HttpStatusCode.Created);
         var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         var waveB = new Fulfillment.Domain.Wave { WaveNo = "W-B-1", WarehouseId = warehouseB.Id, CreatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
@@ -85,6 +87,7 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ["/api/v1/fulfillment/waves/"] = waveB.Id.ToString(),
             ["/api/v1/fulfillment/pack/"] = orderB.Id.ToString(),
             ["/api/v1/fulfillment/ship-modes/"] = warehouseB.Id.ToString(),
+            ["/api/v1/fulfillment/label-templates/"] = templateB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,

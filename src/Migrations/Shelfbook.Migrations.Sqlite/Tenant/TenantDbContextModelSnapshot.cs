@@ -1512,6 +1512,63 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("fulfillment_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.LabelTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fields");
+
+                    b.Property<int>("HeightMm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("height_mm");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_name")
+                        .HasAnnotation("Shelfbook:Ordinal", true);
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("WidthMm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("width_mm");
+
+                    b.HasKey("Id")
+                        .HasName("pk_label_templates");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_label_templates_normalized_name");
+
+                    b.ToTable("label_templates", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.OrderShipMode", b =>
                 {
                     b.Property<Guid>("OrderId")

@@ -144,3 +144,18 @@ internal sealed class DropshipRequestConfiguration : IEntityTypeConfiguration<Dr
         builder.HasIndex(r => new { r.SupplierId, r.LastSentAt });
     }
 }
+
+internal sealed class LabelTemplateConfiguration : IEntityTypeConfiguration<LabelTemplate>
+{
+    public void Configure(EntityTypeBuilder<LabelTemplate> builder)
+    {
+        builder.ToTable("label_templates");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Name).HasMaxLength(LabelTemplate.NameMax);
+        builder.Property(t => t.NormalizedName).HasMaxLength(LabelTemplate.NameMax).IsOrdinal();
+        builder.HasIndex(t => t.NormalizedName).IsUnique();
+        builder.Property(t => t.Fields).HasMaxLength(200);
+        builder.Property(t => t.CarrierCode).HasMaxLength(32);
+        builder.Ignore(t => t.FieldSet);
+    }
+}

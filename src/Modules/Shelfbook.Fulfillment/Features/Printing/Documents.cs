@@ -10,6 +10,21 @@ public sealed record LabelData(
     string TrackingNo, string CarrierName, string? ServiceName, string OrderNo, int Slot, string ReceiverName, string ReceiverPhone, string ReceiverAddress,
     string SenderName, string SenderPhone, string SenderAddress, string Goods, int Quantity, long WeightGrams, string? Remark, bool Reprint);
 
+/// <summary>A label's page (millimetres) and the fields it shows (<see cref="Domain.LabelTemplate.AllFields"/>).</summary>
+public sealed record LabelLayout(float WidthMm, float HeightMm, IReadOnlySet<string> Fields)
+{
+    public static LabelLayout Of(Domain.LabelTemplate template) => new(template.WidthMm, template.HeightMm, template.FieldSet);
+
+    public bool Shows(string field) => Fields.Contains(field);
+}
+
+/// <summary>What a packing slip (发货单) lists: the order, its receiver and remarks, and each item.</summary>
+public sealed record PackingSlipData(
+    string OrderNo, string? ShopName, string? PlatformOrderNo, DateTime? PaidAt, string ReceiverName, string ReceiverPhone, string ReceiverAddress,
+    string? CarrierName, string? TrackingNo, string? BuyerMessage, string? SellerMemo, IReadOnlyList<PackingSlipLine> Lines);
+
+public sealed record PackingSlipLine(string SkuCode, string Name, int Quantity, string? BinCode);
+
 /// <summary>
 /// The fonts the documents are drawn with: Noto Sans CJK SC from Debian's <c>fonts-noto-cjk</c> (the collection's face 2
 /// is Simplified Chinese), embedded in each PDF as a subset so that Chinese prints and extracts as text anywhere.
@@ -52,22 +67,22 @@ public static class Documents
 {
     public const float PointsPerMm = 72f / 25.4f;
 
-    /// <summary>One PDF, a page per label, in the order given.</summary>
-    public static byte[] Labels(DocumentFonts fonts, IReadOnlyList<LabelData> labels, float widthMm = 100, float heightMm = 150)
+    /// <summary>One PDF, a page per label in the order given, each on its template's page size with its fields.</summary>
+    public static byte[] Labels(DocumentFonts fonts, IReadOnlyList<(LabelData Data, LabelLayout Layout)> labels)
     {
         using var stream = new MemoryStream();
         using (var managed = new SKManagedWStream(stream))
         using (var document = SKDocument.CreatePdf(managed, new SKDocumentPdfMetadata { Title = "面单 Labels", Creator = "Shelfbook", Producer = "Shelfbook" }))
         {
-            var (width, height) = (widthMm * PointsPerMm, heightMm * PointsPerMm);
             using var regular = new SKFont(fonts.Regular);
             using var bold = new SKFont(fonts.Bold);
             using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
             using var rule = new SKPaint { Color = SKColors.Black, StrokeWidth = 0.8f, Style = SKPaintStyle.Stroke };
-            foreach (var label in labels)
+            foreach (var (label, layout) in labels)
             {
+                var (width, height) = (layout.WidthMm * PointsPerMm, layout.HeightMm * PointsPerMm);
                 var canvas = document.BeginPage(width, height);
-                DrawLabel(canvas, label, width, height, regular, bold, ink, rule);
+                DrawLabel(canvas, label, layout, width, height, regular, bold, ink, rule);
                 document.EndPage();
             }
             document.Close();
@@ -75,60 +90,74 @@ public static class Documents
         return stream.ToArray();
     }
 
-    private static void DrawLabel(SKCanvas canvas, LabelData label, float width, float height, SKFont regular, SKFont bold, SKPaint ink, SKPaint rule)
+    private static void DrawLabel(SKCanvas canvas, LabelData label, LabelLayout layout, float width, float height, SKFont regular, SKFont bold, SKPaint ink,
+        SKPaint rule)
     {
-        var margin = 4 * PointsPerMm;
+        // Type is set for 100 mm wide labels and shrinks with narrower ones (76 mm: a quarter smaller), never grows.
+        var k = Math.Min(1f, width / (100 * PointsPerMm));
+        var margin = 4 * PointsPerMm * k;
         var inner = width - 2 * margin;
         var y = margin;
 
         // The carrier and service, the slot in big type on the right (分拣格), a reprint marked.
-        bold.Size = 16;
-        Text(canvas, label.CarrierName + (label.ServiceName is { } service ? " · " + service : ""), margin, y + 14, SKTextAlign.Left, bold, ink);
-        if (label.Slot > 0)
+        bold.Size = 16 * k;
+        Text(canvas, label.CarrierName + (label.ServiceName is { } service ? " · " + service : ""), margin, y + 14 * k, SKTextAlign.Left, bold, ink);
+        if (label.Slot > 0 && layout.Shows("slot"))
         {
-            bold.Size = 22;
-            Text(canvas, "#" + label.Slot, width - margin, y + 18, SKTextAlign.Right, bold, ink);
+            bold.Size = 22 * k;
+            Text(canvas, "#" + label.Slot, width - margin, y + 18 * k, SKTextAlign.Right, bold, ink);
         }
         if (label.Reprint)
         {
-            regular.Size = 8;
-            Text(canvas, "重打 REPRINT", width - margin, y + 28, SKTextAlign.Right, regular, ink);
+            regular.Size = 8 * k;
+            Text(canvas, "重打 REPRINT", width - margin, y + 28 * k, SKTextAlign.Right, regular, ink);
         }
-        y += 24;
+        y += 24 * k;
         canvas.DrawLine(margin, y, width - margin, y, rule);
 
-        // The tracking number as Code 128, the number under it.
-        y += 6;
-        var barHeight = 22 * PointsPerMm;
+        // The tracking number as Code 128, the number under it; the bars take a seventh of the label's height.
+        y += 6 * k;
+        var barHeight = Math.Min(22 * PointsPerMm, height / 7);
         DrawCode128(canvas, label.TrackingNo, margin + 4, y, inner - 8, barHeight, ink);
-        y += barHeight + 12;
-        bold.Size = 13;
+        y += barHeight + 12 * k;
+        bold.Size = 13 * k;
         Text(canvas, label.TrackingNo, width / 2, y, SKTextAlign.Center, bold, ink);
-        y += 6;
+        y += 6 * k;
         canvas.DrawLine(margin, y, width - margin, y, rule);
 
         // 收 and 寄.
-        y = Party(canvas, "收", label.ReceiverName + "  " + label.ReceiverPhone, label.ReceiverAddress, margin, y + 4, inner, regular, bold, ink, 12, 10);
+        y = Party(canvas, "收", label.ReceiverName + "  " + label.ReceiverPhone, label.ReceiverAddress, margin, y + 4 * k, inner, regular, bold, ink, 12 * k, 10 * k);
         canvas.DrawLine(margin, y, width - margin, y, rule);
-        y = Party(canvas, "寄", label.SenderName + "  " + label.SenderPhone, label.SenderAddress, margin, y + 4, inner, regular, bold, ink, 9, 8);
+        y = Party(canvas, "寄", label.SenderName + "  " + label.SenderPhone, label.SenderAddress, margin, y + 4 * k, inner, regular, bold, ink, 9 * k, 8 * k);
         canvas.DrawLine(margin, y, width - margin, y, rule);
 
-        // The order and its goods.
-        regular.Size = 8.5f;
-        y += 12;
-        Text(canvas, $"订单 {label.OrderNo}   {label.Quantity} 件   {label.WeightGrams / 1000m:0.###} kg", margin, y, SKTextAlign.Left, regular, ink);
-        foreach (var line in Wrap("品名 " + label.Goods, regular, inner).Take(4))
+        // The order and its goods, as far as the template shows them and the page holds them.
+        regular.Size = 8.5f * k;
+        var step = 11 * k;
+        var bottom = height - margin - 10 * k;
+        var facts = new List<string>();
+        if (layout.Shows("order")) facts.Add($"订单 {label.OrderNo}   {label.Quantity} 件");
+        if (layout.Shows("weight")) facts.Add($"{label.WeightGrams / 1000m:0.###} kg");
+        if (facts.Count > 0 && y + step < bottom)
         {
-            y += 11;
-            Text(canvas, line, margin, y, SKTextAlign.Left, regular, ink);
+            y += step;
+            Text(canvas, string.Join("   ", facts), margin, y, SKTextAlign.Left, regular, ink);
         }
-        if (!string.IsNullOrWhiteSpace(label.Remark))
-            foreach (var line in Wrap("备注 " + label.Remark, regular, inner).Take(2))
+        if (layout.Shows("goods"))
+            foreach (var line in Wrap("品名 " + label.Goods, regular, inner).Take(4))
             {
-                y += 11;
+                if (y + step > bottom) break;
+                y += step;
                 Text(canvas, line, margin, y, SKTextAlign.Left, regular, ink);
             }
-        regular.Size = 7;
+        if (layout.Shows("remark") && !string.IsNullOrWhiteSpace(label.Remark))
+            foreach (var line in Wrap("备注 " + label.Remark, regular, inner).Take(2))
+            {
+                if (y + step > bottom) break;
+                y += step;
+                Text(canvas, line, margin, y, SKTextAlign.Left, regular, ink);
+            }
+        regular.Size = 7 * k;
         Text(canvas, "Shelfbook", width - margin, height - margin, SKTextAlign.Right, regular, ink);
     }
 
@@ -253,6 +282,101 @@ public static class Documents
                     canvas.DrawLine(margin, y + 5, width - margin, y + 5, rule);
                 }
                 document.EndPage();
+            }
+            document.Close();
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// 发货单 (packing slips): an A4 page per order — its number as Code 128, the shop and platform order, the receiver, the
+    /// carrier and number, the buyer's message and the seller's memo, and its items with their bins and a box to tick;
+    /// an order of many items runs on to further pages.
+    /// </summary>
+    public static byte[] PackingSlips(DocumentFonts fonts, IReadOnlyList<PackingSlipData> slips)
+    {
+        using var stream = new MemoryStream();
+        using (var managed = new SKManagedWStream(stream))
+        using (var document = SKDocument.CreatePdf(managed, new SKDocumentPdfMetadata { Title = "发货单 Packing slips", Creator = "Shelfbook", Producer = "Shelfbook" }))
+        {
+            var (width, height, margin) = (210 * PointsPerMm, 297 * PointsPerMm, 15 * PointsPerMm);
+            using var regular = new SKFont(fonts.Regular, 10);
+            using var bold = new SKFont(fonts.Bold, 10);
+            using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            using var rule = new SKPaint { Color = SKColors.Gray, StrokeWidth = 0.5f, Style = SKPaintStyle.Stroke };
+            float[] columns = [margin, margin + 30, margin + 140, margin + 400, margin + 450];
+            string[] heads = ["#", "商家编码 SKU", "名称 Name", "数量 Qty", "库位 Bin"];
+            const float rowHeight = 18f;
+            foreach (var slip in slips)
+            {
+                var first = true;
+                var lines = slip.Lines;
+                var at = 0;
+                do
+                {
+                    var canvas = document.BeginPage(width, height);
+                    bold.Size = 18;
+                    Text(canvas, "发货单 Packing slip", margin, margin + 16, SKTextAlign.Left, bold, ink);
+                    DrawCode128(canvas, slip.OrderNo, width - margin - 200, margin, 200, 28, ink);
+                    regular.Size = 9;
+                    Text(canvas, slip.OrderNo, width - margin - 100, margin + 40, SKTextAlign.Center, regular, ink);
+                    var y = margin + 60;
+                    if (first)
+                    {
+                        regular.Size = 10;
+                        string[] facts =
+                        [
+                            $"订单号 Order: {slip.OrderNo}" + (slip.PlatformOrderNo is { } p ? $"    平台单号 Platform: {p}" : ""),
+                            $"店铺 Shop: {slip.ShopName ?? "—"}" + (slip.PaidAt is { } paid ? $"    付款 Paid: {paid:yyyy-MM-dd HH:mm}" : ""),
+                            $"收件人 To: {slip.ReceiverName}  {slip.ReceiverPhone}",
+                            slip.ReceiverAddress,
+                            $"快递 Carrier: {slip.CarrierName ?? "—"}    运单号 Tracking: {slip.TrackingNo ?? "—"}",
+                        ];
+                        foreach (var fact in facts)
+                        {
+                            Text(canvas, fact, margin, y, SKTextAlign.Left, regular, ink);
+                            y += 16;
+                        }
+                        foreach (var (mark, text) in new[] { ("买家留言 Buyer: ", slip.BuyerMessage), ("卖家备注 Seller: ", slip.SellerMemo) })
+                            if (!string.IsNullOrWhiteSpace(text))
+                                foreach (var line in Wrap(mark + text, regular, width - 2 * margin).Take(3))
+                                {
+                                    Text(canvas, line, margin, y, SKTextAlign.Left, regular, ink);
+                                    y += 16;
+                                }
+                        y += 8;
+                    }
+                    else
+                    {
+                        regular.Size = 9;
+                        Text(canvas, "(续 continued)", margin, y, SKTextAlign.Left, regular, ink);
+                        y += 16;
+                    }
+                    bold.Size = 9;
+                    for (var c = 0; c < heads.Length; c++) Text(canvas, heads[c], columns[c], y, SKTextAlign.Left, bold, ink);
+                    canvas.DrawLine(margin, y + 5, width - margin, y + 5, rule);
+                    regular.Size = 9.5f;
+                    var fits = Math.Max(1, (int)((height - margin - 40 - y) / rowHeight));
+                    foreach (var line in lines.Skip(at).Take(fits))
+                    {
+                        y += rowHeight;
+                        at++;
+                        Text(canvas, at.ToString(System.Globalization.CultureInfo.InvariantCulture), columns[0], y, SKTextAlign.Left, regular, ink);
+                        Text(canvas, line.SkuCode, columns[1], y, SKTextAlign.Left, regular, ink);
+                        Text(canvas, Wrap(line.Name, regular, columns[3] - columns[2] - 6).FirstOrDefault() ?? "", columns[2], y, SKTextAlign.Left, regular, ink);
+                        Text(canvas, line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), columns[3], y, SKTextAlign.Left, regular, ink);
+                        Text(canvas, line.BinCode ?? "—", columns[4], y, SKTextAlign.Left, regular, ink);
+                        canvas.DrawLine(margin, y + 5, width - margin, y + 5, rule);
+                    }
+                    if (at >= lines.Count)
+                    {
+                        bold.Size = 10;
+                        Text(canvas, $"合计 Total: {lines.Sum(l => l.Quantity)} 件 units", columns[2], y + rowHeight + 4, SKTextAlign.Left, bold, ink);
+                    }
+                    document.EndPage();
+                    first = false;
+                }
+                while (at < lines.Count);
             }
             document.Close();
         }

@@ -12,8 +12,14 @@ using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Fulfillment.Features.Printing;
 
-/// <summary>The labels of a wave's orders (in slot order) or of chosen orders (in the order given).</summary>
-public sealed record PrintLabelsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null);
+/// <summary>
+/// The labels of a wave's orders (in slot order) or of chosen orders (in the order given), on a chosen template or on
+/// each carrier's (else the default, else 100×150 mm).
+/// </summary>
+public sealed record PrintLabelsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null, Guid? TemplateId = null);
+
+/// <summary>The packing slips of a wave's orders (in slot order) or of chosen orders.</summary>
+public sealed record PackingSlipsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null);
 
 /// <summary>A PDF and what it left out: orders without a live number (fetch numbers first), intercepted or shipped ones.</summary>
 public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IReadOnlyList<string> Skipped);
@@ -24,13 +30,17 @@ public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IRead
 /// second time is a reprint (marked on the label) and the call goes to the audit log either way.
 /// </summary>
 public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWaybills waybills, ParcelWaybills parcelWaybills, Waves.Waves waves, DocumentFonts fonts,
-    CurrentUser user)
+    LabelTemplates templates, Catalog.Contracts.ISkuDirectory skus, CurrentUser user)
 {
     public const int MaxLabels = Wave.MaxOrders;
 
     public async Task<PrintedLabels> LabelsAsync(PrintLabelsRequest request, CancellationToken ct)
     {
         var (ids, slots) = await WaveSelection.ResolveAsync(db, request.WaveId, request.OrderIds, MaxLabels, ct);
+        var chosen = request.TemplateId is { } templateId ? LabelLayout.Of(await templates.GetAsync(templateId, ct)) : null;
+        var byCarrier = chosen is null ? await templates.ByCarrierAsync(ct) : [];
+        LabelLayout LayoutOf(string carrier) => chosen
+            ?? LabelLayout.Of(byCarrier.GetValueOrDefault(carrier.ToUpperInvariant()) ?? byCarrier.GetValueOrDefault("") ?? Domain.LabelTemplate.BuiltIn);
 
         var labels = new Dictionary<Guid, OrderLabel>();
         var live = new Dictionary<Guid, Waybill>();
@@ -63,12 +73,12 @@ public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWa
         {
             var (o, w) = p;
             var sender = senders.GetValueOrDefault(w.WarehouseId);
-            return new LabelData(w.TrackingNo!, carriers.GetValueOrDefault(w.CarrierCode.ToUpperInvariant(), w.CarrierCode),
+            return (Data: new LabelData(w.TrackingNo!, carriers.GetValueOrDefault(w.CarrierCode.ToUpperInvariant(), w.CarrierCode),
                 o.CarrierServiceId is { } sid ? services.GetValueOrDefault(sid) : null, o.OrderNo, slots.GetValueOrDefault(o.Id), o.ReceiverName ?? "", o.ReceiverPhone ?? "",
                 string.Join(" ", new[] { o.Country is null or "CN" ? null : o.Country, o.Province, o.City, o.District, o.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
                 sender?.Name ?? "", sender?.Phone ?? "",
                 sender is null ? "" : string.Join(" ", new[] { sender.Province, sender.City, sender.District, sender.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
-                goods.GetValueOrDefault(o.Id, ""), o.Quantity, o.WeightGrams, o.SellerMemo, w.Prints > 0);
+                goods.GetValueOrDefault(o.Id, ""), o.Quantity, o.WeightGrams, o.SellerMemo, w.Prints > 0), Layout: LayoutOf(w.CarrierCode));
         }).ToList();
         var pdf = Documents.Labels(fonts, data);
 
@@ -87,6 +97,63 @@ public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWa
         });
         await db.SaveChangesAsync(ct);
         return new PrintedLabels(pdf, printing.Count, reprinted, skipped);
+    }
+
+    /// <summary>
+    /// 发货单: an A4 packing slip per order, for the box — in slot order for a wave, or for chosen orders (shipped ones
+    /// too: a slip is reprinted for a return or a complaint). Orders that do not exist are left out and named.
+    /// </summary>
+    public async Task<(byte[] Pdf, int Printed, IReadOnlyList<string> Skipped)> PackingSlipsAsync(PackingSlipsRequest request, CancellationToken ct)
+    {
+        var (ids, _) = await WaveSelection.ResolveAsync(db, request.WaveId, request.OrderIds, MaxLabels, ct);
+        var labels = new Dictionary<Guid, OrderLabel>();
+        var items = new List<OrderItemRow>();
+        var numbers = new Dictionary<Guid, (string Carrier, string? Tracking)>();
+        foreach (var chunk in ids.Chunk(5_000))
+        {
+            foreach (var label in await orders.Labels.Where(o => EF.Parameter(chunk).Contains(o.Id)).ToListAsync(ct)) labels[label.Id] = label;
+            items.AddRange(await orders.Items.Where(i => EF.Parameter(chunk).Contains(i.OrderId)).ToListAsync(ct));
+            foreach (var w in await db.Set<Waybill>().AsNoTracking().Where(w => EF.Parameter(chunk).Contains(w.OrderId) && w.Status == WaybillStatus.Active)
+                         .Select(w => new { w.OrderId, w.CarrierCode, w.TrackingNo }).ToListAsync(ct))
+                numbers[w.OrderId] = (w.CarrierCode, w.TrackingNo);
+            foreach (var p in await db.Set<Parcel>().AsNoTracking().Where(p => EF.Parameter(chunk).Contains(p.OrderId))
+                         .Select(p => new { p.OrderId, p.CarrierCode, p.TrackingNo }).ToListAsync(ct))
+                numbers[p.OrderId] = (p.CarrierCode ?? "", p.TrackingNo);
+        }
+        var skipped = ids.Where(id => !labels.ContainsKey(id)).Select(id => id.ToString()).ToList();
+        var printing = ids.Where(labels.ContainsKey).Select(id => labels[id]).ToList();
+        if (printing.Count == 0) throw new RuleViolatedException("print.nothing", "None of these orders exists.", skipped.Count);
+
+        var skuIds = items.Select(i => i.SkuId).Distinct().ToList();
+        var names = new Dictionary<Guid, string>();
+        foreach (var chunk in skuIds.Chunk(5_000))
+            foreach (var sku in await skus.Skus.Where(s => EF.Parameter(chunk).Contains(s.Id)).Select(s => new { s.Id, s.ProductName, s.Spec }).ToListAsync(ct))
+                names[sku.Id] = sku.Spec is null ? sku.ProductName : $"{sku.ProductName} {sku.Spec}";
+        var warehouseIds = printing.Select(o => o.WarehouseId).OfType<Guid>().Distinct().ToList();
+        var bins = new Dictionary<(Guid, Guid), string>();
+        foreach (var chunk in skuIds.Chunk(5_000))
+            foreach (var b in await db.Set<SkuBin>().AsNoTracking().Where(b => warehouseIds.Contains(b.WarehouseId) && EF.Parameter(chunk).Contains(b.SkuId)).ToListAsync(ct))
+                bins[(b.WarehouseId, b.SkuId)] = b.BinCode;
+        var shopIds = printing.Select(o => o.ShopId).OfType<Guid>().Distinct().ToList();
+        var shops = await Catalog.Contracts.ShopQueries.Summaries(db).Where(s => shopIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var platformNos = (await orders.FindAsync(printing.Select(o => o.Id).ToList(), null, ct))
+            .ToDictionary(o => o.OrderId, o => string.Join(", ", o.Targets.Select(t => t.PlatformOrderNo).Distinct()));
+        var carriers = await CarrierQueries.Summaries(db).ToDictionaryAsync(c => c.Code.ToUpperInvariant(), c => c.Name, ct);
+        var itemsOf = items.ToLookup(i => i.OrderId);
+        var slips = printing.Select(o =>
+        {
+            var (carrier, tracking) = numbers.TryGetValue(o.Id, out var n) ? n : (o.CarrierCode ?? "", null);
+            var lines = itemsOf[o.Id].GroupBy(i => (i.SkuId, i.SkuCode))
+                .Select(g => new PackingSlipLine(g.Key.SkuCode, names.GetValueOrDefault(g.Key.SkuId, ""), g.Sum(i => i.Quantity),
+                    o.WarehouseId is { } w ? bins.GetValueOrDefault((w, g.Key.SkuId)) : null))
+                .OrderBy(l => l.BinCode ?? "\uffff", StringComparer.Ordinal).ThenBy(l => l.SkuCode, StringComparer.Ordinal).ToList();
+            return new PackingSlipData(o.OrderNo, o.ShopId is { } shop ? shops.GetValueOrDefault(shop) : null, platformNos.GetValueOrDefault(o.Id) is { Length: > 0 } p ? p : null,
+                o.PaidAt is { } paid ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(paid, DateTimeKind.Utc), user.TimeZone) : null,
+                o.ReceiverName ?? "", o.ReceiverPhone ?? "",
+                string.Join(" ", new[] { o.Country is null or "CN" ? null : o.Country, o.Province, o.City, o.District, o.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
+                carrier.Length == 0 ? null : carriers.GetValueOrDefault(carrier.ToUpperInvariant(), carrier), tracking, o.BuyerMessage, o.SellerMemo, lines);
+        }).ToList();
+        return (Documents.PackingSlips(fonts, slips), slips.Count, skipped);
     }
 
     /// <summary>A wave's pick list as A4 PDF: what is left to pick, by bin.</summary>
