@@ -1051,8 +1051,8 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await Assertions.Expect(page.Locator("[data-testid=dropship-orders] tbody tr", new() { HasText = "SO26120200081" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=dropship-orders] tbody tr", new() { HasText = "SO26120200082" })).ToHaveCountAsync(1);
         await using var db = session.OpenDb();
-        Assert.Equal((Orders.Domain.OrderStatus.Shipped, "SF3100000001"),
-            await db.Set<Orders.Domain.Order>().Where(o => o.OrderNo == "SO26120200081").Select(o => ValueTuple.Create(o.Status, o.TrackingNo)).SingleAsync());
+        var shipped = await db.Set<Orders.Domain.Order>().SingleAsync(o => o.OrderNo == "SO26120200081");
+        Assert.Equal((Orders.Domain.OrderStatus.Shipped, "SF3100000001"), (shipped.Status, shipped.TrackingNo));
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Pack.PackStation>();
         services.AddScoped<Features.Settings.ShipModes>();
         services.AddScoped<Features.Dropship.DropshipOrders>();
+        services.AddScoped<Inventory.Contracts.IThirdPartyShipmentListener, Features.Ship.ThirdPartyShipping>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group)

@@ -17,6 +17,9 @@ public enum ShipMode
 
     /// <summary>虚拟发货: the tracking number written back first, the parcel completed when packed.</summary>
     Virtual,
+
+    /// <summary>第三方仓发货: shipped by an outsourced warehouse, whose shipment report (Inventory's quick outbound) ships it.</summary>
+    ThirdParty,
 }
 
 /// <summary>Where the confirmation to the platform (回传) stands for a parcel.</summary>

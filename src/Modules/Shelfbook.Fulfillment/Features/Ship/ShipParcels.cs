@@ -42,6 +42,8 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         var mode = check.OneOf<ShipMode>("mode", request.Mode);
         if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple, OneClick, WeighShip, Virtual or Dropship.");
 
+        if (mode is ShipMode.ThirdParty)
+            check.Add("mode", "not_here", "A third-party warehouse's orders ship by its shipment report (快速出库).", mode.ToString()!);
         var rows = request.Rows ?? [];
         var ids = request.OrderIds ?? [];
         if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
@@ -196,21 +198,9 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         if (going.Count > 0)
         {
             // 回传 for 简易发货: every platform order behind each parcel, queued in this transaction.
-            var problems = new Dictionary<Guid, List<string>>();
-            var queued = new HashSet<Guid>();
-            if (tracked)
-            {
-                var requests = going.SelectMany(g => g.Order.Targets.Select(t => (g.Order.OrderId, Request: new ConfirmShipmentRequest(t.ShopId, t.PlatformOrderNo, g.Tracking,
-                    g.Carrier, t.PlatformLineIds)))).ToList();
-                var answers = requests.Count == 0 ? [] : await confirmations.EnqueueManyAsync(requests.Select(r => r.Request).ToList(), ct);
-                for (var i = 0; i < requests.Count; i++)
-                    if (answers[i].Queued) queued.Add(requests[i].OrderId);
-                    else
-                    {
-                        if (!problems.TryGetValue(requests[i].OrderId, out var list)) problems[requests[i].OrderId] = list = [];
-                        list.Add($"{requests[i].Request.PlatformOrderId}: {answers[i].Message}");
-                    }
-            }
+            var (queued, problems) = tracked
+                ? await QueueWriteBacksAsync(confirmations, going.Select(g => (g.Order, g.Tracking, g.Carrier)).ToList(), ct)
+                : ([], new Dictionary<Guid, List<string>>());
             var now = db.Time.StoredUtcNow();
             var parcels = going.Select(g => new Parcel
             {
@@ -244,5 +234,27 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
         return new ShipRun(going.Count + completing.Count, ordered.Count - going.Count - completing.Count, ordered);
     }
 
-    private static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];
+    /// <summary>
+    /// 回传: every platform order behind each parcel queued in the caller's transaction (a merged order confirms each
+    /// source order, a split one its own lines); answers the orders queued and, per order, what could not be.
+    /// </summary>
+    internal static async Task<(HashSet<Guid> Queued, Dictionary<Guid, List<string>> Problems)> QueueWriteBacksAsync(IConfirmShipments confirmations,
+        IReadOnlyList<(OrderToShip Order, string? Tracking, string? Carrier)> parcels, CancellationToken ct)
+    {
+        var problems = new Dictionary<Guid, List<string>>();
+        var queued = new HashSet<Guid>();
+        var requests = parcels.SelectMany(g => g.Order.Targets.Select(t => (g.Order.OrderId, Request: new ConfirmShipmentRequest(t.ShopId, t.PlatformOrderNo, g.Tracking,
+            g.Carrier, t.PlatformLineIds)))).ToList();
+        var answers = requests.Count == 0 ? [] : await confirmations.EnqueueManyAsync(requests.Select(r => r.Request).ToList(), ct);
+        for (var i = 0; i < requests.Count; i++)
+            if (answers[i].Queued) queued.Add(requests[i].OrderId);
+            else
+            {
+                if (!problems.TryGetValue(requests[i].OrderId, out var list)) problems[requests[i].OrderId] = list = [];
+                list.Add($"{requests[i].Request.PlatformOrderId}: {answers[i].Message}");
+            }
+        return (queued, problems);
+    }
+
+    internal static string? Cut(string? text) => text is null || text.Length <= 500 ? text : text[..500];
 }

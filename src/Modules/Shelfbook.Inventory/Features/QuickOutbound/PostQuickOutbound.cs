@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Contracts;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Reservations;
 using Shelfbook.Kernel;
@@ -22,14 +23,23 @@ public sealed record QuickOutboundInput(Guid? WarehouseId, IReadOnlyList<Shipped
 /// </summary>
 public sealed record UnmatchedLine(int Row, string? OrderNo, string? SkuCode, int? Quantity, int Posted, string Reason, string Message);
 
-public sealed record QuickOutboundResult(int Lines, int PostedLines, long PostedQuantity, int Orders, IReadOnlyList<UnmatchedLine> Unmatched);
+/// <summary>
+/// What a report did: its lines, those posted and their units, the orders touched, the lines not matched, and — where
+/// the module that ships orders is present — each touched order shipped with its parcel or left (a part shipped, an
+/// order on hold) with the reason.
+/// </summary>
+public sealed record QuickOutboundResult(int Lines, int PostedLines, long PostedQuantity, int Orders, IReadOnlyList<UnmatchedLine> Unmatched,
+    IReadOnlyList<ThirdPartyShipNote>? OrderNotes = null)
+{
+    public int OrdersShipped => OrderNotes?.Count(n => n.Shipped) ?? 0;
+}
 
 /// <summary>
 /// 快速出库: posts in bulk the shipments a warehouse that ships by itself reports (an outsourced 3PL), against the
 /// orders' reservations, as third-party outbound movements at the moving average cost. Lines that match nothing are
 /// listed, not guessed; what matched is posted in one transaction. Sending the same report again posts nothing twice.
 /// </summary>
-public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, StockReservations reservations)
+public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, StockReservations reservations, IEnumerable<IThirdPartyShipmentListener> listeners)
 {
     public const int MaxLines = 100_000;
 
@@ -160,12 +170,22 @@ public sealed class PostQuickOutbound(TenantDbContext db, ISkuDirectory skus, St
         // A reservation shipped in two parts within one report is consumed as one change of its row.
         merged = merged.GroupBy(p => p.Reservation.Id).SelectMany(g => g.Count() == 1 ? g : Split(g.ToList())).ToList();
         await reservations.ConsumeAsync(merged, ct);
-        var result = new QuickOutboundResult(lines.Count, postedLines, merged.Sum(p => (long)p.Quantity), merged.Select(p => p.Reservation.OrderId).Distinct().Count(), unmatched);
+
+        // The orders behind the posted lines: complete when nothing is reserved for them here any more.
+        var touched = merged.GroupBy(p => p.Reservation.OrderId).Select(g => (OrderId: g.Key, g.First().Reservation.OrderNo,
+            Tracking: g.Select(p => p.TrackingNo).FirstOrDefault(t => !string.IsNullOrEmpty(t)))).ToList();
+        var stillHeld = new HashSet<Guid>();
+        foreach (var chunk in touched.Select(t => t.OrderId).Chunk(500))
+            stillHeld.UnionWith(await db.Set<StockReservation>().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).Select(r => r.OrderId).Distinct().ToListAsync(ct));
+        var shipments = touched.Select(t => new ThirdPartyShipment(t.OrderId, t.OrderNo, warehouse.Id, t.Tracking, !stillHeld.Contains(t.OrderId))).ToList();
+        var notes = new List<ThirdPartyShipNote>();
+        foreach (var listener in listeners) notes.AddRange(await listener.ShippedAsync(shipments, ct));
+        var result = new QuickOutboundResult(lines.Count, postedLines, merged.Sum(p => (long)p.Quantity), touched.Count, unmatched, notes);
         db.AuditEntries.Add(new AuditEntry
         {
             At = db.Time.StoredUtcNow(), UserId = db.Actor.UserId, UserName = db.Actor.UserName, Category = AuditCategory.Stock, EntityType = "quick_outbound",
             EntityId = warehouse.Id.ToString(), Action = "post",
-            Changes = new JsonObject { ["warehouse"] = warehouse.Code, ["lines"] = result.Lines, ["posted"] = result.PostedQuantity, ["unmatched"] = unmatched.Count }.ToJsonString(),
+            Changes = new JsonObject { ["warehouse"] = warehouse.Code, ["lines"] = result.Lines, ["posted"] = result.PostedQuantity, ["unmatched"] = unmatched.Count, ["ordersShipped"] = result.OrdersShipped }.ToJsonString(),
         });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
