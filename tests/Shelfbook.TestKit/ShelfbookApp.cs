@@ -97,6 +97,8 @@ public class ShelfbookApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Orders:Jobs:Enabled"] = "false",
             // Small chunks, so a job of a few dozen orders runs in several and can be stopped between them.
             ["Orders:Jobs:ChunkSize"] = "7",
+            ["Fulfillment:Jobs:Enabled"] = "false",
+            ["Fulfillment:Jobs:ChunkSize"] = "2",
             ["Channels:Sync:LagSeconds"] = "0",
             ["Sandbox:Enabled"] = "false",
             // A lost answer is tested by a sandbox that answers after this.

@@ -62,6 +62,8 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Pack.PackStation>();
         services.AddScoped<Features.Settings.ShipModes>();
         services.AddScoped<Features.Dropship.DropshipOrders>();
+        services.AddScoped<Features.Ship.ShipJobs>();
+        services.AddHostedService<Features.Ship.ShipJobWorker>();
         services.AddScoped<Inventory.Contracts.IThirdPartyShipmentListener, Features.Ship.ThirdPartyShipping>();
     }
 

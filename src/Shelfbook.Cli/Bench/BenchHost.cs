@@ -44,7 +44,7 @@ public sealed class BenchHost : IAsyncDisposable
         string? temp = null;
         var overrides = new Dictionary<string, string?>
         {
-            ["Demo:Enabled"] = "false", ["Channels:Sync:Enabled"] = "false", ["Orders:Intake:Enabled"] = "false", ["Orders:Jobs:Enabled"] = "false", ["Sandbox:Enabled"] = "false", ["Urls"] = "http://127.0.0.1:0", ["Logging:LogLevel:Default"] = "Warning",
+            ["Demo:Enabled"] = "false", ["Channels:Sync:Enabled"] = "false", ["Orders:Intake:Enabled"] = "false", ["Orders:Jobs:Enabled"] = "false", ["Fulfillment:Jobs:Enabled"] = "false", ["Sandbox:Enabled"] = "false", ["Urls"] = "http://127.0.0.1:0", ["Logging:LogLevel:Default"] = "Warning",
         };
         if (provider is not null) overrides["Database:Provider"] = provider;
         if (connection is not null) overrides["Database:ConnectionString"] = connection;

@@ -74,11 +74,12 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             HttpStatusCode.Created);
         var templateB = await tenantB.PostAsync<System.Text.Json.JsonElement>("/api/v1/fulfillment/label-templates",
             new { name = "B 的仓库 面单", widthMm = 100, heightMm = 150, fields = new[] { "carrier", "barcode", "receiver", "sender" } }, HttpStatusCode.Created);
+        var shipJobB = new Fulfillment.Domain.ShipJob { Mode = Fulfillment.Domain.ShipMode.OneClick, CreatedAt = DateTime.UtcNow, CreatedBy = "B 的仓库" };
         var orderB = new Orders.Domain.Order { OrderNo = "SO-B-1", PlacedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         var waveB = new Fulfillment.Domain.Wave { WaveNo = "W-B-1", WarehouseId = warehouseB.Id, CreatedAt = DateTime.UtcNow };
         await using (var db = tenantB.OpenDb())
         {
-            db.AddRange(platformOrderB, quarantinedB, confirmationB, orderB, waveB);
+            db.AddRange(platformOrderB, quarantinedB, confirmationB, orderB, waveB, shipJobB);
             await db.SaveChangesAsync();
         }
         var idsOfB = new Dictionary<string, string>
@@ -88,6 +89,7 @@ public abstract partial class TenantIsolationTests(ShelfbookApp app) : TenantTes
             ["/api/v1/fulfillment/pack/"] = orderB.Id.ToString(),
             ["/api/v1/fulfillment/ship-modes/"] = warehouseB.Id.ToString(),
             ["/api/v1/fulfillment/label-templates/"] = templateB.GetProperty("id").GetString()!,
+            ["/api/v1/fulfillment/ship-jobs/"] = shipJobB.Id.ToString(),
             ["/api/v1/logistics/carriers/"] = carrierB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/rate-tables/"] = rateTableB.GetProperty("id").GetString()!,
             ["/api/v1/logistics/carrier-rules/"] = carrierRuleB.GetProperty("id").GetString()!,

@@ -1765,6 +1765,131 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                     b.ToTable("parcels", (string)null);
                 });
 
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.ShipJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("Shipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shipped");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ship_jobs");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_ship_jobs_state_created_at");
+
+                    b.ToTable("ship_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.ShipJobRow", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_no");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("TrackingNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_no");
+
+                    b.HasKey("JobId", "Seq")
+                        .HasName("pk_ship_job_rows");
+
+                    b.HasIndex("JobId", "Outcome", "Seq")
+                        .HasDatabaseName("ix_ship_job_rows_job_id_outcome_seq");
+
+                    b.ToTable("ship_job_rows", (string)null);
+                });
+
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.SkuBin", b =>
                 {
                     b.Property<Guid>("WarehouseId")
@@ -4341,6 +4466,16 @@ namespace Shelfbook.Migrations.Sqlite.Tenant
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_platform_order_lines_platform_orders_order_id");
+                });
+
+            modelBuilder.Entity("Shelfbook.Fulfillment.Domain.ShipJobRow", b =>
+                {
+                    b.HasOne("Shelfbook.Fulfillment.Domain.ShipJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ship_job_rows_ship_jobs_job_id");
                 });
 
             modelBuilder.Entity("Shelfbook.Fulfillment.Domain.WaveOrder", b =>

@@ -159,3 +159,35 @@ internal sealed class LabelTemplateConfiguration : IEntityTypeConfiguration<Labe
         builder.Ignore(t => t.FieldSet);
     }
 }
+
+internal sealed class ShipJobConfiguration : IEntityTypeConfiguration<ShipJob>
+{
+    public void Configure(EntityTypeBuilder<ShipJob> builder)
+    {
+        builder.ToTable("ship_jobs");
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.Mode).HasConversion<string>().HasMaxLength(12);
+        builder.Property(j => j.State).HasConversion<string>().HasMaxLength(12);
+        builder.Property(j => j.CreatedBy).HasMaxLength(100);
+        builder.Property(j => j.LeaseOwner).HasMaxLength(100);
+        builder.HasIndex(j => new { j.State, j.CreatedAt });
+    }
+}
+
+internal sealed class ShipJobRowConfiguration : IEntityTypeConfiguration<ShipJobRow>
+{
+    public void Configure(EntityTypeBuilder<ShipJobRow> builder)
+    {
+        builder.ToTable("ship_job_rows");
+        builder.HasKey(r => new { r.JobId, r.Seq });
+        builder.HasOne<ShipJob>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.OrderNo).HasMaxLength(64);
+        builder.Property(r => r.TrackingNo).HasMaxLength(64);
+        builder.Property(r => r.CarrierCode).HasMaxLength(32);
+        builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(8);
+        builder.Property(r => r.Code).HasMaxLength(64);
+        builder.Property(r => r.Message).HasMaxLength(500);
+        // The next pending rows of a job, and its rows by outcome.
+        builder.HasIndex(r => new { r.JobId, r.Outcome, r.Seq });
+    }
+}

@@ -36,20 +36,26 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
 {
     public const int MaxRows = 100_000;
 
-    public async Task<ShipRun> ShipAsync(ShipRequest request, CancellationToken ct)
+    /// <summary>Whether a mode needs a tracking number per row (every mode but 一键发货).</summary>
+    internal static bool IsTracked(ShipMode mode) => mode is ShipMode.Simple or ShipMode.WeighShip or ShipMode.Virtual or ShipMode.Dropship;
+
+    /// <summary>
+    /// The request's mode, once every row is well formed: malformed rows refuse the whole request, naming the row and
+    /// field (the first hundred), before anything is read or written. Shared by a call and a ship job.
+    /// </summary>
+    internal static ShipMode Validate(ShipRequest request, int maxRows)
     {
         var check = new InputCheck();
         var mode = check.OneOf<ShipMode>("mode", request.Mode);
         if (request.Mode is null) check.Add("mode", "required", "Choose how the orders ship: Simple, OneClick, WeighShip, Virtual or Dropship.");
-
         if (mode is ShipMode.ThirdParty)
             check.Add("mode", "not_here", "A third-party warehouse's orders ship by its shipment report (快速出库).", mode.ToString()!);
         var rows = request.Rows ?? [];
         var ids = request.OrderIds ?? [];
         if (rows.Count == 0 && ids.Count == 0) check.Add("rows", "required", "Give the orders to ship.");
         if (rows.Count > 0 && ids.Count > 0) check.Add("orderIds", "rows_or_ids", "Give rows or order ids, not both.");
-        if (rows.Count + ids.Count > MaxRows) check.Add("rows", "too_many", $"At most {MaxRows} orders in one call.", MaxRows);
-        var tracked = mode is ShipMode.Simple or ShipMode.WeighShip or ShipMode.Virtual or ShipMode.Dropship;
+        if (rows.Count + ids.Count > maxRows) check.Add("rows", "too_many", $"At most {maxRows} orders at a time.", maxRows);
+        var tracked = mode is { } m && IsTracked(m);
         if (ids.Count > 0 && tracked) check.Add("orderIds", "tracking_required", "简易发货 and 称重发货 need a tracking number per order: give rows.");
         var seenOrders = new Dictionary<string, int>(StringComparer.Ordinal);
         var seenTracking = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -66,6 +72,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             var no = row.OrderNo?.Trim();
             var tracking = row.TrackingNo?.Trim();
             if (string.IsNullOrEmpty(no)) Bad(at + "orderNo", "required", $"Row {i + 1}: the order number is missing.", i + 1);
+            else if (no.Length > 64) Bad(at + "orderNo", "too_long", $"Row {i + 1}: an order number is at most 64 characters.", 64);
             else if (!seenOrders.TryAdd(no, i)) Bad(at + "orderNo", "duplicate_row", $"Row {i + 1}: order {no} is on row {seenOrders[no] + 1} too.", i + 1, no, seenOrders[no] + 1);
             if (string.IsNullOrEmpty(tracking))
             {
@@ -78,6 +85,15 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             if (row.CarrierCode is { Length: > 32 }) Bad(at + "carrierCode", "too_long", $"Row {i + 1}: the carrier code is longer than 32 characters.", 32);
         }
         check.ThrowIfAny();
+        return mode!.Value;
+    }
+
+    public async Task<ShipRun> ShipAsync(ShipRequest request, CancellationToken ct)
+    {
+        var mode = Validate(request, MaxRows);
+        var tracked = IsTracked(mode);
+        var rows = request.Rows ?? [];
+        var ids = request.OrderIds ?? [];
 
         var asked = rows.Count > 0
             ? rows.Select((r, i) => (Row: i, Id: (Guid?)null, No: r.OrderNo!.Trim(), Tracking: string.IsNullOrWhiteSpace(r.TrackingNo) ? null : r.TrackingNo.Trim(),
@@ -204,7 +220,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             var now = db.Time.StoredUtcNow();
             var parcels = going.Select(g => new Parcel
             {
-                OrderId = g.Order.OrderId, OrderNo = g.Order.OrderNo, WarehouseId = g.Order.WarehouseId, CarrierCode = g.Carrier, TrackingNo = g.Tracking, Mode = mode!.Value,
+                OrderId = g.Order.OrderId, OrderNo = g.Order.OrderNo, WarehouseId = g.Order.WarehouseId, CarrierCode = g.Carrier, TrackingNo = g.Tracking, Mode = mode,
                 ShippedAt = now, ShippedById = user.UserId, ShippedBy = user.UserName, WeightGrams = packs.GetValueOrDefault(g.Order.OrderId)?.WeightGrams,
                 CompletedAt = mode == ShipMode.Virtual ? null : now,
                 WriteBack = problems.ContainsKey(g.Order.OrderId) ? WriteBackState.Failed : queued.Contains(g.Order.OrderId) ? WriteBackState.Queued : WriteBackState.NotNeeded,
@@ -224,7 +240,7 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
             if (mode != ShipMode.Virtual)
             {
                 await stock.ConsumeAsync(going.Select(g => new ShipmentToConsume(g.Order.OrderId, g.Tracking)).ToList(), ct);
-                await orders.MarkShippedAsync(going.Select(g => new OrderShipped(g.Order.OrderId, g.Tracking, g.Carrier, mode!.Value.ToString())).ToList(), ct);
+                await orders.MarkShippedAsync(going.Select(g => new OrderShipped(g.Order.OrderId, g.Tracking, g.Carrier, mode.ToString())).ToList(), ct);
             }
             foreach (var (g, parcel) in going.Zip(parcels))
                 results.Add(new ShipOutcome(g.Row, g.Order.OrderId, g.Order.OrderNo, true, null, null, g.Tracking, parcel.WriteBack, parcel.WriteBackProblem));
