@@ -105,6 +105,12 @@ public abstract class ShipModeTests(ShelfbookApp app, Sandbox sandbox) : TenantT
         var own = await Session.PostAsync<Shelfbook.Fulfillment.Features.Settings.OrderModeRun>("/api/v1/fulfillment/order-ship-modes",
             new { orderIds = new[] { audited[1].Id, Guid.NewGuid() }, mode = "OneClick" });
         Assert.Equal((1, 1), (own.Set, own.NotFound.Count));
+        // The page's way: by order number; the orders with their own mode are listed, an unknown number named.
+        var byNumber = await Session.PostAsync<Shelfbook.Fulfillment.Features.Settings.OrderModeRun>("/api/v1/fulfillment/order-ship-modes",
+            new { orderNos = new[] { audited[1].OrderNo, "NO-SUCH" }, mode = "OneClick" });
+        Assert.Equal((1, "NO-SUCH"), (byNumber.Set, Assert.Single(byNumber.NotFound)));
+        var listed = await Session.GetAsync<List<Shelfbook.Fulfillment.Features.Settings.OrderModeView>>("/api/v1/fulfillment/order-ship-modes");
+        Assert.Equal([(audited[1].OrderNo, ShipMode.OneClick)], listed.Select(m => (m.OrderNo, m.Mode)));
         Assert.True((await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "OneClick", orderIds = new[] { audited[1].Id } })).Results[0].Shipped);
         Assert.Equal("parcel.mode", (await Session.PostAsync<ShipRun>("/api/v1/fulfillment/ship", new { mode = "OneClick", orderIds = new[] { audited[0].Id } })).Results[0].Code);
 

@@ -13,8 +13,11 @@ public sealed record WarehouseModeView(Guid WarehouseId, string Code, string Nam
 
 public sealed record WarehouseModeInput(string? Mode);
 
-/// <summary>Orders and the mode they must ship by; none clears their own and their warehouse's applies again.</summary>
-public sealed record OrderModeInput(IReadOnlyList<Guid>? OrderIds, string? Mode);
+/// <summary>Orders (by id, or by order number as typed on the page) and the mode they must ship by; none clears their own and their warehouse's applies again.</summary>
+public sealed record OrderModeInput(IReadOnlyList<Guid>? OrderIds, string? Mode, IReadOnlyList<string>? OrderNos = null);
+
+/// <summary>An order's own 发货方式, who set it and when.</summary>
+public sealed record OrderModeView(Guid OrderId, string OrderNo, ShipMode Mode, DateTime SetAt, string? SetBy);
 
 public sealed record OrderModeRun(int Set, IReadOnlyList<string> NotFound);
 
@@ -57,8 +60,9 @@ public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUse
     {
         var check = new InputCheck();
         var ids = input.OrderIds?.Distinct().ToList() ?? [];
-        if (ids.Count == 0) check.Add("orderIds", "required", "Choose the orders.");
-        if (ids.Count > MaxOrders) check.Add("orderIds", "too_many", $"At most {MaxOrders} orders at a time.", MaxOrders);
+        var numbers = (input.OrderNos ?? []).Select(n => n?.Trim() ?? "").Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0 && numbers.Count == 0) check.Add("orderIds", "required", "Choose the orders.");
+        if (ids.Count + numbers.Count > MaxOrders) check.Add("orderIds", "too_many", $"At most {MaxOrders} orders at a time.", MaxOrders);
         ShipMode? mode = null;
         try
         {
@@ -73,6 +77,10 @@ public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUse
         foreach (var chunk in ids.Chunk(5_000))
             foreach (var o in await orders.Labels.Where(o => EF.Parameter(chunk).Contains(o.Id)).Select(o => new { o.Id, o.OrderNo }).ToListAsync(ct))
                 known[o.Id] = o.OrderNo;
+        foreach (var chunk in numbers.Chunk(5_000))
+            foreach (var o in await orders.Labels.Where(o => EF.Parameter(chunk).Contains(o.OrderNo)).Select(o => new { o.Id, o.OrderNo }).ToListAsync(ct))
+                known[o.Id] = o.OrderNo;
+        ids = [.. ids.Union(known.Keys)];
         var held = new Dictionary<Guid, OrderShipMode>();
         foreach (var chunk in ids.Chunk(5_000))
             foreach (var m in await db.Set<OrderShipMode>().Where(m => EF.Parameter(chunk).Contains(m.OrderId)).ToListAsync(ct))
@@ -90,8 +98,15 @@ public sealed class ShipModes(TenantDbContext db, IShipOrders orders, CurrentUse
             (row.Mode, row.SetAt, row.SetBy) = (mode.Value, now, user.UserName);
         }
         await db.SaveChangesAsync(ct);
-        return new OrderModeRun(known.Count, ids.Where(id => !known.ContainsKey(id)).Select(id => id.ToString()).ToList());
+        var knownNos = known.Values.ToHashSet(StringComparer.Ordinal);
+        return new OrderModeRun(known.Count,
+            [.. ids.Where(id => !known.ContainsKey(id)).Select(id => id.ToString()), .. numbers.Where(n => !knownNos.Contains(n))]);
     }
+
+    /// <summary>The orders that have a mode of their own, newest first (a person set each; at most 1,000 listed).</summary>
+    public async Task<IReadOnlyList<OrderModeView>> OrdersAsync(CancellationToken ct) =>
+        await db.Set<OrderShipMode>().AsNoTracking().OrderByDescending(m => m.SetAt).ThenBy(m => m.OrderNo).Take(1_000)
+            .Select(m => new OrderModeView(m.OrderId, m.OrderNo, m.Mode, m.SetAt, m.SetBy)).ToListAsync(ct);
 
     private static ShipMode? Checked(string? text)
     {
