@@ -95,6 +95,13 @@ public abstract class DropshipTests(ShelfbookApp app, Sandbox sandbox) : TenantT
         await using (var db = Session.OpenDb())
             Assert.False(await db.Set<Parcel>().AnyAsync());
 
+        // One number on two orders is refused by row too.
+        var twoOnOne = back.Select(r => r["orderNo"] as string == second.OrderNo
+            ? new Dictionary<string, object?>(r) { ["carrier"] = "ZTO", ["trackingNo"] = "ZT9100000001" } : r).ToList();
+        var shared = await ImportAsync(Workbooks.Sheet(DropshipOrders.Columns, twoOnOne), validOnly: false);
+        Assert.False(shared.Written);
+        Assert.Contains(shared.Errors, e => e.Code == "duplicate_tracking");
+
         var imported = await ImportAsync(Workbooks.Sheet(DropshipOrders.Columns, back), validOnly: false);
         Assert.Equal((1, 0, sheet.Count(r => r.Text("orderNo") != first.OrderNo)), (imported.Shipped, imported.Skipped, imported.Unfilled));
         // The same sheet again ships nothing twice.
@@ -134,6 +141,11 @@ public abstract class DropshipTests(ShelfbookApp app, Sandbox sandbox) : TenantT
         using var received = await sandbox.Control.GetAsync(new Uri($"/_sandbox/received?seller={_kit.Seller}", UriKind.Relative));
         var confirmations = (await received.Content.ReadFromJsonAsync<List<JsonElement>>())!;
         Assert.Equal(["SF9100000002", "ZT9100000001"], confirmations.Select(c => c.GetProperty("trackingNo").GetString()).Order());
+
+        // Holding its orders' reservations, it cannot stop being a dropship warehouse (they would not ship from stock it never had).
+        if (audited.Count > 2)
+            Assert.Equal("type_locked", (await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/inventory/warehouses/{warehouse}",
+                new { code = "DS1", name = "义乌代发", type = "Own" }, HttpStatusCode.BadRequest)).GetProperty("codes").GetProperty("type")[0].GetString());
 
         // A dropship warehouse's mode is fixed.
         Assert.Equal("dropship_fixed", (await Session.ProblemAsync(HttpMethod.Put, $"/api/v1/fulfillment/ship-modes/{warehouse}", new { mode = "Simple" },

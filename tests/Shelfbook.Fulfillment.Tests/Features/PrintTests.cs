@@ -196,6 +196,23 @@ public abstract class PrintTests(ShelfbookApp app, Sandbox sandbox) : TenantTest
         var (_, byDefault) = await PrintAsync(new { orderIds = new[] { audited[0].Id } });
         Assert.Equal((100d, 180d), await PdfText.PageSizeAsync(byDefault));
 
+        // ZPL for a Zebra printer: a label per order on the template's size, the number as the printer's own Code 128.
+        var zpl = await Session.Api.PostAsJsonAsync(new Uri("/api/v1/fulfillment/labels", UriKind.Relative), new { orderIds = audited.Select(o => o.Id), format = "zpl" });
+        Assert.Equal(HttpStatusCode.OK, zpl.StatusCode);
+        var program = await zpl.Content.ReadAsStringAsync();
+        Assert.Equal(audited.Count, System.Text.RegularExpressions.Regex.Count(program, @"\^XA"));
+        Assert.Contains("^PW800^LL1440", program, StringComparison.Ordinal);
+        Assert.Contains("^CI28", program, StringComparison.Ordinal);
+        await using (var zdb = Session.OpenDb())
+            foreach (var order in audited)
+            {
+                var number = await zdb.Set<Waybill>().Where(w => w.OrderId == order.Id).Select(w => w.TrackingNo!).SingleAsync();
+                Assert.Contains($"^BCN,", program, StringComparison.Ordinal);
+                Assert.Contains($"^FD{number}^FS", program, StringComparison.Ordinal);
+                Assert.Contains(order.ReceiverName!, program, StringComparison.Ordinal);
+            }
+        await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/labels", new { orderIds = new[] { audited[0].Id }, format = "bmp" }, HttpStatusCode.BadRequest);
+
         // 发货单: an A4 page per order with its number, receiver, tracking number and goods.
         var slips = await Session.Api.PostAsJsonAsync(new Uri("/api/v1/fulfillment/packing-slips", UriKind.Relative), new { orderIds = audited.Select(o => o.Id).Append(Guid.NewGuid()) });
         Assert.Equal(HttpStatusCode.OK, slips.StatusCode);

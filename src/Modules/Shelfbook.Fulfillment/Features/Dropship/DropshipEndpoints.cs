@@ -21,6 +21,8 @@ internal static class DropshipEndpoints
                 TypedResults.File(await handler.ExportAsync(supplierId, onlyNew ?? true, ct), Workbooks.ContentType, $"代发单-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
             .WithSummary("The supplier's dropship orders as xlsx, a row per item, with 物流公司 and 快递单号 to fill in; marks them sent (onlyNew, default true: only those never sent)")
             .RequirePermission(FulfillmentPermissions.Ship);
+        dropship.MapGet("/template", () => TypedResults.File(DropshipOrders.Template(), Workbooks.ContentType, "代发单模板.xlsx"))
+            .WithSummary("The dropship sheet's columns without orders (marks nothing sent)").RequirePermission(FulfillmentPermissions.Ship);
         dropship.MapPost("/import", async (bool? validOnly, string? answer, HttpRequest http, DropshipOrders handler, CancellationToken ct) =>
             {
                 var file = http.HasFormContentType ? (await http.ReadFormAsync(ct)).Files.GetFile("file") : null;

@@ -65,10 +65,15 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         var warehouses = await DropshipWarehousesAsync(null, ct);
         var supplierIds = warehouses.Select(w => w.SupplierId!.Value).Distinct().ToList();
         var suppliers = await SupplierQueries.Summaries(db).Where(s => supplierIds.Contains(s.Id)).OrderBy(s => s.Code).ToListAsync(ct);
-        var rows = await RowsAsync(warehouses, null, ct);
-        return suppliers.Select(s => new DropshipSupplier(s.Id, s.Code, s.Name, s.Contact, s.Phone,
-            warehouses.Where(w => w.SupplierId == s.Id).Select(w => w.Code).ToList(),
-            rows.Count(r => r.SupplierId == s.Id && !r.Intercepted), rows.Count(r => r.SupplierId == s.Id && !r.Intercepted && r.TimesSent == 0))).ToList();
+        var result = new List<DropshipSupplier>(suppliers.Count);
+        foreach (var s in suppliers)
+        {
+            var theirs = warehouses.Where(w => w.SupplierId == s.Id).ToList();
+            var waiting = await Open(theirs, "all").CountAsync(o => o.Shippable, ct);
+            var notSent = await Open(theirs, "new").CountAsync(ct);
+            result.Add(new DropshipSupplier(s.Id, s.Code, s.Name, s.Contact, s.Phone, theirs.Select(w => w.Code).ToList(), waiting, notSent));
+        }
+        return result;
     }
 
     /// <summary>
@@ -80,13 +85,7 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         var check = new InputCheck();
         if (state is not (null or "" or "new" or "sent" or "all")) check.Add("state", "invalid_state", "state is new, sent or all.");
         check.ThrowIfAny();
-        var rows = await RowsAsync(await DropshipWarehousesAsync(supplierId, ct), supplierId, ct);
-        return state switch
-        {
-            "new" => rows.Where(r => r.TimesSent == 0 && !r.Intercepted).ToList(),
-            "sent" => rows.Where(r => r.TimesSent > 0).ToList(),
-            _ => rows,
-        };
+        return await RowsAsync(await DropshipWarehousesAsync(supplierId, ct), state is "new" or "sent" ? state : "all", ct);
     }
 
     /// <summary>
@@ -118,11 +117,12 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         var warehouses = (await DropshipWarehousesAsync(supplierId, ct)).ToDictionary(w => w.Code);
         foreach (var row in rows)
         {
+            var warehouseId = warehouses[row.WarehouseCode].Id;
             if (!held.TryGetValue(row.OrderId, out var request))
-                db.Add(request = new DropshipRequest
-                {
-                    OrderId = row.OrderId, OrderNo = row.OrderNo, WarehouseId = warehouses[row.WarehouseCode].Id, SupplierId = supplierId, FirstSentAt = now,
-                });
+                db.Add(request = new DropshipRequest { OrderId = row.OrderId, OrderNo = row.OrderNo, WarehouseId = warehouseId, SupplierId = supplierId, FirstSentAt = now });
+            else if (request.SupplierId != supplierId || request.WarehouseId != warehouseId)
+                // The order moved to this supplier: its sending starts again here.
+                (request.SupplierId, request.WarehouseId, request.FirstSentAt, request.TimesSent) = (supplierId, warehouseId, now, 0);
             (request.LastSentAt, request.TimesSent, request.SentBy) = (now, request.TimesSent + 1, user.UserName);
         }
         db.Add(new AuditEntry
@@ -135,9 +135,20 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
                 ["orders"] = [null, string.Join(",", rows.Take(1000).Select(r => r.OrderNo)) + (rows.Count > 1000 ? $" … ({rows.Count})" : "")],
             }),
         });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another export of the same orders saved first (a double click): this one is refused whole, nothing marked twice.
+            throw new RuleViolatedException("dropship.busy", "Another export of these orders was saving at the same moment; export again.");
+        }
         return Workbooks.Sheet(Columns, sheet);
     }
+
+    /// <summary>The sheet's columns without any order: what a supplier fills, for a template. Marks nothing sent.</summary>
+    public static byte[] Template() => Workbooks.Sheet(Columns, []);
 
     /// <summary>
     /// The supplier's sheet back with its carriers and tracking numbers (物流公司 as the carrier's code or name). Every row
@@ -160,6 +171,7 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
 
         var chosen = new Dictionary<string, (int Row, string Tracking, string? Carrier)>(StringComparer.Ordinal);
         var bad = new HashSet<string>(StringComparer.Ordinal);
+        var trackingOwner = new Dictionary<string, string>(StringComparer.Ordinal);
         var unfilled = 0;
         foreach (var row in rows.Take(ShipParcels.MaxRows))
         {
@@ -205,6 +217,12 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
                 Error("物流公司", "required", $"Order {no} has no carrier: give the supplier's carrier.");
                 continue;
             }
+            if (trackingOwner.TryGetValue(tracking, out var owner) && owner != no)
+            {
+                Error("快递单号", "duplicate_tracking", $"Tracking number {tracking} is order {owner}'s on an earlier row; one number serves one parcel.");
+                continue;
+            }
+            trackingOwner[tracking] = no;
             if (chosen.TryGetValue(no, out var first) && (first.Tracking != tracking || first.Carrier != carrier))
             {
                 Error("快递单号", "conflicting_tracking", $"Order {no} has {first.Tracking} on row {first.Row}; one order leaves with one number.");
@@ -230,13 +248,34 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         return await query.OrderBy(w => w.Code).ToListAsync(ct);
     }
 
-    private async Task<List<DropshipRow>> RowsAsync(List<WarehouseSummary> warehouses, Guid? supplierId, CancellationToken ct)
+    /// <summary>
+    /// The open orders of the warehouses, as one query: waiting (audited or in fulfillment) or intercepted after they
+    /// were sent, not shipped, not given a mode of their own other than 即买即售; <paramref name="state"/> new (never sent
+    /// to the warehouse's supplier), sent, or all. A request to another supplier (the order moved) does not count as sent.
+    /// </summary>
+    private IQueryable<OrderLabel> Open(List<WarehouseSummary> warehouses, string? state)
+    {
+        var ids = warehouses.Select(w => w.Id).ToList();
+        var suppliers = warehouses.Select(w => w.SupplierId!.Value).Distinct().ToList();
+        var requests = db.Set<DropshipRequest>().AsNoTracking();
+        var modes = db.Set<OrderShipMode>().AsNoTracking();
+        var query = orders.Labels.Where(o => o.WarehouseId != null && ids.Contains(o.WarehouseId.Value) && !o.Shipped
+            && !modes.Any(m => m.OrderId == o.Id && m.Mode != ShipMode.Dropship));
+        return state switch
+        {
+            "new" => query.Where(o => o.Shippable && !requests.Any(r => r.OrderId == o.Id && r.WarehouseId == o.WarehouseId && suppliers.Contains(r.SupplierId))),
+            "sent" => query.Where(o => (o.Shippable || o.Intercepted) && requests.Any(r => r.OrderId == o.Id && r.WarehouseId == o.WarehouseId && suppliers.Contains(r.SupplierId))),
+            _ => query.Where(o => o.Shippable
+                || (o.Intercepted && requests.Any(r => r.OrderId == o.Id && r.WarehouseId == o.WarehouseId && suppliers.Contains(r.SupplierId)))),
+        };
+    }
+
+    private async Task<List<DropshipRow>> RowsAsync(List<WarehouseSummary> warehouses, string? state, CancellationToken ct)
     {
         if (warehouses.Count == 0) return [];
-        var ids = warehouses.Select(w => w.Id).ToList();
-        var open = await orders.Labels.Where(o => o.WarehouseId != null && ids.Contains(o.WarehouseId.Value) && (o.Shippable || o.Intercepted) && !o.Shipped)
-            .OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(MaxRows).ToListAsync(ct);
+        var open = await Open(warehouses, state).OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(MaxRows).ToListAsync(ct);
         var orderIds = open.Select(o => o.Id).ToList();
+        var warehouseOf = warehouses.ToDictionary(w => w.Id);
         var sent = new Dictionary<Guid, DropshipRequest>();
         foreach (var chunk in orderIds.Chunk(5_000))
             foreach (var r in await db.Set<DropshipRequest>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct))
@@ -244,14 +283,11 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         var items = await ItemsAsync(orderIds, ct);
         var supplierIds = warehouses.Select(w => w.SupplierId!.Value).Distinct().ToList();
         var supplierNames = await SupplierQueries.Summaries(db).Where(s => supplierIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        var warehouseOf = warehouses.ToDictionary(w => w.Id);
-        return open
-            // An order intercepted before it was ever sent is no business of the supplier's.
-            .Where(o => !o.Intercepted || sent.ContainsKey(o.Id))
-            .Select(o =>
+        return open.Select(o =>
             {
                 var w = warehouseOf[o.WarehouseId!.Value];
-                var request = sent.GetValueOrDefault(o.Id);
+                // Sent to this warehouse's supplier; a request to another one (the order moved) is not.
+                var request = sent.GetValueOrDefault(o.Id) is { } r && r.WarehouseId == w.Id && r.SupplierId == w.SupplierId ? r : null;
                 return new DropshipRow(o.Id, o.OrderNo, w.Code, w.SupplierId!.Value, supplierNames.GetValueOrDefault(w.SupplierId.Value, ""), o.CarrierCode, o.ReceiverName,
                     o.ReceiverPhone, string.Join(" ", new[] { o.Province, o.City, o.District, o.Address }.Where(p => !string.IsNullOrWhiteSpace(p))), o.BuyerMessage,
                     string.Join("; ", items[o.Id].Select(i => $"{i.Code}×{i.Quantity}")), o.Quantity, o.PaidAt, o.Intercepted,

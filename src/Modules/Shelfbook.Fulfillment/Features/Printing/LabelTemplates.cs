@@ -44,8 +44,10 @@ public sealed class LabelTemplates(TenantDbContext db)
     internal async Task<Dictionary<string, LabelTemplate>> ByCarrierAsync(CancellationToken ct)
     {
         var all = await db.Set<LabelTemplate>().AsNoTracking().ToListAsync(ct);
-        var chosen = all.Where(t => t.CarrierCode is not null).ToDictionary(t => t.CarrierCode!, StringComparer.Ordinal);
-        if (all.FirstOrDefault(t => t.IsDefault) is { } fallback) chosen[""] = fallback;
+        // One per carrier (two saves racing past the check would both stand: the first made wins, printing never fails on it).
+        var chosen = all.Where(t => t.CarrierCode is not null).GroupBy(t => t.CarrierCode!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(t => t.Id).First(), StringComparer.Ordinal);
+        if (all.Where(t => t.IsDefault).OrderBy(t => t.Id).FirstOrDefault() is { } fallback) chosen[""] = fallback;
         return chosen;
     }
 

@@ -18,9 +18,10 @@ internal static class PrintEndpoints
                 response.Headers["X-Labels-Printed"] = printed.Printed.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 response.Headers["X-Labels-Reprinted"] = printed.Reprinted.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 response.Headers["X-Labels-Skipped"] = printed.Skipped.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.File(printed.Pdf, "application/pdf", "labels.pdf");
+                return TypedResults.File(printed.Pdf, printed.ContentType, printed.FileName);
             })
-            .WithSummary("面单 PDF (100×150 mm, Code 128, Chinese embedded): a wave's labels in slot order (waveId) or chosen orders' (orderIds); orders without a "
+            .WithSummary("面单 PDF (the carrier's template, else the default, else 100×150 mm; Code 128, Chinese embedded), or ZPL II for a Zebra printer "
+                         + "(format: zpl): a wave's labels in slot order (waveId) or chosen orders' (orderIds), templateId to choose one; orders without a "
                          + "live waybill, intercepted or shipped are left out (counted in X-Labels-Skipped); a second print is a reprint, marked and logged")
             .RequirePermission(FulfillmentPermissions.Print);
         print.MapGet("/waves/{id:guid}/labels.pdf", async (Guid id, PrintLabels handler, CancellationToken ct) =>

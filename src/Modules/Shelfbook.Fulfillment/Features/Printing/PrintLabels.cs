@@ -16,13 +16,16 @@ namespace Shelfbook.Fulfillment.Features.Printing;
 /// The labels of a wave's orders (in slot order) or of chosen orders (in the order given), on a chosen template or on
 /// each carrier's (else the default, else 100×150 mm).
 /// </summary>
-public sealed record PrintLabelsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null, Guid? TemplateId = null);
+public sealed record PrintLabelsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null, Guid? TemplateId = null, string? Format = null);
 
 /// <summary>The packing slips of a wave's orders (in slot order) or of chosen orders.</summary>
 public sealed record PackingSlipsRequest(Guid? WaveId = null, IReadOnlyList<Guid>? OrderIds = null);
 
-/// <summary>A PDF and what it left out: orders without a live number (fetch numbers first), intercepted or shipped ones.</summary>
-public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IReadOnlyList<string> Skipped);
+/// <summary>
+/// The labels (a PDF, or ZPL for a Zebra printer) and what they left out: orders without a live number (fetch numbers
+/// first), intercepted or shipped ones.
+/// </summary>
+public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IReadOnlyList<string> Skipped, string ContentType = "application/pdf", string FileName = "labels.pdf");
 
 /// <summary>
 /// 打印面单: one PDF with a label per order that has a live waybill, in the wave's slot order; intercepted and shipped
@@ -30,12 +33,18 @@ public sealed record PrintedLabels(byte[] Pdf, int Printed, int Reprinted, IRead
 /// second time is a reprint (marked on the label) and the call goes to the audit log either way.
 /// </summary>
 public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWaybills waybills, ParcelWaybills parcelWaybills, Waves.Waves waves, DocumentFonts fonts,
-    LabelTemplates templates, Catalog.Contracts.ISkuDirectory skus, CurrentUser user)
+    LabelTemplates templates, Catalog.Contracts.ISkuDirectory skus, Microsoft.Extensions.Configuration.IConfiguration configuration, CurrentUser user)
 {
     public const int MaxLabels = Wave.MaxOrders;
 
     public async Task<PrintedLabels> LabelsAsync(PrintLabelsRequest request, CancellationToken ct)
     {
+        var zpl = request.Format?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "pdf" => false,
+            "zpl" => true,
+            _ => throw new InputRejectedException("format", "invalid_format", "format is pdf or zpl."),
+        };
         var (ids, slots) = await WaveSelection.ResolveAsync(db, request.WaveId, request.OrderIds, MaxLabels, ct);
         var chosen = request.TemplateId is { } templateId ? LabelLayout.Of(await templates.GetAsync(templateId, ct)) : null;
         var byCarrier = chosen is null ? await templates.ByCarrierAsync(ct) : [];
@@ -80,7 +89,7 @@ public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWa
                 sender is null ? "" : string.Join(" ", new[] { sender.Province, sender.City, sender.District, sender.Address }.Where(x => !string.IsNullOrWhiteSpace(x))),
                 goods.GetValueOrDefault(o.Id, ""), o.Quantity, o.WeightGrams, o.SellerMemo, w.Prints > 0), Layout: LayoutOf(w.CarrierCode));
         }).ToList();
-        var pdf = Documents.Labels(fonts, data);
+        var content = zpl ? System.Text.Encoding.UTF8.GetBytes(Zpl.Labels(data, configuration["Printing:ZplFont"] ?? Zpl.DefaultFont)) : Documents.Labels(fonts, data);
 
         var now = db.Time.StoredUtcNow();
         var reprinted = printing.Count(p => p.Waybill.Prints > 0);
@@ -96,7 +105,9 @@ public sealed class PrintLabels(TenantDbContext db, IShipOrders orders, IIssueWa
             }),
         });
         await db.SaveChangesAsync(ct);
-        return new PrintedLabels(pdf, printing.Count, reprinted, skipped);
+        return zpl
+            ? new PrintedLabels(content, printing.Count, reprinted, skipped, "text/plain; charset=utf-8", "labels.zpl")
+            : new PrintedLabels(content, printing.Count, reprinted, skipped);
     }
 
     /// <summary>

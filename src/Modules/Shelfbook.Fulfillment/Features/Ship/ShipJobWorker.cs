@@ -29,7 +29,8 @@ public sealed class ShipJobWorker(
             jobs = await scope.ServiceProvider.GetRequiredService<ShipJobs>().RunnableAsync(ct);
         foreach (var (id, createdBy) in jobs)
         {
-            await using var scope = scopes.ForTenant(tenant, $"{createdBy}（批量发货）");
+            // The actor's name goes into columns of 100 characters.
+            await using var scope = scopes.ForTenant(tenant, $"{(createdBy.Length > 90 ? createdBy[..90] : createdBy)}（批量发货）");
             var job = await scope.ServiceProvider.GetRequiredService<ShipJobs>().RunAsync(id, Node, TimeSpan.FromMinutes(1), null, ct);
             if (job.State == Domain.ShipJobState.Finished)
                 log.LogInformation("Ship job {Job} of {Tenant} finished: {Shipped} shipped, {Skipped} skipped, {Failed} failed", id, tenant.Value, job.Shipped, job.Skipped, job.Failed);

@@ -133,22 +133,41 @@ public sealed class ShipJobs(TenantDbContext db, ShipParcels ship, IConfiguratio
             }
             try
             {
-                await ShipChunkAsync(job, chunk, node, ct);
+                await ShipOrSplitAsync(job, chunk, node, ct);
             }
             catch (LeaseLostException)
             {
                 return await GetAsync(id, ct);
             }
-            catch (Exception e) when (e is ShelfbookException or DbUpdateException)
-            {
-                // A chunk that cannot ship (a concurrent change, a broken row) is marked failed with the reason; the job goes on.
-                db.ChangeTracker.Clear();
-                await FailChunkAsync(job, chunk, node, e is ShelfbookException s ? s.Message : "The chunk could not be saved: " + e.GetBaseException().Message, ct);
-            }
             finally
             {
                 db.ChangeTracker.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// Ships the rows; when they cannot ship together (an order changed meanwhile refuses its whole transaction) each
+    /// half is tried on its own, down to the one row at fault, which is marked failed with the reason — the rest ship.
+    /// </summary>
+    private async Task ShipOrSplitAsync(ShipJob job, List<ShipJobRow> rows, string node, CancellationToken ct)
+    {
+        try
+        {
+            await ShipChunkAsync(job, rows, node, ct);
+        }
+        catch (Exception e) when (e is ShelfbookException or DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            foreach (var row in rows) (row.Outcome, row.Code, row.Message) = (ShipRowOutcome.Pending, null, null);
+            if (rows.Count == 1)
+            {
+                await FailChunkAsync(job, rows, node, e is ShelfbookException s ? s.Message : "The order could not be saved: " + e.GetBaseException().Message, ct);
+                return;
+            }
+            var half = rows.Count / 2;
+            await ShipOrSplitAsync(job, rows[..half], node, ct);
+            await ShipOrSplitAsync(job, rows[half..], node, ct);
         }
     }
 

@@ -33,7 +33,14 @@ public sealed class ManageWarehouses(TenantDbContext db)
     public async Task<WarehouseView> UpdateAsync(Guid id, WarehouseInput input, CancellationToken ct)
     {
         var warehouse = await FindAsync(id, ct);
+        var wasDropship = warehouse.Type == WarehouseType.SupplierDropship;
         warehouse.Update(input, Now);
+        // A dropship warehouse reserves without stock and passes goods through; a warehouse turning into one or out of one
+        // while it holds stock or reservations would strand the one or leave the other unable to ship.
+        if (wasDropship != (warehouse.Type == WarehouseType.SupplierDropship)
+            && await db.Set<StockBalance>().AnyAsync(b => b.WarehouseId == id && (b.OnHand != 0 || b.Reserved != 0), ct))
+            throw new InputRejectedException("type", "type_locked",
+                $"{warehouse.Code} holds stock or reservations: it cannot become or stop being a supplier dropship warehouse until they are gone.", warehouse.Code);
         await EnsureSupplierAsync(warehouse, ct);
         await EnsureCodeFreeAsync(warehouse.NormalizedCode, warehouse.Id, ct);
         await SaveAsync(warehouse, ct);
