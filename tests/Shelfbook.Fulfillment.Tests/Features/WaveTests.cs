@@ -124,6 +124,37 @@ public abstract class WaveTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         Assert.Equal((singles.Count > 0 ? 1 : 0, 1, 0), (board.WavesPicking, board.ParcelsToday, board.WriteBackFailedToday));
         Assert.Equal([("YTO", 1)], board.Carriers.Select(c => (c.CarrierCode, c.Parcels)));
     }
+
+    [Fact]
+    public async Task A_presale_wave_takes_the_earliest_ship_by_day_or_the_day_asked()
+    {
+        var (_, warehouse, audited) = await FulfillmentKit.AuditedAsync(Session, _kit, 8);
+        Assert.True(audited.Count >= 4, $"{audited.Count} audited");
+        // Two orders ship by the day after tomorrow, one a week later (the tenant's clock is Asia/Shanghai), the rest are not presale.
+        var soon = DateTime.UtcNow.Date.AddDays(2).AddHours(4);
+        var later = soon.AddDays(7);
+        await using (var db = Session.OpenDb())
+        {
+            foreach (var (order, shipBy) in new[] { (audited[0], soon), (audited[1], soon.AddHours(2)), (audited[2], later) })
+                await db.Set<Order>().Where(o => o.Id == order.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.Presale, true).SetProperty(o => o.ShipBy, shipBy));
+        }
+        var first = await Session.PostAsync<WaveView>("/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "ByPresale", maxOrders = 100 }, HttpStatusCode.Created);
+        var soonDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(soon, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")));
+        Assert.Equal((2, soonDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), (first.OrderCount, first.Criterion));
+        var detail = await Session.GetAsync<WaveDetail>($"/api/v1/fulfillment/waves/{first.Id}");
+        Assert.Equal(new[] { audited[0].Id, audited[1].Id }.Order(), detail.Orders.Select(o => o.OrderId).Order());
+
+        // A day with nothing to ship is refused; the week-later batch by its day.
+        var laterDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(later, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")));
+        await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waves",
+            new { warehouseId = warehouse, strategy = "ByPresale", shipBy = laterDay.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+            HttpStatusCode.BadRequest);
+        var second = await Session.PostAsync<WaveView>("/api/v1/fulfillment/waves",
+            new { warehouseId = warehouse, strategy = "ByPresale", shipBy = laterDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, HttpStatusCode.Created);
+        Assert.Equal(1, second.OrderCount);
+        // No presale order left.
+        await Session.ProblemAsync(HttpMethod.Post, "/api/v1/fulfillment/waves", new { warehouseId = warehouse, strategy = "ByPresale" }, HttpStatusCode.BadRequest);
+    }
 }
 
 public sealed class WaveTestsOnSqlite(SqliteApp app, Sandbox sandbox) : WaveTests(app, sandbox);

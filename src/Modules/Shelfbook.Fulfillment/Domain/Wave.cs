@@ -17,6 +17,9 @@ public enum WaveStrategy
 
     /// <summary>按店铺: orders of one shop.</summary>
     ByShop,
+
+    /// <summary>按预售批次: presale orders of one ship-by day (the earliest waiting, or the day asked), to go out together when their goods arrive.</summary>
+    ByPresale,
 }
 
 public enum WaveStatus

@@ -29,6 +29,11 @@ public sealed class OrderWaiting
     public int Quantity { get; init; }
     public DateTime? PaidAt { get; init; }
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>预售: the order holds presale goods, to ship by <see cref="ShipBy"/> (the platform's or the seller's day).</summary>
+    public bool Presale { get; init; }
+
+    public DateTime? ShipBy { get; init; }
 }
 
 /// <summary>

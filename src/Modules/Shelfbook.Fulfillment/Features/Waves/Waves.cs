@@ -11,7 +11,7 @@ using Shelfbook.Platform.Tenancy;
 namespace Shelfbook.Fulfillment.Features.Waves;
 
 /// <summary>A wave to build: the warehouse, the strategy, how many orders at most, and the carrier or shop it is for.</summary>
-public sealed record WaveRequest(Guid? WarehouseId, string? Strategy, int? MaxOrders = null, string? CarrierCode = null, Guid? ShopId = null);
+public sealed record WaveRequest(Guid? WarehouseId, string? Strategy, int? MaxOrders = null, string? CarrierCode = null, Guid? ShopId = null, DateOnly? ShipBy = null);
 
 public sealed record WaveView(Guid Id, string WaveNo, Guid WarehouseId, WaveStrategy Strategy, string? Criterion, WaveStatus Status, int OrderCount, int Units,
     DateTime CreatedAt, string? CreatedBy);
@@ -79,6 +79,23 @@ public sealed class Waves(TenantDbContext db, IShipOrders orders, ISkuDirectory 
                 waiting = waiting.Where(o => o.ShopId == request.ShopId);
                 criterion = await ShopQueries.Summaries(db).Where(s => s.Id == request.ShopId).Select(s => s.Code).SingleOrDefaultAsync(ct) ?? request.ShopId.ToString();
                 break;
+            case WaveStrategy.ByPresale:
+            {
+                // A presale batch is a ship-by day on the tenant's calendar: the one asked, or the earliest waiting.
+                var presale = waiting.Where(o => o.Presale && o.ShipBy != null);
+                var batch = request.ShipBy;
+                if (batch is null && await presale.MinAsync(o => o.ShipBy, ct) is { } first)
+                    batch = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(first, DateTimeKind.Utc), user.TimeZone));
+                if (batch is { } d)
+                {
+                    var from = TimeZoneInfo.ConvertTimeToUtc(d.ToDateTime(TimeOnly.MinValue), user.TimeZone);
+                    var to = TimeZoneInfo.ConvertTimeToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), user.TimeZone);
+                    waiting = presale.Where(o => o.ShipBy >= from && o.ShipBy < to);
+                    criterion = d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                }
+                else waiting = presale;
+                break;
+            }
             case WaveStrategy.SameSku:
             {
                 // The SKU the most single-SKU orders wait for, then those orders.

@@ -203,7 +203,7 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         return query.Select(o => new OrderWaiting
         {
             Id = o.Id, OrderNo = o.OrderNo, WarehouseId = o.WarehouseId, ShopId = o.ShopId, CarrierCode = o.CarrierCode, ReceiverName = o.ReceiverName,
-            Province = o.Province, City = o.City, Quantity = o.Quantity, PaidAt = o.PaidAt, CreatedAt = o.CreatedAt,
+            Province = o.Province, City = o.City, Quantity = o.Quantity, PaidAt = o.PaidAt, CreatedAt = o.CreatedAt, Presale = o.Presale, ShipBy = o.ShipBy,
         });
     }
 }
