@@ -96,9 +96,9 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
     public async Task<byte[]> ExportAsync(Guid supplierId, bool onlyNew, CancellationToken ct)
     {
         if (!await SupplierQueries.Summaries(db).AnyAsync(s => s.Id == supplierId, ct)) throw new NotFoundException("supplier", supplierId);
-        var rows = (await ListAsync(supplierId, onlyNew ? "new" : "all", ct)).Where(r => !r.Intercepted).ToList();
+        var (all, items) = await ReadAsync(await DropshipWarehousesAsync(supplierId, ct), onlyNew ? "new" : "all", ct);
+        var rows = all.Where(r => !r.Intercepted).ToList();
         var ids = rows.Select(r => r.OrderId).ToList();
-        var items = await ItemsAsync(ids, ct);
         var sheet = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var row in rows)
             foreach (var item in items[row.OrderId])
@@ -270,9 +270,13 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         };
     }
 
-    private async Task<List<DropshipRow>> RowsAsync(List<WarehouseSummary> warehouses, string? state, CancellationToken ct)
+    private async Task<List<DropshipRow>> RowsAsync(List<WarehouseSummary> warehouses, string? state, CancellationToken ct) =>
+        (await ReadAsync(warehouses, state, ct)).Rows;
+
+    /// <summary>The rows and each order's goods, read once (the export needs both).</summary>
+    private async Task<(List<DropshipRow> Rows, ILookup<Guid, Item> Items)> ReadAsync(List<WarehouseSummary> warehouses, string? state, CancellationToken ct)
     {
-        if (warehouses.Count == 0) return [];
+        if (warehouses.Count == 0) return ([], Array.Empty<(Guid, Item)>().ToLookup(x => x.Item1, x => x.Item2));
         var open = await Open(warehouses, state).OrderBy(o => o.PaidAt).ThenBy(o => o.OrderNo).Take(MaxRows).ToListAsync(ct);
         var orderIds = open.Select(o => o.Id).ToList();
         var warehouseOf = warehouses.ToDictionary(w => w.Id);
@@ -283,7 +287,7 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
         var items = await ItemsAsync(orderIds, ct);
         var supplierIds = warehouses.Select(w => w.SupplierId!.Value).Distinct().ToList();
         var supplierNames = await SupplierQueries.Summaries(db).Where(s => supplierIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        return open.Select(o =>
+        return (open.Select(o =>
             {
                 var w = warehouseOf[o.WarehouseId!.Value];
                 // Sent to this warehouse's supplier; a request to another one (the order moved) is not.
@@ -292,7 +296,7 @@ public sealed class DropshipOrders(TenantDbContext db, IShipOrders orders, ISkuD
                     o.ReceiverPhone, string.Join(" ", new[] { o.Province, o.City, o.District, o.Address }.Where(p => !string.IsNullOrWhiteSpace(p))), o.BuyerMessage,
                     string.Join("; ", items[o.Id].Select(i => $"{i.Code}×{i.Quantity}")), o.Quantity, o.PaidAt, o.Intercepted,
                     request?.FirstSentAt, request?.LastSentAt, request?.TimesSent ?? 0);
-            }).ToList();
+            }).ToList(), items);
     }
 
     private sealed record Item(string Code, string Name, int Quantity);
