@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Shelfbook.Data;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -15,14 +16,20 @@ namespace Shelfbook.Orders.Features.ShipOrders;
 /// </summary>
 public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrders
 {
+    // The orders the last FindAsync read, by id, for MarkShippedAsync in the same call (shipping reads, checks, then moves
+    // them): they are not read a second time. Their move still only happens from the status and exceptions read here, so
+    // one changed since is refused, never overwritten. Each FindAsync starts afresh: a long-lived scope keeps no stale reads.
+    private readonly Dictionary<Guid, Order> _read = [];
+
     public async Task<IReadOnlyList<OrderToShip>> FindAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? orderNos, CancellationToken ct)
     {
         // Only what shipping needs of each order: a shipping call may name a hundred thousand.
+        _read.Clear();
         var orders = new List<Order>();
         static IQueryable<Order> Slim(IQueryable<Order> query) => query.Select(o => new Order
         {
-            Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Origin = o.Origin, WarehouseId = o.WarehouseId, CarrierCode = o.CarrierCode, TrackingNo = o.TrackingNo,
-            SplitFrom = o.SplitFrom,
+            Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Exceptions = o.Exceptions, Origin = o.Origin, WarehouseId = o.WarehouseId, CarrierCode = o.CarrierCode,
+            TrackingNo = o.TrackingNo, SplitFrom = o.SplitFrom,
         });
         foreach (var chunk in (ids ?? []).Distinct().Chunk(10_000))
             orders.AddRange(await Slim(db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id))).ToListAsync(ct));
@@ -30,6 +37,7 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
             orders.AddRange(await Slim(db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.OrderNo))).ToListAsync(ct));
         orders = orders.DistinctBy(o => o.Id).ToList();
         var found = orders.Select(o => o.Id).ToList();
+        foreach (var o in orders) _read[o.Id] = o;
 
         // The platform orders each parcel confirms. An order never split holds its own platform orders (a merged one all of
         // its sources): its links say which, whole. An order of a split family (split off, or split from) confirms only
@@ -69,9 +77,13 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         if (shipped.Count == 0) return;
         _ = db.Database.CurrentTransaction ?? throw new InvalidOperationException("MarkShippedAsync runs in the caller's transaction.");
         var wanted = shipped.DistinctBy(s => s.OrderId).ToDictionary(s => s.OrderId);
-        // What the move reads and changes of each order, no more.
-        var orders = new List<Order>();
-        foreach (var chunk in wanted.Keys.Chunk(10_000))
+        // What the move reads and changes of each order, no more; orders just found for this call are not read again.
+        var orders = new List<Order>(wanted.Count);
+        var unread = new List<Guid>();
+        foreach (var id in wanted.Keys)
+            if (_read.Remove(id, out var known)) orders.Add(known);
+            else unread.Add(id);
+        foreach (var chunk in unread.Chunk(10_000))
             orders.AddRange(await db.Set<Order>().AsNoTracking().Where(o => EF.Parameter(chunk).Contains(o.Id))
                 .Select(o => new Order { Id = o.Id, OrderNo = o.OrderNo, Status = o.Status, Exceptions = o.Exceptions, CarrierCode = o.CarrierCode }).ToListAsync(ct));
         if (orders.Count != wanted.Count) throw new DbUpdateConcurrencyException($"{wanted.Count - orders.Count} of the orders to ship are gone.");
@@ -91,18 +103,9 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
         {
             OrderId = m.Order.Id, TrackingNo = m.Order.TrackingNo, CarrierCode = m.Order.CarrierCode, Mode = wanted[m.Order.Id].Mode, ShippedAt = now,
         }), ct);
-        // Each order's tracking number and carrier come from its shipment row; the status only moves from where it was read.
-        foreach (var kind in moves.GroupBy(m => (m.From, m.Exceptions)))
-            foreach (var chunk in kind.Select(m => m.Order.Id).Chunk(10_000))
-            {
-                var (from, exceptions) = kind.Key;
-                var changed = await db.Set<Order>().Where(o => EF.Parameter(chunk).Contains(o.Id) && o.Status == from && o.Exceptions == exceptions)
-                    .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Shipped).SetProperty(o => o.ShippedAt, now).SetProperty(o => o.UpdatedAt, now)
-                        .SetProperty(o => o.HeldFrom, (OrderStatus?)null).SetProperty(o => o.HoldReason, (string?)null).SetProperty(o => o.HoldUntil, (DateTime?)null)
-                        .SetProperty(o => o.TrackingNo, o => db.Set<OrderShipment>().Where(s => s.OrderId == o.Id).Select(s => s.TrackingNo).FirstOrDefault())
-                        .SetProperty(o => o.CarrierCode, o => db.Set<OrderShipment>().Where(s => s.OrderId == o.Id).Select(s => s.CarrierCode).FirstOrDefault()), ct);
-                if (changed != chunk.Length) throw new DbUpdateConcurrencyException($"{chunk.Length - changed} of the orders changed while they were being shipped.");
-            }
+        // Each order moves with its own tracking number and carrier, and only from the status and exceptions it was read with.
+        var changed = await MoveToShippedAsync(moves.Select(m => (m.Order, m.From, m.Exceptions)).ToList(), now, ct);
+        if (changed != moves.Count) throw new DbUpdateConcurrencyException($"{moves.Count - changed} of the orders changed while they were being shipped.");
         await db.BulkInsertAsync(moves.Select(m => m.Entry), ct);
         db.Add(new AuditEntry
         {
@@ -115,6 +118,37 @@ public sealed class ShipOrders(TenantDbContext db, CurrentUser user) : IShipOrde
             }),
         });
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// 已发货, set-based: one statement over arrays on PostgreSQL, a prepared statement per order on SQLite (in the
+    /// process, microseconds each). Answers how many orders moved: one still as it was read moves, one changed meanwhile does not.
+    /// </summary>
+    private async Task<int> MoveToShippedAsync(IReadOnlyList<(Order Order, OrderStatus From, OrderExceptions Exceptions)> moves, DateTime now, CancellationToken ct)
+    {
+        var sql = new BatchSql(db);
+        const string Set = "status = 'Shipped', shipped_at = {0}, updated_at = {0}, held_from = NULL, hold_reason = NULL, hold_until = NULL, tracking_no = {1}, carrier_code = {2}";
+        if (sql.IsPostgres)
+        {
+            await using var update = sql.Postgres(
+                "UPDATE orders o SET " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Set, "@now", "d.t", "d.c") +
+                " FROM unnest(@id, @t, @c, @f, @x) AS d(id, t, c, f, x) WHERE o.id = d.id AND o.status = d.f AND o.exceptions = d.x");
+            update.Parameters.AddWithValue("now", now);
+            update.Parameters.AddWithValue("id", moves.Select(m => m.Order.Id).ToArray());
+            update.Parameters.AddWithValue("t", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, moves.Select(m => m.Order.TrackingNo).ToArray());
+            update.Parameters.AddWithValue("c", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, moves.Select(m => m.Order.CarrierCode).ToArray());
+            update.Parameters.AddWithValue("f", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, moves.Select(m => m.From.ToString()).ToArray());
+            update.Parameters.AddWithValue("x", moves.Select(m => (int)m.Exceptions).ToArray());
+            return await update.ExecuteNonQueryAsync(ct);
+        }
+        using var each = sql.Prepare(
+            "UPDATE orders SET " + string.Format(System.Globalization.CultureInfo.InvariantCulture, Set, "@p0", "@p1", "@p2") +
+            " WHERE id = @p3 AND status = @p4 AND exceptions = @p5",
+            typeof(DateTime), typeof(string), typeof(string), typeof(Guid), typeof(string), typeof(int));
+        var changed = 0;
+        foreach (var (order, from, exceptions) in moves)
+            changed += each.Bind(now, order.TrackingNo, order.CarrierCode, order.Id, from.ToString(), (int)exceptions).Execute();
+        return changed;
     }
 
     public async Task<IReadOnlyDictionary<(Guid WarehouseId, string Status), int>> CountByStageAsync(CancellationToken ct)
