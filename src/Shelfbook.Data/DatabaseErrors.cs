@@ -23,6 +23,14 @@ public static class DatabaseErrors
     };
 
     /// <summary>
+    /// The work was stopped rather than failed: a cancellation, or anything a database call throws once its token is
+    /// cancelled (SQLite answers an interrupted statement with SQLITE_INTERRUPT, PostgreSQL with 57014, or the driver
+    /// breaks the connection). Such an error must not be recorded as the work's failure.
+    /// </summary>
+    public static bool IsStop(Exception e, CancellationToken ct) =>
+        e is OperationCanceledException || ct.IsCancellationRequested || e.InnerException is OperationCanceledException;
+
+    /// <summary>
     /// Saves; when a unique index refuses the row because another request took the value between the check and the
     /// save, runs <paramref name="explain"/> (the same check again, which now throws the field error) on a clean context.
     /// </summary>

@@ -3,6 +3,7 @@ using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Connectors;
 using Shelfbook.Channels.Contracts;
 using Shelfbook.Channels.Domain;
+using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 
@@ -157,7 +158,7 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
             {
                 error = e.Message;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!DatabaseErrors.IsStop(e, ct))
             {
                 // Anything else (the shop's link gone, a database hiccup) is an attempt that failed and waits like a passing failure.
                 (error, retry) = ($"{e.GetType().Name}: {e.Message}", true);

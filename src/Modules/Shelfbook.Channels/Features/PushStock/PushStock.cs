@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Connectors;
 using Shelfbook.Channels.Domain;
+using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Kernel;
@@ -281,7 +282,7 @@ public sealed class PushStock(
                 }
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!DatabaseErrors.IsStop(e, ct))
         {
             // A platform's refusal, or anything else (a database conflict, an answer of an unexpected shape): recorded on
             // the shop, which tries again at the next interval.

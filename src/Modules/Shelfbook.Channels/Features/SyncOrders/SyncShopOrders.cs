@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Connectors;
 using Shelfbook.Channels.Domain;
+using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
 
@@ -141,7 +142,7 @@ public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePla
                 .SetProperty(c => c.LastSuccessAt, done).SetProperty(c => c.Health, ConnectionHealth.Ok).SetProperty(c => c.LastError, gap)
                 .SetProperty(c => c.LastErrorAt, gapAt).SetProperty(c => c.NextSyncAt, more ? done : done.AddSeconds(connection.SyncIntervalSeconds)), ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!DatabaseErrors.IsStop(e, ct))
         {
             // A platform's refusal, or anything else (a database error, a shop whose link is gone): recorded on the shop,
             // which waits before the next attempt instead of failing every round.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Shelfbook.Data;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Kernel;
@@ -259,7 +260,7 @@ public sealed class OrderJobs(
             {
                 return await GetAsync(id, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!DatabaseErrors.IsStop(e, ct))
             {
                 db.ChangeTracker.Clear();
                 await FailedAsync(job, chunk, node, e, ct);
