@@ -97,18 +97,42 @@ public sealed class BenchHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
-        if (Database == "Postgres")
+        try
         {
-            await using var db = OpenTenant();
+            if (Database == "Postgres") await DropTenantAsync();
+        }
+        finally
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (_tempFolder is not null) Directory.Delete(_tempFolder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Drops the bench tenant's schema and the tenant itself: the app migrates every tenant the control database lists when
+    /// it starts, so a bench tenant left there would come back as an empty schema at every later start.
+    /// </summary>
+    private async Task DropTenantAsync()
+    {
+        await using (var db = OpenTenant())
+        {
             // The schema name is built from a validated tenant code (letters, digits, '_'), never from input.
 #pragma warning disable EF1002
             await db.Database.ExecuteSqlRawAsync($"DROP SCHEMA IF EXISTS \"{_app.Services.GetRequiredService<Databases>().TenantSchema(Tenant)}\" CASCADE");
 #pragma warning restore EF1002
         }
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (_tempFolder is not null) Directory.Delete(_tempFolder, recursive: true);
+        await using var control = _app.Services.GetRequiredService<Databases>().OpenControl(new SystemActor("bench"), TimeProvider.System);
+        await using var transaction = await control.Database.BeginTransactionAsync();
+        foreach (var id in await control.Tenants.Where(t => t.Code == Tenant.Value).Select(t => t.Id).ToListAsync())
+        {
+            await control.Users.Where(u => u.TenantId == id).ExecuteDeleteAsync();
+            await control.Roles.Where(r => r.TenantId == id).ExecuteDeleteAsync();
+            await control.AuditEntries.Where(a => a.TenantId == id).ExecuteDeleteAsync();
+            await control.Tenants.Where(t => t.Id == id).ExecuteDeleteAsync();
+        }
+        await transaction.CommitAsync();
     }
 
     /// <summary>The process's peak working set so far, in MiB (Linux reads VmHWM; it can be reset with <see cref="ResetPeak"/>).</summary>

@@ -53,6 +53,9 @@ public static class InventoryBench
             raw.Stop();
             report("inventory.raw_insert.rate", movementCount / raw.Elapsed.TotalSeconds, "rows/s");
             await db.Set<StockMovement>().Where(m => m.IdempotencyKey.StartsWith("raw:")).ExecuteDeleteAsync(ct);
+            // PostgreSQL keeps the million deleted rows (and their index entries) until a vacuum: left to autovacuum, that
+            // vacuum would run during the posting below and be timed with it. Clean up the ceiling's own rows first.
+            if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) stock_movements", ct);
             ReportPost(report, movementCount, raw.Elapsed, null);
 
             // 2. The same movements through the ledger, in batches of 100,000 (one transaction each): balances, costs, checks.

@@ -4548,16 +4548,6 @@ namespace Shelfbook.Migrations.Postgres.Tenant
                         .HasConstraintName("fk_wave_orders_waves_wave_id");
                 });
 
-            modelBuilder.Entity("Shelfbook.Inventory.Domain.StockBalance", b =>
-                {
-                    b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)
-                        .WithMany()
-                        .HasForeignKey("WarehouseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_stock_balances_warehouse_warehouse_id");
-                });
-
             modelBuilder.Entity("Shelfbook.Inventory.Domain.StockDocument", b =>
                 {
                     b.HasOne("Shelfbook.Inventory.Domain.Warehouse", null)

@@ -82,6 +82,29 @@ public abstract class PostingTests(ShelfbookApp app) : TenantTest(app)
     }
 
     [Fact]
+    public async Task A_shipment_releasing_more_reserved_stock_than_is_held_is_refused_and_writes_nothing()
+    {
+        var wh = await Session.WarehouseAsync("SH");
+        var neg = await Session.WarehouseAsync("NEG", allowNegative: true);
+        var sku = await Session.SkuAsync("A-1");
+        await Session.ReceiveAsync(wh, sku, 10);
+        MovementDraft Shipment(Guid warehouse, string key) =>
+            Draft(warehouse, sku, -2, key, MovementType.SalesShipment) with { ReleasesReserved = 2, Reason = null };
+
+        // A balance holding less reserved stock than the shipment releases, and one that does not exist yet.
+        var held = await Assert.ThrowsAsync<RuleViolatedException>(() => PostAsync(Shipment(wh, "s1")));
+        var none = await Assert.ThrowsAsync<RuleViolatedException>(() => PostAsync(Shipment(neg, "s2")));
+
+        Assert.Equal("reservation.missing", held.Code);
+        Assert.Equal("reservation.missing", none.Code);
+        var balance = (await Session.BalanceAsync(wh, sku))!;
+        Assert.Equal((10, 0), (balance.OnHand, balance.Reserved));
+        Assert.Null(await Session.BalanceAsync(neg, sku));
+        await using var db = Session.OpenDb();
+        Assert.Equal(1, await db.Set<StockMovement>().CountAsync());
+    }
+
+    [Fact]
     public async Task A_warehouse_that_allows_negative_stock_may_go_below_zero()
     {
         var wh = await Session.WarehouseAsync("NEG", allowNegative: true);

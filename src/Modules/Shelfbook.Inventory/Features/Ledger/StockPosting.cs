@@ -139,24 +139,57 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         var now = db.Time.StoredUtcNow();
         var unknown = new InputCheck();
         var warehouses = await LoadWarehousesAsync(drafts, unknown, ct);
-        var known = new Dictionary<Guid, CostState>();
-        var skuInfo = await LoadSkusAsync(drafts, unknown, known, ct);
-        unknown.ThrowIfAny();
-
         var sql = new StockSql(db);
-        var skuIds = drafts.Select(d => d.SkuId).Distinct().Order().ToArray();
-        var costs = await LockCostsAsync(sql, skuIds, skuInfo, known, now, ct);
-        var keys = drafts.Select(d => (d.WarehouseId, d.SkuId, d.Condition)).Distinct()
-            .OrderBy(k => k.SkuId).ThenBy(k => k.WarehouseId).ThenBy(k => k.Condition).ToArray();
-        // Without stocktake targets every balance's change is known before its figures are: PostgreSQL then locks and moves
-        // the existing rows in one statement, and the checks below run on the figures they had (a failed check rolls back).
-        var balances = sql.IsPostgres && drafts.All(d => d.SetOnHandTo is null)
-            ? await MoveBalancesAsync(sql, keys, drafts, now, ct)
-            : await LockBalancesAsync(sql, keys, ct);
+        var skuIds = drafts.Select(d => d.SkuId).ToHashSet().ToArray();
+        Array.Sort(skuIds);
+        Dictionary<Guid, CostState> costs;
+        (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys;
+        BalanceMoves? moves = null;
+        if (sql.IsPostgres)
+        {
+            // Every SKU that moved before has its cost row: lock them straight away, in SKU order. Only when some SKU moves
+            // for the first time are the locks given back (to the savepoint), the new SKUs checked and their rows created
+            // before all are locked again, so that no posting holds a cost row while it waits to create another.
+            var transaction = db.Database.CurrentTransaction!;
+            await transaction.CreateSavepointAsync("stock_costs", ct);
+            (costs, (keys, moves)) = await WhileRunningAsync(LockCostRowsAsync(sql, skuIds, ct), () =>
+            {
+                var k = BalanceKeys(drafts, sorted: false);
+                return (k, drafts.All(d => d.SetOnHandTo is null) ? PlanMoves(k, drafts) : null);
+            });
+            if (costs.Count < skuIds.Length)
+            {
+                await transaction.RollbackToSavepointAsync("stock_costs", ct);
+                var skuInfo = await LoadSkusAsync(drafts, unknown, costs, ct);
+                unknown.ThrowIfAny();
+                await CreateCostRowsAsync(sql, skuIds.Where(s => !costs.ContainsKey(s)).ToArray(), skuInfo, now, ct);
+                costs = await LockCostRowsAsync(sql, skuIds, ct);
+                if (costs.Count < skuIds.Length) throw new InvalidOperationException("A SKU's cost row was not created.");
+            }
+            // (The savepoint stays: releasing the posting's own savepoint releases it.)
+            unknown.ThrowIfAny();
+        }
+        else
+        {
+            var known = new Dictionary<Guid, CostState>();
+            var skuInfo = await LoadSkusAsync(drafts, unknown, known, ct);
+            unknown.ThrowIfAny();
+            costs = await LockCostsAsync(sql, skuIds, skuInfo, known, now, ct);
+            keys = BalanceKeys(drafts, sorted: true);
+        }
+        // Without stocktake targets every balance's change is known before its figures are: PostgreSQL then moves (or creates)
+        // every row in one statement, and the checks below run on the figures they had (a failed check rolls back). Costs
+        // do not depend on balances: the movements are costed here while that statement runs.
+        Dictionary<(Guid, Guid, StockCondition), BalanceState> balances;
+        List<StockMovement>? costed = null;
+        if (moves is not null) (balances, costed) = await WhileRunningAsync(MoveBalancesAsync(sql, moves, now, ct), () => Costed(drafts, costs, now));
+        else balances = await LockBalancesAsync(sql, keys, ct);
 
+        // The balances, movement by movement: stocktake targets become quantities, each movement's on hand after it, the checks.
         var check = new InputCheck();
         var shortLines = new List<(MovementDraft Draft, long Had)>();
-        var movements = new List<StockMovement>(drafts.Count);
+        var effective = costed is null ? new List<MovementDraft>(drafts.Count) : null;
+        var onHandAfter = new List<long>(drafts.Count);
         foreach (var given in drafts)
         {
             var state = balances[(given.WarehouseId, given.SkuId, given.Condition)];
@@ -172,22 +205,6 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                 state.Reserved -= d.ReleasesReserved;
                 state.DeltaReserved -= d.ReleasesReserved;
             }
-            var cost = costs[d.SkuId];
-            long unitCost;
-            if (d.Quantity > 0)
-            {
-                unitCost = d.UnitCost ?? cost.Average;
-                if (NewStockTypes.Contains(d.Type))
-                {
-                    var next = cost.OnHand <= 0 ? unitCost
-                        : (long)Math.Round((decimal)((Int128)cost.OnHand * cost.Average + (Int128)d.Quantity * unitCost) / (cost.OnHand + d.Quantity), MidpointRounding.AwayFromZero);
-                    if (next != cost.Average) { cost.Average = next; cost.Changed = true; }
-                }
-            }
-            // An outbound movement leaves at the moving average, unless its caller knows the cost of these very goods (a
-            // dropship order's goods leave at the cost they passed through at).
-            else unitCost = d.UnitCost ?? cost.Average;
-            if (d.Quantity != 0) { cost.OnHand += d.Quantity; cost.Changed = true; }
             state.OnHand += d.Quantity;
             state.DeltaOnHand += d.Quantity;
             state.Moved = true;
@@ -197,13 +214,11 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
                 var left = d.Guard switch { StockGuard.OnHand => state.OnHand, StockGuard.Available => state.OnHand - state.Reserved, _ => 0 };
                 if (left < 0 && shortLines.Count < 50) shortLines.Add((d, left - d.Quantity));
             }
-            movements.Add(new StockMovement
-            {
-                WarehouseId = d.WarehouseId, SkuId = d.SkuId, Condition = d.Condition, Quantity = d.Quantity, Type = d.Type, Reason = d.Reason,
-                SourceType = d.SourceType, SourceId = d.SourceId, SourceNo = d.SourceNo, UnitCost = unitCost, OnHandAfter = state.OnHand,
-                OperatorId = db.Actor.UserId, OperatorName = db.Actor.UserName, At = now, IdempotencyKey = d.IdempotencyKey,
-            });
+            effective?.Add(d);
+            onHandAfter.Add(state.OnHand);
         }
+        var movements = costed ?? Costed(effective!, costs, now);
+        for (var i = 0; i < movements.Count; i++) movements[i].OnHandAfter = onHandAfter[i];
         if (shortLines.Count > 0)
         {
             var shortSkus = shortLines.Select(l => l.Draft.SkuId).Distinct().ToList();
@@ -217,13 +232,71 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
             }
         }
         if (balances.Values.Any(b => b.Reserved < 0))
-            throw new RuleViolatedException("reservation.missing", "A shipment consumes more reserved stock than is held; release or re-reserve the order first.");
+            throw MissingReservation();
         check.ThrowIfAny();
-
         await db.BulkInsertAsync(movements, ct);
         await ApplyBalancesAsync(sql, balances, now, ct);
         await SaveCostsAsync(sql, costs.Where(c => c.Value.Changed).Select(c => (c.Key, c.Value)).ToList(), now, ct);
         return new PostedMovements(movements, false);
+    }
+
+    /// <summary>The balances the drafts move; in (SKU, warehouse, condition) order when <paramref name="sorted"/>.</summary>
+    private static (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] BalanceKeys(IReadOnlyList<MovementDraft> drafts, bool sorted)
+    {
+        var keys = drafts.Select(d => (d.WarehouseId, d.SkuId, d.Condition)).ToHashSet().ToArray();
+        if (sorted)
+            Array.Sort(keys, static (x, y) =>
+                x.SkuId != y.SkuId ? x.SkuId.CompareTo(y.SkuId) : x.WarehouseId != y.WarehouseId ? x.WarehouseId.CompareTo(y.WarehouseId) : x.Condition.CompareTo(y.Condition));
+        return keys;
+    }
+
+    /// <summary>
+    /// Does <paramref name="work"/> (which must not touch the connection) on this thread while <paramref name="statement"/>
+    /// runs on the database: the two cores work at once. The statement always finishes before an error of the work is thrown,
+    /// so that the posting's rollback finds the connection free.
+    /// </summary>
+    private static async Task<(T, TWork)> WhileRunningAsync<T, TWork>(Task<T> statement, Func<TWork> work)
+    {
+        TWork done;
+        try
+        {
+            done = work();
+        }
+        catch
+        {
+            try { await statement; } catch { /* the error to report is the work's */ }
+            throw;
+        }
+        return (await statement, done);
+    }
+
+    /// <summary>
+    /// The movements with their unit costs, moving each SKU's average cost and on hand as they go (their on hand after is
+    /// the balances' to set). A receipt weighs into the moving average; an outbound movement leaves at the moving average,
+    /// unless its caller knows the cost of these very goods (a dropship order's goods leave at the cost they passed through at).
+    /// </summary>
+    private List<StockMovement> Costed(IReadOnlyList<MovementDraft> drafts, Dictionary<Guid, CostState> costs, DateTime now)
+    {
+        var movements = new List<StockMovement>(drafts.Count);
+        foreach (var d in drafts)
+        {
+            var cost = costs[d.SkuId];
+            var unitCost = d.UnitCost ?? cost.Average;
+            if (d.Quantity > 0 && NewStockTypes.Contains(d.Type))
+            {
+                var next = cost.OnHand <= 0 ? unitCost
+                    : (long)Math.Round((decimal)((Int128)cost.OnHand * cost.Average + (Int128)d.Quantity * unitCost) / (cost.OnHand + d.Quantity), MidpointRounding.AwayFromZero);
+                if (next != cost.Average) { cost.Average = next; cost.Changed = true; }
+            }
+            if (d.Quantity != 0) { cost.OnHand += d.Quantity; cost.Changed = true; }
+            movements.Add(new StockMovement
+            {
+                WarehouseId = d.WarehouseId, SkuId = d.SkuId, Condition = d.Condition, Quantity = d.Quantity, Type = d.Type, Reason = d.Reason,
+                SourceType = d.SourceType, SourceId = d.SourceId, SourceNo = d.SourceNo, UnitCost = unitCost,
+                OperatorId = db.Actor.UserId, OperatorName = db.Actor.UserName, At = now, IdempotencyKey = d.IdempotencyKey,
+            });
+        }
+        return movements;
     }
 
     private sealed record WarehouseFacts(string Code, bool AllowNegative);
@@ -255,20 +328,13 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
 
     /// <summary>
     /// Checks the SKUs are plain SKUs of the catalog. A SKU with a cost row was checked when stock first moved (SKUs are
-    /// never deleted and never change kind), so only the others are looked up; <paramref name="known"/> gets the cost rows
-    /// (on PostgreSQL only their ids: the values are read under the lock).
+    /// never deleted and never change kind), so only the others are looked up. On SQLite <paramref name="known"/> gets the
+    /// cost rows here; on PostgreSQL it holds those the posting found when it locked them.
     /// </summary>
     private async Task<Dictionary<Guid, SkuFacts>> LoadSkusAsync(IReadOnlyList<MovementDraft> drafts, InputCheck check, Dictionary<Guid, CostState> known, CancellationToken ct)
     {
         var ids = drafts.Select(d => d.SkuId).Distinct().ToArray();
-        if (db.Database.IsNpgsql())
-        {
-            await using var select = new StockSql(db).Postgres("SELECT sku_id FROM sku_costs WHERE sku_id = ANY(@s)");
-            select.Parameters.AddWithValue("s", ids);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) known[reader.GetGuid(0)] = new CostState();
-        }
-        else
+        if (!db.Database.IsNpgsql())
             foreach (var chunk in ids.Chunk(Chunk))
                 foreach (var row in await db.Set<SkuCost>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.SkuId))
                              .Select(c => new { c.SkuId, c.AverageCost, c.OnHand }).ToListAsync(ct))
@@ -287,31 +353,38 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
         return found.ToDictionary(p => p.Key, p => new SkuFacts(p.Value.Code, p.Value.CostPrice));
     }
 
+    /// <summary>PostgreSQL: locks the SKUs' cost rows that exist, in SKU order, and reads them.</summary>
+    private static async Task<Dictionary<Guid, CostState>> LockCostRowsAsync(StockSql sql, Guid[] skuIds, CancellationToken ct)
+    {
+        var costs = new Dictionary<Guid, CostState>(skuIds.Length);
+        await using var select = sql.Postgres("SELECT sku_id, average_cost, on_hand FROM sku_costs WHERE sku_id = ANY(@s) ORDER BY sku_id FOR UPDATE");
+        select.Parameters.AddWithValue("s", skuIds);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) costs[reader.GetGuid(0)] = new CostState { Average = reader.GetInt64(1), OnHand = reader.GetInt64(2) };
+        return costs;
+    }
+
     /// <summary>
-    /// Creates missing cost rows (starting at the catalog's cost price, nothing on hand: a SKU's first movement creates
-    /// its row) and locks them in SKU order.
+    /// PostgreSQL: creates the cost rows of SKUs moving for the first time (at the catalog's cost price, nothing on hand),
+    /// in SKU order; a row a concurrent posting created first stands.
+    /// </summary>
+    private static async Task CreateCostRowsAsync(StockSql sql, Guid[] missing, Dictionary<Guid, SkuFacts> info, DateTime now, CancellationToken ct)
+    {
+        await using var insert = sql.Postgres(
+            "INSERT INTO sku_costs (sku_id, average_cost, on_hand, updated_at) SELECT s, c, 0, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING");
+        insert.Parameters.AddWithValue("s", missing);
+        insert.Parameters.AddWithValue("c", missing.Select(s => info[s].CostPrice).ToArray());
+        insert.Parameters.AddWithValue("now", now);
+        await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// SQLite: creates missing cost rows (starting at the catalog's cost price, nothing on hand: a SKU's first movement
+    /// creates its row).
     /// </summary>
     private static async Task<Dictionary<Guid, CostState>> LockCostsAsync(StockSql sql, Guid[] skuIds, Dictionary<Guid, SkuFacts> info, Dictionary<Guid, CostState> known, DateTime now, CancellationToken ct)
     {
         var costs = new Dictionary<Guid, CostState>(skuIds.Length);
-        if (sql.IsPostgres)
-        {
-            var missing = skuIds.Where(s => !known.ContainsKey(s)).ToArray();
-            if (missing.Length > 0)
-            {
-                await using var insert = sql.Postgres(
-                    "INSERT INTO sku_costs (sku_id, average_cost, on_hand, updated_at) SELECT s, c, 0, @now FROM unnest(@s, @c) AS k(s, c) ORDER BY s ON CONFLICT DO NOTHING");
-                insert.Parameters.AddWithValue("s", missing);
-                insert.Parameters.AddWithValue("c", missing.Select(s => info[s].CostPrice).ToArray());
-                insert.Parameters.AddWithValue("now", now);
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-            await using var select = sql.Postgres("SELECT sku_id, average_cost, on_hand FROM sku_costs WHERE sku_id = ANY(@s) ORDER BY sku_id FOR UPDATE");
-            select.Parameters.AddWithValue("s", skuIds);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) costs[reader.GetGuid(0)] = new CostState { Average = reader.GetInt64(1), OnHand = reader.GetInt64(2) };
-            return costs;
-        }
         // SQLite: the write transaction already excludes every other writer; the rows read with the SKUs stand, add the missing.
         foreach (var (sku, cost) in known) costs[sku] = cost;
         using var ensure = sql.Prepare("INSERT INTO sku_costs (sku_id, average_cost, on_hand, updated_at) VALUES (@p0, @p1, 0, @p2)", typeof(Guid), typeof(long), typeof(DateTime));
@@ -384,54 +457,81 @@ public sealed class StockPosting(TenantDbContext db, ISkuDirectory skus)
     }
 
     /// <summary>
-    /// PostgreSQL, when every change is a known quantity: locks the existing balances in (SKU, warehouse, condition) order
-    /// and moves them in the same statement, answering the figures each had before; the others are new (see
-    /// <see cref="LockBalancesAsync"/>). Reserved stock never goes below zero here: a shortfall leaves it as it was and
-    /// the posting's check refuses the batch.
+    /// PostgreSQL, when every change is a known quantity: moves every balance in one statement, creating the missing rows
+    /// (an upsert, in (SKU, warehouse, condition) order so that the row locks it takes follow the fixed order), and answers
+    /// the figures each had before (what it has now less the change). A row another transaction creates meanwhile (a
+    /// reservation in a warehouse that allows negative stock) is waited for and then moved. Reserved stock going below
+    /// zero is refused by the table's check: a shipment consuming more reserved stock than is held.
     /// </summary>
-    private static async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> MoveBalancesAsync(
-        StockSql sql, (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys, IReadOnlyList<MovementDraft> drafts, DateTime now, CancellationToken ct)
+    private static async Task<Dictionary<(Guid, Guid, StockCondition), BalanceState>> MoveBalancesAsync(StockSql sql, BalanceMoves moves, DateTime now, CancellationToken ct)
     {
-        var change = keys.ToDictionary(k => k, _ => (OnHand: 0L, Reserved: 0L, Outbound: false));
-        foreach (var d in drafts)
-        {
-            var key = (d.WarehouseId, d.SkuId, d.Condition);
-            var c = change[key];
-            change[key] = (c.OnHand + d.Quantity, c.Reserved - d.ReleasesReserved, c.Outbound || (d.Quantity < 0 && OutboundTypes.Contains(d.Type)));
-        }
+        var (keys, index, dq, released, outbound) = moves;
         await SortInMemoryAsync(sql, keys.Length, ct);
-        await using var update = sql.Postgres(
-            "UPDATE stock_balances b SET on_hand = b.on_hand + x.dq, " +
-            "reserved = CASE WHEN b.reserved + x.dr >= 0 THEN b.reserved + x.dr ELSE b.reserved END, " +
-            "last_movement_at = @now, first_movement_at = COALESCE(b.first_movement_at, @now), " +
-            "last_outbound_at = CASE WHEN x.o THEN @now ELSE b.last_outbound_at END " +
-            "FROM (SELECT l.warehouse_id, l.sku_id, l.condition, l.on_hand, l.reserved, d.dq, d.dr, d.o FROM stock_balances l " +
-            "JOIN unnest(@w, @s, @c, @dq, @dr, @o) AS d(w, s, c, dq, dr, o) ON l.warehouse_id = d.w AND l.sku_id = d.s AND l.condition = d.c " +
-            "ORDER BY l.sku_id, l.warehouse_id, l.condition FOR UPDATE OF l) x " +
-            // By key, not by ctid: a row updated after the statement's snapshot is found again (in its locked version) by its key.
-            "WHERE b.warehouse_id = x.warehouse_id AND b.sku_id = x.sku_id AND b.condition = x.condition " +
-            "RETURNING x.warehouse_id, x.sku_id, x.condition, x.on_hand, x.reserved, b.on_hand, b.reserved");
-        AddKeys(update, keys.Select(k => k.WarehouseId).ToArray(), keys.Select(k => k.SkuId).ToArray(), keys.Select(k => k.Condition.ToString()).ToArray());
-        update.Parameters.AddWithValue("dq", keys.Select(k => change[k].OnHand).ToArray());
-        update.Parameters.AddWithValue("dr", keys.Select(k => change[k].Reserved).ToArray());
-        update.Parameters.AddWithValue("o", keys.Select(k => change[k].Outbound).ToArray());
-        update.Parameters.AddWithValue("now", now);
+        // The insert takes the sorted rows one by one (there is no join): its row locks follow the ORDER BY.
+        await using var upsert = sql.Postgres(
+            "INSERT INTO stock_balances AS b (warehouse_id, sku_id, condition, on_hand, reserved, first_movement_at, last_movement_at, last_outbound_at) " +
+            // The row proposed carries the reserved stock released, not taken (a check holds it at zero or above even when
+            // it is not inserted); a row that had to be created had none to release.
+            "SELECT d.w, d.s, d.c, d.dq, d.rel, @now, @now, CASE WHEN d.o THEN @now END " +
+            "FROM unnest(@w, @s, @c, @dq, @rel, @o) AS d(w, s, c, dq, rel, o) ORDER BY d.s, d.w, d.c " +
+            "ON CONFLICT (warehouse_id, sku_id, condition) DO UPDATE SET on_hand = b.on_hand + excluded.on_hand, reserved = b.reserved - excluded.reserved, " +
+            "last_movement_at = excluded.last_movement_at, first_movement_at = COALESCE(b.first_movement_at, excluded.first_movement_at), " +
+            "last_outbound_at = COALESCE(excluded.last_outbound_at, b.last_outbound_at) " +
+            // A row just inserted has no xmax; one updated carries the lock its update took.
+            "RETURNING b.warehouse_id, b.sku_id, b.condition, b.on_hand, b.reserved, b.xmax::text = '0'");
+        AddKeys(upsert, keys.Select(k => k.WarehouseId).ToArray(), keys.Select(k => k.SkuId).ToArray(), keys.Select(k => k.Condition.ToString()).ToArray());
+        upsert.Parameters.AddWithValue("dq", dq);
+        upsert.Parameters.AddWithValue("rel", released);
+        upsert.Parameters.AddWithValue("o", outbound);
+        upsert.Parameters.AddWithValue("now", now);
         var states = new Dictionary<(Guid, Guid, StockCondition), BalanceState>(keys.Length);
-        await using (var reader = await update.ExecuteReaderAsync(ct))
+        try
+        {
+            await using var reader = await upsert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var key = (reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<StockCondition>(reader.GetString(2)));
-                var state = new BalanceState { OnHand = reader.GetInt64(3), Reserved = reader.GetInt64(4), Applied = true };
-                // The figures locked are the ones moved: what each row had plus its change (reserved unchanged on a shortfall).
-                var (dq, dr, _) = change[key];
-                var reserved = state.Reserved + dr >= 0 ? state.Reserved + dr : state.Reserved;
-                if (reader.GetInt64(5) != state.OnHand + dq || reader.GetInt64(6) != reserved)
-                    throw new InvalidOperationException("A balance moved by the posting does not match the figures it locked.");
-                states[key] = state;
+                var i = index[key];
+                if (reader.GetBoolean(5))
+                {
+                    if (released[i] > 0) throw MissingReservation();
+                    // Inserted: it holds exactly the change (a cheap check that the row was not an update after all).
+                    if (reader.GetInt64(3) != dq[i] || reader.GetInt64(4) != 0)
+                        throw new InvalidOperationException("A balance the posting created does not hold what it was given.");
+                    states[key] = new BalanceState { Applied = true };
+                }
+                else states[key] = new BalanceState { OnHand = reader.GetInt64(3) - dq[i], Reserved = reader.GetInt64(4) + released[i], Applied = true };
             }
-        foreach (var k in keys)
-            if (!states.ContainsKey(k)) states[k] = new BalanceState { New = true };
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.CheckViolation && e.ConstraintName == "ck_stock_balances_reserved")
+        {
+            throw MissingReservation();
+        }
+        if (states.Count != keys.Length) throw new InvalidOperationException("The posting did not move every balance it meant to.");
         return states;
+    }
+
+    private static RuleViolatedException MissingReservation() =>
+        new("reservation.missing", "A shipment consumes more reserved stock than is held; release or re-reserve the order first.");
+
+    /// <summary>What each balance a posting moves changes by: on hand, reserved stock released, and whether stock left it for good.</summary>
+    private sealed record BalanceMoves(
+        (Guid WarehouseId, Guid SkuId, StockCondition Condition)[] Keys, Dictionary<(Guid, Guid, StockCondition), int> Index,
+        long[] OnHand, long[] Released, bool[] Outbound);
+
+    private static BalanceMoves PlanMoves((Guid WarehouseId, Guid SkuId, StockCondition Condition)[] keys, IReadOnlyList<MovementDraft> drafts)
+    {
+        var index = new Dictionary<(Guid, Guid, StockCondition), int>(keys.Length);
+        for (var i = 0; i < keys.Length; i++) index[keys[i]] = i;
+        var moves = new BalanceMoves(keys, index, new long[keys.Length], new long[keys.Length], new bool[keys.Length]);
+        foreach (var d in drafts)
+        {
+            var i = index[(d.WarehouseId, d.SkuId, d.Condition)];
+            moves.OnHand[i] += d.Quantity;
+            moves.Released[i] += d.ReleasesReserved;
+            moves.Outbound[i] |= d.Quantity < 0 && OutboundTypes.Contains(d.Type);
+        }
+        return moves;
     }
 
     internal static void AddKeys(Npgsql.NpgsqlCommand command, Guid[] w, Guid[] s, string[] c)
