@@ -54,6 +54,7 @@ public sealed class FulfillmentModule : ShelfbookModule
         services.AddScoped<Features.Ship.ShipQueries>();
         services.AddScoped<Features.Waves.Waves>();
         services.AddScoped<Features.Bins.SkuBins>();
+        services.AddScoped<Shelfbook.Inventory.Contracts.IBinDirectory, Features.Bins.BinDirectory>();
         services.AddScoped<Features.Overview.FulfillmentOverview>();
         services.AddScoped<Features.Waybills.ParcelWaybills>();
         services.AddSingleton<Features.Printing.DocumentFonts>();

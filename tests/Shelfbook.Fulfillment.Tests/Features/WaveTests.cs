@@ -15,6 +15,27 @@ public abstract class WaveTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
     private readonly OrdersKit _kit = new(sandbox);
 
     [Fact]
+    public async Task A_count_limited_to_bins_takes_the_skus_whose_default_bin_is_there()
+    {
+        var (_, warehouse, _) = await FulfillmentKit.AuditedAsync(Session, _kit, 2);
+        await Session.PutAsync<int>("/api/v1/fulfillment/bins", new
+        {
+            warehouseId = warehouse, rows = new[] { new { skuCode = "A-1", binCode = "A-01-03" }, new { skuCode = "B-2", binCode = "B-02-01" } },
+        });
+        const string Url = "/api/v1/inventory/stocktakes";
+
+        var zone = await Session.PostAsync<Shelfbook.Inventory.Features.Stocktakes.StocktakeView>(Url, new { warehouseId = warehouse, bins = new[] { "a-01" } }, HttpStatusCode.Created);
+        var lines = await Session.GetAsync<Page<Shelfbook.Inventory.Features.Stocktakes.StocktakeLineView>>($"{Url}/{zone.Id}/lines");
+
+        Assert.Equal(["A-1"], lines.Items.Select(l => l.SkuCode));
+        Assert.Equal("bin A-01", zone.Scope);
+        var both = await Session.ProblemAsync(HttpMethod.Post, Url, new { warehouseId = warehouse, bins = new[] { "B" }, skuCodes = new[] { "B-2" } }, HttpStatusCode.BadRequest);
+        Assert.True(both.GetProperty("errors").TryGetProperty("scope", out _), both.ToString());
+        var empty = await Session.ProblemAsync(HttpMethod.Post, Url, new { warehouseId = warehouse, bins = new[] { "Z-9" } }, HttpStatusCode.BadRequest);
+        Assert.True(empty.GetProperty("errors").TryGetProperty("scope", out _), empty.ToString());
+    }
+
+    [Fact]
     public async Task Bins_import_from_a_workbook_naming_the_rows_at_fault_and_export_back()
     {
         var (_, warehouse, _) = await FulfillmentKit.AuditedAsync(Session, _kit, 2);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Data.Audit;
 using Shelfbook.Data.Tenancy;
+using Shelfbook.Inventory.Contracts;
 using Shelfbook.Inventory.Data;
 using Shelfbook.Inventory.Domain;
 using Shelfbook.Inventory.Features.Ledger;
@@ -11,8 +12,13 @@ using Shelfbook.Platform.Tenancy;
 
 namespace Shelfbook.Inventory.Features.Stocktakes;
 
-/// <summary>What a count sheet covers: every SKU with stock in the warehouse, or the SKUs of some categories, or a list of SKUs.</summary>
-public sealed record StartStocktakeInput(Guid? WarehouseId, bool Blind = false, IReadOnlyList<Guid>? CategoryIds = null, IReadOnlyList<string>? SkuCodes = null, string? Note = null);
+/// <summary>
+/// A count sheet to start: the whole warehouse (every SKU with stock there), or only some SKU codes, some categories or some
+/// bins (each SKU's default bin; a code takes the bins it begins, "A-01" takes "A-01-03"), one kind of limit at a time.
+/// </summary>
+public sealed record StartStocktakeInput(
+    Guid? WarehouseId, bool Blind = false, IReadOnlyList<Guid>? CategoryIds = null, IReadOnlyList<string>? SkuCodes = null, string? Note = null,
+    IReadOnlyList<string>? Bins = null);
 
 /// <summary>
 /// One count: the SKU by id or by a scanned code (barcode, alias), how many, and whether the number replaces the line's
@@ -38,7 +44,7 @@ public sealed record StocktakeLineView(
 public sealed record StocktakeLineFilter(string? Search = null, bool DifferencesOnly = false, bool UncountedOnly = false);
 
 /// <summary>Count sheets (盘点): start (snapshot), count line by line, review, post gains and losses, or cancel.</summary>
-public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, StockPosting posting, CurrentUser user)
+public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, StockPosting posting, CurrentUser user, IEnumerable<IBinDirectory> binDirectories)
 {
     public const int MaxLines = 200_000;
 
@@ -57,12 +63,18 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         for (var i = 0; i < codes.Count; i++)
             if (!named.TryGetValue(codes[i], out var s)) check.Add($"skuCodes[{i}]", "unknown_sku", $"skuCodes[{i}]: no SKU, alias or barcode is '{codes[i]}'.", codes[i]);
             else if (s.IsCombo) check.Add($"skuCodes[{i}]", "combo_not_stocked", $"skuCodes[{i}]: {s.Code} is a combo; count its parts.", s.Code);
+        var bins = input.Bins?.Where(b => !string.IsNullOrWhiteSpace(b)).Select(b => b.Trim().ToUpperInvariant()).Distinct().ToList() ?? [];
+        var binDirectory = binDirectories.FirstOrDefault();
+        if ((codes.Count > 0 ? 1 : 0) + (input.CategoryIds is { Count: > 0 } ? 1 : 0) + (bins.Count > 0 ? 1 : 0) > 1)
+            check.Add("scope", "one_scope", "Limit a count by SKU codes, by categories or by bins: one of them at a time.");
+        else if (bins.Count > 0 && binDirectory is null) check.Add("bins", "no_bins", "No module keeps bins here: count by SKU codes or categories.");
         check.ThrowIfAny();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var balances = await db.Set<StockBalance>().AsNoTracking()
             .Where(b => b.WarehouseId == warehouse!.Id && b.Condition != StockCondition.InTransit).ToListAsync(ct);
-        // The SKUs in scope: named ones, or a category's plain SKUs, or every SKU with stock here.
+        // The SKUs in scope: named ones, or a category's plain SKUs, or the plain SKUs whose bin is one of those named, or
+        // every SKU with stock here.
         HashSet<Guid> scope;
         string scopeText;
         if (codes.Count > 0)
@@ -76,6 +88,13 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
             scope = (await skus.Skus.Where(s => !s.IsCombo && s.Active && s.CategoryId != null && all.Contains(s.CategoryId.Value)).Select(s => s.Id).ToListAsync(ct)).ToHashSet();
             scope.UnionWith(await SkusWithStockInAsync(balances.Select(b => b.SkuId).Distinct().ToList(), all, ct));
             scopeText = $"category × {categories.Count}";
+        }
+        else if (bins.Count > 0)
+        {
+            var placed = await binDirectory!.SkusInBinsAsync(warehouse!.Id, bins, ct);
+            scope = (await skus.ByIdsAsync(placed, ct)).Values.Where(s => !s.IsCombo).Select(s => s.Id).ToHashSet();
+            scopeText = "bin " + string.Join(", ", bins);
+            if (scopeText.Length > 200) scopeText = $"bin × {bins.Count}";
         }
         else
         {
@@ -288,6 +307,9 @@ public sealed class ManageStocktakes(TenantDbContext db, ISkuDirectory skus, Sto
         var s = await FindAsync(id, ct, tracked: false);
         return (await ViewsAsync([s], ct))[0];
     }
+
+    /// <summary>The categories a count can be limited to, with their paths, for the start form.</summary>
+    public Task<IReadOnlyList<CategoryChoice>> CategoriesAsync(CancellationToken ct) => CategoryQueries.ChoicesAsync(db, ct);
 
     public async Task<Page<StocktakeView>> ListAsync(Guid? warehouseId, string? status, PageRequest page, CancellationToken ct)
     {
