@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -43,27 +44,48 @@ public class BatchSql(DbContext db)
         }).ToArray();
         command.Parameters.AddRange(parameters.Select(p => p.Parameter).ToArray());
         command.Prepare();
-        return new Prepared(command, parameters);
+        // Statements run per row go straight to SQLite's handle when every value is of a kind bound there as ADO.NET would.
+        var raw = Connection is SqliteConnection sqlite && parameters.All(p => SqliteRawStatement.Supports(p.Mapping.Converter?.ProviderClrType ?? p.Mapping.ClrType))
+            ? new SqliteRawStatement(sqlite, sql, parameters.Length)
+            : null;
+        return new Prepared(command, parameters, raw);
     }
 
-    public sealed class Prepared(DbCommand command, (DbParameter Parameter, RelationalTypeMapping Mapping)[] parameters) : IDisposable
+    public sealed class Prepared(DbCommand command, (DbParameter Parameter, RelationalTypeMapping Mapping)[] parameters, SqliteRawStatement? raw) : IDisposable
     {
+        private readonly object?[] _values = new object?[parameters.Length];
+
         public Prepared Bind(params object?[] values)
         {
             for (var i = 0; i < values.Length; i++)
             {
                 var value = values[i];
                 if (value is not null && parameters[i].Mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
-                parameters[i].Parameter.Value = value ?? DBNull.Value;
+                _values[i] = value;
             }
             return this;
         }
 
         // SQLite does its work synchronously; async wrappers would only add a task per row.
-        public int Execute() => command.ExecuteNonQuery();
+        public int Execute()
+        {
+            if (raw is null) return SetParameters().ExecuteNonQuery();
+            for (var i = 0; i < _values.Length; i++) raw.Bind(i, _values[i]);
+            return raw.Execute();
+        }
 
-        public DbDataReader Read() => command.ExecuteReader();
+        public DbDataReader Read() => SetParameters().ExecuteReader();
 
-        public void Dispose() => command.Dispose();
+        private DbCommand SetParameters()
+        {
+            for (var i = 0; i < _values.Length; i++) parameters[i].Parameter.Value = _values[i] ?? DBNull.Value;
+            return command;
+        }
+
+        public void Dispose()
+        {
+            raw?.Dispose();
+            command.Dispose();
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace Shelfbook.Cli.Bench;
 /// <summary>
 /// Issue 7's figures: a wave of 10,000 orders built and its pick list read; 1,000 of its labels rendered into one PDF;
 /// then 100,000 audited orders (those of the
-/// orders scenario, or made the same way when it did not run) shipped in 简易发货 with their tracking numbers given, in
+/// orders scenario, topped up the same way until 100,000 hold their stock) shipped in 简易发货 with their tracking numbers given, in
 /// one call — stock consumed, orders shipped, write-back queued for every platform order — and the ledger verified.
 /// <c>--quick</c> does a tenth.
 /// </summary>
@@ -21,8 +21,14 @@ public static class FulfillmentBench
     public static async Task RunAsync(BenchHost host, bool quick, Action<string, double, string> report, CancellationToken ct)
     {
         var orderCount = quick ? 10_000 : 100_000;
-        if (await ShippableAsync(host, orderCount, ct) is { Count: 0 }) await OrdersBench.AuditedAsync(host, quick, ct);
+        // The bar is for 100,000 orders (10,000 quick) shipped at once: platform orders are made and audited until that
+        // many hold their stock (some of each batch are out of stock or name unknown codes).
         var orders = await ShippableAsync(host, orderCount, ct);
+        for (var round = 0; orders.Count < orderCount && round < 4; round++)
+        {
+            await OrdersBench.MoreAuditedAsync(host, quick, (orderCount - orders.Count) * 5 / 4 + 100, ct);
+            orders = await ShippableAsync(host, orderCount, ct);
+        }
         if (orders.Count == 0) throw new InvalidOperationException("No audited order to ship.");
 
         // The shops are linked (credentials stored), so every parcel's write-back is queued rather than refused.

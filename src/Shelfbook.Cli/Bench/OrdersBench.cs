@@ -111,13 +111,30 @@ public static class OrdersBench
         Console.WriteLine($"orders/s: {rate:0}, ceiling orders/s: {ceilingRate:0}, ratio: {rate / ceilingRate:0.00}");
     }
 
-    /// <summary>For the scenarios after this one (fulfillment): the same world and orders, taken in and audited, untimed.</summary>
-    internal static async Task AuditedAsync(BenchHost host, bool quick, CancellationToken ct)
+    /// <summary>
+    /// For the scenarios after this one (fulfillment): <paramref name="count"/> more platform orders of the same world
+    /// (made first when this scenario did not run), taken in and audited, untimed.
+    /// </summary>
+    internal static async Task MoreAuditedAsync(BenchHost host, bool quick, int count, CancellationToken ct)
     {
         var random = new Random(20261201);
-        var world = await PrepareAsync(host, quick ? 5_000 : 50_000, random, ct);
-        await PlatformOrdersAsync(host, world, quick ? 10_000 : 100_000, random, ct);
+        var world = await WorldAsync(host, ct) ?? await PrepareAsync(host, quick ? 5_000 : 50_000, random, ct);
+        int first;
+        await using (var db = host.OpenTenant())
+            first = await db.Set<PlatformOrder>().CountAsync(o => o.PlatformOrderId.StartsWith("BENCH"), ct);
+        await PlatformOrdersAsync(host, world, count, first == 0 ? random : new Random(20261201 + first), ct, first);
         await IntakeAndAuditAsync(host, ct);
+    }
+
+    /// <summary>The world <see cref="PrepareAsync"/> made in this tenant, read back; null when it made none.</summary>
+    private static async Task<World?> WorldAsync(BenchHost host, CancellationToken ct)
+    {
+        await using var db = host.OpenTenant();
+        var codes = await Shelfbook.Catalog.Contracts.SkuQueries.Summaries(db).Where(s => s.Code.StartsWith("ORD")).Select(s => s.Code).OrderBy(c => c).ToListAsync(ct);
+        var shops = await db.Set<Shop>().Where(s => s.Code.StartsWith("ORDB-")).OrderBy(s => s.Code).Select(s => s.Id).ToListAsync(ct);
+        if (codes.Count == 0 || shops.Count == 0) return null;
+        return new World(codes, codes.Where((_, i) => i % 10 == 0).Select(c => "OLD" + c).ToList(),
+            Enumerable.Range(0, codes.Count / 100).Select(i => $"SET{i:D5}").ToList(), shops);
     }
 
     /// <summary>Every waiting platform order taken in, then every pending order audited a job chunk at a time.</summary>
@@ -219,7 +236,7 @@ public static class OrdersBench
     }
 
     /// <summary>Paid platform orders as the sync stores them: 1–5 lines, codes drawn by a skewed popularity, aliases and combos among them.</summary>
-    private static async Task PlatformOrdersAsync(BenchHost host, World world, int count, Random random, CancellationToken ct)
+    private static async Task PlatformOrdersAsync(BenchHost host, World world, int count, Random random, CancellationToken ct, int first = 0)
     {
         string Code() => random.NextDouble() switch
         {
@@ -234,10 +251,10 @@ public static class OrdersBench
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var orders = new List<PlatformOrder>(count);
         var lines = new List<PlatformOrderLine>(count * 2);
-        for (var i = 0; i < count; i++)
+        for (var i = first; i < first + count; i++)
         {
             var (province, city, district) = provinces[random.Next(provinces.Length)];
-            var paid = start.AddSeconds(i * 0.2);
+            var paid = start.AddSeconds((i - first) * 0.2);
             var order = new PlatformOrder
             {
                 ShopId = world.Shops[i % world.Shops.Count], Platform = i % world.Shops.Count % 2 == 0 ? ShopPlatform.Taobao : ShopPlatform.Pinduoduo,

@@ -137,9 +137,11 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
         if (shipments.Count == 0) return [];
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var ids = shipments.Select(s => s.OrderId).Distinct().ToList();
+        // Every reservation of the orders is taken at once: removed and read in one statement, so no release or other
+        // shipment can take it as well (one racing this waits for it, then finds nothing). A failed posting rolls it back.
         var held = new List<StockReservation>();
         foreach (var chunk in ids.Chunk(Chunk))
-            held.AddRange(await db.Set<StockReservation>().AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.OrderId)).ToListAsync(ct));
+            held.AddRange(await TakeAsync(chunk, ct));
         var byOrder = held.ToLookup(r => r.OrderId);
         var empty = ids.Where(id => !byOrder.Contains(id)).ToList();
         var shipped = new HashSet<Guid>();
@@ -154,7 +156,7 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
 
         var tracking = shipments.GroupBy(s => s.OrderId).ToDictionary(g => g.Key, g => g.First().TrackingNo);
         var parts = held.Select((r, i) => new ReservationToConsume(r, r.Quantity, MovementType.SalesShipment, "all", tracking[r.OrderId], $"reservations[{i}]")).ToList();
-        await ConsumeAsync(parts, ct);
+        await ConsumeAsync(parts, ct, taken: true);
         if (own is not null) await own.CommitAsync(ct);
         return ids.Select(id => byOrder.Contains(id)
             ? new ConsumedOrder(id, byOrder[id].Count(), byOrder[id].Sum(r => (long)r.Quantity), false)
@@ -165,8 +167,23 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
     internal static string KeyOf(ReservationToConsume part) =>
         $"{part.Type}:{part.Reservation.OrderLineId}:{part.Reservation.SkuId}:{part.Reservation.WarehouseId}:{part.ShipmentKey}";
 
-    /// <summary>Posts the parts as outbound movements that release what they consume, and shrinks or removes the reservations.</summary>
-    internal async Task ConsumeAsync(IReadOnlyList<ReservationToConsume> parts, CancellationToken ct)
+    /// <summary>Removes every reservation of the orders and answers them (<c>DELETE … RETURNING</c>), in the caller's transaction.</summary>
+    private async Task<List<StockReservation>> TakeAsync(Guid[] orderIds, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            return await db.Set<StockReservation>().FromSqlRaw("DELETE FROM stock_reservations WHERE order_id = ANY({0}) RETURNING *", orderIds)
+                .AsNoTracking().ToListAsync(ct);
+        // SQLite keeps a Guid as upper-case text; the ids go as one JSON array.
+        var json = System.Text.Json.JsonSerializer.Serialize(orderIds.Select(id => id.ToString().ToUpperInvariant()));
+        return await db.Set<StockReservation>().FromSqlRaw("DELETE FROM stock_reservations WHERE order_id IN (SELECT value FROM json_each({0})) RETURNING *", json)
+            .AsNoTracking().ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Posts the parts as outbound movements that release what they consume, and shrinks or removes the reservations
+    /// (already removed when <paramref name="taken"/>: each part then consumes its whole reservation).
+    /// </summary>
+    internal async Task ConsumeAsync(IReadOnlyList<ReservationToConsume> parts, CancellationToken ct, bool taken = false)
     {
         if (parts.Count == 0) return;
         // 即买即售: goods of a supplier's dropship warehouse pass through — booked in at the SKU's cost price (采购价) and
@@ -194,7 +211,9 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
                 UnitCost: passCost, Guard: StockGuard.OnHand, ReleasesReserved: p.Quantity));
         }
         var posted = await posting.PostAsync(drafts, ct);
-        if (posted.Replayed) return;
+        // Reservations taken for a shipment posted already would be released twice: something else changed them.
+        if (posted.Replayed && taken) throw Conflict();
+        if (posted.Replayed || taken) return;
         // The reservations were read before the posting locked their balances: each must still be as read, or a release
         // or another shipment got there first and the whole batch is rolled back rather than released twice.
         var repeated = parts.GroupBy(p => p.Reservation.Id).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
