@@ -8,6 +8,7 @@ using Shelfbook.Orders.Domain;
 using Shelfbook.Orders.Features.AuditOrders;
 using Shelfbook.Orders.Features.ChangeOrders;
 using Shelfbook.Orders.Features.IntakeOrders;
+using Shelfbook.Orders.Features.ListOrders;
 using Shelfbook.Orders.Features.ManageAllocationRules;
 using Shelfbook.Orders.Features.Presale;
 using Shelfbook.Orders.Features.Settings;
@@ -172,6 +173,11 @@ public abstract class OrderSettingsTests(ShelfbookApp app) : TenantTest(app)
         var mixedToo = await PlatformOrderAsync("p4", "CNY", ("TEE-R", 1, 5000), ("MUG", 1, 3000));
         await Session.PostAsync<IntakeRun>("/api/v1/orders/intake", null);
         var (o1, o2, o3, o4) = (await OrderOfAsync(mixed), await OrderOfAsync(onlyPresale), await OrderOfAsync(inStock), await OrderOfAsync(mixedToo));
+        // The order page marks each presale line with its day, from arrival on; the line in stock has no mark.
+        var detail = await Session.GetAsync<OrderDetail>($"/api/v1/orders/{o1.Id}");
+        Assert.Equal([("TEE-R", (DateTime?)null), ("MUG", Start(today.AddDays(10))), ("TEE-B", Start(today.AddDays(5)))],
+            detail.Lines.Select(l => (l.SellerCode, detail.PresaleLines!.TryGetValue(l.Id, out var day) ? (DateTime?)day : null)));
+        Assert.Empty((await Session.GetAsync<OrderDetail>($"/api/v1/orders/{o3.Id}")).PresaleLines!);
 
         // Off (the default): an order with presale goods waits whole for its latest day.
         var off = await Session.PostAsync<AuditRun>("/api/v1/orders/audit", new { orderIds = new[] { o4.Id, o3.Id } });

@@ -31,9 +31,14 @@ public sealed record OrderListQuery(
 /// <summary>How many orders each status tab holds, and each exception queue.</summary>
 public sealed record OrderCounts(IReadOnlyDictionary<OrderStatus, int> ByStatus, IReadOnlyDictionary<OrderExceptions, int> ByException);
 
-/// <summary>One order whole; <paramref name="Warehouse"/> is the allocated warehouse's code and name.</summary>
+/// <summary>
+/// One order whole; <paramref name="Warehouse"/> is the allocated warehouse's code and name. <paramref name="PresaleLines"/>
+/// marks each presale line (预售) with the day it ships from (UTC, the start of that day on the tenant's clock): a line whose
+/// SKU, or one of whose items, is on the seller's list of 预售商品 — the latest day when several are.
+/// </summary>
 public sealed record OrderDetail(Order Order, IReadOnlyList<OrderLine> Lines, IReadOnlyList<OrderItem> Items, IReadOnlyList<OrderSourceLink> Sources,
-    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null, OrderEstimate? Estimate = null, string? Carrier = null, string? Related = null);
+    IReadOnlyList<OrderLogEntry> Log, string? Warehouse = null, OrderEstimate? Estimate = null, string? Carrier = null, string? Related = null,
+    IReadOnlyDictionary<Guid, DateTime>? PresaleLines = null);
 
 /// <summary>System orders (系统订单): the list (newest first, a keyset page at a time), the tab counts and one order whole.</summary>
 public sealed class OrderQueries(TenantDbContext db)
@@ -178,6 +183,22 @@ public sealed class OrderQueries(TenantDbContext db)
         // The order it was merged into or split off from, by number.
         var relatedId = order.MergedInto ?? order.SplitFrom;
         var related = relatedId is { } r ? await db.Set<Order>().Where(o => o.Id == r).Select(o => o.OrderNo).SingleOrDefaultAsync(ct) : null;
-        return new OrderDetail(order, lines, items, sources, log, warehouse, estimate, carrier, related);
+        return new OrderDetail(order, lines, items, sources, log, warehouse, estimate, carrier, related, await PresaleLinesAsync(lines, items, ct));
+    }
+
+    /// <summary>The order's presale lines and their days, as audit reads them (a combo sold as such, or its parts).</summary>
+    private async Task<Dictionary<Guid, DateTime>> PresaleLinesAsync(List<OrderLine> lines, List<OrderItem> items, CancellationToken ct)
+    {
+        var skus = lines.Where(l => l.SkuId is not null).Select(l => l.SkuId!.Value).Concat(items.Select(i => i.SkuId)).Distinct().ToList();
+        var days = skus.Count == 0 ? []
+            : await db.Set<PresaleSku>().AsNoTracking().Where(p => skus.Contains(p.SkuId)).ToDictionaryAsync(p => p.SkuId, p => p.ShipFrom, ct);
+        var marks = new Dictionary<Guid, DateTime>();
+        void Take(Guid line, Guid sku)
+        {
+            if (days.TryGetValue(sku, out var day) && !(marks.TryGetValue(line, out var had) && had >= day)) marks[line] = day;
+        }
+        foreach (var line in lines.Where(l => l.SkuId is not null)) Take(line.Id, line.SkuId!.Value);
+        foreach (var item in items) Take(item.LineId, item.SkuId);
+        return marks;
     }
 }
