@@ -32,9 +32,21 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
     private static void Report(IPage page)
     {
         var output = TestContext.Current.TestOutputHelper;
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") output?.WriteLine($"console {message.Type}: {message.Text}"); };
-        page.RequestFailed += (_, request) => output?.WriteLine($"request failed: {request.Method} {request.Url} {request.Failure}");
-        page.Response += (_, response) => { if (response.Status >= 400) output?.WriteLine($"HTTP {response.Status}: {response.Url}"); };
+        // A page's late events (a request cut off as its test closed) come after the test: xUnit then refuses the line, and
+        // an exception thrown in Playwright's dispatcher would close the browser under every later test.
+        void Write(string line)
+        {
+            try
+            {
+                output?.WriteLine(line);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") Write($"console {message.Type}: {message.Text}"); };
+        page.RequestFailed += (_, request) => Write($"request failed: {request.Method} {request.Url} {request.Failure}");
+        page.Response += (_, response) => { if (response.Status >= 400) Write($"HTTP {response.Status}: {response.Url}"); };
     }
 
     /// <summary>The input of a form field, whether the test id sits on the input or on its wrapper.</summary>

@@ -308,6 +308,8 @@ public static class OrdersBench
         foreach (var i in items) (i.Id, i.OrderId, i.LineId) = (newItem[i.Id], newId[i.OrderId], newLine[i.LineId]);
         foreach (var s in sources) (s.OrderId, s.PlatformOrderId) = (newId[s.OrderId], Guid.CreateVersion7());
         foreach (var e in log) (e.Id, e.OrderId) = (0, newId[e.OrderId]);
+        // Only this scenario's orders' reservations (the inventory scenario's, made for no order, stay out).
+        reservations = reservations.Where(r => newId.ContainsKey(r.OrderId)).ToList();
         foreach (var r in reservations) (r.Id, r.OrderId, r.OrderLineId) = (0, newId[r.OrderId], newItem[r.OrderLineId]);
         foreach (var e in estimates) e.OrderId = newId[e.OrderId];
         var balances = reservations.GroupBy(r => (r.WarehouseId, r.SkuId)).Select(g => (g.Key.WarehouseId, g.Key.SkuId, Quantity: g.Sum(r => r.Quantity))).ToList();

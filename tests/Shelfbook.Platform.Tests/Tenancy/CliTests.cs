@@ -9,6 +9,7 @@ using Shelfbook.TestKit;
 namespace Shelfbook.Platform.Tests.Tenancy;
 
 /// <summary><c>shelfbook tenants create</c> against a fresh SQLite folder (and a PostgreSQL schema set when configured).</summary>
+[Collection(ConsoleUsers.Name)]
 public sealed class CliTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "shelfbook-cli-" + Guid.NewGuid().ToString("N")[..8]);
