@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -9,7 +10,7 @@ namespace Shelfbook.Data;
 /// inserts, batch updates). Microsoft.Data.Sqlite binds every parameter again through a binder object and opens a
 /// data reader on each execution; at a hundred thousand rows that was a third of a bulk insert's time. Values are
 /// bound exactly as Microsoft.Data.Sqlite binds them for EF's SQLite mappings (a Guid as upper-case text, a time as
-/// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, a bool as an integer), without a string per value; types it does not know
+/// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, a bool as an integer), as UTF-8 without a string per value; types it does not know
 /// (<see cref="Supports"/>) stay on the ADO.NET path. Errors are Microsoft.Data.Sqlite's own <see cref="SqliteException"/>.
 /// </summary>
 public sealed class SqliteRawStatement : IDisposable
@@ -50,7 +51,7 @@ public sealed class SqliteRawStatement : IDisposable
         var rc = value switch
         {
             null or DBNull => raw.sqlite3_bind_null(_stmt, index),
-            string s => raw.sqlite3_bind_text16(_stmt, index, s.AsSpan()),
+            string s => BindText(index, s),
             Guid g => BindGuid(index, g),
             DateTime d => BindTime(index, d),
             bool b => raw.sqlite3_bind_int64(_stmt, index, b ? 1 : 0),
@@ -65,21 +66,31 @@ public sealed class SqliteRawStatement : IDisposable
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
+    // Text goes to SQLite as UTF-8, its databases' encoding: UTF-16 would be converted by SQLite at every use, more slowly.
+    private byte[] _text = new byte[512];
+
+    private int BindText(int index, string value)
+    {
+        if (Encoding.UTF8.GetMaxByteCount(value.Length) > _text.Length) _text = new byte[Encoding.UTF8.GetMaxByteCount(value.Length)];
+        var length = Encoding.UTF8.GetBytes(value, _text);
+        return raw.sqlite3_bind_text(_stmt, index, _text.AsSpan(0, length));
+    }
+
     private int BindGuid(int index, Guid value)
     {
-        Span<char> text = stackalloc char[36];
+        Span<byte> text = stackalloc byte[36];
         value.TryFormat(text, out _, "D");
         for (var i = 0; i < text.Length; i++)
-            if (text[i] is >= 'a' and <= 'f') text[i] = (char)(text[i] - 32);
-        return raw.sqlite3_bind_text16(_stmt, index, text);
+            if (text[i] is >= (byte)'a' and <= (byte)'f') text[i] -= 32;
+        return raw.sqlite3_bind_text(_stmt, index, text);
     }
 
     private int BindTime(int index, DateTime value)
     {
-        Span<char> text = stackalloc char[32];
+        Span<byte> text = stackalloc byte[40];
         if (!value.TryFormat(text, out var written, TimeFormat, CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"The time {value:O} could not be written.");
-        return raw.sqlite3_bind_text16(_stmt, index, text[..written]);
+        return raw.sqlite3_bind_text(_stmt, index, text[..written]);
     }
 
     /// <summary>Runs the statement once with what is bound; answers the rows it changed.</summary>
