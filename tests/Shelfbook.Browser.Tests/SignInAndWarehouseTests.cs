@@ -614,6 +614,9 @@ public sealed class SignInAndWarehouseTests(BrowserApp browserApp) : IClassFixtu
         await WaitInteractiveAsync(page);
         await page.GetByRole(AriaRole.Tab, new() { Name = "异常 (1)" }).ClickAsync();
         await page.Locator("[data-testid=orders-table] tbody tr", new() { HasText = "SO26120100051" }).Locator("td").Nth(1).ClickAsync();
+        // Its CUP line is now a presale line: marked with the day it ships from.
+        await page.Locator("[data-testid=order-lines] [data-testid=line-presale]", new() { HasText = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) })
+            .WaitForAsync();
         await page.ClickAsync("[data-testid=order-accept-amount]");
         await page.Locator("[data-testid=order-accept-amount]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
         // The clicked button is gone, so focus is outside the dialog and Escape would not reach it: close it with its ✕.
