@@ -45,7 +45,7 @@ public class BatchSql(DbContext db)
         command.Parameters.AddRange(parameters.Select(p => p.Parameter).ToArray());
         command.Prepare();
         // Statements run per row go straight to SQLite's handle when every value is of a kind bound there as ADO.NET would.
-        var raw = Connection is SqliteConnection sqlite && parameters.All(p => SqliteRawStatement.Supports(p.Mapping.Converter?.ProviderClrType ?? p.Mapping.ClrType))
+        var raw = Connection is SqliteConnection sqlite && parameters.All(p => SqliteRawStatement.Supports(p.Mapping))
             ? new SqliteRawStatement(sqlite, sql, parameters.Length)
             : null;
         return new Prepared(command, parameters, raw);

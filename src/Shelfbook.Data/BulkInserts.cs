@@ -52,7 +52,7 @@ internal static class BulkInserts
     {
         var sql = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c.Column}\""))}) " +
                   $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-        if (connection is SqliteConnection sqlite && columns.All(c => SqliteRawStatement.Supports(c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType)))
+        if (connection is SqliteConnection sqlite && columns.All(c => SqliteRawStatement.Supports(c.Mapping)))
         {
             // Straight on SQLite's handle: the same values, without a binder and a data reader per row.
             using var statement = new SqliteRawStatement(sqlite, sql, columns.Count);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage;
 using SQLitePCL;
 
 namespace Shelfbook.Data;
@@ -37,8 +38,10 @@ public sealed class SqliteRawStatement : IDisposable
         _slots = Enumerable.Range(0, count).Select(i => raw.sqlite3_bind_parameter_index(_stmt, $"@p{i}")).ToArray();
     }
 
-    /// <summary>Whether a provider value of this CLR type (after EF's converter) is bound here as Microsoft.Data.Sqlite would.</summary>
-    public static bool Supports(Type type) =>
+    /// <summary>Whether the values of this mapping (after its converter, if any) are bound here as Microsoft.Data.Sqlite would.</summary>
+    public static bool Supports(RelationalTypeMapping mapping) => Supports(mapping.Converter?.ProviderClrType ?? mapping.ClrType);
+
+    private static bool Supports(Type type) =>
         (Nullable.GetUnderlyingType(type) ?? type) is var t
         && (t == typeof(string) || t == typeof(Guid) || t == typeof(DateTime) || t == typeof(bool) || t == typeof(long) || t == typeof(int)
             || t == typeof(short) || t == typeof(byte) || t == typeof(double) || t == typeof(byte[]));
