@@ -95,6 +95,7 @@ public static class ShelfbookCommands
             migrate,
             verify,
             Bench.BenchCommand.Build(provider, connection),
+            Crash.CrashCommand.Build(provider, connection),
         };
     }
 

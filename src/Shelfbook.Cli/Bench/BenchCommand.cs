@@ -52,7 +52,9 @@ public static class BenchCommand
                 var postgresConnection = parse.GetValue(reportPostgres);
                 var onPostgres = postgresConnection is null ? null : await RunAsync("Postgres", postgresConnection, chosen, isQuick, ct);
                 var machine = BenchMachine.Here(Path.GetTempPath(), await SqliteVersionAsync(ct), postgresConnection is null ? null : await PostgresVersionAsync(postgresConnection, ct));
-                await File.WriteAllTextAsync(reportPath, BenchReport.Markdown(machine, chosen, isQuick, onSqlite, onPostgres), ct);
+                // The crash runs' sections (shelfbook crash --report) are kept.
+                var crash = Crash.CrashReport.Sections(File.Exists(reportPath) ? await File.ReadAllTextAsync(reportPath, ct) : null);
+                await File.WriteAllTextAsync(reportPath, BenchReport.Markdown(machine, chosen, isQuick, onSqlite, onPostgres) + (crash.Length > 0 ? "\n" + crash + "\n" : ""), ct);
                 Console.WriteLine($"report: {reportPath}");
                 if (parse.GetValue(json) is { } both)
                     await File.WriteAllTextAsync(both, JsonSerializer.Serialize(new { sqlite = onSqlite, postgres = onPostgres }, Indented), ct);

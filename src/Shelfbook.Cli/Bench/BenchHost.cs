@@ -26,9 +26,9 @@ public sealed class BenchHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _tempFolder;
 
-    private BenchHost(WebApplication app, string? tempFolder, TenantCode tenant, HttpClient api)
+    private BenchHost(WebApplication app, string? tempFolder, TenantCode tenant, HttpClient api, string token)
     {
-        (_app, _tempFolder, Tenant, Api) = (app, tempFolder, tenant, api);
+        (_app, _tempFolder, Tenant, Api, Token) = (app, tempFolder, tenant, api, token);
     }
 
     public TenantCode Tenant { get; }
@@ -36,6 +36,15 @@ public sealed class BenchHost : IAsyncDisposable
     public HttpClient Api { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The administrator's API token (a bearer secret), good for any host on the same databases.</summary>
+    public string Token { get; }
+
+    /// <summary>The folder of the SQLite databases (null on PostgreSQL).</summary>
+    public string? DataPath => _tempFolder;
+
+    /// <summary>The PostgreSQL connection string in use (null on SQLite).</summary>
+    public string? Connection => Database == "Postgres" ? _app.Services.GetRequiredService<Databases>().Options.ConnectionString : null;
 
     public string Database => _app.Services.GetRequiredService<Databases>().Options.Provider.ToString();
 
@@ -80,7 +89,7 @@ public sealed class BenchHost : IAsyncDisposable
         }
         var api = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
-        return new BenchHost(app, temp, TenantCode.Parse(code), api);
+        return new BenchHost(app, temp, TenantCode.Parse(code), api, secret);
     }
 
     /// <summary>A DI scope acting in the bench tenant (as the API would), for calling a module's services directly.</summary>

@@ -223,7 +223,7 @@ public static class OrdersBench
         return new World(codes, aliases, combos, shops);
     }
 
-    private static async Task ImportAsync(BenchHost host, IEnumerable<Dictionary<string, object?>> rows, SheetKind? kind, CancellationToken ct)
+    internal static async Task ImportAsync(BenchHost host, IEnumerable<Dictionary<string, object?>> rows, SheetKind? kind, CancellationToken ct)
     {
         using var sheet = new MemoryStream();
         sheet.SaveAs(rows, excelType: ExcelType.XLSX);

@@ -76,23 +76,30 @@ public abstract class ConfirmShipmentTests(ShelfbookApp app, Sandbox sandbox) : 
     }
 
     [Fact]
-    public async Task A_refusal_shows_the_platforms_message_and_waits_for_a_retry_while_throttling_retries_by_itself()
+    public async Task A_refusal_shows_the_platforms_message_and_waits_for_a_retry_while_throttling_waits_seconds_without_using_up_attempts()
     {
         var (shop, orders) = await TaobaoShopAsync();
         await sandbox.PostAsync($"/_sandbox/taobao/sellers/{_session}/orders/{orders[1]}", new { status = "TRADE_CLOSED" });
         var refused = await QueueAsync(shop, orders[1], "YT2000000002", "YTO");
         await SendAsync();
         var throttled = await QueueAsync(shop, orders[2], "SF3000000003", "SF");
+        var behind = await QueueAsync(shop, orders[0], "SF3000000004", "SF");
         await sandbox.PostAsync($"/_sandbox/faults/taobao:{_session}", new { throttleNext = 1 });
         var run = await SendAsync();
 
+        // The shop's next row is not sent into the same limit: it waits for the next round.
         Assert.Equal((1, 0, 1, 0), (run.Sent, run.Accepted, run.Retrying, run.Rejected));
         var rows = (await Session.GetAsync<JsonElement>($"/api/v1/channels/confirmations?shopId={shop}")).GetProperty("items").EnumerateArray()
             .ToDictionary(r => r.GetProperty("id").GetInt64());
         Assert.Equal("Rejected", rows[refused.Id].GetProperty("state").GetString());
         Assert.Contains("交易已关闭", rows[refused.Id].GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal("Pending", rows[throttled.Id].GetProperty("state").GetString());
-        Assert.True(rows[throttled.Id].GetProperty("nextAttemptAt").GetDateTime() > DateTime.UtcNow.AddSeconds(30));
+        // Throttling is the platform's call limit, not the row's failure: no attempt is counted (a busy day must not use
+        // up a row's twelve), and it waits seconds, not the minutes of back-off a failure waits.
+        Assert.Equal(0, rows[throttled.Id].GetProperty("attempts").GetInt32());
+        Assert.InRange(rows[throttled.Id].GetProperty("nextAttemptAt").GetDateTime(), DateTime.UtcNow, DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(JsonValueKind.Null, rows[behind.Id].GetProperty("lastError").ValueKind);
+        Assert.Equal(1, rows[refused.Id].GetProperty("attempts").GetInt32());
         var retried = await Session.PostAsync<ConfirmationRow>($"/api/v1/channels/confirmations/{refused.Id}/retry", null);
         Assert.Equal(ConfirmationState.Pending, retried.State);
     }

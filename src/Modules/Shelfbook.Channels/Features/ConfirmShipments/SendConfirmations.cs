@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Connectors;
 using Shelfbook.Channels.Contracts;
@@ -21,10 +22,17 @@ public sealed record SendRun(int Sent, int Accepted, int Retrying, int Rejected)
 /// died is taken again when its lease expires. Passing failures (throttling, server errors, timeouts) wait 1, 2, 4 …
 /// minutes (at most an hour, twelve attempts); refusals (bad carrier, closed order, credentials) wait for a person.
 /// </summary>
-public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : IConfirmShipments
+public sealed class SendConfirmations(TenantDbContext db, ShopLinks links, IConfiguration configuration) : IConfirmShipments
 {
-    /// <summary>A send is one or two platform calls of at most Channels:Http:TimeoutSeconds each; the lease outlasts both with room.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A send is one or two platform calls of at most Channels:Http:TimeoutSeconds each; the lease outlasts both with room
+    /// (<c>Channels:WriteBack:LeaseSeconds</c>, 5 minutes by default). A row whose sender died is sent again after it, and
+    /// the connector first asks the platform whether the number is there already.
+    /// </summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Channels:WriteBack:LeaseSeconds", 300)));
+
+    /// <summary>The least a throttled send waits before it is tried again.</summary>
+    public static readonly TimeSpan ThrottleWait = TimeSpan.FromSeconds(5);
 
     public async Task<long> EnqueueAsync(ConfirmShipmentRequest request, CancellationToken ct) => (await QueueAsync(request, ct)).Id;
 
@@ -126,11 +134,14 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
     /// <summary>Sends up to <paramref name="max"/> due confirmations of the tenant, shop by shop.</summary>
     public async Task<SendRun> SendDueAsync(string node, int max, CancellationToken ct)
     {
-        var due = await Due(db.Time.StoredUtcNow()).OrderBy(c => c.Id).Take(max).Select(c => c.Id).ToListAsync(ct);
+        var due = await Due(db.Time.StoredUtcNow()).OrderBy(c => c.Id).Take(max).Select(c => new { c.Id, c.ShopId }).ToListAsync(ct);
         var (sent, accepted, retrying, rejected) = (0, 0, 0, 0);
         var opened = new Dictionary<Guid, ShopLink?>();
-        foreach (var id in due)
+        // A shop whose platform throttled a send gets no more sends this round: the next would be throttled too.
+        var throttled = new HashSet<Guid>();
+        foreach (var (id, shopId) in due.Select(d => (d.Id, d.ShopId)))
         {
+            if (throttled.Contains(shopId)) continue;
             // Each row's lease starts when it is taken, not when the round began: a round of slow sends must not hand out expired leases.
             var now = db.Time.StoredUtcNow();
             var until = now + Lease;
@@ -141,6 +152,7 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
             sent++;
             string? error = null;
             var retry = false;
+            var throttle = false;
             TimeSpan? wait = null;
             try
             {
@@ -152,7 +164,7 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
             }
             catch (PlatformCallException e)
             {
-                (error, retry, wait) = (e.Message, e.Failure is PlatformFailure.Throttled or PlatformFailure.Server, e.RetryAfter);
+                (error, retry, throttle, wait) = (e.Message, e.Failure is PlatformFailure.Throttled or PlatformFailure.Server, e.Failure == PlatformFailure.Throttled, e.RetryAfter);
             }
             catch (RuleViolatedException e)
             {
@@ -163,12 +175,16 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links) : ICo
                 // Anything else (the shop's link gone, a database hiccup) is an attempt that failed and waits like a passing failure.
                 (error, retry) = ($"{e.GetType().Name}: {e.Message}", true);
             }
-            var attempts = row.Attempts + 1;
+            // Throttling says nothing about the row (the platform's call limit was reached): it is not an attempt, and the row
+            // waits only as long as the platform asks (at least ThrottleWait), not the minutes of back-off of a failure.
+            var attempts = throttle ? row.Attempts : row.Attempts + 1;
+            if (throttle) throttled.Add(row.ShopId);
             var at = db.Time.StoredUtcNow();
             var message = PlatformValues.Cut(error, 1000);
             var state = error is null ? ConfirmationState.Accepted
-                : retry && attempts < ShipmentConfirmation.MaxAttempts ? ConfirmationState.Pending : ConfirmationState.Rejected;
-            DateTime? next = state == ConfirmationState.Pending ? at + (wait is { } w && w > ShipmentConfirmation.Backoff(attempts) ? w : ShipmentConfirmation.Backoff(attempts)) : null;
+                : throttle || (retry && attempts < ShipmentConfirmation.MaxAttempts) ? ConfirmationState.Pending : ConfirmationState.Rejected;
+            var backoff = throttle ? ThrottleWait : ShipmentConfirmation.Backoff(attempts);
+            DateTime? next = state == ConfirmationState.Pending ? at + (wait is { } w && w > backoff ? w : backoff) : null;
             DateTime? acceptedAt = error is null ? at : null;
             await db.Set<ShipmentConfirmation>().Where(c => c.Id == id && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
                 .SetProperty(c => c.State, state).SetProperty(c => c.Attempts, attempts).SetProperty(c => c.LastError, message)

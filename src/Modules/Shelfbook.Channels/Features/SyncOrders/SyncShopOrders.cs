@@ -31,7 +31,11 @@ public sealed record SyncRun(Guid ShopId, int Windows, int Pages, int Inserted, 
 /// </summary>
 public sealed class SyncShopOrders(TenantDbContext db, ShopLinks links, StorePlatformOrders store, IConfiguration configuration)
 {
-    public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a shop stays leased to a node that stopped answering (<c>Channels:Sync:LeaseSeconds</c>, 5 minutes by
+    /// default): a node that dies mid-run leaves its shop to the next one after this. Each stored window renews it.
+    /// </summary>
+    private TimeSpan LeaseTime => TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Channels:Sync:LeaseSeconds", 300)));
     private const int ThrottleRetries = 5;
 
     /// <summary>One run's share of a long catch-up; the rest follows at the next round, so other shops and write-backs are not kept waiting.</summary>

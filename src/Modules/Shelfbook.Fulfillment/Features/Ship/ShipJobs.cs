@@ -24,7 +24,8 @@ public sealed record ShipJobRowView(int Row, string? OrderNo, Guid? OrderId, str
 /// </summary>
 public sealed class ShipJobs(TenantDbContext db, ShipParcels ship, IConfiguration configuration, CurrentUser user)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>How long a job stays leased to a worker that stopped answering (<c>Fulfillment:Jobs:LeaseSeconds</c>, 2 minutes by default); each chunk renews it.</summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Fulfillment:Jobs:LeaseSeconds", 120)));
 
     /// <summary>Rows per chunk: <c>Fulfillment:Jobs:ChunkSize</c> (5,000 by default; a chunk is one transaction).</summary>
     private int ChunkSize => Math.Clamp(configuration.GetValue("Fulfillment:Jobs:ChunkSize", 5_000), 1, ShipParcels.MaxRows);

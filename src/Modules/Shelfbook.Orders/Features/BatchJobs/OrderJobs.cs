@@ -40,8 +40,11 @@ public sealed class OrderJobs(
     TenantDbContext db, OrderQueries queries, AuditOrders.AuditOrders audit, ChangeOrders.ChangeOrders change, SetCarrier.SetCarrier carriers,
     EditGoods.EditGoods goods, MergeSplit.RearrangeOrders rearrange, CurrentUser user, IConfiguration configuration)
 {
-    /// <summary>How long a worker holds a job between chunks before another may take it over.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a worker holds a job between chunks before another may take it over (<c>Orders:Jobs:LeaseSeconds</c>,
+    /// 2 minutes by default): the wait after a node dies mid-job.
+    /// </summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Orders:Jobs:LeaseSeconds", 120)));
 
     public async Task<OrderJobView> CreateAsync(JobRequest request, CancellationToken ct)
     {
