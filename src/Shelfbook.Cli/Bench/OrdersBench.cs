@@ -158,7 +158,7 @@ public static class OrdersBench
         return (intake, intakeSeconds, audited, shortOrders);
     }
 
-    private sealed record World(List<string> Codes, List<string> Aliases, List<string> Combos, List<Guid> Shops);
+    internal sealed record World(List<string> Codes, List<string> Aliases, List<string> Combos, List<Guid> Shops);
 
     /// <summary>Three warehouses with stock, the SKUs (one in ten with an old code as alias), 500 two-part combos and a Taobao shop.</summary>
     private static async Task<World> PrepareAsync(BenchHost host, int skuCount, Random random, CancellationToken ct)
@@ -235,14 +235,17 @@ public static class OrdersBench
         if (!result.Written) throw new InvalidOperationException($"The bench {kind?.ToString() ?? "SKUs"} could not be imported: " + string.Join("; ", result.Errors.Take(3)));
     }
 
-    /// <summary>Paid platform orders as the sync stores them: 1–5 lines, codes drawn by a skewed popularity, aliases and combos among them.</summary>
-    private static async Task PlatformOrdersAsync(BenchHost host, World world, int count, Random random, CancellationToken ct, int first = 0)
+    /// <summary>
+    /// Paid platform orders as the sync stores them (ids <paramref name="prefix"/> and a number from <paramref name="first"/>):
+    /// 1–5 lines, codes drawn by a skewed popularity, aliases and combos among them (when the world has them), a few unknown.
+    /// </summary>
+    internal static async Task PlatformOrdersAsync(BenchHost host, World world, int count, Random random, CancellationToken ct, int first = 0, string prefix = "BENCH")
     {
         string Code() => random.NextDouble() switch
         {
-            < 0.08 => world.Aliases[(int)(Math.Pow(random.NextDouble(), 3) * world.Aliases.Count)],
-            < 0.15 => world.Combos[random.Next(world.Combos.Count)],
-            < 0.16 => "UNKNOWN-" + random.Next(1000),
+            < 0.08 when world.Aliases.Count > 0 => world.Aliases[(int)(Math.Pow(random.NextDouble(), 3) * world.Aliases.Count)],
+            < 0.15 when world.Combos.Count > 0 => world.Combos[random.Next(world.Combos.Count)],
+            >= 0.15 and < 0.16 => "UNKNOWN-" + random.Next(1000),
             _ => world.Codes[(int)(Math.Pow(random.NextDouble(), 3) * world.Codes.Count)],
         };
         var provinces = new[] { ("广东省", "深圳市", "南山区"), ("浙江省", "杭州市", "西湖区"), ("江苏省", "南京市", "鼓楼区"), ("北京市", "北京市", "朝阳区"), ("四川省", "成都市", "武侯区") };
@@ -258,7 +261,7 @@ public static class OrdersBench
             var order = new PlatformOrder
             {
                 ShopId = world.Shops[i % world.Shops.Count], Platform = i % world.Shops.Count % 2 == 0 ? ShopPlatform.Taobao : ShopPlatform.Pinduoduo,
-                PlatformOrderId = $"BENCH{i:D7}", Status = PlatformOrderStatus.AwaitingShipment, PlatformStatus = "WAIT_SELLER_SEND_GOODS", PlacedAt = paid.AddMinutes(-1),
+                PlatformOrderId = $"{prefix}{i:D7}", Status = PlatformOrderStatus.AwaitingShipment, PlatformStatus = "WAIT_SELLER_SEND_GOODS", PlacedAt = paid.AddMinutes(-1),
                 PaidAt = paid, PlatformUpdatedAt = paid, BuyerNick = "tb" + random.Next(1_000_000, 9_999_999), ReceiverName = "收货人" + random.Next(10_000),
                 ReceiverPhone = "138" + random.Next(10_000_000, 99_999_999), Country = "CN", Province = province, City = city, District = district,
                 Address = $"科技路{random.Next(1, 999)}号", Currency = "CNY", RawPayload = "{}", FirstStoredAt = paid, StoredAt = paid,

@@ -93,8 +93,17 @@ public sealed class CrashHarness : IAsyncDisposable
     public static async Task<CrashResult> RunAsync(string? provider, string? connection, CrashOptions options, TextWriter output, CancellationToken ct)
     {
         var host = await BenchHost.StartAsync(provider, connection, ct);
-        var sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
-        await sandbox.StartAsync(ct);
+        WebApplication sandbox;
+        try
+        {
+            sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+            await sandbox.StartAsync(ct);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         await using var harness = new CrashHarness(host, sandbox, options, output);
         return await harness.RunAsync(ct);
     }
@@ -116,9 +125,15 @@ public sealed class CrashHarness : IAsyncDisposable
                 var shop = await NewShopAsync(batch, ct);
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var killer = KillAsync(shop, Math.Min(_options.KillsPerBatch, _options.Cycles - _kills), done.Token);
+                string? stuck = null;
                 try
                 {
                     await DriveAsync(shop, killer, ct);
+                }
+                catch (TimeoutException e)
+                {
+                    // A batch that stops moving (an order or a write-back left behind) is a violation: checked, reported, and the run ends.
+                    stuck = e.Message;
                 }
                 finally
                 {
@@ -129,10 +144,12 @@ public sealed class CrashHarness : IAsyncDisposable
                 if (_node is null || _node.HasExited) await StartNodeAsync(ct);
                 if (_options.BeforeChecks is { } damage) await damage(_host, _state, Session(batch));
                 var found = await CheckAsync(batch, shop, ct);
+                if (stuck is not null) found.Insert(0, new CrashViolation(batch, "the batch finishes", stuck));
                 violations.AddRange(found);
                 orders += _options.Orders;
-                _out.WriteLine($"batch {batch}: {_options.Orders} orders shipped and confirmed, {_kills} kills so far, {(found.Count == 0 ? "all checks clean" : found.Count + " violation(s)")} ({clock.Elapsed.TotalSeconds:0} s)");
+                _out.WriteLine($"batch {batch}: {_options.Orders} orders {(stuck is null ? "shipped and confirmed" : "NOT finished")}, {_kills} kills so far, {(found.Count == 0 ? "all checks clean" : found.Count + " violation(s)")} ({clock.Elapsed.TotalSeconds:0} s)");
                 foreach (var v in found) _out.WriteLine($"  VIOLATION {v.Check}: {v.Detail}");
+                if (stuck is not null) break;
             }
         }
         finally
@@ -524,7 +541,7 @@ public sealed class CrashHarness : IAsyncDisposable
         foreach (var twice in accepted.Where(a => a.Value.Count > 1).Take(5)) Fail("each confirmation at most once", $"platform order {twice.Key} was confirmed {twice.Value.Count} times");
         var missing = tids.Where(t => !accepted.ContainsKey(t)).ToList();
         if (missing.Count > 0) Fail("every confirmation in the end", $"{missing.Count} platform orders never confirmed, e.g. {missing[0]}");
-        var byTid = orders.ToDictionary(o => o.PlatformOrderNo ?? "", o => o.TrackingNo);
+        var byTid = orders.GroupBy(o => o.PlatformOrderNo ?? "").ToDictionary(g => g.Key, g => g.First().TrackingNo);
         foreach (var wrong in accepted.Where(a => byTid.GetValueOrDefault(a.Key) != a.Value[0].TrackingNo).Take(5))
             Fail("the confirmed number is the parcel's", $"platform order {wrong.Key} confirmed with {wrong.Value[0].TrackingNo}, shipped with {byTid.GetValueOrDefault(wrong.Key)}");
         return found;

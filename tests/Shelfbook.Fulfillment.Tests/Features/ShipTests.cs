@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Shelfbook.Catalog.Contracts;
 using Shelfbook.Channels.Domain;
 using Shelfbook.Channels.Features.ConfirmShipments;
@@ -111,6 +112,32 @@ public abstract class ShipTests(ShelfbookApp app, Sandbox sandbox) : TenantTest(
         // Held orders with stock are restored for the ledger check at the end.
         await using (var db = Session.OpenDb())
             await db.Set<Order>().Where(o => o.Id == third.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Audited).SetProperty(o => o.HeldFrom, (OrderStatus?)null));
+    }
+
+    [Fact]
+    public async Task Two_calls_shipping_one_order_at_once_ship_it_once_and_the_one_that_lost_is_told_to_try_again()
+    {
+        var (_, _, audited) = await AuditedAsync(4);
+        var request = new ShipRequest("OneClick", OrderIds: [audited[0].Id]);
+        await using var first = Session.Scope();
+        var db = first.ServiceProvider.GetRequiredService<Shelfbook.Data.Tenancy.TenantDbContext>();
+        Task<ShipRun> second;
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            Assert.Equal(1, (await first.ServiceProvider.GetRequiredService<ShipParcels>().ShipAsync(request, CancellationToken.None)).Shipped);
+            // The second call reads the order while the first is not committed, then waits at the parcel's unique index
+            // (PostgreSQL), or waits for the first's write lock before it reads (SQLite).
+            second = Task.Run(() => Session.WithAsync<ShipParcels, ShipRun>(s => s.ShipAsync(request, CancellationToken.None)));
+            await Task.Delay(1500);
+            await tx.CommitAsync();
+        }
+        ShipRun? run = null;
+        var error = await Record.ExceptionAsync(async () => run = await second);
+
+        if (error is null) Assert.Equal((0, "order.already_shipped"), (run!.Shipped, run.Results[0].Code));
+        else Assert.IsType<DbUpdateConcurrencyException>(error);
+        await using var check = Session.OpenDb();
+        Assert.Equal(1, await check.Set<Parcel>().CountAsync(p => p.OrderId == audited[0].Id));
     }
 
     [Fact]

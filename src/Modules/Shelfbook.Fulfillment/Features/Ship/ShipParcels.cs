@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shelfbook.Channels.Contracts;
+using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Fulfillment.Domain;
 using Shelfbook.Inventory.Contracts;
@@ -235,7 +236,16 @@ public sealed class ShipParcels(TenantDbContext db, IShipOrders orders, IReserve
                     .ExecuteUpdateAsync(u => u.SetProperty(w => w.Status, WaybillStatus.Active), ct);
                 if (live != chunk.Length) throw new DbUpdateConcurrencyException($"{chunk.Length - live} of the waybills were cancelled while the parcels were being shipped.");
             }
-            await db.BulkInsertAsync(parcels, ct);
+            try
+            {
+                await db.BulkInsertAsync(parcels, ct);
+            }
+            catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e))
+            {
+                // Another call shipped one of these orders (or used one of these numbers) after this one read them: a lost
+                // race like any order changed meanwhile, not a duplicate the caller sent — nothing shipped, try again.
+                throw new DbUpdateConcurrencyException("An order or tracking number was shipped by another call meanwhile; nothing was shipped, try again.", e);
+            }
             // 虚拟发货 writes back only: the order stays in fulfillment with its stock until its parcel completes.
             if (mode != ShipMode.Virtual)
             {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Shelfbook.Catalog.Contracts;
+using Shelfbook.Data;
 using Shelfbook.Data.Tenancy;
 using Shelfbook.Inventory.Contracts;
 using Shelfbook.Inventory.Data;
@@ -103,7 +104,16 @@ public sealed class StockReservations(TenantDbContext db, ISkuDirectory skus, St
             results.Add(new OrderReservation(order.Key, true, false, []));
         }
 
-        await db.BulkInsertAsync(rows, ct);
+        try
+        {
+            await db.BulkInsertAsync(rows, ct);
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e))
+        {
+            // Another call reserved one of these orders after this one looked (the same order audited twice at once): a
+            // lost race, refused whole like any stock that changed meanwhile.
+            throw Conflict();
+        }
         await AdjustReservedAsync(sql, taken, allowNegative, ct);
         if (own is not null) await own.CommitAsync(ct);
         return results;
