@@ -88,6 +88,7 @@ public sealed class ChannelsModule : ShelfbookModule
         services.AddScoped<Features.ConfirmShipments.SendConfirmations>();
         services.AddScoped<Contracts.IConfirmShipments>(sp => sp.GetRequiredService<Features.ConfirmShipments.SendConfirmations>());
         services.AddHostedService<OrderSyncWorker>();
+        services.AddHostedService<Features.ConfirmShipments.ConfirmationWorker>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder group) => ChannelEndpoints.Map(group);

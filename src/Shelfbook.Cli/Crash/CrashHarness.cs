@@ -415,9 +415,11 @@ public sealed class CrashHarness : IAsyncDisposable
         foreach (var result in fetched.Value.GetProperty("results").EnumerateArray())
             if (result.GetProperty("trackingNo").GetString() is { } tracking)
                 rows.Add(new { orderNo = result.GetProperty("orderNo").GetString(), trackingNo = tracking, carrierCode = result.GetProperty("carrierCode").GetString() });
-            else refused.Add($"{result.GetProperty("orderNo").GetString()}: {result.GetProperty("message").GetString()}");
-        // Orders shipped meanwhile by a job the node resumed answer "shipped already": not a failure of this driver.
-        if (refused.Count > 0 && rows.Count == 0 && !refused.TrueForAll(r => r.Contains("shipped", StringComparison.Ordinal)))
+            else if (result.GetProperty("code").GetString() != "order.shipped")
+                refused.Add($"{result.GetProperty("orderNo").GetString()}: {result.GetProperty("message").GetString()}");
+        // Orders shipped meanwhile by a job the node resumed answer order.shipped: not a failure. Any other refusal with
+        // no number issued at all is the carrier's or the data's, and stops the run with its reason.
+        if (refused.Count > 0 && rows.Count == 0)
             throw new InvalidOperationException("No waybill number was issued: " + string.Join("; ", refused.Take(3)));
         if (rows.Count > 0)
             await CallAsync(c => c.PostAsJsonAsync(new Uri("/api/v1/fulfillment/ship-jobs", UriKind.Relative), new { mode = "Simple", rows }, ct));

@@ -19,8 +19,9 @@ public sealed record SendRun(int Sent, int Accepted, int Retrying, int Rejected)
 /// <summary>
 /// The write-back outbox (回传): queues confirmations idempotently, and sends the due ones. A sender takes a row with a
 /// conditional update (state Sending, owner, expiry), so two nodes never send the same row at once; a row whose sender
-/// died is taken again when its lease expires. Passing failures (throttling, server errors, timeouts) wait 1, 2, 4 …
-/// minutes (at most an hour, twelve attempts); refusals (bad carrier, closed order, credentials) wait for a person.
+/// died is taken again when its lease expires. Passing failures (server errors, timeouts) wait 1, 2, 4 … minutes (at
+/// most an hour, twelve attempts); throttling counts no attempt and waits what the platform asks (at least
+/// <see cref="ThrottleWait"/>); refusals (bad carrier, closed order, credentials) wait for a person.
 /// </summary>
 public sealed class SendConfirmations(TenantDbContext db, ShopLinks links, IConfiguration configuration) : IConfirmShipments
 {

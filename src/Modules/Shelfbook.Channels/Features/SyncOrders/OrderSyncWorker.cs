@@ -13,7 +13,8 @@ namespace Shelfbook.Channels.Features.SyncOrders;
 
 /// <summary>
 /// The channels' schedule on every app node: every few seconds it looks through the active tenants for shops whose next
-/// sync is due and runs them, then the shops whose stock push is due, then sends the due shipment confirmations; leases keep two nodes off the same shop or row.
+/// sync is due and runs them, then the shops whose stock push is due; leases keep two nodes off the same shop. The
+/// shipment confirmations have their own schedule (<see cref="ConfirmShipments.ConfirmationWorker"/>), so syncs never hold them up.
 /// Off with <c>Channels:Sync:Enabled=false</c> (the tests run syncs themselves).
 /// </summary>
 public sealed class OrderSyncWorker(
@@ -53,11 +54,6 @@ public sealed class OrderSyncWorker(
                 var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, Node, false, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
             });
-        await using (var scope = scopes.ForTenant(tenant, "回传"))
-        {
-            var sent = await scope.ServiceProvider.GetRequiredService<ConfirmShipments.SendConfirmations>().SendDueAsync(Node, 200, ct);
-            if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
-        }
     }
 
     /// <summary>One shop's work; what goes wrong with it is logged and does not hold up the other shops or the write-backs.</summary>

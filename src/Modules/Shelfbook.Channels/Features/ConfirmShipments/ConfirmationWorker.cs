@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shelfbook.Data;
+using Shelfbook.Kernel;
+using Shelfbook.Platform.Tenancy;
+
+namespace Shelfbook.Channels.Features.ConfirmShipments;
+
+/// <summary>
+/// Sends the due shipment confirmations (回传) of every active tenant every <c>Channels:WriteBack:PollSeconds</c> (5), on its
+/// own schedule: a round of order syncs (each shop up to two minutes of catch-up) never holds up the tracking numbers
+/// the platforms are waiting for. Per-row leases keep two nodes off the same row. Off with <c>Channels:Sync:Enabled=false</c>,
+/// like the sync (the tests send themselves).
+/// </summary>
+public sealed class ConfirmationWorker(
+    IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ConfirmationWorker> log)
+    : TenantRoundsWorker(databases, time, lifetime, log)
+{
+    protected override string Name => "write-back";
+
+    protected override TimeSpan? Every => configuration.GetValue("Channels:Sync:Enabled", true)
+        ? TimeSpan.FromSeconds(configuration.GetValue("Channels:WriteBack:PollSeconds", configuration.GetValue("Channels:Sync:PollSeconds", 5)))
+        : null;
+
+    protected override async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
+    {
+        await using var scope = scopes.ForTenant(tenant, "回传");
+        var sent = await scope.ServiceProvider.GetRequiredService<SendConfirmations>().SendDueAsync(Node, 200, ct);
+        if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
+    }
+}
