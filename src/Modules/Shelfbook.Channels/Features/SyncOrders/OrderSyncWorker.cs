@@ -56,7 +56,7 @@ public sealed class OrderSyncWorker(
             });
     }
 
-    /// <summary>One shop's work; what goes wrong with it is logged and does not hold up the other shops or the write-backs.</summary>
+    /// <summary>One shop's work; what goes wrong with it is logged and does not hold up the other shops.</summary>
     private async Task EachAsync(string work, Guid shopId, TenantCode tenant, Func<Task> run)
     {
         try
