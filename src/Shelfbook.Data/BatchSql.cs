@@ -27,6 +27,8 @@ public class BatchSql(DbContext db)
         var command = (NpgsqlCommand)Connection.CreateCommand();
         command.Transaction = (NpgsqlTransaction)Transaction;
         command.CommandText = sql;
+        // Each such command is executed once by its caller.
+        SqlStatements.Add();
         return command;
     }
 
@@ -69,12 +71,17 @@ public class BatchSql(DbContext db)
         // SQLite does its work synchronously; async wrappers would only add a task per row.
         public int Execute()
         {
+            SqlStatements.Add();
             if (raw is null) return SetParameters().ExecuteNonQuery();
             for (var i = 0; i < _values.Length; i++) raw.Bind(i, _values[i]);
             return raw.Execute();
         }
 
-        public DbDataReader Read() => SetParameters().ExecuteReader();
+        public DbDataReader Read()
+        {
+            SqlStatements.Add();
+            return SetParameters().ExecuteReader();
+        }
 
         private DbCommand SetParameters()
         {

@@ -61,6 +61,7 @@ internal static class BulkInserts
                 ct.ThrowIfCancellationRequested();
                 for (var i = 0; i < columns.Count; i++) statement.Bind(i, Value(read(row, columns[i].Property), columns[i].Mapping));
                 statement.Execute();
+                SqlStatements.Add();
             }
             return;
         }
@@ -77,6 +78,7 @@ internal static class BulkInserts
             for (var i = 0; i < columns.Count; i++) parameters[i].Value = Value(read(row, columns[i].Property), columns[i].Mapping) ?? DBNull.Value;
             // SQLite does its work synchronously; the async wrapper would only add a task per row.
             command.ExecuteNonQuery();
+            SqlStatements.Add();
         }
     }
 
@@ -98,6 +100,7 @@ internal static class BulkInserts
             }
         }
         await importer.CompleteAsync(ct);
+        SqlStatements.Add();
     }
 
     /// <summary>The importer resolves its converter from the CLR type, so each value is written as what it is.</summary>

@@ -133,6 +133,7 @@ public sealed class Databases
                 .AddInterceptors(SqliteWriteAheadLog.Instance);
         else
             builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrations));
+        builder.AddInterceptors(SqlStatements.Counter.Instance);
         builder.UseSnakeCaseNamingConvention()
             .ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, TenantModelCacheKeyFactory>();
     }

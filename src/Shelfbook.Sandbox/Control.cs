@@ -30,7 +30,7 @@ public sealed record LifecycleInput(string? Platform = null, string? Seller = nu
 public sealed record FaultsInput(
     int? ThrottleNext = null, int? ServerErrorNext = null, int? HtmlNext = null, int? LatencyMs = null, bool? DuplicateAcrossPages = null,
     int? UpdateDuringPaging = null, string[]? Malformed = null, int? SlowAnswerNext = null, int? SlowAnswerMs = null, int? ClockSkewSeconds = null,
-    string? SlowAnswerOnly = null, string? ThrottleOnly = null, int? ThrottleAfter = null);
+    string? SlowAnswerOnly = null, string? ThrottleOnly = null, int? ThrottleAfter = null, double? ErrorRate = null);
 
 public sealed record CarrierAccountInput(string Carrier, string AppKey, string AppSecret, string CustomerCode, long Balance = 10_000);
 
@@ -349,7 +349,9 @@ public static class Control
         });
         control.MapPost("/faults/{platform}", (string platform, FaultsInput input, SandboxState state) =>
         {
+            if (input.ErrorRate is < 0 or > 1) return Results.BadRequest(new { error = "errorRate is a share of calls, from 0 to 1" });
             var faults = state.FaultsOf(platform);
+            if (input.ErrorRate is { } rate) faults.ErrorRate = rate;
             faults.FailNext(input.ThrottleOnly is null ? input.ThrottleNext : null, input.ServerErrorNext, input.HtmlNext);
             if (input.ThrottleOnly is { } only) faults.ThrottleCalls(input.ThrottleNext ?? 1, only, input.ThrottleAfter ?? 0);
             faults.AnswerSlowly(input.SlowAnswerNext, input.SlowAnswerMs, input.SlowAnswerOnly);

@@ -82,7 +82,10 @@ public sealed class Faults
         Volatile.Write(ref _throttleNext, calls);
     }
 
-    public bool TakeServerError() => Take(ref _serverErrorNext);
+    /// <summary>The share of calls (0–1) answered with a server error at random, on top of the counted ones: a flaky platform on its busiest day.</summary>
+    public double ErrorRate { get; set; }
+
+    public bool TakeServerError() => Take(ref _serverErrorNext) || (ErrorRate > 0 && Random.Shared.NextDouble() < ErrorRate);
 
     public bool TakeHtml() => Take(ref _htmlNext);
 

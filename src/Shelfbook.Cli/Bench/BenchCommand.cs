@@ -26,7 +26,10 @@ public static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
         var report = new Option<string?>("--report") { Description = "Run on SQLite (and on PostgreSQL with --report-postgres) and write the report (docs/benchmarks.md)" };
         var reportPostgres = new Option<string?>("--report-postgres") { Description = "The PostgreSQL connection string the report's second run uses" };
-        var command = new Command("bench", "Measure Shelfbook: one line per figure (name: value unit)") { scenarios, quick, json, report, reportPostgres };
+        var command = new Command("bench", "Measure Shelfbook: one line per figure (name: value unit)")
+        {
+            scenarios, quick, json, report, reportPostgres, Double11Command.Build(provider, connection),
+        };
         command.SetAction(async (parse, ct) =>
         {
             var named = parse.GetValue(scenarios) ?? [];
@@ -52,8 +55,8 @@ public static class BenchCommand
                 var postgresConnection = parse.GetValue(reportPostgres);
                 var onPostgres = postgresConnection is null ? null : await RunAsync("Postgres", postgresConnection, chosen, isQuick, ct);
                 var machine = BenchMachine.Here(Path.GetTempPath(), await SqliteVersionAsync(ct), postgresConnection is null ? null : await PostgresVersionAsync(postgresConnection, ct));
-                // The crash runs' sections (shelfbook crash --report) are kept.
-                var crash = Crash.CrashReport.Sections(File.Exists(reportPath) ? await File.ReadAllTextAsync(reportPath, ct) : null);
+                // The crash runs' and double-11 replays' sections (shelfbook crash --report, bench double11 --report) are kept.
+                var crash = ReportSections.Kept(File.Exists(reportPath) ? await File.ReadAllTextAsync(reportPath, ct) : null);
                 await File.WriteAllTextAsync(reportPath, BenchReport.Markdown(machine, chosen, isQuick, onSqlite, onPostgres) + (crash.Length > 0 ? "\n" + crash + "\n" : ""), ct);
                 Console.WriteLine($"report: {reportPath}");
                 if (parse.GetValue(json) is { } both)

@@ -74,7 +74,8 @@ public sealed class CrashHarness : IAsyncDisposable
     private readonly List<string> _killPoints = [];
     private readonly Dictionary<string, int> _killStages = new(StringComparer.Ordinal);
     private Process? _node;
-    private string _nodeLog = "";
+    /// <summary>The running node's output (warnings and errors), its last part kept.</summary>
+    private readonly System.Text.StringBuilder _nodeLog = new();
     private Guid _warehouseId;
     private int _kills;
     private int _postgresRestarts;
@@ -250,9 +251,18 @@ public sealed class CrashHarness : IAsyncDisposable
         if (_host.Connection is { } connection) start.Environment["Database__ConnectionString"] = connection;
         var node = Process.Start(start) ?? throw new InvalidOperationException("The Shelfbook process did not start.");
         _node = node;
-        var log = new System.Text.StringBuilder();
-        node.OutputDataReceived += (_, e) => { lock (log) if (e.Data is not null && log.Length < 200_000) log.AppendLine(e.Data); };
-        node.ErrorDataReceived += (_, e) => { lock (log) if (e.Data is not null && log.Length < 200_000) log.AppendLine(e.Data); };
+        lock (_nodeLog) _nodeLog.Clear();
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            lock (_nodeLog)
+            {
+                if (_nodeLog.Length > 200_000) _nodeLog.Remove(0, 100_000);
+                _nodeLog.AppendLine(line);
+            }
+        }
+        node.OutputDataReceived += (_, e) => Keep(e.Data);
+        node.ErrorDataReceived += (_, e) => Keep(e.Data);
         node.BeginOutputReadLine();
         node.BeginErrorReadLine();
         var deadline = Stopwatch.StartNew();
@@ -260,8 +270,7 @@ public sealed class CrashHarness : IAsyncDisposable
         {
             if (node.HasExited)
             {
-                lock (log) _nodeLog = log.ToString();
-                throw new InvalidOperationException($"Shelfbook exited with {node.ExitCode} as it started:\n{_nodeLog}");
+                throw new InvalidOperationException($"Shelfbook exited with {node.ExitCode} as it started:\n{NodeOutput()}");
             }
             try
             {
@@ -462,10 +471,10 @@ public sealed class CrashHarness : IAsyncDisposable
             .Select(g => $"{g.Count()} {g.Key.State} after {g.Key.Attempts} attempts ({g.Key.LastError ?? "no error"}), next at {g.First().NextAttemptAt:HH:mm:ss}, lease {g.First().LeaseUntil:HH:mm:ss}")));
     }
 
+    /// <summary>The last of what the node (running or dead) wrote: a stalled batch's first clue.</summary>
     private string NodeOutput()
     {
-        if (_node is { HasExited: false }) return "(still running)";
-        return _nodeLog.Length > 4000 ? _nodeLog[^4000..] : _nodeLog;
+        lock (_nodeLog) return _nodeLog.Length > 6000 ? _nodeLog.ToString(_nodeLog.Length - 6000, 6000) : _nodeLog.ToString();
     }
 
     // ---- the checks ---------------------------------------------------------------------------------------------------

@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Shelfbook.Cli.Crash;
 
 /// <summary>
 /// The crash runs' part of docs/benchmarks.md: one section per database, written by <c>shelfbook crash --report FILE</c>
 /// between markers, so a later run on the same database replaces its own section and <c>bench --report</c>, which
-/// rewrites the rest of the file, keeps them (<see cref="Sections"/>).
+/// rewrites the rest of the file, keeps them (<see cref="Bench.ReportSections"/>).
 /// </summary>
-public static partial class CrashReport
+public static class CrashReport
 {
     /// <summary>What every batch is checked for, in the words of the report.</summary>
     public static readonly string[] Checks =
@@ -25,20 +24,8 @@ public static partial class CrashReport
     /// <summary>The stages a kill can fall in, in the pipeline's order.</summary>
     private static readonly string[] Stages = ["sync", "intake and audit", "waybills and shipping", "write-back", "unknown"];
 
-    public static async Task WriteAsync(string path, CrashResult result, CrashOptions options, string command, CancellationToken ct)
-    {
-        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : "# Benchmarks\n";
-        var section = Section(result, options, command);
-        var found = Block().Matches(existing).FirstOrDefault(m => m.Groups["db"].Value == result.Database);
-        var text = found is not null
-            ? existing[..found.Index] + section + existing[(found.Index + found.Length)..]
-            : existing.TrimEnd() + "\n\n" + section + "\n";
-        await File.WriteAllTextAsync(path, text, ct);
-    }
-
-    /// <summary>The crash sections of a report, to be carried over when the rest is written again.</summary>
-    public static string Sections(string? report) =>
-        report is null ? "" : string.Join("\n\n", Block().Matches(report).Select(m => m.Value));
+    public static Task WriteAsync(string path, CrashResult result, CrashOptions options, string command, CancellationToken ct) =>
+        Bench.ReportSections.WriteAsync(path, "crash", result.Database, Section(result, options, command), ct);
 
     private static string Section(CrashResult result, CrashOptions options, string command)
     {
@@ -71,7 +58,4 @@ public static partial class CrashReport
         text.Append(c, $"<!-- /crash {result.Database} -->");
         return text.ToString();
     }
-
-    [GeneratedRegex(@"<!-- crash (?<db>\w+) -->.*?<!-- /crash \k<db> -->", RegexOptions.Singleline)]
-    private static partial Regex Block();
 }

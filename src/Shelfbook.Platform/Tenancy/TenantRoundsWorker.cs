@@ -48,7 +48,7 @@ public abstract class TenantRoundsWorker(Databases databases, TimeProvider time,
                 await using var control = Databases.OpenControl(new SystemActor(Name), Time);
                 tenants = await control.Tenants.AsNoTracking().Where(t => t.Active).Select(t => t.Code).ToListAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 log.LogError(e, "The {Schedule} round could not list the tenants", Name);
                 continue;
@@ -58,7 +58,9 @@ public abstract class TenantRoundsWorker(Databases databases, TimeProvider time,
                 {
                     await RunTenantAsync(TenantCode.Parse(code), stoppingToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                // Anything but the host stopping, a cancellation too (a timeout inside the round): a worker whose ExecuteAsync ended
+                // in an OperationCanceledException would stop for good without a word, the host taking it for a normal stop.
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     log.LogError(e, "The {Schedule} round of tenant {Tenant} failed", Name, code);
                 }

@@ -59,7 +59,7 @@ public sealed class CrashTests
             Assert.DoesNotContain("**10 times**", text.Split("on PostgreSQL")[0], StringComparison.Ordinal);
             Assert.Contains("VIOLATION in batch 2, verify: a drift", text, StringComparison.Ordinal);
             Assert.Contains("## Crash consistency on PostgreSQL", text, StringComparison.Ordinal);
-            var kept = CrashReport.Sections(text);
+            var kept = Shelfbook.Cli.Bench.ReportSections.Kept(text);
             Assert.Contains("on SQLite", kept, StringComparison.Ordinal);
             Assert.Contains("on PostgreSQL", kept, StringComparison.Ordinal);
             Assert.DoesNotContain("figures", kept, StringComparison.Ordinal);

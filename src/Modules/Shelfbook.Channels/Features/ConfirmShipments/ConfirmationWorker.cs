@@ -11,13 +11,15 @@ namespace Shelfbook.Channels.Features.ConfirmShipments;
 /// <summary>
 /// Sends the due shipment confirmations (回传) of every active tenant every <c>Channels:WriteBack:PollSeconds</c> (5), on its
 /// own schedule: a round of order syncs (each shop up to two minutes of catch-up) never holds up the tracking numbers
-/// the platforms are waiting for. Per-row leases keep two nodes off the same row. Off with <c>Channels:Sync:Enabled=false</c>,
+/// the platforms are waiting for. Leases on the rows keep two nodes off the same row. Off with <c>Channels:Sync:Enabled=false</c>,
 /// like the sync (the tests send themselves).
 /// </summary>
 public sealed class ConfirmationWorker(
     IServiceScopeFactory scopes, Databases databases, IConfiguration configuration, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ConfirmationWorker> log)
     : TenantRoundsWorker(databases, time, lifetime, log)
 {
+    private const int Batch = 5 * SendConfirmations.Round;
+
     protected override string Name => "write-back";
 
     protected override TimeSpan? Every => configuration.GetValue("Channels:Sync:Enabled", true)
@@ -27,7 +29,18 @@ public sealed class ConfirmationWorker(
     protected override async Task RunTenantAsync(TenantCode tenant, CancellationToken ct)
     {
         await using var scope = scopes.ForTenant(tenant, "回传");
-        var sent = await scope.ServiceProvider.GetRequiredService<SendConfirmations>().SendDueAsync(Node, 200, ct);
-        if (sent.Rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", sent.Rejected, tenant.Value);
+        // Call after call while the rows keep coming (a day's parcels shipped at once), for at most half a minute before the
+        // next tenant's turn.
+        var send = scope.ServiceProvider.GetRequiredService<SendConfirmations>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SendRun sent;
+        var rejected = 0;
+        do
+        {
+            sent = await send.SendDueAsync(Node, Batch, ct);
+            rejected += sent.Rejected;
+        }
+        while (sent.Sent >= Batch && clock.Elapsed < TimeSpan.FromSeconds(30) && !ct.IsCancellationRequested);
+        if (rejected > 0) log.LogWarning("{Count} shipment confirmation(s) of {Tenant} were refused by their platform", rejected, tenant.Value);
     }
 }

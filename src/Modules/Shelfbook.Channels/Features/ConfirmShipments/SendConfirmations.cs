@@ -132,73 +132,155 @@ public sealed class SendConfirmations(TenantDbContext db, ShopLinks links, IConf
         return results;
     }
 
-    /// <summary>Sends up to <paramref name="max"/> due confirmations of the tenant, shop by shop.</summary>
+    /// <summary>Rows a sender leases at once: one statement takes them, one reads them, one marks those the platforms accepted.</summary>
+    public const int Round = 500;
+
+    /// <summary>
+    /// Sends up to <paramref name="max"/> due confirmations of the tenant, <see cref="Round"/> at a time: the round's rows
+    /// are leased together, each shop's rows are sent in order (one call in flight per shop, so a shop's link and its
+    /// call limit are used as one sender would), up to <c>Channels:WriteBack:Parallel</c> shops at once (8), and the
+    /// accepted ones are marked together. A shop that a platform throttled, or whose sends outlast half the lease, sends
+    /// nothing more this round: its remaining rows go back unattempted.
+    /// </summary>
     public async Task<SendRun> SendDueAsync(string node, int max, CancellationToken ct)
     {
-        var due = await Due(db.Time.StoredUtcNow()).OrderBy(c => c.Id).Take(max).Select(c => new { c.Id, c.ShopId }).ToListAsync(ct);
-        var (sent, accepted, retrying, rejected) = (0, 0, 0, 0);
-        var opened = new Dictionary<Guid, ShopLink?>();
-        // A shop whose platform throttled a send gets no more sends this round: the next would be throttled too.
-        var throttled = new HashSet<Guid>();
-        foreach (var (id, shopId) in due.Select(d => (d.Id, d.ShopId)))
+        var total = new SendRun(0, 0, 0, 0);
+        while (total.Sent < max)
         {
-            if (throttled.Contains(shopId)) continue;
-            // Each row's lease starts when it is taken, not when the round began: a round of slow sends must not hand out expired leases.
-            var now = db.Time.StoredUtcNow();
-            var until = now + Lease;
-            if (await Due(now).Where(c => c.Id == id)
-                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, ConfirmationState.Sending).SetProperty(c => c.LeaseOwner, node).SetProperty(c => c.LeaseUntil, until), ct) == 0)
-                continue;
-            var row = await db.Set<ShipmentConfirmation>().AsNoTracking().SingleAsync(c => c.Id == id, ct);
-            sent++;
-            string? error = null;
-            var retry = false;
-            var throttle = false;
-            TimeSpan? wait = null;
+            var (run, leased) = await SendRoundAsync(node, Math.Min(Round, max - total.Sent), ct);
+            total = new SendRun(total.Sent + run.Sent, total.Accepted + run.Accepted, total.Retrying + run.Retrying, total.Rejected + run.Rejected);
+            // A round that sent nothing it leased (every shop throttled) ends the call: the rows wait their time.
+            if (leased < Round || run.Sent == 0) break;
+        }
+        return total;
+    }
+
+    /// <summary>What became of a leased row: accepted, failed (with its new state), or not sent this round.</summary>
+    private sealed record Outcome(long Id, int Attempts, ConfirmationState State, string? Error, DateTime? NextAttemptAt, DateTime? AcceptedAt, bool Sent);
+
+    private async Task<(SendRun Run, int Leased)> SendRoundAsync(string node, int take, CancellationToken ct)
+    {
+        var now = db.Time.StoredUtcNow();
+        var ids = await Due(now).OrderBy(c => c.Id).Take(take).Select(c => c.Id).ToListAsync(ct);
+        if (ids.Count == 0) return (new SendRun(0, 0, 0, 0), 0);
+        // The round's own owner name, so that its rows are told apart from those of the node's earlier rounds.
+        var owner = $"{(node.Length > 40 ? node[..40] : node)}/{Guid.NewGuid().ToString("N")[..16]}";
+        var lease = Lease;
+        var until = now + lease;
+        await Due(now).Where(c => EF.Parameter(ids).Contains(c.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, ConfirmationState.Sending).SetProperty(c => c.LeaseOwner, owner).SetProperty(c => c.LeaseUntil, until), ct);
+        var rows = await db.Set<ShipmentConfirmation>().AsNoTracking().Where(c => c.LeaseOwner == owner && c.State == ConfirmationState.Sending)
+            .OrderBy(c => c.Id).ToListAsync(ct);
+
+        // Links are opened one by one (they read the database); a shop whose link cannot open fails its rows like a passing failure.
+        var opened = new Dictionary<Guid, (ShopLink? Link, Exception? Error)>();
+        using var gate = new SemaphoreSlim(1, 1);
+        foreach (var shopId in rows.Select(r => r.ShopId).Distinct())
             try
             {
-                if (!opened.TryGetValue(row.ShopId, out var link)) opened[row.ShopId] = link = await links.OpenAsync(row.ShopId, ct);
-                var code = CarrierCodes.For(link!.Shop.Platform, row.CarrierCode)
-                           ?? throw new PlatformCallException(PlatformFailure.Request, "carrier", $"{link.Shop.Platform} has no code for carrier {row.CarrierCode}.");
-                await link.Connector.ConfirmShipmentAsync(link.Context,
-                    new ShipmentToConfirm(row.PlatformOrderId, row.PlatformLineIds?.Split(',') ?? [], row.TrackingNo, code), ct);
-            }
-            catch (PlatformCallException e)
-            {
-                (error, retry, throttle, wait) = (e.Message, e.Failure is PlatformFailure.Throttled or PlatformFailure.Server, e.Failure == PlatformFailure.Throttled, e.RetryAfter);
-            }
-            catch (RuleViolatedException e)
-            {
-                error = e.Message;
+                var link = await links.OpenAsync(shopId, ct);
+                // The connectors call back into the database (rotated tokens) while other shops send: one at a time.
+                var (save, reload) = (link.Context.SaveCredentials, link.Context.ReloadCredentials);
+                opened[shopId] = (link with
+                {
+                    Context = link.Context with
+                    {
+                        SaveCredentials = save is null ? null : async (values, token) =>
+                        {
+                            await gate.WaitAsync(token);
+                            try { await save(values, token); }
+                            finally { gate.Release(); }
+                        },
+                        ReloadCredentials = reload is null ? null : async token =>
+                        {
+                            await gate.WaitAsync(token);
+                            try { return await reload(token); }
+                            finally { gate.Release(); }
+                        },
+                    },
+                }, null);
             }
             catch (Exception e) when (!DatabaseErrors.IsStop(e, ct))
             {
-                // Anything else (the shop's link gone, a database hiccup) is an attempt that failed and waits like a passing failure.
-                (error, retry) = ($"{e.GetType().Name}: {e.Message}", true);
+                opened[shopId] = (null, e);
             }
-            // Throttling says nothing about the row (the platform's call limit was reached): it is not an attempt, and the row
-            // waits only as long as the platform asks (at least ThrottleWait), not the minutes of back-off of a failure.
-            var attempts = throttle ? row.Attempts : row.Attempts + 1;
-            if (throttle) throttled.Add(row.ShopId);
-            var at = db.Time.StoredUtcNow();
-            var message = PlatformValues.Cut(error, 1000);
-            var state = error is null ? ConfirmationState.Accepted
-                : throttle || (retry && attempts < ShipmentConfirmation.MaxAttempts) ? ConfirmationState.Pending : ConfirmationState.Rejected;
-            var backoff = throttle ? ThrottleWait : ShipmentConfirmation.Backoff(attempts);
-            DateTime? next = state == ConfirmationState.Pending ? at + (wait is { } w && w > backoff ? w : backoff) : null;
-            DateTime? acceptedAt = error is null ? at : null;
-            await db.Set<ShipmentConfirmation>().Where(c => c.Id == id && c.LeaseOwner == node).ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.State, state).SetProperty(c => c.Attempts, attempts).SetProperty(c => c.LastError, message)
-                .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.AcceptedAt, acceptedAt)
-                .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
-            switch (state)
+
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<Outcome>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var parallel = Math.Clamp(configuration.GetValue("Channels:WriteBack:Parallel", 8), 1, 64);
+        await Parallel.ForEachAsync(rows.GroupBy(r => r.ShopId), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (shop, token) =>
+        {
+            DateTime? holdUntil = null;
+            foreach (var row in shop)
             {
-                case ConfirmationState.Accepted: accepted++; break;
-                case ConfirmationState.Pending: retrying++; break;
-                default: rejected++; break;
+                if (holdUntil is not null || clock.Elapsed > lease / 2)
+                {
+                    // Not sent: back to waiting, no attempt counted (after a throttle, until the platform lets it call again).
+                    outcomes.Add(new Outcome(row.Id, row.Attempts, ConfirmationState.Pending, row.LastError, holdUntil ?? db.Time.StoredUtcNow(), null, false));
+                    continue;
+                }
+                var outcome = await SendAsync(row, opened[row.ShopId], token);
+                outcomes.Add(outcome);
+                if (outcome.Error is not null && outcome.Attempts == row.Attempts && outcome.State == ConfirmationState.Pending) holdUntil = outcome.NextAttemptAt;
             }
+        });
+
+        // Accepted rows are marked together; the others (failures, rows not sent) one by one. Only rows this round still holds.
+        var at = db.Time.StoredUtcNow();
+        foreach (var chunk in outcomes.Where(o => o.State == ConfirmationState.Accepted).Select(o => o.Id).Chunk(5_000))
+            await db.Set<ShipmentConfirmation>().Where(c => EF.Parameter(chunk).Contains(c.Id) && c.LeaseOwner == owner).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.State, ConfirmationState.Accepted).SetProperty(c => c.Attempts, c => c.Attempts + 1).SetProperty(c => c.LastError, (string?)null)
+                .SetProperty(c => c.NextAttemptAt, (DateTime?)null).SetProperty(c => c.AcceptedAt, at)
+                .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        foreach (var o in outcomes.Where(o => o.State != ConfirmationState.Accepted))
+            await db.Set<ShipmentConfirmation>().Where(c => c.Id == o.Id && c.LeaseOwner == owner).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.State, o.State).SetProperty(c => c.Attempts, o.Attempts).SetProperty(c => c.LastError, o.Error)
+                .SetProperty(c => c.NextAttemptAt, o.NextAttemptAt).SetProperty(c => c.AcceptedAt, (DateTime?)null)
+                .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        var sent = outcomes.Where(o => o.Sent).ToList();
+        return (new SendRun(sent.Count, sent.Count(o => o.State == ConfirmationState.Accepted), sent.Count(o => o.State == ConfirmationState.Pending),
+            sent.Count(o => o.State == ConfirmationState.Rejected)), ids.Count);
+    }
+
+    /// <summary>One confirmation to its platform, and what it leaves the row in.</summary>
+    private async Task<Outcome> SendAsync(ShipmentConfirmation row, (ShopLink? Link, Exception? Error) opened, CancellationToken ct)
+    {
+        string? error = null;
+        var retry = false;
+        var throttle = false;
+        TimeSpan? wait = null;
+        try
+        {
+            if (opened.Error is not null) throw opened.Error;
+            var link = opened.Link!;
+            var code = CarrierCodes.For(link.Shop.Platform, row.CarrierCode)
+                       ?? throw new PlatformCallException(PlatformFailure.Request, "carrier", $"{link.Shop.Platform} has no code for carrier {row.CarrierCode}.");
+            await link.Connector.ConfirmShipmentAsync(link.Context,
+                new ShipmentToConfirm(row.PlatformOrderId, row.PlatformLineIds?.Split(',') ?? [], row.TrackingNo, code), ct);
         }
-        return new SendRun(sent, accepted, retrying, rejected);
+        catch (PlatformCallException e)
+        {
+            (error, retry, throttle, wait) = (e.Message, e.Failure is PlatformFailure.Throttled or PlatformFailure.Server, e.Failure == PlatformFailure.Throttled, e.RetryAfter);
+        }
+        catch (RuleViolatedException e)
+        {
+            error = e.Message;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Anything else (the shop's link gone, a database hiccup, a call cancelled by a timeout) is an attempt that failed
+            // and waits like a passing failure.
+            (error, retry) = ($"{e.GetType().Name}: {e.Message}", true);
+        }
+        // Throttling says nothing about the row (the platform's call limit was reached): it is not an attempt, and the row
+        // waits only as long as the platform asks (at least ThrottleWait), not the minutes of back-off of a failure.
+        var attempts = throttle ? row.Attempts : row.Attempts + 1;
+        var at = db.Time.StoredUtcNow();
+        var state = error is null ? ConfirmationState.Accepted
+            : throttle || (retry && attempts < ShipmentConfirmation.MaxAttempts) ? ConfirmationState.Pending : ConfirmationState.Rejected;
+        var backoff = throttle ? ThrottleWait : ShipmentConfirmation.Backoff(attempts);
+        DateTime? next = state == ConfirmationState.Pending ? at + (wait is { } w && w > backoff ? w : backoff) : null;
+        return new Outcome(row.Id, attempts, state, PlatformValues.Cut(error, 1000), next, error is null ? at : null, true);
     }
 
     /// <summary>Sends a refused or waiting confirmation again at the next round (after a person fixed the cause).</summary>

@@ -41,7 +41,7 @@ public sealed class OrderSyncWorker(
                 await using var scope = scopes.ForTenant(tenant, "订单同步");
                 var run = await scope.ServiceProvider.GetRequiredService<SyncShopOrders>().RunAsync(shopId, Node, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Order sync of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
-            });
+            }, ct);
         List<Guid> pushes;
         await using (var db = Databases.OpenTenant(tenant, new SystemActor("sync"), Time))
             pushes = await db.Set<ShopStockPush>().AsNoTracking()
@@ -53,17 +53,18 @@ public sealed class OrderSyncWorker(
                 await using var scope = scopes.ForTenant(tenant, "库存同步");
                 var run = await scope.ServiceProvider.GetRequiredService<PushStock.PushStock>().RunAsync(shopId, Node, false, ct);
                 if (run.Error is { } error and not "leased") log.LogWarning("Stock push of shop {Shop} in {Tenant} stopped: {Error}", shopId, tenant.Value, error);
-            });
+            }, ct);
     }
 
     /// <summary>One shop's work; what goes wrong with it is logged and does not hold up the other shops.</summary>
-    private async Task EachAsync(string work, Guid shopId, TenantCode tenant, Func<Task> run)
+    private async Task EachAsync(string work, Guid shopId, TenantCode tenant, Func<Task> run, CancellationToken ct)
     {
         try
         {
             await run();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // A cancellation other than the host stopping (a timeout inside) is one shop's failure like any other.
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             log.LogError(e, "The {Work} of shop {Shop} in {Tenant} failed", work, shopId, tenant.Value);
         }
